@@ -1,0 +1,56 @@
+/* console.h: the console layer. Output goes to every registered console at
+ * once; input from every source is merged into one ring buffer, encoded as the
+ * bytes a VT100 serial terminal sends (the keyboard translates to the same). */
+#ifndef INGOT_CONSOLE_H
+#define INGOT_CONSOLE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONSOLE_SERIAL 1u /* selected by console=serial */
+#define CONSOLE_SCREEN 2u /* selected by console=screen */
+
+struct console {
+	const char *name;
+	unsigned kind;  /* CONSOLE_SERIAL or CONSOLE_SCREEN */
+	/* Write bytes; the console interprets \r \n \b \t and the ANSI sequences
+	 * ESC[nA/B/C/D, ESC[H, ESC[2J, ESC[K and ESC[...m (colours). */
+	void (*write)(struct console *c, const char *buf, size_t len);
+	struct console *next;
+};
+
+void console_register(struct console *c);
+/* Restrict output to consoles of these kinds (CONSOLE_SERIAL|CONSOLE_SCREEN). */
+void console_select(unsigned kinds);
+void console_write(const char *buf, size_t len);
+void console_puts(const char *s);
+
+/* Input: called from interrupt handlers (or polling) with one byte. */
+void console_input_push(uint8_t byte);
+/* Next input byte, or -1 when none is waiting. */
+int console_try_getc(void);
+/* Next input byte; the CPU halts while nothing is waiting. */
+int console_getc(void);
+/* Number of bytes dropped because the ring was full (should stay 0). */
+uint64_t console_input_dropped(void);
+/* Polled input sources (used before interrupts are on, and as a safety net). */
+void console_add_poll(void (*poll)(void));
+
+/* Output formatting: %d %i %u %x %X %o %c %s %p %%, with flags - 0 + space,
+ * width, precision and the l, ll, z, h, hh length modifiers. */
+int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int kvprintf(const char *fmt, va_list ap);
+int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+/* The formatter underneath: calls out(ctx, s, n) for each run of output. */
+int format_emit(void (*out)(void *ctx, const char *s, size_t n), void *ctx, const char *fmt, va_list ap);
+
+/* Early serial output used by the console and by panic(). */
+void serial_init(void);
+int serial_present(void);
+
+/* True (and the input up to it consumed) when Ctrl-C is waiting in the input:
+ * long-running commands poll this to stop early. */
+int console_ctrl_c_pending(void);
+#endif

@@ -1,0 +1,13 @@
+/* devices.h: init entry points of the console drivers called from kmain. */
+#ifndef INGOT_DEVICES_H
+#define INGOT_DEVICES_H
+
+/* VGA text mode 80x25 at 0xB8000 (src/drivers/vga/vga_text.c). */
+void vga_text_init(void);
+/* PS/2 keyboard on the 8042 (src/drivers/ps2/ps2_kbd.c): 0, or -ENODEV when no
+ * controller answers. Needs irq_init() done. */
+int ps2_kbd_init(void);
+/* COM1 interrupt-driven input (src/drivers/serial/uart16550.c). */
+void serial_enable_irq(void);
+
+#endif

@@ -1,0 +1,34 @@
+/* kernel.h: small helpers every kernel module uses (panic, sizes, linker
+ * symbols of the image layout). */
+#ifndef INGOT_KERNEL_H
+#define INGOT_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define INGOT_VERSION "0.1.0"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((uint64_t)(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define KiB 1024ull
+#define MiB (1024ull * 1024)
+#define GiB (1024ull * 1024 * 1024)
+
+#define __noreturn __attribute__((noreturn))
+#define __packed __attribute__((packed))
+#define __used __attribute__((used))
+#define __section(s) __attribute__((section(s)))
+
+/* Image layout, from src/kernel.ld. */
+extern char __kernel_start[], __text_start[], __text_end[], __rodata_end[];
+extern char __data_start[], __data_end[], __bss_start[], __bss_end[], __kernel_end[];
+
+__noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Halt this CPU forever with interrupts off. */
+__noreturn void cpu_halt_forever(void);
+
+#endif

@@ -1,0 +1,41 @@
+/* monitor.h: the monitor's command table. Each command is a struct cmd placed
+ * in the .cmd_table linker section by CMD(), so cmd_<area>.c files register
+ * themselves without a central list. */
+#ifndef INGOT_MONITOR_H
+#define INGOT_MONITOR_H
+
+#include <stdint.h>
+
+struct cmd {
+	const char *name;
+	const char *usage;    /* "peek ADDR [1/2/4/8]" */
+	const char *summary;  /* one line for 'help' */
+	const char *help;     /* longer text with examples for 'help NAME', may be NULL */
+	int min_args, max_args; /* arguments after the name; max -1 = any */
+	int (*fn)(int argc, char **argv); /* argv[0] is the name; 0 or -errno */
+};
+
+#define CMD(id, ...) \
+	static const struct cmd cmd_entry_##id __attribute__((used, section(".cmd_table"), aligned(8))) = { __VA_ARGS__ }
+
+extern const struct cmd __cmd_table_start[], __cmd_table_end[];
+
+void monitor_run(void) __attribute__((noreturn));
+/* Run one line (may hold several ';'-separated commands). */
+void monitor_exec_line(const char *line);
+const struct cmd *monitor_find(const char *name);
+
+/* A command returns 0, a negative error code (the monitor prints
+ * "error: NAME: <what the code means>"), or CMD_REPORTED when it already
+ * printed its own error line. */
+#define CMD_REPORTED 1
+
+/* Print "error: " and the message as one line; returns CMD_REPORTED. */
+int cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Parse a numeric argument; on failure print
+ * "error: CMD: bad WHAT 'ARG'" and return CMD_REPORTED. */
+int cmd_arg_u64(const char *cmd, const char *arg, const char *what, int hex_default, uint64_t *out);
+/* Parse an access width 1, 2, 4 or 8. */
+int cmd_arg_width(const char *cmd, const char *arg, unsigned *width);
+
+#endif

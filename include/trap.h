@@ -1,0 +1,32 @@
+/* trap.h: CPU exceptions and interrupts (IDT, Intel SDM vol. 3A ch. 6), and
+ * the recovery point that brings the monitor back after a faulting command. */
+#ifndef INGOT_TRAP_H
+#define INGOT_TRAP_H
+
+#include <stdint.h>
+
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/* Saved callee-saved state for trap_setjmp / trap_longjmp. */
+struct jmp_state {
+	uint64_t rbx, rbp, r12, r13, r14, r15, rsp, rip;
+};
+
+int trap_setjmp(struct jmp_state *js) __attribute__((returns_twice));
+__attribute__((noreturn)) void trap_longjmp(struct jmp_state *js, int value);
+
+void trap_init(void);
+/* Arm (js != NULL) or disarm the recovery point: an exception while armed
+ * prints its report and resumes at trap_setjmp returning 1. */
+void trap_set_recovery(struct jmp_state *js);
+const char *trap_name(unsigned vector);
+/* Print a backtrace starting from the given frame pointer. */
+void trap_backtrace(uint64_t rip, uint64_t rbp);
+uint64_t trap_exception_count(void);
+
+#endif

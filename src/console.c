@@ -1,0 +1,172 @@
+/* console.c: fan-out of output to every console and one merged input ring
+ * fed by the serial and keyboard interrupt handlers. */
+#include "console.h"
+#include "kernel.h"
+#include "string.h"
+#include "x86.h"
+
+#define INPUT_RING 16384 /* power of two; holds a 4 KiB paste several times */
+#define MAX_POLLS 4
+
+static struct console *consoles;
+static unsigned console_kinds = CONSOLE_SERIAL | CONSOLE_SCREEN;
+static uint8_t input_ring[INPUT_RING];
+static volatile uint32_t input_head, input_tail;
+static volatile uint64_t input_dropped;
+static void (*polls[MAX_POLLS])(void);
+static unsigned poll_count;
+
+void console_register(struct console *c)
+{
+	struct console **pp = &consoles;
+
+	while (*pp)
+		pp = &(*pp)->next;
+	c->next = NULL;
+	*pp = c;
+}
+
+void console_select(unsigned kinds)
+{
+	console_kinds = kinds;
+}
+
+void console_write(const char *buf, size_t len)
+{
+	for (struct console *c = consoles; c; c = c->next)
+		if (c->kind & console_kinds)
+			c->write(c, buf, len);
+}
+
+void console_puts(const char *s)
+{
+	console_write(s, strlen(s));
+}
+
+/* Only interrupt handlers (with interrupts off) and pollers (which disable
+ * them) push, so there is a single producer at any time. */
+void console_input_push(uint8_t byte)
+{
+	uint32_t head = input_head;
+
+	if (head - input_tail >= INPUT_RING) {
+		input_dropped++;
+		return;
+	}
+	input_ring[head & (INPUT_RING - 1)] = byte;
+	__asm__ volatile("" ::: "memory");
+	input_head = head + 1;
+}
+
+int console_try_getc(void)
+{
+	uint32_t tail = input_tail;
+	int c;
+
+	if (tail == input_head)
+		return -1;
+	c = input_ring[tail & (INPUT_RING - 1)];
+	__asm__ volatile("" ::: "memory");
+	input_tail = tail + 1;
+	return c;
+}
+
+void console_add_poll(void (*poll)(void))
+{
+	if (poll_count < MAX_POLLS)
+		polls[poll_count++] = poll;
+}
+
+static void console_run_polls(void)
+{
+	uint64_t f = cpu_irq_save();
+
+	for (unsigned i = 0; i < poll_count; i++)
+		polls[i]();
+	cpu_irq_restore(f);
+}
+
+int console_getc(void)
+{
+	for (;;) {
+		int c = console_try_getc();
+
+		if (c >= 0)
+			return c;
+		console_run_polls();
+		/* Check again with interrupts off, then sleep: sti;hlt wakes on
+		 * an interrupt that arrives between the check and the hlt. */
+		cpu_cli();
+		if (input_tail != input_head) {
+			cpu_sti();
+			continue;
+		}
+		cpu_sti_hlt();
+	}
+}
+
+uint64_t console_input_dropped(void)
+{
+	return input_dropped;
+}
+
+/* kprintf formats into a small buffer so each console sees few, larger writes. */
+struct kbuf {
+	char buf[256];
+	size_t n;
+};
+
+static void kbuf_out(void *ctx, const char *s, size_t n)
+{
+	struct kbuf *kb = ctx;
+
+	while (n) {
+		size_t k = MIN(n, sizeof(kb->buf) - kb->n);
+
+		memcpy(kb->buf + kb->n, s, k);
+		kb->n += k, s += k, n -= k;
+		if (kb->n == sizeof(kb->buf)) {
+			console_write(kb->buf, kb->n);
+			kb->n = 0;
+		}
+	}
+}
+
+int kvprintf(const char *fmt, va_list ap)
+{
+	struct kbuf kb;
+	int n;
+
+	kb.n = 0;
+	n = format_emit(kbuf_out, &kb, fmt, ap);
+	console_write(kb.buf, kb.n);
+	return n;
+}
+
+int kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = kvprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int console_ctrl_c_pending(void)
+{
+	uint64_t f = cpu_irq_save();
+	uint32_t tail = input_tail, head = input_head;
+	int found = 0;
+
+	for (uint32_t i = tail; i != head; i++) {
+		if (input_ring[i & (INPUT_RING - 1)] == 0x03) {
+			input_tail = i + 1; /* drop what was typed before the Ctrl-C */
+			found = 1;
+			break;
+		}
+	}
+	cpu_irq_restore(f);
+	return found;
+}

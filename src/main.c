@@ -1,0 +1,121 @@
+/* main.c: kmain, the C side of boot. Order matters: serial first so every
+ * later failure is seen, then the loader's information, the memory map,
+ * traps, interrupts and the remaining consoles, then the monitor. */
+#include "acpi.h"
+#include "bootinfo.h"
+#include "console.h"
+#include "devices.h"
+#include "errno.h"
+#include "irq.h"
+#include "kernel.h"
+#include "mm.h"
+#include "monitor.h"
+#include "string.h"
+#include "timer.h"
+#include "trap.h"
+#include "x86.h"
+
+struct bootinfo boot_info;
+void kmain(uint32_t magic, uint64_t info);
+
+/* Before mm_init only the first 4 GiB are mapped (by entry.S). */
+static const void *boot_phys(void *ctx, uint64_t addr, uint64_t len)
+{
+	(void)ctx;
+	if (!addr || addr + len < addr || addr + len > 4 * GiB)
+		return NULL;
+	return (const void *)addr;
+}
+
+static void boot_select_consoles(void)
+{
+	char val[16];
+
+	if (cmdline_get(boot_info.cmdline, "console", val, sizeof(val)) < 0)
+		return;
+	if (!strcmp(val, "serial"))
+		console_select(CONSOLE_SERIAL);
+	else if (!strcmp(val, "screen"))
+		console_select(CONSOLE_SCREEN);
+	else if (!strcmp(val, "all"))
+		console_select(CONSOLE_SERIAL | CONSOLE_SCREEN);
+	else
+		kprintf("error: console=%s: expected serial, screen or all\n", val);
+}
+
+/* VGA text exists when booted by BIOS without a linear framebuffer. */
+static int boot_has_vga_text(void)
+{
+	if (boot_info.efi64)
+		return 0;
+	return boot_info.fb.type == FB_TYPE_NONE || boot_info.fb.type == FB_TYPE_EGA_TEXT;
+}
+
+static void boot_summary(void)
+{
+	struct mm_stats st;
+	unsigned cpus = acpi_cpu_count();
+
+	mm_get_stats(&st);
+	kprintf("cpu: %u cores  mem: %llu MiB (%llu MiB free)\n", cpus ? cpus : 1,
+		(unsigned long long)((st.ram_total + MiB - 1) / MiB), (unsigned long long)(st.free / MiB));
+}
+
+static void boot_autorun(void)
+{
+	static char cmds[BOOTINFO_CMDLINE_MAX];
+
+	if (cmdline_get(boot_info.cmdline, "autorun", cmds, sizeof(cmds)) > 0) {
+		kprintf("autorun: %s\n", cmds);
+		monitor_exec_line(cmds);
+	}
+}
+
+void kmain(uint32_t magic, uint64_t info)
+{
+	int err;
+
+	serial_init();
+	err = bootinfo_parse(&boot_info, magic, info, boot_phys, NULL);
+	boot_select_consoles();
+	if (boot_has_vga_text())
+		vga_text_init();
+	kprintf("Ingot " INGOT_VERSION " (x86-64)\n");
+	if (err)
+		kprintf("error: the loader's information is malformed; using what could be read\n");
+	if (!boot_info.mmap_count)
+		panic("the loader gave no memory map");
+	trap_init();
+	acpi_early();
+	mm_init();
+	acpi_init();
+	irq_init();
+	timer_init();
+	serial_enable_irq();
+	ps2_kbd_init();
+	cpu_sti();
+	boot_summary();
+	boot_autorun();
+	monitor_run();
+}
+
+void cpu_halt_forever(void)
+{
+	for (;;) {
+		cpu_cli();
+		cpu_hlt();
+	}
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	cpu_cli();
+	console_puts("\nPANIC: ");
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+	console_puts("\n");
+	cpu_halt_forever();
+}

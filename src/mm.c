@@ -1,0 +1,357 @@
+/* mm.c: physical page allocation and the kernel's identity map (Intel SDM
+ * vol. 3A ch. 4, 4-level paging). RAM from the loader's map is write-back,
+ * every other address below 4 GiB uncached, page 0 absent, kernel text and
+ * rodata read-only with CR0.WP, 1 GiB pages where CPUID 0x80000001 allows. */
+#include "bootinfo.h"
+#include "console.h"
+#include "errno.h"
+#include "kernel.h"
+#include "mm.h"
+#include "string.h"
+#include "x86.h"
+
+#define PT_ENTRIES 512
+#define SIZE_4K (1ull << 12)
+#define SIZE_2M (1ull << 21)
+#define SIZE_1G (1ull << 30)
+#define LOW_LIMIT (4 * GiB)
+
+static uint64_t *pml4;
+static int have_1g, have_nx;
+static uint64_t pmm_start, pmm_next;
+static uint64_t mapped_top;
+
+static int range_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/* Usable RAM that a bump allocation at addr may take, skipping modules. */
+static int pmm_usable(uint64_t addr, uint64_t len)
+{
+	int in_ram = 0;
+
+	for (unsigned i = 0; i < boot_info.mmap_count; i++) {
+		const struct mmap_entry *e = &boot_info.mmap[i];
+		if (e->type == MEM_USABLE && addr >= e->base && addr + len <= e->base + e->len)
+			in_ram = 1;
+	}
+	return in_ram;
+}
+
+static uint64_t pmm_module_end(uint64_t addr, uint64_t len)
+{
+	for (unsigned i = 0; i < boot_info.mod_count; i++) {
+		const struct boot_module *m = &boot_info.mods[i];
+		if (range_overlap(addr, len, m->start, m->end - m->start))
+			return ALIGN_UP(m->end, PAGE_SIZE);
+	}
+	return 0;
+}
+
+/* Pages come from just above the kernel image, so the kernel's RAM stays one
+ * run and programs get the rest unbroken. */
+void *pmm_alloc_pages(size_t count)
+{
+	uint64_t len = count * PAGE_SIZE, skip;
+
+	if (!pmm_next)
+		pmm_start = pmm_next = ALIGN_UP((uint64_t)__kernel_end, PAGE_SIZE);
+	while ((skip = pmm_module_end(pmm_next, len)))
+		pmm_next = skip;
+	if (!pmm_usable(pmm_next, len) || pmm_next + len > LOW_LIMIT)
+		panic("out of memory for kernel pages at %#llx", (unsigned long long)pmm_next);
+	void *p = (void *)pmm_next;
+	pmm_next += len;
+	memset(p, 0, len);
+	return p;
+}
+
+static uint64_t attrs_to_pte(unsigned attrs)
+{
+	uint64_t f = PTE_P;
+
+	if (attrs & VM_WRITE)
+		f |= PTE_W;
+	if (attrs & VM_UNCACHED)
+		f |= PTE_PCD | PTE_PWT;
+	if (!(attrs & VM_EXEC) && have_nx)
+		f |= PTE_NX;
+	return f;
+}
+
+/* Replace a large leaf by a table of the next smaller pages, same attributes. */
+static uint64_t *pt_split(uint64_t *entry, uint64_t size)
+{
+	uint64_t *t = pmm_alloc_pages(1);
+	uint64_t old = *entry, base = old & PTE_ADDR & ~(size - 1);
+	uint64_t sub = size >> 9, flags = old & ~PTE_ADDR;
+
+	if (sub == SIZE_4K)
+		flags &= ~PTE_PS; /* bit 7 is PAT in a 4 KiB entry */
+	for (int i = 0; i < PT_ENTRIES; i++)
+		t[i] = (base + (uint64_t)i * sub) | flags;
+	*entry = (uint64_t)t | PTE_P | PTE_W;
+	return t;
+}
+
+/* The table under *entry, created or split as needed. */
+static uint64_t *pt_next(uint64_t *entry, uint64_t size)
+{
+	if (!(*entry & PTE_P)) {
+		uint64_t *t = pmm_alloc_pages(1);
+		*entry = (uint64_t)t | PTE_P | PTE_W;
+		return t;
+	}
+	if (*entry & PTE_PS)
+		return pt_split(entry, size);
+	return (uint64_t *)(*entry & PTE_ADDR);
+}
+
+/* Map one page of the given size. -EAGAIN: a table already lives in that
+ * slot, so the caller maps the range with smaller pages. */
+static int pt_map_one(uint64_t addr, uint64_t size, uint64_t pte)
+{
+	uint64_t *t = pml4, *e;
+	uint64_t level_size = 512 * SIZE_1G;
+
+	for (int shift = 39; ; shift -= 9, level_size >>= 9) {
+		e = &t[(addr >> shift) & 511];
+		if (level_size == size)
+			break;
+		t = pt_next(e, level_size);
+	}
+	if ((*e & PTE_P) && !(*e & PTE_PS) && size != SIZE_4K)
+		return -EAGAIN;
+	*e = addr | pte | (size != SIZE_4K ? PTE_PS : 0);
+	return 0;
+}
+
+static uint64_t pick_size(uint64_t addr, uint64_t end, uint64_t tried)
+{
+	if (have_1g && tried > SIZE_1G && !(addr & (SIZE_1G - 1)) && end - addr >= SIZE_1G)
+		return SIZE_1G;
+	if (tried > SIZE_2M && !(addr & (SIZE_2M - 1)) && end - addr >= SIZE_2M)
+		return SIZE_2M;
+	return SIZE_4K;
+}
+
+static int vm_map_pte(uint64_t phys, uint64_t len, uint64_t pte)
+{
+	uint64_t addr = ALIGN_DOWN(phys, SIZE_4K), end = ALIGN_UP(phys + len, SIZE_4K);
+
+	while (addr < end) {
+		uint64_t tried = ~0ull, size;
+		int err;
+
+		do {
+			size = pick_size(addr, end, tried);
+			err = pt_map_one(addr, size, pte);
+			tried = size;
+		} while (err == -EAGAIN && size > SIZE_4K);
+		if (err)
+			return err;
+		if (pml4 == (uint64_t *)read_cr3())
+			invlpg(addr);
+		addr += size;
+	}
+	return 0;
+}
+
+int vm_map(uint64_t phys, uint64_t len, unsigned attrs)
+{
+	if (!vm_canonical(phys) || phys + len < phys || phys + len > (1ull << 47))
+		return -EINVAL;
+	return vm_map_pte(phys, len, attrs_to_pte(attrs));
+}
+
+int vm_map_mmio(uint64_t phys, uint64_t len)
+{
+	return vm_map(phys, len, VM_WRITE | VM_UNCACHED);
+}
+
+static void vm_unmap_page(uint64_t addr)
+{
+	uint64_t *t = pml4, *e;
+	uint64_t level_size = 512 * SIZE_1G;
+
+	for (int shift = 39; shift > 12; shift -= 9, level_size >>= 9)
+		t = pt_next(&t[(addr >> shift) & 511], level_size);
+	e = &t[(addr >> 12) & 511];
+	*e = 0;
+	invlpg(addr);
+}
+
+static int mem_is_ram(uint32_t type)
+{
+	return type == MEM_USABLE || type == MEM_ACPI || type == MEM_NVS;
+}
+
+static void mm_map_ram(void)
+{
+	for (unsigned i = 0; i < boot_info.mmap_count; i++) {
+		const struct mmap_entry *e = &boot_info.mmap[i];
+
+		if (!mem_is_ram(e->type))
+			continue;
+		if (vm_map(e->base, e->len, VM_WRITE) < 0)
+			panic("cannot map RAM at %#llx", (unsigned long long)e->base);
+		mapped_top = MAX(mapped_top, e->base + e->len);
+	}
+}
+
+static void mm_map_kernel(void)
+{
+	uint64_t text = (uint64_t)__kernel_start, rodata = ALIGN_UP((uint64_t)__text_end, PAGE_SIZE);
+	uint64_t data = (uint64_t)__rodata_end;
+
+	vm_map(text, rodata - text, VM_EXEC);
+	vm_map(rodata, data - rodata, 0);
+	vm_map(data, (uint64_t)__kernel_end - data, VM_WRITE);
+}
+
+void mm_init(void)
+{
+	uint32_t r[4];
+
+	cpuid(0x80000000, 0, r);
+	if (r[0] >= 0x80000001) {
+		cpuid(0x80000001, 0, r);
+		have_1g = !!(r[3] & (1u << 26));
+		have_nx = !!(r[3] & (1u << 20));
+	}
+	if (have_nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | MSR_EFER_NXE);
+	pml4 = pmm_alloc_pages(1);
+	/* Everything below 4 GiB first (device memory: uncached), then RAM
+	 * write-back over it, then the kernel's own protections. */
+	vm_map(0, LOW_LIMIT, VM_WRITE | VM_UNCACHED);
+	mm_map_ram();
+	mm_map_kernel();
+	vm_unmap_page(0);
+	write_cr3((uint64_t)pml4);
+	write_cr0(read_cr0() | X86_CR0_WP);
+}
+
+int vm_canonical(uint64_t addr)
+{
+	uint64_t top = addr >> 47;
+
+	return top == 0 || top == 0x1ffff;
+}
+
+int vm_query(uint64_t addr, uint64_t *flags)
+{
+	const uint64_t *t = (const uint64_t *)(read_cr3() & PTE_ADDR);
+
+	if (!vm_canonical(addr))
+		return -EFAULT;
+	for (int shift = 39; shift >= 12; shift -= 9) {
+		uint64_t e = t[(addr >> shift) & 511];
+
+		if (!(e & PTE_P))
+			return -EFAULT;
+		if (shift == 12 || (e & PTE_PS)) {
+			if (flags)
+				*flags = e & ~PTE_ADDR;
+			return 0;
+		}
+		t = (const uint64_t *)(e & PTE_ADDR);
+	}
+	return -EFAULT;
+}
+
+int vm_check_range(uint64_t addr, uint64_t len, int write, uint64_t *bad)
+{
+	uint64_t a = addr, end = addr + len, flags;
+
+	if (len && end < addr) {
+		*bad = addr;
+		return -EFAULT;
+	}
+	for (; a < end || a == addr; a = ALIGN_DOWN(a, SIZE_4K) + SIZE_4K) {
+		if (vm_query(a, &flags) < 0) {
+			*bad = a;
+			return -EFAULT;
+		}
+		if (write && !(flags & PTE_W)) {
+			*bad = a;
+			return -EACCES;
+		}
+		if (!len)
+			break;
+	}
+	return 0;
+}
+
+struct range { uint64_t start, end; };
+
+static void free_piece(uint64_t start, uint64_t end, struct mm_stats *st)
+{
+	if (end <= start)
+		return;
+	st->free += end - start;
+	if (end - start > st->region_len)
+		st->region_start = start, st->region_len = end - start;
+}
+
+/* What the kernel keeps: its image with the pages taken since, and the
+ * modules; sorted by start. */
+static unsigned reserved_ranges(struct range *r)
+{
+	unsigned n = 0;
+
+	r[n++] = (struct range){ (uint64_t)__kernel_start, pmm_next };
+	for (unsigned i = 0; i < boot_info.mod_count; i++) {
+		struct range m = { ALIGN_DOWN(boot_info.mods[i].start, PAGE_SIZE),
+				   ALIGN_UP(boot_info.mods[i].end, PAGE_SIZE) };
+		unsigned j = n++;
+
+		for (; j > 0 && r[j - 1].start > m.start; j--)
+			r[j] = r[j - 1];
+		r[j] = m;
+	}
+	return n;
+}
+
+/* Add the free pieces of usable RAM [start, end) to the stats. */
+static void free_pieces(uint64_t start, uint64_t end, struct mm_stats *st)
+{
+	struct range r[BOOTINFO_MAX_MODS + 1];
+	unsigned n = reserved_ranges(r);
+	uint64_t cur = start;
+
+	for (unsigned i = 0; i < n && r[i].start < end; i++) {
+		if (r[i].end <= cur)
+			continue;
+		free_piece(cur, MIN(r[i].start, end), st);
+		cur = MAX(cur, r[i].end);
+	}
+	free_piece(cur, end, st);
+}
+
+void mm_get_stats(struct mm_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	for (unsigned i = 0; i < boot_info.mmap_count; i++) {
+		const struct mmap_entry *e = &boot_info.mmap[i];
+		uint64_t base = e->base, len = e->len;
+
+		if (mem_is_ram(e->type) || e->type == MEM_BAD)
+			st->ram_total += len;
+		if (e->type != MEM_USABLE)
+			continue;
+		st->usable += len;
+		if (base < MiB) { /* low memory stays with firmware and the SMP trampoline */
+			len = base + len > MiB ? base + len - MiB : 0;
+			base = MiB;
+		}
+		free_pieces(ALIGN_UP(base, PAGE_SIZE), ALIGN_DOWN(base + len, PAGE_SIZE), st);
+	}
+	st->kernel_image = (uint64_t)__kernel_end - (uint64_t)__kernel_start;
+	st->kernel_alloc = pmm_next - pmm_start;
+	for (unsigned i = 0; i < boot_info.mod_count; i++)
+		st->reserved_mods += ALIGN_UP(boot_info.mods[i].end, PAGE_SIZE) - ALIGN_DOWN(boot_info.mods[i].start, PAGE_SIZE);
+	st->mapped_top = mapped_top;
+	st->huge_1g = have_1g;
+}

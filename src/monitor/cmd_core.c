@@ -1,0 +1,104 @@
+/* cmd_core.c: the monitor's general commands: help, version, uptime,
+ * clear, reboot, poweroff. */
+#include "console.h"
+#include "errno.h"
+#include "kernel.h"
+#include "ksyms.h"
+#include "monitor.h"
+#include "power.h"
+#include "string.h"
+#include "timer.h"
+
+#ifndef BUILD_DATE
+#define BUILD_DATE "unknown date"
+#endif
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc == 2) {
+		c = monitor_find(argv[1]);
+		if (!c)
+			return cmd_error("help: unknown command '%s' (try 'help')", argv[1]);
+		kprintf("usage: %s\n  %s\n", c->usage, c->summary);
+		if (c->help)
+			kprintf("%s\n", c->help);
+		return 0;
+	}
+	kprintf("commands (help NAME for details):\n");
+	for (c = __cmd_table_start; c < __cmd_table_end; c++)
+		kprintf("  %-34s %s\n", c->usage, c->summary);
+	return 0;
+}
+
+CMD(help, .name = "help", .usage = "help [CMD]",
+    .summary = "list commands, or show one command's usage and examples",
+    .help = "examples:\n  help\n  help dump",
+    .min_args = 0, .max_args = 1, .fn = cmd_help);
+
+static int cmd_version(int argc, char **argv)
+{
+	uint64_t text = (uint64_t)(__rodata_end - __kernel_start);
+	uint64_t data = (uint64_t)(__data_end - __data_start);
+	uint64_t bss = (uint64_t)(__kernel_end - __bss_start);
+
+	(void)argc, (void)argv;
+	kprintf("Ingot " INGOT_VERSION " (x86-64), built " BUILD_DATE " with gcc " __VERSION__ "\n");
+	kprintf("kernel: %llu KiB text+rodata, %llu KiB data, %llu KiB bss, %u symbols\n",
+		(unsigned long long)(text / KiB), (unsigned long long)((data + KiB - 1) / KiB),
+		(unsigned long long)(bss / KiB), ksyms_count());
+	return 0;
+}
+
+CMD(version, .name = "version", .usage = "version",
+    .summary = "version, build date, compiler and kernel size",
+    .min_args = 0, .max_args = 0, .fn = cmd_version);
+
+static int cmd_uptime(int argc, char **argv)
+{
+	uint64_t ns = timer_ns(), s = ns / 1000000000ull;
+
+	(void)argc, (void)argv;
+	kprintf("up %llu.%03llu s (%llu:%02llu:%02llu), clock: %s\n", (unsigned long long)s,
+		(unsigned long long)(ns / 1000000 % 1000), (unsigned long long)(s / 3600),
+		(unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60), timer_source());
+	return 0;
+}
+
+CMD(uptime, .name = "uptime", .usage = "uptime",
+    .summary = "time since boot",
+    .min_args = 0, .max_args = 0, .fn = cmd_uptime);
+
+static int cmd_clear(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	console_puts("\x1b[2J\x1b[H");
+	return 0;
+}
+
+CMD(clear, .name = "clear", .usage = "clear",
+    .summary = "clear the screen",
+    .min_args = 0, .max_args = 0, .fn = cmd_clear);
+
+static int cmd_reboot(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	kprintf("rebooting\n");
+	return power_reset();
+}
+
+CMD(reboot, .name = "reboot", .usage = "reboot",
+    .summary = "reset the machine",
+    .min_args = 0, .max_args = 0, .fn = cmd_reboot);
+
+static int cmd_poweroff(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	kprintf("powering off\n");
+	return power_off();
+}
+
+CMD(poweroff, .name = "poweroff", .usage = "poweroff",
+    .summary = "switch the machine off (ACPI S5)",
+    .min_args = 0, .max_args = 0, .fn = cmd_poweroff);

@@ -1,0 +1,59 @@
+/* cmd_fault.c: raise a CPU exception on purpose, to check the exception
+ * report and the monitor's recovery on this machine. */
+#include "errno.h"
+#include "kernel.h"
+#include "monitor.h"
+#include "string.h"
+
+static void fault_de(void)
+{
+	__asm__ volatile("xor %%ecx, %%ecx; xor %%edx, %%edx; mov $1, %%eax; div %%ecx" : : : "rax", "rcx", "rdx");
+}
+
+static void fault_ud(void)
+{
+	__asm__ volatile("ud2");
+}
+
+static void fault_gp(void)
+{
+	/* A non-canonical address raises #GP, not #PF. */
+	__asm__ volatile("movabs $0x8000000000000000, %%rax; mov (%%rax), %%rax" : : : "rax", "memory");
+}
+
+static void fault_pf(void)
+{
+	/* Page 0 is never mapped. */
+	__asm__ volatile("xor %%eax, %%eax; mov (%%rax), %%rax" : : : "rax", "memory");
+}
+
+static const struct {
+	const char *name;
+	void (*raise)(void);
+} fault_kinds[] = {
+	{ "de", fault_de }, { "ud", fault_ud }, { "gp", fault_gp }, { "pf", fault_pf },
+};
+
+static int cmd_fault(int argc, char **argv)
+{
+	uint64_t core = 0;
+
+	if (argc == 3 && cmd_arg_u64("fault", argv[2], "core", 0, &core))
+		return CMD_REPORTED;
+	if (core != 0)
+		return cmd_error("fault: no core %llu (only core 0 runs commands yet)", (unsigned long long)core);
+	for (size_t i = 0; i < ARRAY_SIZE(fault_kinds); i++) {
+		if (!strcmp(argv[1], fault_kinds[i].name)) {
+			fault_kinds[i].raise();
+			return cmd_error("fault: %s raised no exception", argv[1]);
+		}
+	}
+	return cmd_error("fault: unknown kind '%s' (de, ud, gp or pf)", argv[1]);
+}
+
+CMD(fault, .name = "fault", .usage = "fault de|ud|gp|pf [CORE]",
+    .summary = "raise a CPU exception on purpose to test the handler",
+    .help = "  de: divide error, ud: invalid opcode, gp: general protection\n"
+	    "  (non-canonical load), pf: page fault (read of address 0)\n"
+	    "examples:\n  fault pf\n  fault gp 0",
+    .min_args = 1, .max_args = 2, .fn = cmd_fault);

@@ -1,0 +1,232 @@
+/* trap.c: GDT with a TSS for IST stacks, the IDT, and the exception report
+ * (Intel SDM vol. 3A ch. 6 and 7). An exception inside a monitor command
+ * prints the EXCEPTION block and resumes at the monitor's recovery point. */
+#include "console.h"
+#include "irq.h"
+#include "kernel.h"
+#include "ksyms.h"
+#include "mm.h"
+#include "string.h"
+#include "trap.h"
+#include "x86.h"
+
+#define IST_STACK_SIZE 8192
+#define IST_DF 1
+#define IST_NMI 2
+#define IST_MC 3
+#define GDT_CODE 0x08
+#define GDT_DATA 0x10
+#define GDT_TSS 0x18
+#define BACKTRACE_MAX 16
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3, iomap_base;
+} __packed;
+_Static_assert(sizeof(struct tss) == 104, "TSS layout (SDM 7.7)");
+
+struct idt_entry {
+	uint16_t off_lo, sel;
+	uint8_t ist, type;
+	uint16_t off_mid;
+	uint32_t off_hi, reserved;
+} __packed;
+_Static_assert(sizeof(struct idt_entry) == 16, "IDT gate layout (SDM 6.14.1)");
+
+struct desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __packed;
+
+extern const uint64_t isr_table[48];
+
+static uint64_t gdt[5];
+static struct tss tss;
+static struct idt_entry idt[256];
+static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+static struct jmp_state *recovery;
+static volatile int in_report;
+static uint64_t exception_count;
+
+static const char *const exc_names[32] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+	"#BR bound range", "#UD invalid opcode", "#NM device not available",
+	"#DF double fault", "coprocessor overrun", "#TS invalid TSS",
+	"#NP segment not present", "#SS stack fault", "#GP general protection",
+	"#PF page fault", "reserved 15", "#MF x87 error", "#AC alignment check",
+	"#MC machine check", "#XM SIMD error", "#VE virtualization",
+	"#CP control protection", "reserved 22", "reserved 23", "reserved 24",
+	"reserved 25", "reserved 26", "reserved 27", "#HV hypervisor injection",
+	"#VC VMM communication", "#SX security", "reserved 31",
+};
+
+const char *trap_name(unsigned vector)
+{
+	return vector < 32 ? exc_names[vector] : "interrupt";
+}
+
+static void gdt_init(void)
+{
+	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
+	struct desc_ptr gp = { sizeof(gdt) - 1, (uint64_t)gdt };
+
+	gdt[1] = 0x00AF9A000000FFFFull; /* 64-bit code, DPL 0 */
+	gdt[2] = 0x00CF92000000FFFFull; /* data */
+	/* 16-byte available 64-bit TSS descriptor (SDM 7.2.3) */
+	gdt[3] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) |
+		 ((limit >> 16 & 0xF) << 48) | ((base >> 24 & 0xFF) << 56);
+	gdt[4] = base >> 32;
+	for (int i = 0; i < 3; i++)
+		tss.ist[i] = (uint64_t)(ist_stacks[i] + IST_STACK_SIZE);
+	tss.iomap_base = sizeof(tss);
+	__asm__ volatile("lgdt %0\n\t"
+			 "pushq %1\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "mov %2, %%ds\n\tmov %2, %%es\n\tmov %2, %%ss\n\t"
+			 "ltr %w3"
+			 : : "m"(gp), "i"(GDT_CODE), "r"(GDT_DATA), "r"(GDT_TSS) : "rax", "memory");
+}
+
+static void idt_set(unsigned vec, uint64_t handler, unsigned ist)
+{
+	idt[vec].off_lo = handler & 0xFFFF;
+	idt[vec].sel = GDT_CODE;
+	idt[vec].ist = ist;
+	idt[vec].type = 0x8E; /* present, DPL 0, 64-bit interrupt gate */
+	idt[vec].off_mid = handler >> 16 & 0xFFFF;
+	idt[vec].off_hi = handler >> 32;
+}
+
+void trap_init(void)
+{
+	struct desc_ptr ip = { sizeof(idt) - 1, (uint64_t)idt };
+
+	gdt_init();
+	for (unsigned v = 0; v < 48; v++)
+		idt_set(v, isr_table[v], 0);
+	idt_set(8, isr_table[8], IST_DF);
+	idt_set(2, isr_table[2], IST_NMI);
+	idt_set(18, isr_table[18], IST_MC);
+	__asm__ volatile("lidt %0" : : "m"(ip));
+}
+
+void trap_set_recovery(struct jmp_state *js)
+{
+	recovery = js;
+}
+
+uint64_t trap_exception_count(void)
+{
+	return exception_count;
+}
+
+static void print_addr(uint64_t addr)
+{
+	uint64_t off;
+	const char *name = ksyms_lookup(addr, &off);
+
+	kprintf("%016llx", (unsigned long long)addr);
+	if (name)
+		kprintf(" <%s+%#llx>", name, (unsigned long long)off);
+}
+
+/* Walk saved frame pointers, reading each only when it is mapped. */
+void trap_backtrace(uint64_t rip, uint64_t rbp)
+{
+	kprintf("backtrace:\n  #0 ");
+	print_addr(rip);
+	kprintf("\n");
+	for (int i = 1; i < BACKTRACE_MAX && rbp; i++) {
+		const uint64_t *fp = (const uint64_t *)rbp;
+		uint64_t bad;
+
+		if ((rbp & 7) || vm_check_range(rbp, 16, 0, &bad) < 0 || fp[1] == 0)
+			break;
+		kprintf("  #%d ", i);
+		print_addr(fp[1]);
+		kprintf("\n");
+		if (fp[0] <= rbp) /* frames must go up the stack */
+			break;
+		rbp = fp[0];
+	}
+}
+
+static void pf_detail(uint64_t err)
+{
+	kprintf(" (%s, %s, %s%s)", err & 1 ? "protection" : "not present", err & 2 ? "write" : "read",
+		err & 4 ? "user" : "kernel", err & 16 ? ", instruction fetch" : "");
+}
+
+static void trap_report(const struct trap_frame *f)
+{
+	kprintf("\nEXCEPTION %s on core 0\n", trap_name((unsigned)f->vector));
+	kprintf("vector %llu  error %#llx", (unsigned long long)f->vector, (unsigned long long)f->error);
+	if (f->vector == 14)
+		pf_detail(f->error);
+	kprintf("\nRIP ");
+	print_addr(f->rip);
+	kprintf("\nRSP %016llx  RFLAGS %016llx  CS %04llx  SS %04llx\n", (unsigned long long)f->rsp,
+		(unsigned long long)f->rflags, (unsigned long long)f->cs, (unsigned long long)f->ss);
+	kprintf("RAX %016llx  RBX %016llx  RCX %016llx\n", (unsigned long long)f->rax,
+		(unsigned long long)f->rbx, (unsigned long long)f->rcx);
+	kprintf("RDX %016llx  RSI %016llx  RDI %016llx\n", (unsigned long long)f->rdx,
+		(unsigned long long)f->rsi, (unsigned long long)f->rdi);
+	kprintf("RBP %016llx  R8  %016llx  R9  %016llx\n", (unsigned long long)f->rbp,
+		(unsigned long long)f->r8, (unsigned long long)f->r9);
+	kprintf("R10 %016llx  R11 %016llx  R12 %016llx\n", (unsigned long long)f->r10,
+		(unsigned long long)f->r11, (unsigned long long)f->r12);
+	kprintf("R13 %016llx  R14 %016llx  R15 %016llx\n", (unsigned long long)f->r13,
+		(unsigned long long)f->r14, (unsigned long long)f->r15);
+	kprintf("CR0 %016llx  CR2 %016llx  CR3 %016llx  CR4 %016llx\n", (unsigned long long)read_cr0(),
+		(unsigned long long)read_cr2(), (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
+	trap_backtrace(f->rip, f->rbp);
+}
+
+/* Resume at the recovery point through iretq, so an NMI's blocking ends
+ * and the stack the fault happened on is left behind. */
+static void trap_resume(void)
+{
+	struct jmp_state *js = recovery;
+
+	trap_longjmp(js, 1);
+}
+
+static void trap_exception(struct trap_frame *f)
+{
+	if (in_report) {
+		console_puts("\nPANIC: exception while reporting an exception; halted\n");
+		cpu_halt_forever();
+	}
+	in_report = 1;
+	exception_count++;
+	trap_report(f);
+	in_report = 0;
+	if (f->vector == 2 && !recovery)
+		return; /* an NMI at the prompt: report it and go on */
+	if (!recovery) {
+		console_puts("PANIC: exception outside a command; halted\n");
+		cpu_halt_forever();
+	}
+	irq_abort_inflight();
+	f->rip = (uint64_t)trap_resume;
+	f->rsp = ALIGN_DOWN(recovery->rsp - 256, 16) - 8;
+	f->rflags = 0x2; /* interrupts stay off until the monitor is back */
+	f->cs = GDT_CODE;
+	f->ss = GDT_DATA;
+}
+
+void trap_handler(struct trap_frame *f);
+void trap_handler(struct trap_frame *f)
+{
+	if (f->vector < 32)
+		trap_exception(f);
+	else
+		irq_dispatch((unsigned)f->vector);
+}
