@@ -23,7 +23,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T src/kern
 QEMU_MACHINE ?= q35
 QEMU_SMP     ?= 4
 QEMU_MEM     ?= 512
-QEMU_DISPLAY := $(if $(DISPLAY)$(WAYLAND_DISPLAY),,-display none)
+QEMU_DISPLAY := $(if $(DISPLAY)$(WAYLAND_DISPLAY),-display gtk,-display none)
 QEMU_COMMON  = -M $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) \
 	       -chardev stdio,id=ser0,mux=on,signal=off -serial chardev:ser0 -mon chardev=ser0 \
 	       $(QEMU_DISPLAY)
@@ -69,7 +69,7 @@ $(BUILD)/ingot.iso: $(BUILD)/ingot.elf grub.cfg
 	cp $(BUILD)/ingot.elf $(BUILD)/iso/boot/ingot.elf
 	cp grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/iso \
-		--locales= --themes= --fonts= --compress=xz 2> $(BUILD)/grub-mkrescue.log \
+		--locales= --themes= --fonts= 2> $(BUILD)/grub-mkrescue.log \
 		|| { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
 run: $(BUILD)/ingot.iso
@@ -90,7 +90,7 @@ debug: $(BUILD)/ingot.iso
 	$(QEMU) $(QEMU_COMMON) -cdrom $< -no-reboot -s -S
 
 # Host unit tests of pure logic, under ASan and UBSan.
-UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude
+UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 UNIT_SRC_test_parse      := src/monitor/parse.c
 UNIT_SRC_test_lineedit   := src/monitor/lineedit.c

@@ -137,13 +137,55 @@ static void print_addr(uint64_t addr)
 		kprintf(" <%s+%#llx>", name, (unsigned long long)off);
 }
 
-/* Walk saved frame pointers, reading each only when it is mapped. */
-void trap_backtrace(uint64_t rip, uint64_t rbp)
+/* Whether the instruction just before ret is a call: e8 rel32, or ff /2
+ * (call through a register or memory, 2 to 7 bytes with REX, SIB, disp). */
+static int after_call(uint64_t ret)
 {
+	const uint8_t *p = (const uint8_t *)ret;
+	uint64_t off;
+
+	if (!ksyms_lookup(ret, &off))
+		return 0;
+	if (p[-5] == 0xe8)
+		return 1;
+	for (int k = 2; k <= 7; k++)
+		if (p[-k] == 0xff && (p[-k + 1] & 0x38) == 0x10)
+			return 1;
+	return 0;
+}
+
+/* gcc leaves leaf functions frameless even with -fno-omit-frame-pointer,
+ * and a call to a bad address faults before any frame exists: then the
+ * caller is not in the rbp chain but its return address is at RSP. Returns
+ * that address, or 0 when the faulting function has its own frame. */
+static uint64_t frameless_return(uint64_t rip, uint64_t rsp)
+{
+	uint64_t off = 0, bad;
+	const char *name = ksyms_lookup(rip, &off);
+
+	if (name && off && *(const uint8_t *)(rip - off) == 0x55) /* push %rbp */
+		return 0;
+	if (!rsp || (rsp & 7) || vm_check_range(rsp, 8, 0, &bad) < 0)
+		return 0;
+	return after_call(*(const uint64_t *)rsp) ? *(const uint64_t *)rsp : 0;
+}
+
+/* Walk saved frame pointers, reading each only when it is mapped. RSP may
+ * be 0 when unknown. */
+static void backtrace_walk(uint64_t rip, uint64_t rsp, uint64_t rbp)
+{
+	uint64_t ret = frameless_return(rip, rsp);
+	int i = 1;
+
 	kprintf("backtrace:\n  #0 ");
 	print_addr(rip);
 	kprintf("\n");
-	for (int i = 1; i < BACKTRACE_MAX && rbp; i++) {
+	if (ret) {
+		kprintf("  #%d ", i++);
+		print_addr(ret);
+		kprintf("\n");
+	}
+	for (; i < BACKTRACE_MAX && rbp; i++) {
 		const uint64_t *fp = (const uint64_t *)rbp;
 		uint64_t bad;
 
@@ -156,6 +198,11 @@ void trap_backtrace(uint64_t rip, uint64_t rbp)
 			break;
 		rbp = fp[0];
 	}
+}
+
+void trap_backtrace(uint64_t rip, uint64_t rbp)
+{
+	backtrace_walk(rip, 0, rbp);
 }
 
 static void pf_detail(uint64_t err)
@@ -186,7 +233,7 @@ static void trap_report(const struct trap_frame *f)
 		(unsigned long long)f->r14, (unsigned long long)f->r15);
 	kprintf("CR0 %016llx  CR2 %016llx  CR3 %016llx  CR4 %016llx\n", (unsigned long long)read_cr0(),
 		(unsigned long long)read_cr2(), (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
-	trap_backtrace(f->rip, f->rbp);
+	backtrace_walk(f->rip, f->rsp, f->rbp);
 }
 
 /* Resume at the recovery point through iretq, so an NMI's blocking ends
