@@ -13,11 +13,12 @@ KERNEL_SRCS := $(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort)
 KERNEL_OBJS := $(patsubst src/%,$(BUILD)/obj/%.o,$(KERNEL_SRCS))
 
 WARN    := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes
-KCFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-pic -fno-pie -mno-red-zone \
+KCFLAGS := -std=gnu11 -Os -g $(WARN) -ffreestanding -fno-pic -fno-pie -mno-red-zone \
 	   -mgeneral-regs-only -fno-stack-protector -fno-omit-frame-pointer \
-	   -fno-asynchronous-unwind-tables -fno-common -Iinclude -MMD -MP \
+	   -fno-asynchronous-unwind-tables -fno-common -ffunction-sections -fdata-sections \
+	   -Iinclude -MMD -MP \
 	   -DBUILD_DATE='"$(BUILD_DATE)"'
-KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack -T src/kernel.ld
+KLDFLAGS := -nostdlib -static --gc-sections -z max-page-size=0x1000 -z noexecstack -T src/kernel.ld
 
 # QEMU settings shared by run, debug and the tests.
 QEMU_MACHINE ?= q35
@@ -96,7 +97,10 @@ UNIT_SRC_test_parse      := src/monitor/parse.c
 UNIT_SRC_test_lineedit   := src/monitor/lineedit.c
 UNIT_SRC_test_bootinfo   := src/bootinfo.c
 UNIT_SRC_test_format     := src/format.c src/crc32.c
+UNIT_SRC_test_apic :=
 UNIT_SRC_test_ps2_decode :=
+UNIT_SRC_test_cpu        := src/cpu.c
+UNIT_SRC_test_acpi       := src/acpi_tables.c
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard src/monitor/*.c src/*.c src/drivers/ps2/*.c) | $(BUILD)/unit/
 	$(CC) $(UNIT_CFLAGS) -Isrc/drivers/ps2 $< $(UNIT_SRC_$*) tests/unit/host_shim.c -o $@

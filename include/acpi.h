@@ -1,9 +1,11 @@
-/* acpi.h: finding ACPI tables (ACPI 6.5, ch. 5.2): RSDP, RSDT/XSDT, and the
- * few facts the kernel needs early (core count from the MADT, the FADT's
- * PM1a control block for power-off). */
+/* acpi.h: ACPI tables (ACPI 6.5 ch. 5.2): finding them (RSDP, RSDT/XSDT,
+ * every checksum checked) and the parsed facts the kernel uses from the
+ * MADT, FADT, HPET and MCFG, plus \_S5 from the DSDT. The parsers are pure
+ * functions over a table's bytes (host unit-tested). */
 #ifndef INGOT_ACPI_H
 #define INGOT_ACPI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct acpi_header {
@@ -14,15 +16,142 @@ struct acpi_header {
 	uint32_t oem_revision, creator_id, creator_revision;
 } __attribute__((packed));
 
+/* Generic Address Structure (ACPI 5.2.3.2). */
+struct acpi_gas {
+	uint8_t space;      /* 0 memory, 1 I/O port */
+	uint8_t bit_width, bit_offset, access_size;
+	uint64_t address;
+} __attribute__((packed));
+
+#define ACPI_GAS_MEMORY 0
+#define ACPI_GAS_IO 1
+#define ACPI_GAS_PCI_CONFIG 2 /* segment 0, bus 0; address: device<<32 | function<<16 | offset */
+
+#define ACPI_MAX_CPUS 256
+#define ACPI_MAX_IOAPICS 8
+#define ACPI_MAX_ISOS 24
+#define ACPI_MAX_NMIS 16
+#define ACPI_MAX_MCFG 8
+
+/* MADT interrupt controller structures (ACPI 5.2.12.2-5.2.12.13). */
+#define MADT_LAPIC 0
+#define MADT_IOAPIC 1
+#define MADT_ISO 2
+#define MADT_NMI_SOURCE 3
+#define MADT_LAPIC_NMI 4
+#define MADT_LAPIC_OVERRIDE 5
+#define MADT_X2APIC 9
+#define MADT_X2APIC_NMI 0xA
+#define MADT_CPU_ENABLED 1u
+#define MADT_CPU_ONLINE_CAPABLE 2u
+
+struct madt_lapic { uint8_t type, length, uid, apic_id; uint32_t flags; } __attribute__((packed));
+struct madt_ioapic { uint8_t type, length, id, reserved; uint32_t addr, gsi_base; } __attribute__((packed));
+struct madt_iso { uint8_t type, length, bus, source; uint32_t gsi; uint16_t flags; } __attribute__((packed));
+struct madt_nmi_source { uint8_t type, length; uint16_t flags; uint32_t gsi; } __attribute__((packed));
+struct madt_lapic_nmi { uint8_t type, length, uid; uint16_t flags; uint8_t lint; } __attribute__((packed));
+struct madt_lapic_override { uint8_t type, length; uint16_t reserved; uint64_t addr; } __attribute__((packed));
+struct madt_x2apic { uint8_t type, length; uint16_t reserved; uint32_t x2apic_id, flags, uid; } __attribute__((packed));
+struct madt_x2apic_nmi { uint8_t type, length; uint16_t flags; uint32_t uid; uint8_t lint, reserved[3]; } __attribute__((packed));
+
+struct madt_cpu {
+	uint32_t apic_id, uid;
+	uint8_t enabled, online_capable, x2apic;
+};
+
+struct madt_info {
+	uint64_t lapic_addr;       /* with the 64-bit override applied */
+	uint32_t flags;            /* bit 0: PC-AT compatible 8259s present */
+	unsigned cpu_count;        /* processor entries kept, all of them, in MADT order */
+	struct madt_cpu cpus[ACPI_MAX_CPUS];
+	unsigned ioapic_count;
+	struct { uint8_t id; uint32_t addr, gsi_base; } ioapics[ACPI_MAX_IOAPICS];
+	unsigned iso_count;        /* interrupt source overrides */
+	struct { uint8_t bus, source; uint32_t gsi; uint16_t flags; } isos[ACPI_MAX_ISOS];
+	unsigned nmi_count;        /* local APIC NMI entries (uid 0xFF/0xFFFFFFFF = all) */
+	struct { uint32_t uid; uint16_t flags; uint8_t lint; } nmis[ACPI_MAX_NMIS];
+	int truncated;             /* more entries than kept, or a malformed entry ended the walk */
+};
+
+struct fadt_info {
+	uint64_t dsdt;             /* X_DSDT when present, else DSDT */
+	uint8_t sci_irq;
+	uint32_t smi_cmd;
+	uint8_t acpi_enable;
+	uint32_t pm1a_evt, pm1b_evt, pm1a_cnt, pm1b_cnt; /* I/O ports, 0 if absent */
+	uint32_t pm_timer;         /* PM timer I/O port, 0 if absent */
+	int pm_timer_32bit;        /* TMR_VAL_EXT */
+	uint16_t iapc_boot_arch;   /* bit 1: 8042 present */
+	uint32_t flags;
+	int reset_supported;       /* RESET_REG_SUP */
+	struct acpi_gas reset_reg;
+	uint8_t reset_value;
+};
+
+#define FADT_BOOT_ARCH_8042 (1u << 1)
+#define FADT_FLAG_TMR_VAL_EXT (1u << 8)
+#define FADT_FLAG_RESET_REG_SUP (1u << 10)
+#define FADT_FLAG_HW_REDUCED (1u << 20)
+
+struct hpet_info {
+	uint64_t base;             /* MMIO address of the timer block */
+	uint8_t number;
+	uint16_t min_tick;
+};
+
+struct mcfg_entry {
+	uint64_t base;
+	uint16_t segment;
+	uint8_t bus_start, bus_end;
+};
+
+/* 1 when the table's header length fits in len and its bytes sum to 0. */
+int acpi_checksum_ok(const void *table, size_t len);
+/* Pure parsers: 0, or -EINVAL for a table too short or malformed. */
+int acpi_parse_madt(const void *table, size_t len, struct madt_info *out);
+int acpi_parse_fadt(const void *table, size_t len, struct fadt_info *out);
+int acpi_parse_hpet(const void *table, size_t len, struct hpet_info *out);
+int acpi_parse_mcfg(const void *table, size_t len, struct mcfg_entry *out, unsigned max, unsigned *count);
+/* Walk the MADT's entries: *off starts at 0. Gives the next entry (at
+ * least as long as its type's structure, inside the table) and returns 1;
+ * 0 at the end; -EINVAL at a malformed entry (the walk must stop there). */
+int acpi_madt_next(const void *table, size_t len, size_t *off, const uint8_t **entry);
+/* Bounded scan of DSDT AML for the \_S5 package: its first two values. */
+int acpi_find_s5(const void *dsdt, size_t len, uint8_t *slp_typa, uint8_t *slp_typb);
+
 /* Before mm_init: note what only the boot mapping can reach (the BDA). */
 void acpi_early(void);
+/* Find and check every table; parse MADT, FADT, HPET, MCFG, \_S5. */
 void acpi_init(void);
+
+/* Every table found, good checksum or not, for `acpi`: the root table
+ * (RSDT/XSDT), each table it lists in order, then the FADT's DSDT. mapped:
+ * the whole table is readable; checksum_ok only means something then. */
+struct acpi_table_ref {
+	uint64_t addr;
+	uint32_t length;
+	char sig[5];
+	int mapped, checksum_ok;
+};
+unsigned acpi_table_count(void);
+const struct acpi_table_ref *acpi_table(unsigned i);
+/* The RSDP's address (0 when none was found) and revision (-1 then). */
+uint64_t acpi_rsdp(void);
+int acpi_rsdp_revision(void);
+/* The RSDP's OEM ID as a string (6 characters), "" when no RSDP. */
+const char *acpi_rsdp_oem(void);
 /* The first table with this signature whose checksum is good, or NULL. */
 const struct acpi_header *acpi_find(const char sig[4]);
-/* Enabled (or online-capable) processors listed in the MADT; 0 if no MADT. */
+
+/* Parsed facts, NULL when the table is missing or corrupt. */
+const struct madt_info *acpi_madt(void);
+const struct fadt_info *acpi_fadt(void);
+const struct hpet_info *acpi_hpet(void);
+unsigned acpi_mcfg(const struct mcfg_entry **entries);
+/* SLP_TYP values for S5; -ENOENT when \_S5 was not found. */
+int acpi_s5(uint8_t *slp_typa, uint8_t *slp_typb);
+
+/* Enabled (or online-capable) processors in the MADT; 0 if no MADT. */
 unsigned acpi_cpu_count(void);
-/* PM1a control port from the FADT, or 0. */
-uint16_t acpi_pm1a_cnt(void);
-uint64_t acpi_rsdp(void);
 
 #endif

@@ -24,6 +24,9 @@ void console_register(struct console *c);
 /* Restrict output to consoles of these kinds (CONSOLE_SERIAL|CONSOLE_SCREEN). */
 void console_select(unsigned kinds);
 void console_write(const char *buf, size_t len);
+/* Hold the consoles across several writes (recursive per core). */
+void console_lock(void);
+void console_unlock(void);
 void console_puts(const char *s);
 
 /* Input: called from interrupt handlers (or polling) with one byte. */

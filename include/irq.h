@@ -1,5 +1,7 @@
-/* irq.h: legacy (ISA) interrupt lines 0-15 routed to handlers. Today through
- * the 8259 PICs remapped to vectors 0x20-0x2f; the APIC work moves this. */
+/* irq.h: interrupt lines to handlers. Legacy (ISA) lines 0-15 arrive on
+ * vectors 0x20-0x2f, through the I/O APIC when the MADT lists one, else
+ * through the 8259 PICs; local vectors (APIC timer, IPIs) are registered by
+ * vector. */
 #ifndef INGOT_IRQ_H
 #define INGOT_IRQ_H
 
@@ -10,13 +12,19 @@
 
 typedef void (*irq_handler_t)(void *arg);
 
+/* Remap and mask the 8259s (they stay in charge until irq_use_apic). */
 void irq_init(void);
-/* Install a handler for a legacy line and unmask it. Returns 0 or -EBUSY/-EINVAL. */
+/* Switch legacy lines to the I/O APIC: the 8259s stay masked for good. */
+void irq_use_apic(void);
+const char *irq_controller(void);
+/* Install a handler for a legacy line and unmask it. Returns 0 or -EBUSY/-EINVAL/-ENODEV. */
 int irq_register(unsigned line, irq_handler_t fn, void *arg);
-/* Called by the trap code for vectors 0x20-0x2f. */
+/* Install a handler for a local APIC vector (0x30-0xfe). */
+int irq_register_vector(unsigned vector, irq_handler_t fn, void *arg);
+/* Called by the trap code for every vector >= 32. */
 void irq_dispatch(unsigned vector);
 unsigned long long irq_count(unsigned line);
-/* An exception left a handler half-way: acknowledge its line so the
+/* An exception left a handler half-way: acknowledge its interrupt so the
  * controller does not stay blocked. */
 void irq_abort_inflight(void);
 

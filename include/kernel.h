@@ -25,7 +25,16 @@
 
 /* Image layout, from src/kernel.ld. */
 extern char __kernel_start[], __text_start[], __text_end[], __rodata_end[];
+extern char __rodata_start[], __rodata_content_end[];
 extern char __data_start[], __data_end[], __bss_start[], __bss_end[], __kernel_end[];
+
+/* Bytes of text, read-only data and data in the image, without page
+ * padding, the symbol table or BSS: the figure the size target counts. */
+static inline uint64_t kernel_image_bytes(void)
+{
+	return (uint64_t)(__text_end - __text_start) + (uint64_t)(__rodata_content_end - __rodata_start) +
+	       (uint64_t)(__data_end - __data_start);
+}
 
 __noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Halt this CPU forever with interrupts off. */

@@ -1,5 +1,5 @@
-/* timer.h: the kernel clock. Today the 8254 PIT (channel 0, periodic) gives
- * ticks and the counter gives sub-tick resolution. */
+/* timer.h: the kernel clock: the HPET main counter, else the ACPI PM timer,
+ * else the 8254 PIT; TSC and local APIC timer frequencies calibrated on it. */
 #ifndef INGOT_TIMER_H
 #define INGOT_TIMER_H
 
@@ -11,5 +11,11 @@ uint64_t timer_ns(void);
 /* Busy-wait (halting between ticks) for at least ns nanoseconds. */
 void timer_delay_ns(uint64_t ns);
 const char *timer_source(void);
+/* TSC ticks per second (from CPUID 0x15/0x16 or calibrated), 0 if unknown. */
+uint64_t timer_tsc_hz(void);
+/* Local APIC timer input clock (the bus clock), 0 if not calibrated. */
+uint64_t timer_lapic_hz(void);
+/* Measure the local APIC timer and start the periodic heartbeat. */
+void timer_start_heartbeat(void);
 
 #endif

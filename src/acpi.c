@@ -1,13 +1,19 @@
-/* acpi.c: locate ACPI tables (ACPI 6.5 section 5.2.5: RSDP from the loader's
- * copy or by scanning the EBDA and 0xE0000-0xFFFFF; RSDT/XSDT), with every
- * checksum checked. QEMU: the tables SeaBIOS/OVMF install on pc and q35. */
+/* acpi.c: find the ACPI tables (ACPI 6.5 section 5.2.5: the RSDP from the
+ * loader's copy or the EBDA and 0xE0000-0xFFFFF; RSDT/XSDT, FADT->DSDT), list
+ * them with their checksums and keep the parsed facts. QEMU: pc and q35 tables. */
 #include "acpi.h"
 #include "bootinfo.h"
+#include "errno.h"
 #include "kernel.h"
 #include "mm.h"
 #include "string.h"
 
 #define ACPI_MAX_TABLES 64
+#define ACPI_TABLE_MAX_LEN (16u << 20) /* larger is a corrupt length, not a table */
+#define ACPI_LOW_LIMIT (4 * GiB)       /* mm_init maps all of it (but page 0) */
+#define BIOS_AREA_START 0xE0000
+#define BIOS_AREA_LEN 0x20000
+#define EBDA_SCAN_LEN 1024
 
 struct acpi_rsdp {
 	char sig[8];
@@ -21,12 +27,29 @@ struct acpi_rsdp {
 } __packed;
 _Static_assert(sizeof(struct acpi_rsdp) == 36, "RSDP layout (ACPI 5.2.5.3)");
 
-static uint64_t rsdp_phys;
+/* What rsdp_check finds. */
+#define RSDP_BAD 0
+#define RSDP_V1 1   /* RSDT only */
+#define RSDP_V2 2   /* XSDT usable too */
+
 static uint64_t ebda_base;
-static const struct acpi_header *tables[ACPI_MAX_TABLES];
+static uint64_t rsdp_phys;
+static int rsdp_from_loader; /* rsdp_phys is the copy's address, for now */
+static int rsdp_rev = -1;
+static char rsdp_oem_id[7];
+static struct acpi_table_ref tables[ACPI_MAX_TABLES];
 static unsigned table_count;
 
-static uint8_t sum_bytes(const void *p, size_t n)
+static struct madt_info madt;
+static struct fadt_info fadt;
+static struct hpet_info hpet;
+static struct mcfg_entry mcfg[ACPI_MAX_MCFG];
+static unsigned mcfg_count;
+static int have_madt, have_fadt, have_hpet;
+static int s5_status = -ENOENT;
+static uint8_t s5_typa, s5_typb;
+
+static uint8_t acpi_sum(const void *p, size_t n)
 {
 	const uint8_t *b = p;
 	uint8_t s = 0;
@@ -36,18 +59,23 @@ static uint8_t sum_bytes(const void *p, size_t n)
 	return s;
 }
 
-static int rsdp_valid(const struct acpi_rsdp *r)
+/* Signature and the ACPI 1.0 checksum over 20 bytes; for revision 2+ the
+ * extended checksum over its length too (else only the RSDT is trusted). */
+static int rsdp_check(const struct acpi_rsdp *r, size_t avail)
 {
-	if (memcmp(r->sig, "RSD PTR ", 8) || sum_bytes(r, 20))
-		return 0;
-	return r->revision < 2 || (r->length >= 36 && sum_bytes(r, 36) == 0);
+	if (memcmp(r->sig, "RSD PTR ", 8) || acpi_sum(r, 20))
+		return RSDP_BAD;
+	if (r->revision < 2 || r->length < sizeof(*r) || r->length > avail || acpi_sum(r, r->length))
+		return RSDP_V1;
+	return RSDP_V2;
 }
 
-/* Every 16-byte boundary in the range; the first valid candidate wins. */
+/* Every 16-byte boundary in the range; a candidate must pass the checks,
+ * a bare signature is not enough. */
 static const struct acpi_rsdp *rsdp_scan(uint64_t start, uint64_t len)
 {
 	for (uint64_t a = start; a + sizeof(struct acpi_rsdp) <= start + len; a += 16)
-		if (rsdp_valid((const struct acpi_rsdp *)a))
+		if (rsdp_check((const struct acpi_rsdp *)a, start + len - a) != RSDP_BAD)
 			return (const struct acpi_rsdp *)a;
 	return NULL;
 }
@@ -68,36 +96,130 @@ void acpi_early(void)
 	ebda_base = (uint64_t)bda_read16(0x40E) << 4;
 }
 
-static const struct acpi_rsdp *rsdp_find(void)
+/* The firmware's own RSDP by the BIOS scan (EBDA first, then the BIOS area). */
+static const struct acpi_rsdp *rsdp_bios_scan(void)
 {
-	const struct acpi_rsdp *r = (const struct acpi_rsdp *)boot_info.rsdp;
-	uint64_t ebda;
+	const struct acpi_rsdp *r = NULL;
 
-	if (boot_info.rsdp_version && rsdp_valid(r)) {
-		rsdp_phys = boot_info.rsdp_addr;
-		return r;
-	}
 	if (boot_info.efi64)
 		return NULL; /* no legacy BIOS areas to scan under UEFI */
-	ebda = ebda_base;
-	if (ebda >= 0x80000 && ebda < 0xA0000 && (r = rsdp_scan(ebda, 1024)))
-		return rsdp_phys = (uint64_t)r, r;
-	if ((r = rsdp_scan(0xE0000, 0x20000)))
+	if (ebda_base >= 0x80000 && ebda_base < 0xA0000)
+		r = rsdp_scan(ebda_base, EBDA_SCAN_LEN);
+	return r ? r : rsdp_scan(BIOS_AREA_START, BIOS_AREA_LEN);
+}
+
+/* The loader's copy when good, else the BIOS scan. */
+static const struct acpi_rsdp *rsdp_find(void)
+{
+	const struct acpi_rsdp *copy = (const struct acpi_rsdp *)boot_info.rsdp;
+	const struct acpi_rsdp *r;
+
+	if (boot_info.rsdp_version && rsdp_check(copy, sizeof(boot_info.rsdp)) != RSDP_BAD) {
+		rsdp_phys = boot_info.rsdp_addr;
+		rsdp_from_loader = 1;
+		return copy;
+	}
+	r = rsdp_bios_scan();
+	if (r)
 		rsdp_phys = (uint64_t)r;
 	return r;
 }
 
-/* A table is used only when mapped whole and its checksum is right. */
-static const struct acpi_header *table_check(uint64_t addr)
+/* Where the firmware's own RSDP lies when the loader gave a copy: the BIOS
+ * scan, done on first use rather than at boot (it reads 128 KiB uncached). */
+static void rsdp_locate_original(void)
+{
+	const struct acpi_rsdp *copy = (const struct acpi_rsdp *)boot_info.rsdp;
+	const struct acpi_rsdp *r;
+
+	rsdp_from_loader = 0;
+	r = rsdp_bios_scan();
+	if (r && r->rsdt == copy->rsdt && (copy->revision < 2 || r->xsdt == copy->xsdt))
+		rsdp_phys = (uint64_t)r;
+}
+
+/* Make [addr, addr+len) readable. The low 4 GiB is mapped already (but for
+ * page 0, which stays unmapped); above it, tables outside RAM get read-only
+ * pages, one at a time so no existing mapping changes. */
+static int acpi_map(uint64_t addr, uint64_t len)
+{
+	uint64_t end = addr + len, bad;
+
+	if (!len || end < addr || !vm_canonical(addr) || !vm_canonical(end - 1))
+		return -EFAULT;
+	for (uint64_t page = ALIGN_DOWN(addr, PAGE_SIZE); page < end; page += PAGE_SIZE) {
+		if (page < ACPI_LOW_LIMIT || vm_query(page, NULL) == 0)
+			continue;
+		if (vm_map(page, PAGE_SIZE, 0) < 0)
+			return -ENOMEM;
+	}
+	return vm_check_range(addr, len, 0, &bad);
+}
+
+/* Note one table, whatever state it is in. */
+static const struct acpi_header *acpi_record(uint64_t addr)
 {
 	const struct acpi_header *h = (const struct acpi_header *)addr;
-	uint64_t bad;
+	struct acpi_table_ref *t;
 
-	if (!addr || vm_check_range(addr, sizeof(*h), 0, &bad) < 0)
+	if (table_count == ACPI_MAX_TABLES)
 		return NULL;
-	if (h->length < sizeof(*h) || h->length > (16u << 20) || vm_check_range(addr, h->length, 0, &bad) < 0)
+	t = &tables[table_count++];
+	memset(t, 0, sizeof(*t));
+	t->addr = addr;
+	memcpy(t->sig, "????", 5);
+	if (!addr || acpi_map(addr, sizeof(*h)) < 0)
 		return NULL;
-	return sum_bytes(h, h->length) ? NULL : h;
+	memcpy(t->sig, h->sig, 4);
+	t->length = h->length;
+	if (h->length < sizeof(*h) || h->length > ACPI_TABLE_MAX_LEN || acpi_map(addr, h->length) < 0)
+		return NULL;
+	t->mapped = 1;
+	t->checksum_ok = acpi_checksum_ok(h, h->length);
+	return h;
+}
+
+/* Root table entries are 4 (RSDT) or 8 (XSDT) bytes, not aligned. */
+static void acpi_walk_root(const struct acpi_header *root, int wide)
+{
+	size_t size = wide ? 8 : 4;
+	size_t n = (root->length - sizeof(*root)) / size;
+	const uint8_t *e = (const uint8_t *)(root + 1);
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t addr = 0;
+
+		memcpy(&addr, e + i * size, size);
+		acpi_record(addr);
+	}
+}
+
+static void acpi_parse_dsdt(void)
+{
+	const struct acpi_header *d;
+
+	if (!have_fadt || !fadt.dsdt)
+		return;
+	if (!acpi_find("DSDT"))
+		acpi_record(fadt.dsdt);
+	d = acpi_find("DSDT");
+	if (d)
+		s5_status = acpi_find_s5(d + 1, d->length - sizeof(*d), &s5_typa, &s5_typb);
+}
+
+static void acpi_parse_all(void)
+{
+	const struct acpi_header *h;
+
+	if ((h = acpi_find("APIC")))
+		have_madt = !acpi_parse_madt(h, h->length, &madt);
+	if ((h = acpi_find("FACP")))
+		have_fadt = !acpi_parse_fadt(h, h->length, &fadt);
+	if ((h = acpi_find("HPET")))
+		have_hpet = !acpi_parse_hpet(h, h->length, &hpet);
+	if ((h = acpi_find("MCFG")) && acpi_parse_mcfg(h, h->length, mcfg, ACPI_MAX_MCFG, &mcfg_count))
+		mcfg_count = 0;
+	acpi_parse_dsdt();
 }
 
 void acpi_init(void)
@@ -105,69 +227,95 @@ void acpi_init(void)
 	const struct acpi_rsdp *r = rsdp_find();
 	const struct acpi_header *root;
 	int wide;
-	size_t n;
 
 	if (!r)
 		return;
-	wide = r->revision >= 2 && r->xsdt;
-	root = table_check(wide ? r->xsdt : r->rsdt);
-	if (!root)
-		return;
-	n = (root->length - sizeof(*root)) / (wide ? 8 : 4);
-	for (size_t i = 0; i < n && table_count < ACPI_MAX_TABLES; i++) {
-		const uint8_t *e = (const uint8_t *)(root + 1) + i * (wide ? 8 : 4);
-		uint64_t addr = 0;
-
-		memcpy(&addr, e, wide ? 8 : 4);
-		const struct acpi_header *t = table_check(addr);
-		if (t)
-			tables[table_count++] = t;
+	rsdp_rev = r->revision;
+	memcpy(rsdp_oem_id, r->oem_id, 6);
+	wide = rsdp_check(r, sizeof(*r)) == RSDP_V2 && r->xsdt;
+	root = acpi_record(wide ? r->xsdt : r->rsdt);
+	if ((!root || !tables[0].checksum_ok) && wide && r->rsdt) {
+		wide = 0; /* a damaged XSDT: the RSDT lists the same tables */
+		root = acpi_record(r->rsdt);
 	}
+	if (root && tables[table_count - 1].checksum_ok)
+		acpi_walk_root(root, wide);
+	acpi_parse_all();
+}
+
+unsigned acpi_table_count(void)
+{
+	return table_count;
+}
+
+const struct acpi_table_ref *acpi_table(unsigned i)
+{
+	return i < table_count ? &tables[i] : NULL;
 }
 
 const struct acpi_header *acpi_find(const char sig[4])
 {
 	for (unsigned i = 0; i < table_count; i++)
-		if (!memcmp(tables[i]->sig, sig, 4))
-			return tables[i];
+		if (tables[i].checksum_ok && !memcmp(tables[i].sig, sig, 4))
+			return (const struct acpi_header *)tables[i].addr;
 	return NULL;
 }
 
 uint64_t acpi_rsdp(void)
 {
+	if (rsdp_from_loader)
+		rsdp_locate_original();
 	return rsdp_phys;
+}
+
+int acpi_rsdp_revision(void)
+{
+	return rsdp_rev;
+}
+
+const char *acpi_rsdp_oem(void)
+{
+	return rsdp_oem_id;
+}
+
+const struct madt_info *acpi_madt(void)
+{
+	return have_madt ? &madt : NULL;
+}
+
+const struct fadt_info *acpi_fadt(void)
+{
+	return have_fadt ? &fadt : NULL;
+}
+
+const struct hpet_info *acpi_hpet(void)
+{
+	return have_hpet ? &hpet : NULL;
+}
+
+unsigned acpi_mcfg(const struct mcfg_entry **entries)
+{
+	if (entries)
+		*entries = mcfg;
+	return mcfg_count;
+}
+
+int acpi_s5(uint8_t *slp_typa, uint8_t *slp_typb)
+{
+	if (s5_status)
+		return s5_status;
+	*slp_typa = s5_typa;
+	*slp_typb = s5_typb;
+	return 0;
 }
 
 unsigned acpi_cpu_count(void)
 {
-	const struct acpi_header *madt = acpi_find("APIC");
-	const uint8_t *p, *end;
 	unsigned n = 0;
 
-	if (!madt)
+	if (!have_madt)
 		return 0;
-	p = (const uint8_t *)madt + 44; /* header + local APIC address + flags */
-	end = (const uint8_t *)madt + madt->length;
-	for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
-		uint32_t flags;
-
-		if (p[0] == 0 && p[1] >= 8)
-			n += (p[4] & 3) != 0;  /* processor local APIC: enabled or online-capable */
-		else if (p[0] == 9 && p[1] >= 16) {
-			memcpy(&flags, p + 8, 4); /* processor local x2APIC */
-			n += (flags & 3) != 0;
-		}
-	}
+	for (unsigned i = 0; i < madt.cpu_count; i++)
+		n += madt.cpus[i].enabled || madt.cpus[i].online_capable;
 	return n;
-}
-
-uint16_t acpi_pm1a_cnt(void)
-{
-	const struct acpi_header *fadt = acpi_find("FACP");
-	uint32_t blk;
-
-	if (!fadt || fadt->length < 68)
-		return 0;
-	memcpy(&blk, (const uint8_t *)fadt + 64, 4); /* PM1a_CNT_BLK */
-	return blk <= 0xFFFF ? (uint16_t)blk : 0;
 }

@@ -320,26 +320,26 @@ static size_t cmdline_value(const char *p, char *out, size_t outsz, size_t *len)
 	return (size_t)(s - p);
 }
 
+/* Each word is unquoted whole before its key is looked at: GRUB 2 hands
+ * over autorun="a b" as "autorun=a b", quotes around the whole word. */
 int cmdline_get(const char *cmdline, const char *key, char *out, size_t outsz)
 {
 	size_t klen = strlen(key), len;
 	const char *p = cmdline;
+	char word[BOOTINFO_CMDLINE_MAX];
 	int found = -ENOENT;
 
 	while (*p) {
-		char dummy[1];
-
 		while (is_space(*p))
 			p++;
 		if (!*p)
 			break;
+		p += cmdline_value(p, word, sizeof(word), &len);
 		/* the last occurrence wins, as on Linux */
-		if (!strncmp(p, key, klen) && p[klen] == '=') {
-			p += klen + 1 + cmdline_value(p + klen + 1, out, outsz, &len);
+		if (!strncmp(word, key, klen) && word[klen] == '=') {
+			len = strlcpy(out, word + klen + 1, outsz);
 			found = (int)(len < outsz ? len : outsz - 1);
-			continue;
 		}
-		p += cmdline_value(p, dummy, sizeof(dummy), &len);
 	}
 	return found;
 }

@@ -2,6 +2,7 @@
  * fed by the serial and keyboard interrupt handlers. */
 #include "console.h"
 #include "kernel.h"
+#include "percpu.h"
 #include "string.h"
 #include "x86.h"
 
@@ -9,6 +10,8 @@
 #define MAX_POLLS 4
 
 static struct console *consoles;
+static volatile uint32_t console_owner = ~0u; /* core index holding the lock */
+static uint64_t console_flags;
 static unsigned console_kinds = CONSOLE_SERIAL | CONSOLE_SCREEN;
 static uint8_t input_ring[INPUT_RING];
 static volatile uint32_t input_head, input_tail;
@@ -31,11 +34,46 @@ void console_select(unsigned kinds)
 	console_kinds = kinds;
 }
 
+/* One core writes at a time, and a core may hold the lock across several
+ * writes (a whole exception report) so lines from cores never mix. It is
+ * recursive: an exception inside a console driver still gets reported. */
+void console_lock(void)
+{
+	struct percpu *pc = this_cpu();
+	uint64_t f = cpu_irq_save();
+
+	if (console_owner != pc->index) {
+		uint32_t free_ = ~0u;
+
+		while (!__atomic_compare_exchange_n(&console_owner, &free_, pc->index, 0,
+						    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+			free_ = ~0u;
+			cpu_pause();
+		}
+		console_flags = f;
+	}
+	pc->console_depth++;
+}
+
+void console_unlock(void)
+{
+	struct percpu *pc = this_cpu();
+
+	if (--pc->console_depth == 0) {
+		uint64_t f = console_flags;
+
+		__atomic_store_n(&console_owner, ~0u, __ATOMIC_RELEASE);
+		cpu_irq_restore(f);
+	}
+}
+
 void console_write(const char *buf, size_t len)
 {
+	console_lock();
 	for (struct console *c = consoles; c; c = c->next)
 		if (c->kind & console_kinds)
 			c->write(c, buf, len);
+	console_unlock();
 }
 
 void console_puts(const char *s)
@@ -138,8 +176,10 @@ int kvprintf(const char *fmt, va_list ap)
 	int n;
 
 	kb.n = 0;
+	console_lock();
 	n = format_emit(kbuf_out, &kb, fmt, ap);
 	console_write(kb.buf, kb.n);
+	console_unlock();
 	return n;
 }
 

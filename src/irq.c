@@ -1,6 +1,8 @@
-/* irq.c: legacy interrupt lines through the two 8259A PICs (Intel 8259A
- * datasheet; ICW1-ICW4, OCW2/OCW3), remapped to vectors 0x20-0x2f. QEMU: the
- * i8259 of -M pc and -M q35. */
+/* irq.c: interrupt routing. Legacy lines go through the two 8259A PICs
+ * (Intel 8259A datasheet: ICW1-ICW4, OCW2/OCW3), remapped to 0x20-0x2f, until
+ * the I/O APIC takes over (src/apic.c); local APIC vectors are dispatched by
+ * number. QEMU: the i8259 and I/O APIC of -M pc and -M q35. */
+#include "apic.h"
 #include "errno.h"
 #include "irq.h"
 #include "kernel.h"
@@ -22,14 +24,15 @@ struct irq_slot {
 	unsigned long long count;
 };
 
-static struct irq_slot slots[16];
-static uint16_t irq_mask = 0xFFFF;
-static int inflight = -1;
+static struct irq_slot slots[256];
+static uint16_t pic_mask = 0xFFFF;
+static int use_apic;
+static volatile int inflight = -1; /* boot core only: legacy lines go there */
 
 static void pic_write_mask(void)
 {
-	outb(PIC1_DATA, irq_mask & 0xFF);
-	outb(PIC2_DATA, irq_mask >> 8);
+	outb(PIC1_DATA, pic_mask & 0xFF);
+	outb(PIC2_DATA, pic_mask >> 8);
 }
 
 void irq_init(void)
@@ -42,36 +45,74 @@ void irq_init(void)
 	outb(PIC2_DATA, PIC_CASCADE_LINE); io_wait();
 	outb(PIC1_DATA, PIC_ICW4_8086); io_wait();
 	outb(PIC2_DATA, PIC_ICW4_8086); io_wait();
-	irq_mask = 0xFFFF & ~(1u << PIC_CASCADE_LINE);
+	pic_mask = 0xFFFF & ~(1u << PIC_CASCADE_LINE);
 	pic_write_mask();
+}
+
+void irq_use_apic(void)
+{
+	if (!ioapic_present())
+		return;
+	pic_mask = 0xFFFF;
+	pic_write_mask();
+	use_apic = 1;
+}
+
+const char *irq_controller(void)
+{
+	return use_apic ? "I/O APIC" : "8259 PIC";
 }
 
 int irq_register(unsigned line, irq_handler_t fn, void *arg)
 {
+	struct irq_slot *s = &slots[IRQ_VECTOR_BASE + line];
 	uint64_t f;
+	int err = 0;
 
 	if (line >= 16 || line == PIC_CASCADE_LINE || !fn)
 		return -EINVAL;
-	if (slots[line].fn)
+	if (s->fn)
 		return -EBUSY;
 	f = cpu_irq_save();
-	slots[line].fn = fn;
-	slots[line].arg = arg;
-	irq_mask &= ~(1u << line);
-	pic_write_mask();
+	s->fn = fn;
+	s->arg = arg;
+	if (use_apic) {
+		err = ioapic_route_isa(line, (uint8_t)(IRQ_VECTOR_BASE + line));
+	} else {
+		pic_mask &= ~(1u << line);
+		pic_write_mask();
+	}
+	if (err)
+		s->fn = NULL;
 	cpu_irq_restore(f);
+	return err;
+}
+
+int irq_register_vector(unsigned vector, irq_handler_t fn, void *arg)
+{
+	if (vector < 0x30 || vector > 0xFE || !fn)
+		return -EINVAL;
+	if (slots[vector].fn)
+		return -EBUSY;
+	slots[vector].arg = arg;
+	slots[vector].fn = fn;
 	return 0;
 }
 
-static void pic_eoi(unsigned line)
+static void irq_eoi(unsigned vector)
 {
-	if (line >= 8)
+	if (use_apic || vector >= IRQ_VECTOR_BASE + 16) {
+		apic_eoi();
+		return;
+	}
+	if (vector >= IRQ_VECTOR_BASE + 8)
 		outb(PIC2_CMD, PIC_OCW2_EOI);
 	outb(PIC1_CMD, PIC_OCW2_EOI);
 }
 
-/* IRQ 7 and 15 also arrive spuriously when a request vanishes before the
- * acknowledge; the in-service register tells the two apart. */
+/* IRQ 7 and 15 also arrive spuriously from a PIC when a request vanishes
+ * before the acknowledge; the in-service register tells the two apart. A
+ * masked PIC's spurious vectors in APIC mode are ignored the same way. */
 static int pic_spurious(unsigned line)
 {
 	if (line == 7) {
@@ -90,27 +131,32 @@ static int pic_spurious(unsigned line)
 
 void irq_dispatch(unsigned vector)
 {
-	unsigned line = vector - IRQ_VECTOR_BASE;
+	struct irq_slot *s = &slots[vector & 0xFF];
+	int legacy = vector >= IRQ_VECTOR_BASE && vector < IRQ_VECTOR_BASE + 16;
 
-	if (line >= 16 || pic_spurious(line))
+	if (vector == VECTOR_SPURIOUS)
+		return; /* no EOI for the spurious vector (SDM 11.9) */
+	if (legacy && !use_apic && pic_spurious(vector - IRQ_VECTOR_BASE))
 		return;
-	slots[line].count++;
-	inflight = (int)line;
-	if (slots[line].fn)
-		slots[line].fn(slots[line].arg);
-	inflight = -1;
-	pic_eoi(line);
+	s->count++;
+	if (legacy)
+		inflight = (int)vector;
+	if (s->fn)
+		s->fn(s->arg);
+	if (legacy)
+		inflight = -1;
+	irq_eoi(vector);
 }
 
 void irq_abort_inflight(void)
 {
 	if (inflight >= 0) {
-		pic_eoi((unsigned)inflight);
+		irq_eoi((unsigned)inflight);
 		inflight = -1;
 	}
 }
 
 unsigned long long irq_count(unsigned line)
 {
-	return line < 16 ? slots[line].count : 0;
+	return line < 16 ? slots[IRQ_VECTOR_BASE + line].count : 0;
 }

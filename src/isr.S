@@ -1,4 +1,4 @@
-/* isr.S: interrupt entry stubs for vectors 0-47 (Intel SDM vol. 3A 6.12).
+/* isr.S: interrupt entry stubs for all 256 vectors (Intel SDM vol. 3A 6.12).
  * Each pushes a zero when the CPU pushes no error code, then the vector,
  * and joins trap_common, which saves the registers as a struct trap_frame.
  * Also trap_setjmp/trap_longjmp for the monitor's recovery point. */
@@ -99,7 +99,7 @@ ISR_ERR 30
 ISR_NOERR 31
 .altmacro
 .set i, 32
-.rept 16
+.rept 224
 	ISR_NOERR %i
 	.set i, i + 1
 .endr
@@ -112,7 +112,7 @@ ISR_NOERR 31
 .endm
 isr_table:
 .set i, 0
-.rept 48
+.rept 256
 	ISR_ADDR %i
 	.set i, i + 1
 .endr

@@ -2,6 +2,7 @@
  * later failure is seen, then the loader's information, the memory map,
  * traps, interrupts and the remaining consoles, then the monitor. */
 #include "acpi.h"
+#include "apic.h"
 #include "bootinfo.h"
 #include "console.h"
 #include "devices.h"
@@ -9,6 +10,8 @@
 #include "irq.h"
 #include "kernel.h"
 #include "mm.h"
+#include "percpu.h"
+#include "smp.h"
 #include "monitor.h"
 #include "string.h"
 #include "timer.h"
@@ -54,10 +57,13 @@ static int boot_has_vga_text(void)
 static void boot_summary(void)
 {
 	struct mm_stats st;
-	unsigned cpus = acpi_cpu_count();
+	unsigned online = smp_online_count(), listed = smp_core_count();
 
 	mm_get_stats(&st);
-	kprintf("cpu: %u cores  mem: %llu MiB (%llu MiB free)\n", cpus ? cpus : 1,
+	kprintf("cpu: %u cores", online);
+	if (listed > online)
+		kprintf(" (%u offline)", listed - online);
+	kprintf("  mem: %llu MiB (%llu MiB free)\n",
 		(unsigned long long)((st.ram_total + MiB - 1) / MiB), (unsigned long long)(st.free / MiB));
 }
 
@@ -75,6 +81,9 @@ void kmain(uint32_t magic, uint64_t info)
 {
 	int err;
 
+	/* Per-core data first: the console lock already asks which core runs. */
+	percpu_boot.self = &percpu_boot;
+	wrmsr(MSR_GS_BASE, (uint64_t)&percpu_boot);
 	serial_init();
 	err = bootinfo_parse(&boot_info, magic, info, boot_phys, NULL);
 	boot_select_consoles();
@@ -90,10 +99,14 @@ void kmain(uint32_t magic, uint64_t info)
 	mm_init();
 	acpi_init();
 	irq_init();
+	if (apic_init() == 0)
+		irq_use_apic();
 	timer_init();
 	serial_enable_irq();
 	ps2_kbd_init();
 	cpu_sti();
+	smp_init();
+	timer_start_heartbeat();
 	boot_summary();
 	boot_autorun();
 	monitor_run();

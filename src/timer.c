@@ -1,72 +1,264 @@
-/* timer.c: the kernel clock from the 8254 PIT (Intel 82C54 datasheet):
- * channel 0 in mode 2 at 1 kHz on IRQ 0, the latched counter for sub-tick
- * resolution. QEMU: the i8254 of every PC machine. The cores issue moves the
- * clock to the HPET or the ACPI PM timer. */
+/* timer.c: the kernel clock. The HPET main counter (IA-PC HPET spec 1.0a,
+ * 2.3) when ACPI lists one, else the ACPI PM timer (ACPI 6.5 4.8.3.3), else
+ * the 8254 PIT (82C54 datasheet) counting 1 kHz ticks on IRQ 0. The TSC and
+ * the local APIC timer are measured against it. QEMU: -M pc/q35 have all
+ * three; `-machine hpet=off` (pc) drops the HPET. */
+#include "acpi.h"
+#include "apic.h"
 #include "irq.h"
 #include "kernel.h"
+#include "mm.h"
+#include "smp.h"
 #include "timer.h"
 #include "x86.h"
 
+#define HPET_GCAP 0x00
+#define  HPET_GCAP_COUNT_64 (1ull << 13)
+#define HPET_GCONF 0x10
+#define  HPET_GCONF_ENABLE 1ull
+#define HPET_COUNTER 0xF0
+#define HPET_MAX_PERIOD_FS 100000000ull /* spec: at most 100 ns */
+
+#define PM_TIMER_HZ 3579545ull
 #define PIT_CH0 0x40
 #define PIT_CMD 0x43
 #define PIT_CMD_CH0_LOHI_MODE2 0x34
 #define PIT_CMD_LATCH_CH0 0x00
 #define PIT_HZ 1193182ull
-#define TIMER_HZ 1000
-#define PIT_DIVISOR ((PIT_HZ + TIMER_HZ / 2) / TIMER_HZ)
+#define PIT_TICK_HZ 1000
+#define PIT_DIVISOR ((PIT_HZ + PIT_TICK_HZ / 2) / PIT_TICK_HZ)
 
-static volatile uint64_t ticks;
+#define HEARTBEAT_HZ 100           /* wakes hlt-waits, keeps narrow counters extended */
+#define CALIBRATE_MIN_NS 50000000ull /* never trust a shorter window */
+
+enum clock_kind { CLOCK_PIT, CLOCK_PM, CLOCK_HPET };
+
+static enum clock_kind kind = CLOCK_PIT;
+static volatile uint64_t *hpet;
+static uint64_t hpet_hz;
+static int hpet_64;
+static uint16_t pm_port;
+static uint64_t counter_mask;       /* width of the hardware counter */
+static uint64_t counter_hz;
+static volatile uint64_t pit_ticks;
+static struct spinlock clock_lock = SPINLOCK_INIT;
+static uint64_t ext_last, ext_high;  /* software extension of narrow counters */
+static uint64_t start_count;
 static uint64_t last_ns;
+static uint64_t cal_tsc0, cal_ns0, tsc_hz, lapic_hz;
+static uint32_t cal_lapic0;
+static int heartbeat;
 
-static void timer_irq(void *arg)
+static void pit_irq(void *arg)
 {
 	(void)arg;
-	ticks++;
+	pit_ticks++;
 }
 
-void timer_init(void)
+static int hpet_setup(void)
 {
-	outb(PIT_CMD, PIT_CMD_CH0_LOHI_MODE2);
-	outb(PIT_CH0, PIT_DIVISOR & 0xFF);
-	outb(PIT_CH0, PIT_DIVISOR >> 8);
-	irq_register(IRQ_TIMER, timer_irq, NULL);
+	const struct hpet_info *h = acpi_hpet();
+	uint64_t cap, period;
+
+	if (!h || vm_map_mmio(h->base, 1024) < 0)
+		return 0;
+	hpet = (volatile uint64_t *)h->base;
+	cap = hpet[HPET_GCAP / 8];
+	period = cap >> 32;
+	if (!period || period > HPET_MAX_PERIOD_FS)
+		return 0;
+	hpet_hz = 1000000000000000ull / period;
+	hpet_64 = !!(cap & HPET_GCAP_COUNT_64);
+	hpet[HPET_GCONF / 8] |= HPET_GCONF_ENABLE;
+	kind = CLOCK_HPET;
+	counter_hz = hpet_hz;
+	counter_mask = hpet_64 ? ~0ull : 0xFFFFFFFFull;
+	return 1;
 }
 
-static uint16_t pit_read_counter(void)
+static int pm_setup(void)
 {
+	const struct fadt_info *f = acpi_fadt();
+
+	if (!f || !f->pm_timer)
+		return 0;
+	pm_port = (uint16_t)f->pm_timer;
+	kind = CLOCK_PM;
+	counter_hz = PM_TIMER_HZ;
+	counter_mask = f->pm_timer_32bit ? 0xFFFFFFFFull : 0xFFFFFFull;
+	return 1;
+}
+
+static uint64_t counter_raw(void)
+{
+	if (kind == CLOCK_HPET)
+		return hpet[HPET_COUNTER / 8] & counter_mask;
+	return inl(pm_port) & counter_mask;
+}
+
+/* Widen a counter of counter_mask bits to 64: it must be read at least
+ * once per wrap, which the heartbeat guarantees. */
+static uint64_t counter_read(void)
+{
+	uint64_t raw, v;
+
+	spin_lock(&clock_lock);
+	raw = counter_raw();
+	if (counter_mask != ~0ull) {
+		if (raw < ext_last)
+			ext_high += counter_mask + 1;
+		ext_last = raw;
+		raw += ext_high;
+	}
+	v = raw;
+	spin_unlock(&clock_lock);
+	return v;
+}
+
+static uint64_t count_to_ns(uint64_t c, uint64_t hz)
+{
+	return c / hz * 1000000000ull + c % hz * 1000000000ull / hz;
+}
+
+static uint64_t pit_ns(void)
+{
+	uint64_t f = cpu_irq_save(), t, ns;
 	uint8_t lo, hi;
+	uint16_t count;
 
+	t = pit_ticks;
 	outb(PIT_CMD, PIT_CMD_LATCH_CH0);
 	lo = inb(PIT_CH0);
 	hi = inb(PIT_CH0);
-	return (uint16_t)(lo | hi << 8);
+	count = (uint16_t)(lo | hi << 8);
+	ns = count_to_ns(t * PIT_DIVISOR + (PIT_DIVISOR - MIN(count, PIT_DIVISOR)), PIT_HZ);
+	cpu_irq_restore(f);
+	return ns;
 }
 
 uint64_t timer_ns(void)
 {
-	uint64_t f = cpu_irq_save(), t, ns;
-	uint16_t count;
+	uint64_t ns;
 
-	t = ticks;
-	count = pit_read_counter();
-	ns = (t * PIT_DIVISOR + (PIT_DIVISOR - MIN(count, PIT_DIVISOR))) * 1000000000ull / PIT_HZ;
-	/* The counter may wrap before its tick is counted: never go back. */
+	if (kind == CLOCK_PIT)
+		ns = pit_ns();
+	else
+		ns = count_to_ns(counter_read() - start_count, counter_hz);
+	/* A counter read racing its tick must never step back. */
 	if (ns < last_ns)
 		ns = last_ns;
 	last_ns = ns;
-	cpu_irq_restore(f);
 	return ns;
+}
+
+static void heartbeat_irq(void *arg)
+{
+	(void)arg;
+	if (kind != CLOCK_PIT)
+		(void)counter_read();
+}
+
+void timer_init(void)
+{
+	if (!hpet_setup() && !pm_setup()) {
+		outb(PIT_CMD, PIT_CMD_CH0_LOHI_MODE2);
+		outb(PIT_CH0, PIT_DIVISOR & 0xFF);
+		outb(PIT_CH0, PIT_DIVISOR >> 8);
+		irq_register(IRQ_TIMER, pit_irq, NULL);
+	}
+	if (kind != CLOCK_PIT)
+		start_count = counter_read();
+	cal_ns0 = timer_ns();
+	cal_tsc0 = rdtsc();
+	if (apic_present()) {
+		apic_timer_start_count();
+		cal_lapic0 = apic_timer_current();
+	}
+}
+
+/* The local APIC timer has counted down since timer_init; at least 10 ms
+ * later (SMP start-up waits that long anyway) its rate is known well enough
+ * for timeouts, and the heartbeat can start. */
+void timer_start_heartbeat(void)
+{
+	uint64_t ns;
+	uint32_t now;
+
+	if (!apic_present()) {
+		heartbeat = kind == CLOCK_PIT;
+		return;
+	}
+	while ((ns = timer_ns() - cal_ns0) < 10000000ull)
+		cpu_pause();
+	now = apic_timer_current();
+	lapic_hz = (uint64_t)(cal_lapic0 - now) * 1000000000ull / ns;
+	if (!lapic_hz)
+		return;
+	irq_register_vector(VECTOR_LAPIC_TIMER, heartbeat_irq, NULL);
+	apic_timer_periodic((uint32_t)MIN(lapic_hz / HEARTBEAT_HZ, 0xFFFFFFFFull));
+	heartbeat = 1;
+}
+
+static uint64_t tsc_from_cpuid(void)
+{
+	uint32_t r[4];
+
+	cpuid(0, 0, r);
+	if (r[0] >= 0x15) {
+		cpuid(0x15, 0, r);
+		if (r[0] && r[1] && r[2])
+			return (uint64_t)r[2] * r[1] / r[0];
+	}
+	if (r[0] >= 0x16) {
+		cpuid(0x16, 0, r);
+		if (r[0] & 0xFFFF)
+			return (uint64_t)(r[0] & 0xFFFF) * 1000000ull;
+	}
+	return 0;
+}
+
+/* CPUID's word when it gives one; else the boot core's TSC over the whole
+ * time since boot (at least 50 ms), which only gets better with time. */
+uint64_t timer_tsc_hz(void)
+{
+	static uint64_t cpuid_hz = ~0ull;
+	uint64_t ns;
+
+	if (cpuid_hz == ~0ull)
+		cpuid_hz = tsc_from_cpuid();
+	if (cpuid_hz)
+		return cpuid_hz;
+	if (smp_this_core() != 0)
+		return tsc_hz;
+	ns = timer_ns() - cal_ns0;
+	if (ns >= CALIBRATE_MIN_NS)
+		tsc_hz = (rdtsc() - cal_tsc0) * 1000000000ull / ns;
+	return tsc_hz;
+}
+
+uint64_t timer_lapic_hz(void)
+{
+	return lapic_hz;
 }
 
 void timer_delay_ns(uint64_t ns)
 {
 	uint64_t end = timer_ns() + ns;
+	int can_sleep = heartbeat && (cpu_save_flags() & (1u << 9)) && ns >= 2 * 1000000000ull / HEARTBEAT_HZ;
 
-	while (timer_ns() < end)
-		cpu_sti_hlt();
+	while (timer_ns() < end) {
+		if (can_sleep)
+			cpu_hlt();
+		else
+			cpu_pause();
+	}
 }
 
 const char *timer_source(void)
 {
-	return "PIT 1 kHz";
+	switch (kind) {
+	case CLOCK_HPET: return "HPET";
+	case CLOCK_PM: return "ACPI PM timer";
+	default: return "PIT";
+	}
 }

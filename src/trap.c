@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "ksyms.h"
 #include "mm.h"
+#include "percpu.h"
 #include "string.h"
 #include "trap.h"
 #include "x86.h"
@@ -42,15 +43,14 @@ struct desc_ptr {
 	uint64_t base;
 } __packed;
 
-extern const uint64_t isr_table[48];
 
-static uint64_t gdt[5];
-static struct tss tss;
+_Static_assert(sizeof(struct tss) == PERCPU_TSS_SIZE, "percpu TSS space");
+
+extern const uint64_t isr_table[256];
 static struct idt_entry idt[256];
-static uint8_t ist_stacks[3][IST_STACK_SIZE] __attribute__((aligned(16)));
-static struct jmp_state *recovery;
-static volatile int in_report;
+static uint8_t boot_ist[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 static uint64_t exception_count;
+struct percpu percpu_boot;
 
 static const char *const exc_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -69,20 +69,22 @@ const char *trap_name(unsigned vector)
 	return vector < 32 ? exc_names[vector] : "interrupt";
 }
 
-static void gdt_init(void)
+/* This core's GDT with its own TSS, whose IST entries hold its stacks. */
+static void gdt_load(struct percpu *pc)
 {
-	uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
-	struct desc_ptr gp = { sizeof(gdt) - 1, (uint64_t)gdt };
+	struct tss *tss = (struct tss *)pc->tss;
+	uint64_t base = (uint64_t)tss, limit = sizeof(*tss) - 1;
+	struct desc_ptr gp = { sizeof(pc->gdt) - 1, (uint64_t)pc->gdt };
 
-	gdt[1] = 0x00AF9A000000FFFFull; /* 64-bit code, DPL 0 */
-	gdt[2] = 0x00CF92000000FFFFull; /* data */
+	pc->gdt[1] = 0x00AF9A000000FFFFull; /* 64-bit code, DPL 0 */
+	pc->gdt[2] = 0x00CF92000000FFFFull; /* data */
 	/* 16-byte available 64-bit TSS descriptor (SDM 7.2.3) */
-	gdt[3] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) |
-		 ((limit >> 16 & 0xF) << 48) | ((base >> 24 & 0xFF) << 56);
-	gdt[4] = base >> 32;
+	pc->gdt[3] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) |
+		     ((limit >> 16 & 0xF) << 48) | ((base >> 24 & 0xFF) << 56);
+	pc->gdt[4] = base >> 32;
 	for (int i = 0; i < 3; i++)
-		tss.ist[i] = (uint64_t)(ist_stacks[i] + IST_STACK_SIZE);
-	tss.iomap_base = sizeof(tss);
+		tss->ist[i] = pc->ist_top[i];
+	tss->iomap_base = sizeof(*tss);
 	__asm__ volatile("lgdt %0\n\t"
 			 "pushq %1\n\t"
 			 "leaq 1f(%%rip), %%rax\n\t"
@@ -92,6 +94,16 @@ static void gdt_init(void)
 			 "mov %2, %%ds\n\tmov %2, %%es\n\tmov %2, %%ss\n\t"
 			 "ltr %w3"
 			 : : "m"(gp), "i"(GDT_CODE), "r"(GDT_DATA), "r"(GDT_TSS) : "rax", "memory");
+}
+
+/* Descriptor tables and GS base of one core; the IDT is shared. */
+void trap_init_cpu(struct percpu *pc)
+{
+	struct desc_ptr ip = { sizeof(idt) - 1, (uint64_t)idt };
+
+	wrmsr(MSR_GS_BASE, (uint64_t)pc);
+	gdt_load(pc);
+	__asm__ volatile("lidt %0" : : "m"(ip));
 }
 
 static void idt_set(unsigned vec, uint64_t handler, unsigned ist)
@@ -106,20 +118,20 @@ static void idt_set(unsigned vec, uint64_t handler, unsigned ist)
 
 void trap_init(void)
 {
-	struct desc_ptr ip = { sizeof(idt) - 1, (uint64_t)idt };
-
-	gdt_init();
-	for (unsigned v = 0; v < 48; v++)
+	for (unsigned v = 0; v < 256; v++)
 		idt_set(v, isr_table[v], 0);
 	idt_set(8, isr_table[8], IST_DF);
 	idt_set(2, isr_table[2], IST_NMI);
 	idt_set(18, isr_table[18], IST_MC);
-	__asm__ volatile("lidt %0" : : "m"(ip));
+	percpu_boot.self = &percpu_boot;
+	for (int i = 0; i < 3; i++)
+		percpu_boot.ist_top[i] = (uint64_t)(boot_ist[i] + IST_STACK_SIZE);
+	trap_init_cpu(&percpu_boot);
 }
 
 void trap_set_recovery(struct jmp_state *js)
 {
-	recovery = js;
+	this_cpu()->recovery = js;
 }
 
 uint64_t trap_exception_count(void)
@@ -213,7 +225,8 @@ static void pf_detail(uint64_t err)
 
 static void trap_report(const struct trap_frame *f)
 {
-	kprintf("\nEXCEPTION %s on core 0\n", trap_name((unsigned)f->vector));
+	kprintf("\nEXCEPTION %s on core %u (APIC ID %u)\n", trap_name((unsigned)f->vector),
+		this_cpu()->index, this_cpu()->apic_id);
 	kprintf("vector %llu  error %#llx", (unsigned long long)f->vector, (unsigned long long)f->error);
 	if (f->vector == 14)
 		pf_detail(f->error);
@@ -240,30 +253,32 @@ static void trap_report(const struct trap_frame *f)
  * and the stack the fault happened on is left behind. */
 static void trap_resume(void)
 {
-	struct jmp_state *js = recovery;
-
-	trap_longjmp(js, 1);
+	trap_longjmp(this_cpu()->recovery, 1);
 }
 
 static void trap_exception(struct trap_frame *f)
 {
-	if (in_report) {
+	struct percpu *pc = this_cpu();
+
+	if (pc->in_report) {
 		console_puts("\nPANIC: exception while reporting an exception; halted\n");
 		cpu_halt_forever();
 	}
-	in_report = 1;
-	exception_count++;
+	pc->in_report = 1;
+	__atomic_add_fetch(&exception_count, 1, __ATOMIC_RELAXED);
+	console_lock();
 	trap_report(f);
-	in_report = 0;
-	if (f->vector == 2 && !recovery)
+	console_unlock();
+	pc->in_report = 0;
+	if (f->vector == 2 && !pc->recovery)
 		return; /* an NMI at the prompt: report it and go on */
-	if (!recovery) {
-		console_puts("PANIC: exception outside a command; halted\n");
-		cpu_halt_forever();
+	if (!pc->recovery) {
+		panic("exception outside a command on core %u", pc->index);
 	}
-	irq_abort_inflight();
+	if (pc->index == 0)
+		irq_abort_inflight();
 	f->rip = (uint64_t)trap_resume;
-	f->rsp = ALIGN_DOWN(recovery->rsp - 256, 16) - 8;
+	f->rsp = ALIGN_DOWN(pc->recovery->rsp - 256, 16) - 8;
 	f->rflags = 0x2; /* interrupts stay off until the monitor is back */
 	f->cs = GDT_CODE;
 	f->ss = GDT_DATA;

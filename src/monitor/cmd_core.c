@@ -39,15 +39,17 @@ CMD(help, .name = "help", .usage = "help [CMD]",
 
 static int cmd_version(int argc, char **argv)
 {
-	uint64_t text = (uint64_t)(__rodata_end - __kernel_start);
+	uint64_t text = (uint64_t)(__text_end - __text_start);
+	uint64_t rodata = (uint64_t)(__rodata_content_end - __rodata_start);
 	uint64_t data = (uint64_t)(__data_end - __data_start);
 	uint64_t bss = (uint64_t)(__kernel_end - __bss_start);
 
 	(void)argc, (void)argv;
 	kprintf("Ingot " INGOT_VERSION " (x86-64), built " BUILD_DATE " with gcc " __VERSION__ "\n");
-	kprintf("kernel: %llu KiB text+rodata, %llu KiB data, %llu KiB bss, %u symbols\n",
-		(unsigned long long)(text / KiB), (unsigned long long)((data + KiB - 1) / KiB),
-		(unsigned long long)(bss / KiB), ksyms_count());
+	kprintf("kernel: %llu KiB text+rodata+data (text %llu, rodata %llu, data %llu bytes), "
+		"%llu KiB bss, %u symbols apart\n",
+		(unsigned long long)((kernel_image_bytes() + KiB - 1) / KiB), (unsigned long long)text,
+		(unsigned long long)rodata, (unsigned long long)data, (unsigned long long)(bss / KiB), ksyms_count());
 	return 0;
 }
 

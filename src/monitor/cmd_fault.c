@@ -1,8 +1,10 @@
 /* cmd_fault.c: raise a CPU exception on purpose, to check the exception
  * report and the monitor's recovery on this machine. */
+#include "console.h"
 #include "errno.h"
 #include "kernel.h"
 #include "monitor.h"
+#include "smp.h"
 #include "string.h"
 
 static void fault_de(void)
@@ -34,19 +36,44 @@ static const struct {
 	{ "de", fault_de }, { "ud", fault_ud }, { "gp", fault_gp }, { "pf", fault_pf },
 };
 
+static void fault_on_core(void *arg)
+{
+	((void (*)(void))arg)();
+}
+
+/* Another core raises it: its report names the core, and the core goes
+ * back to idle marked faulted. */
+static int fault_remote(unsigned core, const char *kind, void (*raise)(void))
+{
+	int err = smp_run(core, fault_on_core, (void *)raise, kind);
+
+	if (err == -ENODEV)
+		return cmd_error("fault: core %u is not online", core);
+	if (err)
+		return err;
+	if (smp_wait(core, 1000000000ull) < 0)
+		return cmd_error("fault: core %u did not come back within 1 s", core);
+	if (smp_core(core)->state != CORE_FAULTED)
+		return cmd_error("fault: %s raised no exception on core %u", kind, core);
+	kprintf("core %u faulted as asked and is idle again\n", core);
+	return 0;
+}
+
 static int cmd_fault(int argc, char **argv)
 {
-	uint64_t core = 0;
+	uint64_t core = smp_this_core();
 
 	if (argc == 3 && cmd_arg_u64("fault", argv[2], "core", 0, &core))
 		return CMD_REPORTED;
-	if (core != 0)
-		return cmd_error("fault: no core %llu (only core 0 runs commands yet)", (unsigned long long)core);
+	if (core >= smp_core_count())
+		return cmd_error("fault: no core %llu (%u cores)", (unsigned long long)core, smp_core_count());
 	for (size_t i = 0; i < ARRAY_SIZE(fault_kinds); i++) {
-		if (!strcmp(argv[1], fault_kinds[i].name)) {
-			fault_kinds[i].raise();
-			return cmd_error("fault: %s raised no exception", argv[1]);
-		}
+		if (strcmp(argv[1], fault_kinds[i].name))
+			continue;
+		if (core != smp_this_core())
+			return fault_remote((unsigned)core, fault_kinds[i].name, fault_kinds[i].raise);
+		fault_kinds[i].raise();
+		return cmd_error("fault: %s raised no exception", argv[1]);
 	}
 	return cmd_error("fault: unknown kind '%s' (de, ud, gp or pf)", argv[1]);
 }

@@ -111,7 +111,7 @@ void monitor_exec_line(const char *line)
 		int argc = parse_command(&line, argbuf, sizeof(argbuf), argv, PARSE_MAX_ARGS);
 
 		if (argc == -E2BIG) {
-			cmd_error("too many arguments (at most %d words)", PARSE_MAX_ARGS - 1);
+			cmd_error("too many arguments (at most %d words)", PARSE_MAX_ARGS);
 			return;
 		}
 		if (argc < 0) {

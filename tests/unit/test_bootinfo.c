@@ -163,6 +163,7 @@ static void test_cmdline(void)
 	CHECK("cmdline_inside_quotes_ignored", cmdline_get("autorun=\"console=x\"", "console", v, sizeof(v)) == -ENOENT);
 	CHECK("cmdline_truncated", cmdline_get("k=0123456789", "k", v, 5) == 4 && !strcmp(v, "0123"));
 	CHECK("cmdline_empty_value", cmdline_get("k= x", "k", v, sizeof(v)) == 0 && !strcmp(v, ""));
+	CHECK("cmdline_grub_quoted_word", cmdline_get("/boot/ingot.elf \"autorun=peek b8000 2\" x", "autorun", v, sizeof(v)) > 0 && !strcmp(v, "peek b8000 2"));
 	CHECK("cmdline_unterminated_quote", cmdline_get("k=\"abc", "k", v, sizeof(v)) == 3 && !strcmp(v, "abc"));
 }
 

@@ -1,0 +1,39 @@
+/* apic.h: the local APIC of each core and the I/O APICs (Intel SDM vol. 3A
+ * ch. 11; 82093AA datasheet), which replace the 8259s when the MADT lists
+ * them. */
+#ifndef INGOT_APIC_H
+#define INGOT_APIC_H
+
+#include <stdint.h>
+
+#define VECTOR_LAPIC_TIMER 0xF0
+#define VECTOR_IPI_WAKE 0xF1
+#define VECTOR_LAPIC_ERROR 0xFE
+#define VECTOR_SPURIOUS 0xFF
+
+/* Boot core: find the local APIC (MADT or MSR), choose xAPIC or x2APIC,
+ * enable it. 0 or -ENODEV (no APIC: the 8259s stay in charge). */
+int apic_init(void);
+/* Each application processor enables its own local APIC. */
+void apic_init_ap(void);
+int apic_present(void);
+int apic_x2apic(void);
+uint32_t apic_id(void);
+void apic_eoi(void);
+/* Send an IPI (ICR low word: vector | delivery mode | flags) and wait,
+ * bounded, for delivery: 0 or -ETIMEDOUT. */
+int apic_send_ipi(uint32_t dest_apic_id, uint32_t icr_low);
+
+/* Route an ISA line (0-15) through the I/O APIC to vector on the boot core,
+ * honouring the MADT overrides: 0, or -ENODEV without an I/O APIC. */
+int ioapic_route_isa(unsigned line, uint8_t vector);
+int ioapic_present(void);
+
+/* Local APIC timer: free-running one-shot count for calibration, then
+ * periodic ticks. */
+void apic_timer_start_count(void);
+uint32_t apic_timer_current(void);
+void apic_timer_periodic(uint32_t count);
+uint64_t apic_error_count(void);
+
+#endif

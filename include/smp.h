@@ -1,0 +1,59 @@
+/* smp.h: every core the firmware lists, woken by INIT-SIPI-SIPI (Intel SDM
+ * vol. 3A 9.4), idle in hlt until given work; the kernel's API to run a
+ * function on one core or on all of them. */
+#ifndef INGOT_SMP_H
+#define INGOT_SMP_H
+
+#include <stdint.h>
+
+#define SMP_MAX_CORES 256
+
+enum core_state {
+	CORE_OFFLINE = 0,  /* listed but did not answer, or disabled */
+	CORE_IDLE,
+	CORE_RUNNING,
+	CORE_FAULTED,      /* its last work faulted; it is idle again */
+};
+
+struct core_info {
+	uint32_t apic_id;
+	enum core_state state;
+	const char *last_work;     /* name of what it ran last, or NULL */
+	uint64_t runs;             /* pieces of work run */
+	uint64_t faults;
+};
+
+typedef void (*smp_fn)(void *arg);
+
+void smp_init(void);
+unsigned smp_core_count(void);     /* cores listed (online or not) */
+unsigned smp_online_count(void);
+/* Time smp_init took to bring the application processors up. */
+uint64_t smp_bringup_ns(void);
+const struct core_info *smp_core(unsigned index);
+const char *smp_state_name(enum core_state s);
+/* Index of the calling core (0 = boot core). */
+unsigned smp_this_core(void);
+
+/* Hand fn(arg) to an idle core (never the calling one). 0, -EBUSY when the
+ * core is busy, -ENODEV when it is offline or does not exist. name is shown
+ * by `smp` as what the core ran last. */
+int smp_run(unsigned core, smp_fn fn, void *arg, const char *name);
+/* Run on every online core except the caller; returns how many started. */
+int smp_run_all(smp_fn fn, void *arg, const char *name);
+/* Wait until core (or every core, for SMP_ALL) is idle again: 0, or
+ * -ETIMEDOUT after timeout_ns. */
+#define SMP_ALL 0xFFFFFFFFu
+int smp_wait(unsigned core, uint64_t timeout_ns);
+
+/* Spin locks: interrupts off on the holding core while held. */
+struct spinlock {
+	volatile uint32_t locked;
+	uint32_t owner;
+	uint64_t saved_flags;
+};
+#define SPINLOCK_INIT { 0, 0, 0 }
+void spin_lock(struct spinlock *l);
+void spin_unlock(struct spinlock *l);
+
+#endif

@@ -1,0 +1,199 @@
+/* cmd_cpu.c: the cpu command (the boot core's CPUID identification, TSC and
+ * bus clocks, one row per core) and cpuid (raw registers, Intel SDM vol. 2A).
+ * Exercised by tests/expect/cpu.exp with QEMU -cpu qemu64, max, Westmere, EPYC. */
+#include "console.h"
+#include "cpu.h"
+#include "kernel.h"
+#include "monitor.h"
+#include "smp.h"
+#include "string.h"
+#include "timer.h"
+#include "x86.h"
+
+#define CPU_INDENT 12 /* width of the labels: "features:   " */
+#define CPU_WRAP 76
+
+static unsigned long long ull(uint64_t v) { return (unsigned long long)v; }
+static const char *cpu_plural(uint64_t n) { return n == 1 ? "" : "s"; }
+
+static void cpu_print_mhz(uint64_t hz)
+{
+	kprintf("%llu.%03llu MHz", ull(hz / 1000000), ull(hz / 1000 % 1000));
+}
+
+static void cpu_print_ident(const struct cpu_info *ci)
+{
+	kprintf("vendor:     %s\n", ci->vendor[0] ? ci->vendor : "(none)");
+	kprintf("brand:      %s\n", ci->brand);
+	kprintf("family:     %u (0x%x), model %u (0x%x), stepping %u (0x%x); signature 0x%08x\n",
+		ci->family, ci->family, ci->model, ci->model, ci->stepping, ci->stepping, ci->signature);
+	if (ci->hv_vendor[0])
+		kprintf("hypervisor: %s (max leaf 0x%x)\n", ci->hv_vendor, ci->hv_max_leaf);
+	else
+		kprintf("hypervisor: %s\n", cpu_has(ci, CPU_FEAT_HYPERVISOR) ? "present, no vendor" : "none");
+	kprintf("cpuid:      max leaf 0x%x, max extended leaf 0x%x\n", ci->max_leaf, ci->max_ext_leaf);
+	if (ci->phys_bits)
+		kprintf("address:    %u-bit physical, %u-bit virtual\n", ci->phys_bits, ci->virt_bits);
+}
+
+/* Feature names separated by spaces, wrapped before column CPU_WRAP. */
+static void cpu_print_features(const struct cpu_info *ci)
+{
+	unsigned col = CPU_INDENT - 1, n = 0;
+
+	kprintf("%-*s", CPU_INDENT - 1, "features:");
+	for (unsigned f = 0; f < CPU_FEAT_COUNT; f++) {
+		const char *name = cpu_feature_name((enum cpu_feature)f);
+		unsigned len = (unsigned)strlen(name);
+
+		if (!cpu_has(ci, (enum cpu_feature)f))
+			continue;
+		if (n++ && col + 1 + len > CPU_WRAP) {
+			kprintf("\n%*s", CPU_INDENT - 1, "");
+			col = CPU_INDENT - 1;
+		}
+		kprintf(" %s", name);
+		col += 1 + len;
+	}
+	kprintf("%s\n", n ? "" : " (none)");
+}
+
+/* "L1d 32 KiB 8-way 64 B line, shared by 2 threads" */
+static void cpu_print_cache(const struct cpu_cache *c)
+{
+	const char *suffix = c->type == CPU_CACHE_DATA ? "d" : c->type == CPU_CACHE_INSTRUCTION ? "i" : "";
+
+	if (c->size_kib >= 1024 && !(c->size_kib % 1024))
+		kprintf("L%u%s %u MiB", c->level, suffix, c->size_kib / 1024);
+	else
+		kprintf("L%u%s %u KiB", c->level, suffix, c->size_kib);
+	if (c->ways == CPU_WAYS_FULL)
+		kprintf(" fully associative");
+	else if (c->ways)
+		kprintf(" %u-way", c->ways);
+	kprintf(" %u B line", c->line);
+	if (c->sharing > 1)
+		kprintf(", shared by %u threads", c->sharing);
+	else if (c->sharing == 1)
+		kprintf(", not shared");
+	kprintf("\n");
+}
+
+static void cpu_print_caches(const struct cpu_info *ci)
+{
+	if (!ci->cache_count) {
+		kprintf("caches:     not reported\n");
+		return;
+	}
+	for (unsigned i = 0; i < ci->cache_count; i++) {
+		kprintf("%-*s", CPU_INDENT, i ? "" : "caches:");
+		cpu_print_cache(&ci->caches[i]);
+	}
+	kprintf("%*s(from %s)\n", CPU_INDENT, "", ci->cache_source);
+}
+
+static void cpu_print_clocks(const struct cpu_info *ci)
+{
+	uint64_t tsc = timer_tsc_hz(), bus = timer_lapic_hz();
+
+	kprintf("topology:   %u thread%s per core, %u logical processor%s per package (from %s)\n",
+		ci->threads_per_core, cpu_plural(ci->threads_per_core), ci->logical_per_package,
+		cpu_plural(ci->logical_per_package), ci->topo_source);
+	kprintf("tsc:        ");
+	if (tsc) {
+		cpu_print_mhz(tsc);
+		kprintf(" in use");
+	} else {
+		kprintf("not calibrated yet");
+	}
+	kprintf("; CPUID: ");
+	if (ci->tsc_hz) {
+		cpu_print_mhz(ci->tsc_hz);
+		kprintf(" (%s)", ci->tsc_source);
+	} else {
+		kprintf("not reported");
+	}
+	kprintf("; %s\n", cpu_has(ci, CPU_FEAT_INVARIANT_TSC) ? "invariant" : "not invariant");
+	kprintf("bus:        ");
+	if (bus) {
+		cpu_print_mhz(bus);
+		kprintf(" (local APIC timer clock)");
+	} else {
+		kprintf("unknown");
+	}
+	if (ci->bus_mhz)
+		kprintf("; CPUID: %u MHz (leaf 0x16)", ci->bus_mhz);
+	kprintf("\n");
+}
+
+static void cpu_print_cores(void)
+{
+	unsigned n = smp_core_count();
+
+	kprintf("cores:      %u (%u online)\n", n, smp_online_count());
+	kprintf("  core  apic  state     runs  last ran\n");
+	for (unsigned i = 0; i < n; i++) {
+		const struct core_info *c = smp_core(i);
+
+		if (!c)
+			continue;
+		kprintf("  %4u  %4u  %-8s %5llu  %s\n", i, c->apic_id, smp_state_name(c->state), ull(c->runs),
+			i == smp_this_core() ? "(monitor)" : c->last_work ? c->last_work : "-");
+	}
+}
+
+static int cmd_cpu(int argc, char **argv)
+{
+	const struct cpu_info *ci = cpu_boot_info();
+
+	(void)argc, (void)argv;
+	cpu_print_ident(ci);
+	cpu_print_features(ci);
+	cpu_print_caches(ci);
+	cpu_print_clocks(ci);
+	cpu_print_cores();
+	return 0;
+}
+
+CMD(cpu, .name = "cpu", .usage = "cpu",
+    .summary = "boot core identification, features, caches, clocks; one row per core",
+    .help = "Vendor, brand, family/model/stepping (decimal and hex), hypervisor, features,\n"
+	    "caches, topology, TSC and bus (local APIC timer) clocks of the boot core,\n"
+	    "then index, APIC ID, state and last work of every core.\n"
+	    "examples:\n  cpu\n  cpuid 1   (the raw registers behind it)",
+    .min_args = 0, .max_args = 0, .fn = cmd_cpu);
+
+static int cpu_arg_u32(const char *arg, const char *what, uint32_t *out)
+{
+	uint64_t v;
+
+	if (cmd_arg_u64("cpuid", arg, what, 1, &v))
+		return CMD_REPORTED;
+	if (v > UINT32_MAX)
+		return cmd_error("cpuid: %s '%s' does not fit in 32 bits", what, arg);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int cmd_cpuid(int argc, char **argv)
+{
+	const struct cpu_info *ci = cpu_boot_info();
+	uint32_t leaf = 0, sub = 0, r[4];
+
+	if (cpu_arg_u32(argv[1], "leaf", &leaf) || (argc == 3 && cpu_arg_u32(argv[2], "sub-leaf", &sub)))
+		return CMD_REPORTED;
+	cpuid(leaf, sub, r);
+	kprintf("cpuid %x.%x: eax=%08x ebx=%08x ecx=%08x edx=%08x\n", leaf, sub, r[0], r[1], r[2], r[3]);
+	if (leaf < 0x40000000u && leaf > ci->max_leaf)
+		kprintf("note: above the highest basic leaf 0x%x: the values are not defined\n", ci->max_leaf);
+	else if (leaf >= 0x80000000u && leaf > ci->max_ext_leaf)
+		kprintf("note: above the highest extended leaf 0x%x: the values are not defined\n",
+			ci->max_ext_leaf);
+	return 0;
+}
+
+CMD(cpuid, .name = "cpuid", .usage = "cpuid LEAF [SUB]",
+    .summary = "raw CPUID registers of this core (LEAF and SUB in hex)",
+    .help = "LEAF and SUB are hex, with or without 0x; SUB (ECX) defaults to 0.\n"
+	    "examples:\n  cpuid 0\n  cpuid 7 0\n  cpuid 4 1\n  cpuid 80000002\n  cpuid 0x40000000",
+    .min_args = 1, .max_args = 2, .fn = cmd_cpuid);

@@ -1,0 +1,347 @@
+/* smp.c: wake every enabled core of the MADT with INIT-SIPI-SIPI (Intel SDM
+ * vol. 3A 9.4.4.1: INIT, 10 ms, SIPI, 200 us, SIPI), give each its own
+ * stacks, GDT, TSS and per-core data, and keep it halted until handed work.
+ * QEMU: -smp N on pc and q35 (TCG: one thread per core). */
+#include "acpi.h"
+#include "apic.h"
+#include "bootinfo.h"
+#include "console.h"
+#include "errno.h"
+#include "irq.h"
+#include "kernel.h"
+#include "mm.h"
+#include "percpu.h"
+#include "smp.h"
+#include "string.h"
+#include "timer.h"
+#include "trap.h"
+#include "x86.h"
+
+#define AP_STACK_SIZE (16 * KiB)
+#define AP_IST_SIZE (4 * KiB)
+#define INIT_DELAY_NS 10000000ull    /* SDM 9.4.4.1 */
+#define SIPI_DELAY_NS 200000ull
+#define AP_ANSWER_NS 500000000ull    /* generous: TCG starts cores slowly */
+#define LAPIC_IPI_INIT 0x4500u     /* INIT, level assert */
+#define LAPIC_IPI_SIPI 0x4600u     /* start-up, assert; the vector is the page */
+
+struct core {
+	struct core_info info;
+	struct percpu *pc;
+	smp_fn volatile fn;
+	void *arg;
+	const char *name;
+	volatile int online;
+	struct jmp_state js;
+};
+
+extern const char trampoline_start[], trampoline_end[];
+extern char tr_gdtr[], tr_far32[], tr_far64[], tr_cr3[], tr_efer[], tr_stack[], tr_entry[], tr_lock[];
+extern const uint64_t tr_pm32_off, tr_lm64_off, tr_gdt_off;
+
+static struct core cores[SMP_MAX_CORES];
+static unsigned core_count = 1;
+static volatile unsigned online_count = 1;
+static uint64_t tramp_base;
+static uint64_t bringup_ns;
+
+unsigned smp_core_count(void) { return core_count; }
+unsigned smp_online_count(void) { return online_count; }
+uint64_t smp_bringup_ns(void) { return bringup_ns; }
+
+const struct core_info *smp_core(unsigned index)
+{
+	return index < core_count ? &cores[index].info : NULL;
+}
+
+const char *smp_state_name(enum core_state s)
+{
+	switch (s) {
+	case CORE_IDLE: return "idle";
+	case CORE_RUNNING: return "running";
+	case CORE_FAULTED: return "faulted";
+	default: return "offline";
+	}
+}
+
+unsigned smp_this_core(void)
+{
+	return this_cpu()->index;
+}
+
+void spin_lock(struct spinlock *l)
+{
+	uint64_t f = cpu_irq_save();
+
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		while (l->locked)
+			cpu_pause();
+	l->saved_flags = f;
+}
+
+void spin_unlock(struct spinlock *l)
+{
+	uint64_t f = l->saved_flags;
+
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+	cpu_irq_restore(f);
+}
+
+/* A usable page below 1 MiB (the SIPI vector names a page there) other than
+ * page 0; the kernel keeps it. */
+static uint64_t smp_find_low_page(void)
+{
+	for (unsigned i = 0; i < boot_info.mmap_count; i++) {
+		const struct mmap_entry *e = &boot_info.mmap[i];
+		uint64_t a = MAX(ALIGN_UP(e->base, PAGE_SIZE), 0x1000);
+
+		if (e->type == MEM_USABLE && a + PAGE_SIZE <= e->base + e->len && a + PAGE_SIZE <= 0x100000)
+			return a;
+	}
+	return 0;
+}
+
+static void tr_patch32(const char *field, uint32_t v)
+{
+	memcpy((void *)(tramp_base + (uint64_t)(field - trampoline_start)), &v, 4);
+}
+
+static void tr_patch64(const char *field, uint64_t v)
+{
+	memcpy((void *)(tramp_base + (uint64_t)(field - trampoline_start)), &v, 8);
+}
+
+void ap_entry(uint64_t base);
+
+static int smp_setup_trampoline(void)
+{
+	uint8_t *boot_stack;
+
+	tramp_base = smp_find_low_page();
+	if (!tramp_base || vm_map(tramp_base, PAGE_SIZE, VM_WRITE | VM_EXEC) < 0)
+		return -ENOMEM;
+	boot_stack = pmm_alloc_pages(1);
+	memcpy((void *)tramp_base, trampoline_start, (size_t)(trampoline_end - trampoline_start));
+	tr_patch32(tr_gdtr + 2, (uint32_t)(tramp_base + tr_gdt_off));
+	tr_patch32(tr_far32, (uint32_t)(tramp_base + tr_pm32_off));
+	tr_patch32(tr_far64, (uint32_t)(tramp_base + tr_lm64_off));
+	tr_patch64(tr_cr3, read_cr3());
+	tr_patch64(tr_efer, rdmsr(MSR_EFER) & ~(1ull << 10)); /* LMA is set by the CPU */
+	tr_patch64(tr_stack, (uint64_t)boot_stack + PAGE_SIZE);
+	tr_patch64(tr_entry, (uint64_t)ap_entry);
+	return 0;
+}
+
+/* Per-core stacks and data, from the kernel's pages. */
+static void smp_alloc_core(struct core *c, unsigned index)
+{
+	struct percpu *pc = pmm_alloc_pages(1);
+
+	pc->self = pc;
+	pc->index = index;
+	pc->apic_id = c->info.apic_id;
+	pc->stack_top = (uint64_t)pmm_alloc_pages(AP_STACK_SIZE / PAGE_SIZE) + AP_STACK_SIZE;
+	for (int i = 0; i < 3; i++)
+		pc->ist_top[i] = (uint64_t)pmm_alloc_pages(AP_IST_SIZE / PAGE_SIZE) + AP_IST_SIZE;
+	c->pc = pc;
+}
+
+/* Run fn on this core with its own recovery point: 1 when it faulted. */
+static __attribute__((noinline)) int smp_call(struct core *c, smp_fn fn, void *arg)
+{
+	if (trap_setjmp(&c->js)) {
+		trap_set_recovery(NULL);
+		return 1;
+	}
+	trap_set_recovery(&c->js);
+	cpu_sti();
+	fn(arg);
+	cpu_cli();
+	trap_set_recovery(NULL);
+	return 0;
+}
+
+static __noreturn void smp_idle_loop(struct core *c)
+{
+	for (;;) {
+		cpu_cli();
+		while (!c->fn)
+			cpu_sti_hlt(), cpu_cli();
+		c->info.state = CORE_RUNNING;
+		c->info.last_work = c->name;
+		int faulted = smp_call(c, c->fn, c->arg);
+		c->info.runs++;
+		c->info.faults += faulted;
+		c->info.state = faulted ? CORE_FAULTED : CORE_IDLE;
+		__atomic_store_n(&c->fn, NULL, __ATOMIC_RELEASE);
+	}
+}
+
+static __noreturn void ap_main(struct core *c)
+{
+	trap_init_cpu(c->pc);
+	apic_init_ap();
+	c->info.state = CORE_IDLE;
+	c->online = 1;
+	__atomic_add_fetch(&online_count, 1, __ATOMIC_RELEASE);
+	smp_idle_loop(c);
+}
+
+/* Which core am I? The initial APIC ID from CPUID (leaf 0xB has all 32 bits). */
+static uint32_t cpuid_apic_id(void)
+{
+	uint32_t r[4];
+
+	cpuid(0, 0, r);
+	if (r[0] >= 0xB) {
+		cpuid(0xB, 0, r);
+		if (r[1])
+			return r[3];
+	}
+	cpuid(1, 0, r);
+	return r[1] >> 24;
+}
+
+void ap_switch_stack(uint64_t top, void (*fn)(struct core *), struct core *c);
+__asm__(".text\n"
+	"ap_switch_stack:\n\t"
+	"mov %rdi, %rsp\n\t"
+	"xor %ebp, %ebp\n\t"
+	"mov %rdx, %rdi\n\t"
+	"call *%rsi\n\t"
+	"ud2\n");
+
+/* Called on the trampoline's shared stack with its lock held. */
+void ap_entry(uint64_t base)
+{
+	uint32_t id = cpuid_apic_id();
+	struct core *c = NULL;
+
+	for (unsigned i = 1; i < core_count; i++)
+		if (cores[i].info.apic_id == id)
+			c = &cores[i];
+	if (!c) {
+		__atomic_store_n((uint32_t *)(base + (uint64_t)(tr_lock - trampoline_start)), 0, __ATOMIC_RELEASE);
+		cpu_halt_forever();
+	}
+	wrmsr(MSR_GS_BASE, (uint64_t)c->pc);
+	/* From here the shared stack is no longer used: let the next core in. */
+	__asm__ volatile("mov %0, %%rsp; xor %%ebp, %%ebp" : : "r"(c->pc->stack_top) : "memory");
+	__atomic_store_n((uint32_t *)(base + (uint64_t)(tr_lock - trampoline_start)), 0, __ATOMIC_RELEASE);
+	ap_main(c);
+}
+
+/* The wake IPI only ends a core's hlt; the work pointer says what to do. */
+static void smp_wake_irq(void *arg)
+{
+	(void)arg;
+}
+
+/* List the MADT's processors: the boot core first, then the others in MADT
+ * order; disabled ones are listed offline. */
+static void smp_list_cores(void)
+{
+	const struct madt_info *m = acpi_madt();
+	uint32_t me = apic_id();
+
+	cores[0].info.apic_id = me;
+	cores[0].info.state = CORE_IDLE;
+	cores[0].pc = &percpu_boot;
+	cores[0].online = 1;
+	percpu_boot.apic_id = me;
+	for (unsigned i = 0; m && i < m->cpu_count && core_count < SMP_MAX_CORES; i++) {
+		const struct madt_cpu *mc = &m->cpus[i];
+
+		if (mc->apic_id == me || (!mc->enabled && !mc->online_capable))
+			continue;
+		cores[core_count].info.apic_id = mc->apic_id;
+		cores[core_count].info.state = CORE_OFFLINE;
+		core_count++;
+	}
+}
+
+static int smp_startable(unsigned i)
+{
+	const struct madt_info *m = acpi_madt();
+
+	for (unsigned k = 0; k < m->cpu_count; k++)
+		if (m->cpus[k].apic_id == cores[i].info.apic_id)
+			return m->cpus[k].enabled && (cores[i].info.apic_id < 0xFF || apic_x2apic());
+	return 0;
+}
+
+static void smp_send_all(uint32_t icr, uint64_t delay_ns)
+{
+	for (unsigned i = 1; i < core_count; i++)
+		if (cores[i].pc && !cores[i].online)
+			apic_send_ipi(cores[i].info.apic_id, icr);
+	timer_delay_ns(delay_ns);
+}
+
+/* Every AP at once: INIT to all, one 10 ms wait, then the two SIPIs. */
+void smp_init(void)
+{
+	uint64_t t0 = timer_ns(), deadline;
+	unsigned want = 1;
+
+	smp_list_cores();
+	if (!apic_present() || core_count == 1 || smp_setup_trampoline() < 0)
+		return;
+	irq_register_vector(VECTOR_IPI_WAKE, smp_wake_irq, NULL);
+	for (unsigned i = 1; i < core_count; i++) {
+		if (!smp_startable(i))
+			continue;
+		smp_alloc_core(&cores[i], i);
+		want++;
+	}
+	smp_send_all(LAPIC_IPI_INIT, INIT_DELAY_NS);
+	smp_send_all(LAPIC_IPI_SIPI | (uint32_t)(tramp_base >> 12), SIPI_DELAY_NS);
+	smp_send_all(LAPIC_IPI_SIPI | (uint32_t)(tramp_base >> 12), 0);
+	deadline = timer_ns() + AP_ANSWER_NS;
+	while (online_count < want && timer_ns() < deadline)
+		cpu_pause();
+	bringup_ns = timer_ns() - t0;
+	for (unsigned i = 1; i < core_count; i++)
+		if (!cores[i].online && cores[i].pc)
+			kprintf("error: core %u (APIC ID %u) did not answer; left offline\n", i, cores[i].info.apic_id);
+}
+
+int smp_run(unsigned core, smp_fn fn, void *arg, const char *name)
+{
+	struct core *c = &cores[core];
+
+	if (core >= core_count || !c->online)
+		return -ENODEV;
+	if (core == smp_this_core() || c->fn)
+		return -EBUSY;
+	c->arg = arg;
+	c->name = name;
+	__atomic_store_n(&c->fn, fn, __ATOMIC_RELEASE);
+	return apic_send_ipi(c->info.apic_id, VECTOR_IPI_WAKE);
+}
+
+int smp_run_all(smp_fn fn, void *arg, const char *name)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < core_count; i++)
+		if (i != smp_this_core() && smp_run(i, fn, arg, name) == 0)
+			n++;
+	return n;
+}
+
+int smp_wait(unsigned core, uint64_t timeout_ns)
+{
+	uint64_t deadline = timer_ns() + timeout_ns;
+
+	for (unsigned i = 0; i < core_count; i++) {
+		if (core != SMP_ALL && i != core)
+			continue;
+		while (cores[i].fn) {
+			if (timer_ns() >= deadline)
+				return -ETIMEDOUT;
+			cpu_pause();
+		}
+	}
+	return 0;
+}
