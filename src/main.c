@@ -30,12 +30,11 @@ static const void *boot_phys(void *ctx, uint64_t addr, uint64_t len)
 	return (const void *)addr;
 }
 
-static void boot_select_consoles(void)
+/* A value it does not know is kept in bad to be reported after the banner. */
+static int boot_select_consoles(char *val, size_t valsz)
 {
-	char val[16];
-
-	if (cmdline_get(boot_info.cmdline, "console", val, sizeof(val)) < 0)
-		return;
+	if (cmdline_get(boot_info.cmdline, "console", val, valsz) < 0)
+		return 0;
 	if (!strcmp(val, "serial"))
 		console_select(CONSOLE_SERIAL);
 	else if (!strcmp(val, "screen"))
@@ -43,7 +42,8 @@ static void boot_select_consoles(void)
 	else if (!strcmp(val, "all"))
 		console_select(CONSOLE_SERIAL | CONSOLE_SCREEN);
 	else
-		kprintf("error: console=%s: expected serial, screen or all\n", val);
+		return -EINVAL;
+	return 0;
 }
 
 /* VGA text exists when booted by BIOS without a linear framebuffer. */
@@ -79,19 +79,22 @@ static void boot_autorun(void)
 
 void kmain(uint32_t magic, uint64_t info)
 {
-	int err;
+	int err, console_err;
+	char console_val[16];
 
 	/* Per-core data first: the console lock already asks which core runs. */
 	percpu_boot.self = &percpu_boot;
 	wrmsr(MSR_GS_BASE, (uint64_t)&percpu_boot);
 	serial_init();
 	err = bootinfo_parse(&boot_info, magic, info, boot_phys, NULL);
-	boot_select_consoles();
+	console_err = boot_select_consoles(console_val, sizeof(console_val));
 	if (boot_has_vga_text())
 		vga_text_init();
 	kprintf("Ingot " INGOT_VERSION " (x86-64)\n");
 	if (err)
 		kprintf("error: the loader's information is malformed; using what could be read\n");
+	if (console_err)
+		kprintf("error: console=%s: expected serial, screen or all\n", console_val);
 	if (!boot_info.mmap_count)
 		panic("the loader gave no memory map");
 	trap_init();

@@ -139,14 +139,16 @@ uint64_t trap_exception_count(void)
 	return exception_count;
 }
 
-static void print_addr(uint64_t addr)
+/* A return address (is_ret) is looked up one byte back: after a call to a
+ * function that never returns it is the first byte of the next function. */
+static void print_addr(uint64_t addr, int is_ret)
 {
-	uint64_t off;
-	const char *name = ksyms_lookup(addr, &off);
+	uint64_t off, back = is_ret ? 1 : 0;
+	const char *name = ksyms_lookup(addr - back, &off);
 
 	kprintf("%016llx", (unsigned long long)addr);
 	if (name)
-		kprintf(" <%s+%#llx>", name, (unsigned long long)off);
+		kprintf(" <%s+%#llx>", name, (unsigned long long)(off + back));
 }
 
 /* Whether the instruction just before ret is a call: e8 rel32, or ff /2
@@ -156,7 +158,7 @@ static int after_call(uint64_t ret)
 	const uint8_t *p = (const uint8_t *)ret;
 	uint64_t off;
 
-	if (!ksyms_lookup(ret, &off))
+	if (!ksyms_lookup(ret - 1, &off))
 		return 0;
 	if (p[-5] == 0xe8)
 		return 1;
@@ -190,11 +192,11 @@ static void backtrace_walk(uint64_t rip, uint64_t rsp, uint64_t rbp)
 	int i = 1;
 
 	kprintf("backtrace:\n  #0 ");
-	print_addr(rip);
+	print_addr(rip, 0);
 	kprintf("\n");
 	if (ret) {
 		kprintf("  #%d ", i++);
-		print_addr(ret);
+		print_addr(ret, 1);
 		kprintf("\n");
 	}
 	for (; i < BACKTRACE_MAX && rbp; i++) {
@@ -204,7 +206,7 @@ static void backtrace_walk(uint64_t rip, uint64_t rsp, uint64_t rbp)
 		if ((rbp & 7) || vm_check_range(rbp, 16, 0, &bad) < 0 || fp[1] == 0)
 			break;
 		kprintf("  #%d ", i);
-		print_addr(fp[1]);
+		print_addr(fp[1], 1);
 		kprintf("\n");
 		if (fp[0] <= rbp) /* frames must go up the stack */
 			break;
@@ -231,7 +233,7 @@ static void trap_report(const struct trap_frame *f)
 	if (f->vector == 14)
 		pf_detail(f->error);
 	kprintf("\nRIP ");
-	print_addr(f->rip);
+	print_addr(f->rip, 0);
 	kprintf("\nRSP %016llx  RFLAGS %016llx  CS %04llx  SS %04llx\n", (unsigned long long)f->rsp,
 		(unsigned long long)f->rflags, (unsigned long long)f->cs, (unsigned long long)f->ss);
 	kprintf("RAX %016llx  RBX %016llx  RCX %016llx\n", (unsigned long long)f->rax,

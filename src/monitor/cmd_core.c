@@ -13,6 +13,17 @@
 #define BUILD_DATE "unknown date"
 #endif
 
+/* The command after prev in name order (the table is in link order). */
+static const struct cmd *help_next(const struct cmd *prev)
+{
+	const struct cmd *best = NULL;
+
+	for (const struct cmd *c = __cmd_table_start; c < __cmd_table_end; c++)
+		if ((!prev || strcmp(c->name, prev->name) > 0) && (!best || strcmp(c->name, best->name) < 0))
+			best = c;
+	return best;
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	const struct cmd *c;
@@ -27,7 +38,7 @@ static int cmd_help(int argc, char **argv)
 		return 0;
 	}
 	kprintf("commands (help NAME for details):\n");
-	for (c = __cmd_table_start; c < __cmd_table_end; c++)
+	for (c = help_next(NULL); c; c = help_next(c))
 		kprintf("  %-34s %s\n", c->usage, c->summary);
 	return 0;
 }

@@ -103,21 +103,32 @@ static int monitor_dispatch(int argc, char **argv)
 	return 0;
 }
 
-void monitor_exec_line(const char *line)
+/* A line that does not parse runs none of its commands: check it whole
+ * first. Returns 0 or prints the error and returns -EINVAL. */
+static int monitor_check_line(const char *line)
 {
 	char *argv[PARSE_MAX_ARGS];
 
 	while (line) {
 		int argc = parse_command(&line, argbuf, sizeof(argbuf), argv, PARSE_MAX_ARGS);
 
-		if (argc == -E2BIG) {
-			cmd_error("too many arguments (at most %d words)", PARSE_MAX_ARGS);
-			return;
-		}
-		if (argc < 0) {
-			cmd_error("unterminated quote or trailing backslash");
-			return;
-		}
+		if (argc == -E2BIG)
+			return cmd_error("too many arguments (at most %d words)", PARSE_MAX_ARGS);
+		if (argc < 0)
+			return cmd_error("unterminated quote or trailing backslash");
+	}
+	return 0;
+}
+
+void monitor_exec_line(const char *line)
+{
+	char *argv[PARSE_MAX_ARGS];
+
+	if (monitor_check_line(line))
+		return;
+	while (line) {
+		int argc = parse_command(&line, argbuf, sizeof(argbuf), argv, PARSE_MAX_ARGS);
+
 		if (argc > 0 && monitor_dispatch(argc, argv))
 			return;
 	}
