@@ -46,6 +46,11 @@ int vm_check_range(uint64_t addr, uint64_t len, int write, uint64_t *bad);
 /* Physical pages for the kernel's own use (page tables, stacks). Zeroed. */
 void *pmm_alloc_pages(size_t count);
 
+/* Memory for a monitor command's temporary use (disk bench, file reads):
+ * the start of the free region programs get, page-aligned, or NULL when the
+ * region is smaller than len. Valid until the next program runs. */
+void *mm_scratch(uint64_t len);
+
 struct mm_stats {
 	uint64_t ram_total;        /* RAM in the map (usable, ACPI, NVS) */
 	uint64_t usable;           /* usable RAM in the map */

@@ -10,7 +10,9 @@
 #include "irq.h"
 #include "kernel.h"
 #include "mm.h"
+#include "pci.h"
 #include "percpu.h"
+#include "blkdev.h"
 #include "smp.h"
 #include "monitor.h"
 #include "string.h"
@@ -54,6 +56,15 @@ static int boot_has_vga_text(void)
 	return boot_info.fb.type == FB_TYPE_NONE || boot_info.fb.type == FB_TYPE_EGA_TEXT;
 }
 
+static unsigned boot_disk_count(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < blk_count(); i++)
+		n += blk_get(i)->kind == BLK_DISK;
+	return n;
+}
+
 static void boot_summary(void)
 {
 	struct mm_stats st;
@@ -63,8 +74,9 @@ static void boot_summary(void)
 	kprintf("cpu: %u cores", online);
 	if (listed > online)
 		kprintf(" (%u offline)", listed - online);
-	kprintf("  mem: %llu MiB (%llu MiB free)\n",
-		(unsigned long long)((st.ram_total + MiB - 1) / MiB), (unsigned long long)(st.free / MiB));
+	kprintf("  mem: %llu MiB (%llu MiB free)  pci: %u devices  disk: %u\n",
+		(unsigned long long)((st.ram_total + MiB - 1) / MiB), (unsigned long long)(st.free / MiB),
+		pci_count(), boot_disk_count());
 }
 
 static void boot_autorun(void)
@@ -110,6 +122,7 @@ void kmain(uint32_t magic, uint64_t info)
 	cpu_sti();
 	smp_init();
 	timer_start_heartbeat();
+	pci_init();
 	boot_summary();
 	boot_autorun();
 	monitor_run();

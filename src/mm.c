@@ -355,3 +355,13 @@ void mm_get_stats(struct mm_stats *st)
 	st->mapped_top = mapped_top;
 	st->huge_1g = have_1g;
 }
+
+void *mm_scratch(uint64_t len)
+{
+	struct mm_stats st;
+
+	mm_get_stats(&st);
+	if (st.region_len < len)
+		return NULL;
+	return (void *)ALIGN_UP(st.region_start, PAGE_SIZE);
+}

@@ -1,0 +1,54 @@
+/* blkdev.h: the block layer: every disk, partition and RAM disk behind one
+ * interface, used by the monitor, the file system and programs. Requests of
+ * any length are split to what the device takes and checked against its
+ * size; drivers only see requests they can do in one go. */
+#ifndef INGOT_BLKDEV_H
+#define INGOT_BLKDEV_H
+
+#include <stdint.h>
+
+#define BLK_MAX_DEVICES 64
+#define BLK_NAME_MAX 16
+
+enum blk_kind { BLK_DISK, BLK_CDROM, BLK_PART, BLK_RAM };
+
+struct blkdev {
+	char name[BLK_NAME_MAX];   /* disk0, cd0, disk0p1, ram0: set by blk_register */
+	enum blk_kind kind;
+	const char *driver;        /* "virtio-blk", "nvme", "ahci", "ide", "part", "ram" */
+	char model[48], serial[24];
+	uint32_t sector_size;      /* bytes, 512 or 4096 (2048 for CDs) */
+	uint64_t sectors;
+	uint32_t max_sectors;      /* largest request the driver takes in one call */
+	int read_only;
+	/* Driver entry points: count is 1..max_sectors, lba + count <= sectors,
+	 * buf is identity-mapped memory (physical = virtual) of any alignment:
+	 * a driver whose device needs more (or addresses below 4 GiB) bounces
+	 * through its own buffer. Every wait inside is bounded; they return 0
+	 * or a negative code. */
+	int (*read)(struct blkdev *b, uint64_t lba, uint32_t count, void *buf);
+	int (*write)(struct blkdev *b, uint64_t lba, uint32_t count, const void *buf);
+	int (*flush)(struct blkdev *b);   /* NULL: nothing to flush */
+	void *priv;
+	struct blkdev *parent;     /* partitions: the disk */
+	uint64_t first_lba;        /* partitions: start on the parent */
+	int part_index;            /* partitions: 1-based number */
+};
+
+/* Give the device its name (disk%u / cd%u / ram%u in registration order,
+ * parentNAMEpN for partitions) and list it. 0 or -ENOSPC. */
+int blk_register(struct blkdev *b);
+unsigned blk_count(void);
+struct blkdev *blk_get(unsigned i);
+struct blkdev *blk_find(const char *name);
+
+/* Checked and split requests: 0, -EINVAL (out of range), -EACCES (read
+ * only), or the driver's error. */
+int blk_read(struct blkdev *b, uint64_t lba, uint64_t count, void *buf);
+int blk_write(struct blkdev *b, uint64_t lba, uint64_t count, const void *buf);
+int blk_flush(struct blkdev *b);
+
+/* A partition device over [first_lba, first_lba + sectors) of parent. */
+int blk_add_partition(struct blkdev *parent, int index, uint64_t first_lba, uint64_t sectors);
+
+#endif

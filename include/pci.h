@@ -1,0 +1,109 @@
+/* pci.h: PCI and PCI Express devices (PCI Local Bus 3.0, PCIe Base 4.0
+ * ch. 7): configuration access through ECAM or ports 0xCF8/0xCFC, the scan
+ * of every bus behind bridges, BARs, capabilities, and the driver table:
+ * drivers register with PCI_DRIVER() in a linker section and are bound after
+ * the scan, in scan order. */
+#ifndef INGOT_PCI_H
+#define INGOT_PCI_H
+
+#include <stdint.h>
+
+#define PCI_MAX_DEVICES 256
+
+/* Configuration space offsets (PCI 3.0 section 6.1) */
+#define PCI_VENDOR_ID 0x00
+#define PCI_DEVICE_ID 0x02
+#define PCI_COMMAND 0x04
+#define  PCI_COMMAND_IO 0x0001
+#define  PCI_COMMAND_MEMORY 0x0002
+#define  PCI_COMMAND_MASTER 0x0004
+#define  PCI_COMMAND_INTX_DISABLE 0x0400
+#define PCI_STATUS 0x06
+#define  PCI_STATUS_CAP_LIST 0x0010
+#define PCI_REVISION 0x08
+#define PCI_PROG_IF 0x09
+#define PCI_SUBCLASS 0x0A
+#define PCI_CLASS 0x0B
+#define PCI_HEADER_TYPE 0x0E
+#define  PCI_HEADER_MULTIFUNCTION 0x80
+#define PCI_BAR0 0x10
+#define PCI_PRIMARY_BUS 0x18      /* type 1 (bridge) header */
+#define PCI_SECONDARY_BUS 0x19
+#define PCI_SUBORDINATE_BUS 0x1A
+#define PCI_SUBSYS_VENDOR 0x2C
+#define PCI_SUBSYS_ID 0x2E
+#define PCI_CAP_PTR 0x34
+#define PCI_IRQ_LINE 0x3C
+#define PCI_IRQ_PIN 0x3D
+
+/* Capability IDs (PCI 3.0 appendix H) */
+#define PCI_CAP_PM 0x01
+#define PCI_CAP_MSI 0x05
+#define PCI_CAP_VENDOR 0x09
+#define PCI_CAP_PCIE 0x10
+#define PCI_CAP_MSIX 0x11
+
+struct pci_bar {
+	uint64_t addr;    /* bus address (identity-mapped for memory BARs) */
+	uint64_t size;    /* 0: not implemented */
+	uint8_t io, is64, prefetch;
+};
+
+struct pci_driver;
+
+struct pci_dev {
+	uint16_t seg;
+	uint8_t bus, dev, fn;
+	uint16_t vendor, device, subsys_vendor, subsys_device;
+	uint8_t class_code, subclass, prog_if, revision, header_type;
+	uint8_t irq_line, irq_pin;
+	uint8_t secondary_bus, subordinate_bus; /* bridges only */
+	struct pci_bar bar[6];
+	const struct pci_driver *driver;  /* bound driver, NULL if none */
+	int probe_err;                    /* last probe result when no driver kept it */
+	void *priv;                       /* the driver's state */
+};
+
+struct pci_id {
+	uint16_t vendor, device;  /* PCI_ANY to match all */
+	uint32_t class;           /* class << 16 | subclass << 8 | prog_if */
+	uint32_t class_mask;      /* 0: ignore the class */
+};
+#define PCI_ANY 0xFFFF
+
+struct pci_driver {
+	const char *name;
+	const struct pci_id *ids;   /* ended by an entry with vendor 0 */
+	/* 0 when the driver takes the device; a negative code otherwise. */
+	int (*probe)(struct pci_dev *d);
+};
+
+#define PCI_DRIVER(id) \
+	static const struct pci_driver pci_driver_##id __attribute__((used, section(".pci_drivers"), aligned(8)))
+
+/* Scan every bus, size the BARs, map memory BARs, then bind drivers. */
+void pci_init(void);
+unsigned pci_count(void);
+struct pci_dev *pci_get(unsigned i);
+struct pci_dev *pci_find_bdf(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn);
+const char *pci_access_method(void);
+
+uint8_t pci_read8(const struct pci_dev *d, unsigned off);
+uint16_t pci_read16(const struct pci_dev *d, unsigned off);
+uint32_t pci_read32(const struct pci_dev *d, unsigned off);
+void pci_write8(const struct pci_dev *d, unsigned off, uint8_t v);
+void pci_write16(const struct pci_dev *d, unsigned off, uint16_t v);
+void pci_write32(const struct pci_dev *d, unsigned off, uint32_t v);
+
+/* Turn on memory and/or I/O decoding and bus mastering (PCI_COMMAND bits). */
+void pci_enable(struct pci_dev *d, uint16_t command_bits);
+/* Offset of the first capability with this ID at or after start (0 = from
+ * the list head), or 0 when absent. */
+unsigned pci_find_cap(const struct pci_dev *d, uint8_t id, unsigned start);
+/* The MMIO address of a memory BAR (already mapped uncached), or 0. */
+uint64_t pci_bar_mmio(const struct pci_dev *d, unsigned bar);
+
+const char *pci_class_name(uint8_t class_code, uint8_t subclass, uint8_t prog_if);
+const char *pci_vendor_name(uint16_t vendor);
+
+#endif

@@ -1,0 +1,127 @@
+/* block.c: the block device list and checked, split requests (see
+ * include/blkdev.h); partitions are block devices over a range of their
+ * disk. */
+#include "blkdev.h"
+#include "console.h"
+#include "errno.h"
+#include "kernel.h"
+#include "string.h"
+
+static struct blkdev *devices[BLK_MAX_DEVICES];
+static unsigned device_count;
+static unsigned kind_count[4];
+static struct blkdev parts[BLK_MAX_DEVICES];
+static unsigned part_count;
+
+static const char *const kind_prefix[] = { "disk", "cd", "", "ram" };
+
+int blk_register(struct blkdev *b)
+{
+	if (device_count >= BLK_MAX_DEVICES)
+		return -ENOSPC;
+	if (b->kind == BLK_PART)
+		ksnprintf(b->name, sizeof(b->name), "%sp%d", b->parent->name, b->part_index);
+	else
+		ksnprintf(b->name, sizeof(b->name), "%s%u", kind_prefix[b->kind], kind_count[b->kind]++);
+	if (!b->max_sectors)
+		b->max_sectors = 0xFFFFFFFFu;
+	devices[device_count++] = b;
+	return 0;
+}
+
+unsigned blk_count(void) { return device_count; }
+
+struct blkdev *blk_get(unsigned i)
+{
+	return i < device_count ? devices[i] : NULL;
+}
+
+struct blkdev *blk_find(const char *name)
+{
+	for (unsigned i = 0; i < device_count; i++)
+		if (!strcmp(devices[i]->name, name))
+			return devices[i];
+	return NULL;
+}
+
+static int blk_check(const struct blkdev *b, uint64_t lba, uint64_t count)
+{
+	if (!count || lba >= b->sectors || count > b->sectors - lba)
+		return -EINVAL;
+	return 0;
+}
+
+int blk_read(struct blkdev *b, uint64_t lba, uint64_t count, void *buf)
+{
+	int err = blk_check(b, lba, count);
+
+	while (!err && count) {
+		uint32_t n = (uint32_t)MIN(count, b->max_sectors);
+
+		err = b->read(b, lba, n, buf);
+		lba += n, count -= n;
+		buf = (uint8_t *)buf + (uint64_t)n * b->sector_size;
+	}
+	return err;
+}
+
+int blk_write(struct blkdev *b, uint64_t lba, uint64_t count, const void *buf)
+{
+	int err = blk_check(b, lba, count);
+
+	if (!err && (b->read_only || !b->write))
+		err = -EACCES;
+	while (!err && count) {
+		uint32_t n = (uint32_t)MIN(count, b->max_sectors);
+
+		err = b->write(b, lba, n, buf);
+		lba += n, count -= n;
+		buf = (const uint8_t *)buf + (uint64_t)n * b->sector_size;
+	}
+	return err;
+}
+
+int blk_flush(struct blkdev *b)
+{
+	return b->flush ? b->flush(b) : 0;
+}
+
+static int part_read(struct blkdev *b, uint64_t lba, uint32_t count, void *buf)
+{
+	return blk_read(b->parent, b->first_lba + lba, count, buf);
+}
+
+static int part_write(struct blkdev *b, uint64_t lba, uint32_t count, const void *buf)
+{
+	return blk_write(b->parent, b->first_lba + lba, count, buf);
+}
+
+static int part_flush(struct blkdev *b)
+{
+	return blk_flush(b->parent);
+}
+
+int blk_add_partition(struct blkdev *parent, int index, uint64_t first_lba, uint64_t sectors)
+{
+	struct blkdev *p;
+
+	if (part_count >= BLK_MAX_DEVICES)
+		return -ENOSPC;
+	if (first_lba >= parent->sectors || sectors > parent->sectors - first_lba || !sectors)
+		return -EINVAL;
+	p = &parts[part_count++];
+	memset(p, 0, sizeof(*p));
+	p->kind = BLK_PART;
+	p->driver = "part";
+	p->parent = parent;
+	p->part_index = index;
+	p->first_lba = first_lba;
+	p->sectors = sectors;
+	p->sector_size = parent->sector_size;
+	p->read_only = parent->read_only;
+	memcpy(p->model, parent->model, sizeof(p->model));
+	p->read = part_read;
+	p->write = part_write;
+	p->flush = part_flush;
+	return blk_register(p);
+}

@@ -1,0 +1,177 @@
+/* cmd_pci.c: pci (every function found: address, IDs, class, vendor,
+ * driver) and pci B:D.F (header, BARs with sizes, IRQ, capabilities).
+ * QEMU: any -device; -device pcie-root-port and pci-bridge add buses. */
+#include "console.h"
+#include "errno.h"
+#include "kernel.h"
+#include "monitor.h"
+#include "parse.h"
+#include "pci.h"
+#include "string.h"
+
+static void pci_print_row(const struct pci_dev *d)
+{
+	kprintf("%02x:%02x.%x  %04x:%04x  %02x%02x%02x  %-30s %-18s %s\n", d->bus, d->dev, d->fn, d->vendor,
+		d->device, d->class_code, d->subclass, d->prog_if,
+		pci_class_name(d->class_code, d->subclass, d->prog_if), pci_vendor_name(d->vendor),
+		d->driver ? d->driver->name : "-");
+}
+
+/* "[SEG:]BB:DD.F" in hex. */
+static int pci_parse_bdf(const char *s, uint16_t *seg, uint8_t *bus, uint8_t *dev, uint8_t *fn)
+{
+	uint64_t v[4];
+	char part[8];
+	int n = 0;
+
+	for (const char *p = s; n < 4;) {
+		size_t len = 0;
+
+		while (p[len] && p[len] != ':' && p[len] != '.')
+			len++;
+		if (!len || len >= sizeof(part))
+			return -EINVAL;
+		memcpy(part, p, len);
+		part[len] = 0;
+		if (parse_u64(part, 1, &v[n++]))
+			return -EINVAL;
+		if (!p[len])
+			break;
+		if (p[len] == '.' && p[len + 1] && !strchr(p + len + 1, ':') && !strchr(p + len + 1, '.')) {
+			p += len + 1;
+			continue;
+		}
+		if (p[len] != ':')
+			return -EINVAL;
+		p += len + 1;
+	}
+	if (n < 3 || !strchr(s, '.'))
+		return -EINVAL;
+	*seg = n == 4 ? (uint16_t)v[0] : 0;
+	*bus = (uint8_t)v[n - 3], *dev = (uint8_t)v[n - 2], *fn = (uint8_t)v[n - 1];
+	if ((n == 4 && v[0] > 0xFFFF) || v[n - 3] > 0xFF || v[n - 2] > 31 || v[n - 1] > 7)
+		return -ERANGE;
+	return 0;
+}
+
+static void pci_print_size(uint64_t size)
+{
+	if (size >= GiB && !(size % GiB))
+		kprintf("%llu GiB", (unsigned long long)(size / GiB));
+	else if (size >= MiB && !(size % MiB))
+		kprintf("%llu MiB", (unsigned long long)(size / MiB));
+	else if (size >= KiB && !(size % KiB))
+		kprintf("%llu KiB", (unsigned long long)(size / KiB));
+	else
+		kprintf("%llu B", (unsigned long long)size);
+}
+
+static void pci_print_bars(const struct pci_dev *d)
+{
+	for (unsigned i = 0; i < 6; i++) {
+		const struct pci_bar *b = &d->bar[i];
+
+		if (!b->size)
+			continue;
+		kprintf("  BAR%u: %s %016llx size ", i, b->io ? "I/O   " : b->is64 ? "mem64 " : "mem32 ",
+			(unsigned long long)b->addr);
+		pci_print_size(b->size);
+		kprintf("%s\n", b->prefetch ? ", prefetchable" : "");
+	}
+}
+
+static const char *pcie_port_type(unsigned t)
+{
+	static const char *const names[] = { "endpoint", "legacy endpoint", "?", "?", "root port",
+		"upstream switch port", "downstream switch port", "PCIe-to-PCI bridge", "PCI-to-PCIe bridge",
+		"root complex integrated endpoint", "root complex event collector" };
+	return t < ARRAY_SIZE(names) ? names[t] : "?";
+}
+
+static void pci_print_cap(const struct pci_dev *d, unsigned off)
+{
+	uint8_t id = pci_read8(d, off);
+	uint16_t ctl = pci_read16(d, off + 2);
+
+	kprintf("  cap %02x at %02x: ", id, off);
+	switch (id) {
+	case PCI_CAP_PM: kprintf("power management, version %u\n", ctl & 7); break;
+	case PCI_CAP_MSI: kprintf("MSI, %s, %u vectors capable%s\n", ctl & 1 ? "enabled" : "disabled",
+				  1u << ((ctl >> 1) & 7), ctl & 0x80 ? ", 64-bit" : ""); break;
+	case PCI_CAP_MSIX: kprintf("MSI-X, %s, %u vectors\n", ctl & 0x8000 ? "enabled" : "disabled",
+				   (ctl & 0x7FF) + 1); break;
+	case PCI_CAP_VENDOR: kprintf("vendor-specific, %u bytes\n", pci_read8(d, off + 2)); break;
+	case PCI_CAP_PCIE: {
+		uint16_t lsta = pci_read16(d, off + 0x12);
+		kprintf("PCI Express %s, link x%u gen %u\n", pcie_port_type((ctl >> 4) & 0xF),
+			(lsta >> 4) & 0x3F, lsta & 0xF);
+		break;
+	}
+	case 0x0D: kprintf("bridge subsystem ID\n"); break;
+	case 0x12: kprintf("SATA index/data pair\n"); break;
+	case 0x13: kprintf("advanced features\n"); break;
+	default: kprintf("unknown\n"); break;
+	}
+}
+
+static void pci_print_caps(const struct pci_dev *d)
+{
+	unsigned off;
+	int n = 0;
+
+	if (!(pci_read16(d, PCI_STATUS) & PCI_STATUS_CAP_LIST))
+		return;
+	for (off = pci_read8(d, PCI_CAP_PTR); off >= 0x40 && n < 48; n++) {
+		off &= 0xFC;
+		pci_print_cap(d, off);
+		off = pci_read8(d, off + 1);
+	}
+}
+
+static void pci_print_detail(const struct pci_dev *d)
+{
+	pci_print_row(d);
+	kprintf("  %s, %s; revision %02x, header type %02x%s\n", pci_vendor_name(d->vendor),
+		pci_class_name(d->class_code, d->subclass, d->prog_if), d->revision, d->header_type & 0x7F,
+		d->header_type & 0x80 ? " (multi-function)" : "");
+	kprintf("  command %04x, status %04x", pci_read16(d, PCI_COMMAND), pci_read16(d, PCI_STATUS));
+	if ((d->header_type & 0x7F) == 0)
+		kprintf(", subsystem %04x:%04x", d->subsys_vendor, d->subsys_device);
+	kprintf("\n  IRQ line %u, pin %c\n", d->irq_line, d->irq_pin ? 'A' + d->irq_pin - 1 : '-');
+	if ((d->header_type & 0x7F) == 1)
+		kprintf("  bridge: secondary bus %02x, subordinate bus %02x\n", d->secondary_bus, d->subordinate_bus);
+	pci_print_bars(d);
+	pci_print_caps(d);
+	kprintf("  driver: %s", d->driver ? d->driver->name : "none");
+	if (!d->driver && d->probe_err)
+		kprintf(" (probe failed: %s)", error_str(d->probe_err));
+	kprintf("\n");
+}
+
+static int cmd_pci(int argc, char **argv)
+{
+	uint16_t seg;
+	uint8_t bus, dev, fn;
+	const struct pci_dev *d;
+
+	if (argc == 1) {
+		kprintf("B:D.F    VEN:DEV    CLASS   %-30s %-18s DRIVER\n", "KIND", "VENDOR");
+		for (unsigned i = 0; i < pci_count(); i++)
+			pci_print_row(pci_get(i));
+		kprintf("%u functions, configuration through %s\n", pci_count(), pci_access_method());
+		return 0;
+	}
+	if (pci_parse_bdf(argv[1], &seg, &bus, &dev, &fn))
+		return cmd_error("pci: bad address '%s' (expected BB:DD.F in hex)", argv[1]);
+	d = pci_find_bdf(seg, bus, dev, fn);
+	if (!d)
+		return cmd_error("pci: no device at %s", argv[1]);
+	pci_print_detail(d);
+	return 0;
+}
+
+CMD(pci, .name = "pci", .usage = "pci [B:D.F]",
+    .summary = "list PCI devices (address, IDs, class, vendor, driver); details of one",
+    .help = "B:D.F is bus:device.function in hex, optionally with a segment: 0000:00:1f.2\n"
+	    "examples:\n  pci\n  pci 00:1f.2",
+    .min_args = 0, .max_args = 1, .fn = cmd_pci);
