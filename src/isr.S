@@ -1,6 +1,7 @@
 /* isr.S: interrupt entry stubs for all 256 vectors (Intel SDM vol. 3A 6.12).
- * Each pushes a zero when the CPU pushes no error code, then the vector,
- * and joins trap_common, which saves the registers as a struct trap_frame.
+ * Exceptions push a zero when the CPU pushes no error code, then the vector;
+ * interrupts share one tail; all join trap_common, which saves the registers
+ * as a struct trap_frame.
  * Also trap_setjmp/trap_longjmp for the monitor's recovery point. */
 
 	.text
@@ -97,22 +98,37 @@ ISR_NOERR 28
 ISR_ERR 29
 ISR_ERR 30
 ISR_NOERR 31
-.altmacro
-.set i, 32
+/* Vectors 32-255 (interrupts, no error code): one 8-byte stub each that
+ * calls a shared tail, which turns the return address into the vector. */
+	.align 8
+	.global isr_stubs_hi
+isr_stubs_hi:
 .rept 224
-	ISR_NOERR %i
-	.set i, i + 1
+	.align 8
+	call isr_hi_common
 .endr
+isr_hi_common:
+	sub $8, %rsp			/* room for the vector */
+	pushq %rax
+	mov 16(%rsp), %rax		/* return address = stub + 5 */
+	sub $(isr_stubs_hi + 5), %rax
+	shr $3, %rax
+	add $32, %rax
+	mov %rax, 8(%rsp)
+	movq $0, 16(%rsp)		/* no error code */
+	popq %rax
+	jmp trap_common
 
 	.section .rodata
 	.align 8
 	.global isr_table
+.altmacro
 .macro ISR_ADDR n
 	.quad isr_\n
 .endm
 isr_table:
 .set i, 0
-.rept 256
+.rept 32
 	ISR_ADDR %i
 	.set i, i + 1
 .endr

@@ -46,7 +46,8 @@ struct desc_ptr {
 
 _Static_assert(sizeof(struct tss) == PERCPU_TSS_SIZE, "percpu TSS space");
 
-extern const uint64_t isr_table[256];
+extern const uint64_t isr_table[32];
+extern const char isr_stubs_hi[];
 static struct idt_entry idt[256];
 static uint8_t boot_ist[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 static uint64_t exception_count;
@@ -118,8 +119,10 @@ static void idt_set(unsigned vec, uint64_t handler, unsigned ist)
 
 void trap_init(void)
 {
-	for (unsigned v = 0; v < 256; v++)
+	for (unsigned v = 0; v < 32; v++)
 		idt_set(v, isr_table[v], 0);
+	for (unsigned v = 32; v < 256; v++)
+		idt_set(v, (uint64_t)(isr_stubs_hi + (v - 32) * 8), 0);
 	idt_set(8, isr_table[8], IST_DF);
 	idt_set(2, isr_table[2], IST_NMI);
 	idt_set(18, isr_table[18], IST_MC);

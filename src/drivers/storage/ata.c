@@ -1,0 +1,92 @@
+/* ata.c: IDENTIFY data decoding and ATAPI packets shared by the AHCI and IDE
+ * drivers (ATA/ATAPI-8 ACS 7.16-7.17, MMC-5 6.19-6.23). QEMU: any ide-hd or
+ * ide-cd, on -M q35 (AHCI) or -M pc (IDE). */
+#include "errno.h"
+#include "ata.h"
+
+void ata_copy_id_string(const uint16_t *id, unsigned word, unsigned nwords, char *out, size_t size)
+{
+	size_t n = 0, start = 0;
+
+	for (unsigned i = 0; i < nwords && n + 2 < size; i++) {
+		out[n++] = (char)(id[word + i] >> 8);
+		out[n++] = (char)(id[word + i] & 0xFF);
+	}
+	/* Drives pad with spaces (and some with NULs) on the right; a few
+	 * right-justify serial numbers. */
+	while (n && (out[n - 1] == ' ' || out[n - 1] == '\0'))
+		n--;
+	while (start < n && out[start] == ' ')
+		start++;
+	for (size_t i = start; i < n; i++)
+		out[i - start] = out[i];
+	out[n - start] = '\0';
+}
+
+static uint32_t ata_id_sector_size(const uint16_t *id)
+{
+	uint16_t w = id[ATA_ID_SECTOR_SIZE];
+	uint32_t words;
+
+	if ((w & ATA_ID_SECTOR_SIZE_VALID_MASK) != ATA_ID_SECTOR_SIZE_VALID || !(w & ATA_ID_SECTOR_SIZE_LONG))
+		return ATA_SECTOR_SIZE;
+	words = id[ATA_ID_LOGICAL_SIZE] | (uint32_t)id[ATA_ID_LOGICAL_SIZE + 1] << 16;
+	/* Only sizes the block layer can use; anything else is a bad table. */
+	if (words * 2 < ATA_SECTOR_SIZE || words * 2 > 65536 || (words & (words - 1)))
+		return ATA_SECTOR_SIZE;
+	return words * 2;
+}
+
+int ata_parse_identify(const uint16_t *id, struct ata_ident *out)
+{
+	if ((id[ATA_ID_CONFIG] & ATA_ID_CONFIG_NOT_ATA) || !(id[ATA_ID_CAPS] & ATA_ID_CAPS_LBA))
+		return -ENODEV;
+	ata_copy_id_string(id, ATA_ID_MODEL, ATA_ID_MODEL_WORDS, out->model, sizeof(out->model));
+	ata_copy_id_string(id, ATA_ID_SERIAL, ATA_ID_SERIAL_WORDS, out->serial, sizeof(out->serial));
+	out->lba48 = !!(id[ATA_ID_CMDSET2] & ATA_ID_CMDSET2_LBA48);
+	out->sectors = id[ATA_ID_LBA28_SECTORS] | (uint64_t)id[ATA_ID_LBA28_SECTORS + 1] << 16;
+	if (out->lba48) {
+		uint64_t n = 0;
+
+		for (int i = 3; i >= 0; i--)
+			n = n << 16 | id[ATA_ID_LBA48_SECTORS + i];
+		if (n)
+			out->sectors = n;
+	}
+	out->sector_size = ata_id_sector_size(id);
+	out->max_multiple = id[ATA_ID_MAX_MULTIPLE] & ATA_ID_MULTIPLE_MASK;
+	return out->sectors ? 0 : -ENODEV;
+}
+
+void atapi_build_read(uint8_t cdb[ATAPI_PACKET_SIZE], uint32_t lba, uint32_t count)
+{
+	for (int i = 0; i < ATAPI_PACKET_SIZE; i++)
+		cdb[i] = 0;
+	cdb[2] = (uint8_t)(lba >> 24);
+	cdb[3] = (uint8_t)(lba >> 16);
+	cdb[4] = (uint8_t)(lba >> 8);
+	cdb[5] = (uint8_t)lba;
+	if (count <= SCSI_READ_10_MAX_COUNT) {
+		cdb[0] = SCSI_READ_10;
+		cdb[7] = (uint8_t)(count >> 8);
+		cdb[8] = (uint8_t)count;
+		return;
+	}
+	cdb[0] = SCSI_READ_12;
+	cdb[6] = (uint8_t)(count >> 24);
+	cdb[7] = (uint8_t)(count >> 16);
+	cdb[8] = (uint8_t)(count >> 8);
+	cdb[9] = (uint8_t)count;
+}
+
+int atapi_parse_capacity(const uint8_t data[SCSI_CAPACITY_LEN], uint64_t *sectors)
+{
+	uint32_t last = (uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 | (uint32_t)data[2] << 8 | data[3];
+	uint32_t block = (uint32_t)data[4] << 24 | (uint32_t)data[5] << 16 | (uint32_t)data[6] << 8 | data[7];
+
+	/* An empty tray answers 0; the last LBA + 1 is the size. */
+	if (block != ATAPI_SECTOR_SIZE || !last)
+		return -ENODEV;
+	*sectors = (uint64_t)last + 1;
+	return 0;
+}
