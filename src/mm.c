@@ -4,6 +4,7 @@
  * rodata read-only with CR0.WP, 1 GiB pages where CPUID 0x80000001 allows. */
 #include "bootinfo.h"
 #include "console.h"
+#include "cpu.h"
 #include "errno.h"
 #include "kernel.h"
 #include "mm.h"
@@ -212,14 +213,10 @@ static void mm_map_kernel(void)
 
 void mm_init(void)
 {
-	uint32_t r[4];
+	const struct cpu_info *ci = cpu_boot_info();
 
-	cpuid(0x80000000, 0, r);
-	if (r[0] >= 0x80000001) {
-		cpuid(0x80000001, 0, r);
-		have_1g = !!(r[3] & (1u << 26));
-		have_nx = !!(r[3] & (1u << 20));
-	}
+	have_1g = cpu_has(ci, CPU_FEAT_PDPE1GB);
+	have_nx = cpu_has(ci, CPU_FEAT_NX);
 	if (have_nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | MSR_EFER_NXE);
 	pml4 = pmm_alloc_pages(1);

@@ -5,6 +5,7 @@
  * three; `-machine hpet=off` (pc) drops the HPET. */
 #include "acpi.h"
 #include "apic.h"
+#include "cpu.h"
 #include "irq.h"
 #include "kernel.h"
 #include "mm.h"
@@ -199,33 +200,12 @@ void timer_start_heartbeat(void)
 	heartbeat = 1;
 }
 
-static uint64_t tsc_from_cpuid(void)
-{
-	uint32_t r[4];
-
-	cpuid(0, 0, r);
-	if (r[0] >= 0x15) {
-		cpuid(0x15, 0, r);
-		if (r[0] && r[1] && r[2])
-			return (uint64_t)r[2] * r[1] / r[0];
-	}
-	if (r[0] >= 0x16) {
-		cpuid(0x16, 0, r);
-		if (r[0] & 0xFFFF)
-			return (uint64_t)(r[0] & 0xFFFF) * 1000000ull;
-	}
-	return 0;
-}
-
 /* CPUID's word when it gives one; else the boot core's TSC over the whole
  * time since boot (at least 50 ms), which only gets better with time. */
 uint64_t timer_tsc_hz(void)
 {
-	static uint64_t cpuid_hz = ~0ull;
-	uint64_t ns;
+	uint64_t ns, cpuid_hz = cpu_boot_info()->tsc_hz;
 
-	if (cpuid_hz == ~0ull)
-		cpuid_hz = tsc_from_cpuid();
 	if (cpuid_hz)
 		return cpuid_hz;
 	if (smp_this_core() != 0)
