@@ -13,7 +13,7 @@ KERNEL_SRCS := $(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort)
 KERNEL_OBJS := $(patsubst src/%,$(BUILD)/obj/%.o,$(KERNEL_SRCS))
 
 WARN    := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes
-KCFLAGS := -std=gnu11 -Os -g $(WARN) -ffreestanding -fno-pic -fno-pie -mno-red-zone \
+KCFLAGS := -std=gnu11 -Os -g $(WARN) -DINGOT_KERNEL_BUILD -ffreestanding -fno-pic -fno-pie -mno-red-zone \
 	   -mgeneral-regs-only -fno-stack-protector -fno-omit-frame-pointer \
 	   -fno-asynchronous-unwind-tables -fno-common -ffunction-sections -fdata-sections \
 	   -Iinclude -MMD -MP \

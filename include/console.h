@@ -35,6 +35,9 @@ void console_input_push(uint8_t byte);
 int console_try_getc(void);
 /* Next input byte; the CPU halts while nothing is waiting. */
 int console_getc(void);
+/* Called (in interrupt context) for each Ctrl-C typed; when it returns
+ * non-zero the byte is consumed. The program runner stops a program so. */
+void console_set_ctrl_c_hook(int (*hook)(void));
 /* Number of bytes dropped because the ring was full (should stay 0). */
 uint64_t console_input_dropped(void);
 /* Polled input sources (used before interrupts are on, and as a safety net). */

@@ -9,5 +9,7 @@ void vga_text_init(void);
 int ps2_kbd_init(void);
 /* COM1 interrupt-driven input (src/drivers/serial/uart16550.c). */
 void serial_enable_irq(void);
+/* Multiboot modules as RAM disks ram0.. (src/ramdisk.c). */
+void ramdisk_init(void);
 
 #endif

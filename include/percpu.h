@@ -20,6 +20,7 @@ struct percpu {
 	uint64_t stack_top;
 	uint32_t console_depth;      /* console lock recursion on this core */
 	int in_report;               /* inside the exception report */
+	volatile int stop_request;   /* leave for the recovery point (program stop) */
 };
 
 static inline struct percpu *this_cpu(void)
@@ -34,5 +35,8 @@ extern struct percpu percpu_boot;
 
 /* Load this core's GDT, TSS (IST stacks from pc) and the shared IDT; set GS. */
 void trap_init_cpu(struct percpu *pc);
+/* Ask a core to leave what it runs for its recovery point at its next
+ * interrupt or NMI (the caller sends one). */
+void trap_request_stop(struct percpu *pc);
 
 #endif

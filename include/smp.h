@@ -39,6 +39,13 @@ unsigned smp_this_core(void);
  * core is busy, -ENODEV when it is offline or does not exist. name is shown
  * by `smp` as what the core ran last. */
 int smp_run(unsigned core, smp_fn fn, void *arg, const char *name);
+/* The same, with fn running on the given stack (a program's own). */
+int smp_run_on_stack(unsigned core, smp_fn fn, void *arg, const char *name, uint64_t stack_top);
+/* Make a core leave its work now (NMI): it goes back to idle, or for the
+ * boot core, to its current recovery point. */
+int smp_stop(unsigned core);
+/* From inside work on an application processor: end it, back to idle. */
+__attribute__((noreturn)) void smp_leave_work(void);
 /* Run on every online core except the caller; returns how many started. */
 int smp_run_all(smp_fn fn, void *arg, const char *name);
 /* Wait until core (or every core, for SMP_ALL) is idle again: 0, or

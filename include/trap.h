@@ -28,5 +28,9 @@ const char *trap_name(unsigned vector);
 /* Print a backtrace starting from the given frame pointer. */
 void trap_backtrace(uint64_t rip, uint64_t rbp);
 uint64_t trap_exception_count(void);
+/* The program loader's hooks: names for addresses outside the kernel, and
+ * a call (on the faulting core, after the report) when an exception is
+ * about to resume at a recovery point. */
+void trap_set_hooks(const char *(*symbol)(uint64_t addr, uint64_t *off), void (*fault)(unsigned core));
 
 #endif

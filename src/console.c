@@ -81,12 +81,22 @@ void console_puts(const char *s)
 	console_write(s, strlen(s));
 }
 
+static int (*ctrl_c_hook)(void);
+
+void console_set_ctrl_c_hook(int (*hook)(void))
+{
+	ctrl_c_hook = hook;
+}
+
 /* Only interrupt handlers (with interrupts off) and pollers (which disable
- * them) push, so there is a single producer at any time. */
+ * them) push, so there is a single producer at any time. A Ctrl-C the hook
+ * takes (a running program stops) is not queued. */
 void console_input_push(uint8_t byte)
 {
 	uint32_t head = input_head;
 
+	if (byte == 0x03 && ctrl_c_hook && ctrl_c_hook())
+		return;
 	if (head - input_tail >= INPUT_RING) {
 		input_dropped++;
 		return;

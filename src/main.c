@@ -10,7 +10,9 @@
 #include "irq.h"
 #include "kernel.h"
 #include "mm.h"
+#include "part.h"
 #include "pci.h"
+#include "program.h"
 #include "percpu.h"
 #include "blkdev.h"
 #include "smp.h"
@@ -123,6 +125,9 @@ void kmain(uint32_t magic, uint64_t info)
 	smp_init();
 	timer_start_heartbeat();
 	pci_init();
+	ramdisk_init();
+	part_scan_all();
+	/*PROGRAM_INIT*/
 	boot_summary();
 	boot_autorun();
 	monitor_run();

@@ -24,14 +24,17 @@
 #define AP_ANSWER_NS 500000000ull    /* generous: TCG starts cores slowly */
 #define LAPIC_IPI_INIT 0x4500u     /* INIT, level assert */
 #define LAPIC_IPI_SIPI 0x4600u     /* start-up, assert; the vector is the page */
+#define LAPIC_IPI_NMI 0x4400u      /* NMI, assert */
 
 struct core {
 	struct core_info info;
 	struct percpu *pc;
 	smp_fn volatile fn;
 	void *arg;
+	uint64_t stack_top;        /* run fn on this stack (0: the core's own) */
 	const char *name;
 	volatile int online;
+	volatile int stopping;     /* a stop was asked: its NMI is not a fault */
 	struct jmp_state js;
 };
 
@@ -146,19 +149,46 @@ static void smp_alloc_core(struct core *c, unsigned index)
 	c->pc = pc;
 }
 
-/* Run fn on this core with its own recovery point: 1 when it faulted. */
+void smp_call_on_stack(smp_fn fn, void *arg, uint64_t stack_top);
+__asm__(".text\n"
+	"smp_call_on_stack:\n\t"
+	"push %rbp\n\t"
+	"mov %rsp, %rbp\n\t"
+	"mov %rdx, %rsp\n\t"
+	"mov %rdi, %rax\n\t"
+	"mov %rsi, %rdi\n\t"
+	"call *%rax\n\t"
+	"mov %rbp, %rsp\n\t"
+	"pop %rbp\n\t"
+	"ret\n");
+
+/* Run fn on this core with its own recovery point: 0 when it returned,
+ * 1 when it faulted, 2 when it left early (smp_leave_work or a stop). */
 static __attribute__((noinline)) int smp_call(struct core *c, smp_fn fn, void *arg)
 {
-	if (trap_setjmp(&c->js)) {
+	int r = trap_setjmp(&c->js);
+
+	if (r) {
 		trap_set_recovery(NULL);
-		return 1;
+		return r;
 	}
 	trap_set_recovery(&c->js);
 	cpu_sti();
-	fn(arg);
+	if (c->stack_top)
+		smp_call_on_stack(fn, arg, c->stack_top);
+	else
+		fn(arg);
 	cpu_cli();
 	trap_set_recovery(NULL);
 	return 0;
+}
+
+void smp_leave_work(void)
+{
+	struct core *c = &cores[smp_this_core()];
+
+	cpu_cli();
+	trap_longjmp(&c->js, 2);
 }
 
 static __noreturn void smp_idle_loop(struct core *c)
@@ -169,10 +199,11 @@ static __noreturn void smp_idle_loop(struct core *c)
 			cpu_sti_hlt(), cpu_cli();
 		c->info.state = CORE_RUNNING;
 		c->info.last_work = c->name;
-		int faulted = smp_call(c, c->fn, c->arg);
+		int r = smp_call(c, c->fn, c->arg);
 		c->info.runs++;
-		c->info.faults += faulted;
-		c->info.state = faulted ? CORE_FAULTED : CORE_IDLE;
+		c->info.faults += r == 1 && !c->stopping;
+		c->info.state = r == 1 && !c->stopping ? CORE_FAULTED : CORE_IDLE;
+		c->stopping = 0;
 		__atomic_store_n(&c->fn, NULL, __ATOMIC_RELEASE);
 	}
 }
@@ -306,7 +337,7 @@ void smp_init(void)
 			kprintf("error: core %u (APIC ID %u) did not answer; left offline\n", i, cores[i].info.apic_id);
 }
 
-int smp_run(unsigned core, smp_fn fn, void *arg, const char *name)
+int smp_run_on_stack(unsigned core, smp_fn fn, void *arg, const char *name, uint64_t stack_top)
 {
 	struct core *c = &cores[core];
 
@@ -316,8 +347,28 @@ int smp_run(unsigned core, smp_fn fn, void *arg, const char *name)
 		return -EBUSY;
 	c->arg = arg;
 	c->name = name;
+	c->stack_top = stack_top;
+	c->stopping = 0;
 	__atomic_store_n(&c->fn, fn, __ATOMIC_RELEASE);
 	return apic_send_ipi(c->info.apic_id, VECTOR_IPI_WAKE);
+}
+
+int smp_run(unsigned core, smp_fn fn, void *arg, const char *name)
+{
+	return smp_run_on_stack(core, fn, arg, name, 0);
+}
+
+/* The core leaves its work for its idle loop at once: an NMI reaches it
+ * even with interrupts off. */
+int smp_stop(unsigned core)
+{
+	struct core *c = &cores[core];
+
+	if (core >= core_count || !c->online || !c->pc)
+		return -ENODEV;
+	c->stopping = core != 0;
+	trap_request_stop(c->pc);
+	return apic_send_ipi(c->info.apic_id, LAPIC_IPI_NMI);
 }
 
 int smp_run_all(smp_fn fn, void *arg, const char *name)
@@ -335,7 +386,7 @@ int smp_wait(unsigned core, uint64_t timeout_ns)
 	uint64_t deadline = timer_ns() + timeout_ns;
 
 	for (unsigned i = 0; i < core_count; i++) {
-		if (core != SMP_ALL && i != core)
+		if ((core != SMP_ALL && i != core) || (core == SMP_ALL && i == smp_this_core()))
 			continue;
 		while (cores[i].fn) {
 			if (timer_ns() >= deadline)

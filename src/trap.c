@@ -144,10 +144,29 @@ uint64_t trap_exception_count(void)
 
 /* A return address (is_ret) is looked up one byte back: after a call to a
  * function that never returns it is the first byte of the next function. */
+/* Kernel symbols, else the running program's (set by the program loader). */
+static const char *(*symbol_hook)(uint64_t addr, uint64_t *off);
+static void (*fault_hook)(unsigned core);
+
+void trap_set_hooks(const char *(*symbol)(uint64_t, uint64_t *), void (*fault)(unsigned))
+{
+	symbol_hook = symbol;
+	fault_hook = fault;
+}
+
+static const char *symbol_lookup(uint64_t addr, uint64_t *off)
+{
+	const char *name = ksyms_lookup(addr, off);
+
+	if (!name && symbol_hook)
+		name = symbol_hook(addr, off);
+	return name;
+}
+
 static void print_addr(uint64_t addr, int is_ret)
 {
 	uint64_t off, back = is_ret ? 1 : 0;
-	const char *name = ksyms_lookup(addr - back, &off);
+	const char *name = symbol_lookup(addr - back, &off);
 
 	kprintf("%016llx", (unsigned long long)addr);
 	if (name)
@@ -161,7 +180,7 @@ static int after_call(uint64_t ret)
 	const uint8_t *p = (const uint8_t *)ret;
 	uint64_t off;
 
-	if (!ksyms_lookup(ret - 1, &off))
+	if (!symbol_lookup(ret - 1, &off))
 		return 0;
 	if (p[-5] == 0xe8)
 		return 1;
@@ -178,7 +197,7 @@ static int after_call(uint64_t ret)
 static uint64_t frameless_return(uint64_t rip, uint64_t rsp)
 {
 	uint64_t off = 0, bad;
-	const char *name = ksyms_lookup(rip, &off);
+	const char *name = symbol_lookup(rip, &off);
 
 	if (name && off && *(const uint8_t *)(rip - off) == 0x55) /* push %rbp */
 		return 0;
@@ -261,6 +280,19 @@ static void trap_resume(void)
 	trap_longjmp(this_cpu()->recovery, 1);
 }
 
+/* Leave the interrupted code for the recovery point: iretq lands in
+ * trap_resume on a stack below the one the recovery point saved. */
+static void trap_redirect(struct trap_frame *f, struct percpu *pc)
+{
+	if (pc->index == 0)
+		irq_abort_inflight();
+	f->rip = (uint64_t)trap_resume;
+	f->rsp = ALIGN_DOWN(pc->recovery->rsp - 256, 16) - 8;
+	f->rflags = 0x2; /* interrupts stay off until the monitor is back */
+	f->cs = GDT_CODE;
+	f->ss = GDT_DATA;
+}
+
 static void trap_exception(struct trap_frame *f)
 {
 	struct percpu *pc = this_cpu();
@@ -277,23 +309,41 @@ static void trap_exception(struct trap_frame *f)
 	pc->in_report = 0;
 	if (f->vector == 2 && !pc->recovery)
 		return; /* an NMI at the prompt: report it and go on */
-	if (!pc->recovery) {
+	if (!pc->recovery)
 		panic("exception outside a command on core %u", pc->index);
-	}
-	if (pc->index == 0)
-		irq_abort_inflight();
-	f->rip = (uint64_t)trap_resume;
-	f->rsp = ALIGN_DOWN(pc->recovery->rsp - 256, 16) - 8;
-	f->rflags = 0x2; /* interrupts stay off until the monitor is back */
-	f->cs = GDT_CODE;
-	f->ss = GDT_DATA;
+	if (fault_hook)
+		fault_hook(pc->index);
+	trap_redirect(f, pc);
+}
+
+void trap_request_stop(struct percpu *pc)
+{
+	__atomic_store_n(&pc->stop_request, 1, __ATOMIC_RELEASE);
+}
+
+/* A stop request (a program being stopped on every core) makes this core
+ * leave whatever it runs for its recovery point: from the NMI sent for it,
+ * or on the way out of an interrupt (Ctrl-C arrives by one on core 0). */
+static int trap_stop(struct trap_frame *f, struct percpu *pc)
+{
+	if (!__atomic_exchange_n(&pc->stop_request, 0, __ATOMIC_ACQUIRE))
+		return 0;
+	if (pc->recovery)
+		trap_redirect(f, pc);
+	return 1;
 }
 
 void trap_handler(struct trap_frame *f);
 void trap_handler(struct trap_frame *f)
 {
-	if (f->vector < 32)
+	struct percpu *pc = this_cpu();
+
+	if (f->vector == 2 && trap_stop(f, pc))
+		return;
+	if (f->vector < 32) {
 		trap_exception(f);
-	else
-		irq_dispatch((unsigned)f->vector);
+		return;
+	}
+	irq_dispatch((unsigned)f->vector);
+	trap_stop(f, pc);
 }

@@ -2,7 +2,10 @@
  * drivers (ATA/ATAPI-8 ACS 7.16-7.17, MMC-5 6.19-6.23). QEMU: any ide-hd or
  * ide-cd, on -M q35 (AHCI) or -M pc (IDE). */
 #include "errno.h"
+#include "timer.h"
 #include "ata.h"
+
+#define ATAPI_RETRY_DELAY_NS (10 * 1000000ull)
 
 void ata_copy_id_string(const uint16_t *id, unsigned word, unsigned nwords, char *out, size_t size)
 {
@@ -32,7 +35,7 @@ static uint32_t ata_id_sector_size(const uint16_t *id)
 		return ATA_SECTOR_SIZE;
 	words = id[ATA_ID_LOGICAL_SIZE] | (uint32_t)id[ATA_ID_LOGICAL_SIZE + 1] << 16;
 	/* Only sizes the block layer can use; anything else is a bad table. */
-	if (words * 2 < ATA_SECTOR_SIZE || words * 2 > 65536 || (words & (words - 1)))
+	if (words * 2 < ATA_SECTOR_SIZE || words * 2 > ATA_MAX_SECTOR_SIZE || (words & (words - 1)))
 		return ATA_SECTOR_SIZE;
 	return words * 2;
 }
@@ -58,25 +61,17 @@ int ata_parse_identify(const uint16_t *id, struct ata_ident *out)
 	return out->sectors ? 0 : -ENODEV;
 }
 
-void atapi_build_read(uint8_t cdb[ATAPI_PACKET_SIZE], uint32_t lba, uint32_t count)
+void atapi_build_read(uint8_t cdb[ATAPI_PACKET_SIZE], uint32_t lba, uint16_t count)
 {
 	for (int i = 0; i < ATAPI_PACKET_SIZE; i++)
 		cdb[i] = 0;
+	cdb[0] = SCSI_READ_10;
 	cdb[2] = (uint8_t)(lba >> 24);
 	cdb[3] = (uint8_t)(lba >> 16);
 	cdb[4] = (uint8_t)(lba >> 8);
 	cdb[5] = (uint8_t)lba;
-	if (count <= SCSI_READ_10_MAX_COUNT) {
-		cdb[0] = SCSI_READ_10;
-		cdb[7] = (uint8_t)(count >> 8);
-		cdb[8] = (uint8_t)count;
-		return;
-	}
-	cdb[0] = SCSI_READ_12;
-	cdb[6] = (uint8_t)(count >> 24);
-	cdb[7] = (uint8_t)(count >> 16);
-	cdb[8] = (uint8_t)(count >> 8);
-	cdb[9] = (uint8_t)count;
+	cdb[7] = (uint8_t)(count >> 8);
+	cdb[8] = (uint8_t)count;
 }
 
 int atapi_parse_capacity(const uint8_t data[SCSI_CAPACITY_LEN], uint64_t *sectors)
@@ -89,4 +84,25 @@ int atapi_parse_capacity(const uint8_t data[SCSI_CAPACITY_LEN], uint64_t *sector
 		return -ENODEV;
 	*sectors = (uint64_t)last + 1;
 	return 0;
+}
+
+int atapi_send_retry(atapi_send_fn send, void *dev, const uint8_t *cdb, void *buf, uint32_t bytes)
+{
+	static const uint8_t request_sense[ATAPI_PACKET_SIZE] = { SCSI_REQUEST_SENSE, 0, 0, 0, SCSI_SENSE_LEN };
+	uint8_t sense[SCSI_SENSE_LEN], error = 0;
+	int err = -EIO;
+
+	for (int i = 0; i < ATAPI_RETRIES && err == -EIO; i++) {
+		unsigned key;
+
+		err = send(dev, cdb, buf, bytes, &error);
+		if (err != -EIO)
+			break;
+		key = ATA_ERROR_SENSE_KEY(error);
+		if (key != SCSI_SENSE_UNIT_ATTENTION && key != SCSI_SENSE_NOT_READY)
+			break;
+		send(dev, request_sense, sense, sizeof(sense), &error);
+		timer_delay_ns(ATAPI_RETRY_DELAY_NS);
+	}
+	return err;
 }

@@ -78,8 +78,9 @@
 #define ATA_LBA28_MAX_COUNT 256u
 #define ATA_LBA48_MAX_COUNT 65536u
 #define ATA_SECTOR_SIZE 512u
+#define ATA_MAX_SECTOR_SIZE 4096u   /* larger logical sectors are not taken */
 
-/* ATAPI packets (SPC-3 6.33, 6.27; MMC-5 6.23, 6.19, 6.20). */
+/* ATAPI packets (SPC-3 6.33, 6.27; MMC-5 6.23, 6.19). */
 #define ATAPI_PACKET_SIZE 12
 #define ATAPI_SECTOR_SIZE 2048u
 #define SCSI_TEST_UNIT_READY 0x00
@@ -89,12 +90,15 @@
 #define  SCSI_CAPACITY_LEN 8
 #define SCSI_READ_10 0x28
 #define  SCSI_READ_10_MAX_COUNT 0xFFFFu
-#define SCSI_READ_12 0xA8
 #define SCSI_SENSE_NOT_READY 0x2
 #define SCSI_SENSE_UNIT_ATTENTION 0x6
 /* A drive reports a new disc (unit attention) and may be spinning up (not
  * ready) before it reads: probe retries this many times. */
 #define ATAPI_RETRIES 6
+
+/* A transport's way to send one packet: 0; -EIO with *error set to the
+ * ATA error register (the sense key in its top bits); or another code. */
+typedef int (*atapi_send_fn)(void *dev, const uint8_t *cdb, void *buf, uint32_t bytes, uint8_t *error);
 
 /* What the drivers keep from an IDENTIFY DEVICE. */
 struct ata_ident {
@@ -111,8 +115,11 @@ void ata_copy_id_string(const uint16_t *id, unsigned word, unsigned nwords, char
 /* Decode IDENTIFY DEVICE data: -ENODEV when the device cannot address
  * by LBA or says it is no ATA device. */
 int ata_parse_identify(const uint16_t *id, struct ata_ident *out);
-/* A READ(10) packet, or READ(12) when count does not fit 16 bits. */
-void atapi_build_read(uint8_t cdb[ATAPI_PACKET_SIZE], uint32_t lba, uint32_t count);
+/* A READ(10) packet. */
+void atapi_build_read(uint8_t cdb[ATAPI_PACKET_SIZE], uint32_t lba, uint16_t count);
+/* Send a packet, retrying while the drive reports a new disc or is spinning
+ * up (REQUEST SENSE clears a pending unit attention in between). */
+int atapi_send_retry(atapi_send_fn send, void *dev, const uint8_t *cdb, void *buf, uint32_t bytes);
 /* READ CAPACITY(10) data to a sector count: -ENODEV for an empty disc or
  * blocks other than 2048 bytes. */
 int atapi_parse_capacity(const uint8_t data[SCSI_CAPACITY_LEN], uint64_t *sectors);

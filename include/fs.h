@@ -1,0 +1,113 @@
+/* fs.h: read-only FAT12/16/32 file systems (Microsoft FAT spec, fatgen103,
+ * with VFAT long names) on any block device, and "DEV:/PATH" file names.
+ * Exercised by -drive file=build/programs.img,if=none,id=progs -device virtio-blk-pci,drive=progs. */
+#ifndef INGOT_FS_H
+#define INGOT_FS_H
+
+#include <stdint.h>
+#include "errno.h"
+
+struct blkdev;
+
+/* Codes fs functions return beside those of errno.h (POSIX numbers). */
+#ifndef ENOTDIR
+#define ENOTDIR 20    /* a path component is a file */
+#endif
+#ifndef EISDIR
+#define EISDIR 21     /* a directory where a file was wanted */
+#endif
+#ifndef EFBIG
+#define EFBIG 27      /* file too large for the operation */
+#endif
+#ifndef EUCLEAN
+#define EUCLEAN 117   /* corrupt file system: bad FAT chain */
+#endif
+
+#define FS_NAME_MAX 256   /* 255 characters of a long name and a NUL */
+#define FS_LABEL_MAX 12
+#define FS_MAX_MOUNTS 32
+
+/* A mounted FAT volume. Offsets are bytes from the start of the device. */
+struct fat_vol {
+	struct blkdev *dev;
+	int type;                  /* 12, 16 or 32 */
+	uint32_t sector_size;      /* BPB bytes per sector */
+	uint32_t cluster_size;     /* bytes */
+	uint32_t clusters;         /* data clusters: numbers 2 .. clusters + 1 */
+	uint64_t fat_start;        /* the FAT in use */
+	uint64_t root_start;       /* FAT12/16 fixed root directory */
+	uint32_t root_entries;     /* FAT12/16 */
+	uint32_t root_cluster;     /* FAT32 */
+	uint64_t data_start;       /* cluster 2 */
+	uint64_t total_bytes;      /* size of the volume */
+	uint32_t serial;
+	char label[FS_LABEL_MAX];  /* from the boot sector, "" when none */
+};
+
+/* An open file or directory. */
+struct fs_file {
+	struct fat_vol *vol;
+	uint32_t first_cluster;    /* 0: empty file (or a FAT12/16 root) */
+	uint32_t clusters;         /* chain length, checked when opened */
+	uint64_t size;             /* bytes; a directory: its chain's bytes */
+	uint8_t attr;              /* FAT attributes: 0x01 RO 0x02 hidden 0x04 system 0x10 dir 0x20 archive */
+	uint8_t is_dir, is_root;
+	uint16_t date, time;       /* FAT last-write date and time */
+	uint32_t cur_index, cur_cluster; /* read cursor: cluster number at chain index */
+	char name[FS_NAME_MAX];
+};
+
+struct fs_dirent {
+	char name[FS_NAME_MAX];    /* the long name when there is a valid one, else the 8.3 name */
+	char short_name[13];       /* 8.3 name as stored ("README.TXT", lowercase flags honoured) */
+	uint8_t attr, is_dir;
+	uint16_t date, time;
+	uint32_t cluster;
+	uint64_t size;
+};
+
+struct fs_dir {
+	struct fs_file f;
+	uint64_t pos;              /* next byte of the directory to read */
+	uint32_t buf_off, buf_len;
+	int end;
+	/* long-name assembly: the entry number expected next and the checksum */
+	int lfn_next;
+	uint8_t lfn_sum;
+	char lfn[20 * 13 + 1];
+	uint8_t buf[512];
+};
+
+/* Mount (or find mounted) the FAT file system on a device: 0, -ENODATA
+ * when there is none, or a read error. */
+int fs_mount(struct blkdev *b, struct fat_vol **out);
+/* Mount without the cache (tests, fuzzers): v is filled in. */
+int fat_mount(struct fat_vol *v, struct blkdev *b);
+
+/* Devices to look on, in order: each device, or its partitions in place
+ * of a disk that has a partition table (CDs are left out). */
+unsigned fs_devices(struct blkdev **out, unsigned max);
+
+/* Resolve "DEV:/PATH", "DEV:PATH", "DEV:" (its root) or a bare path looked
+ * up on each device of fs_devices in turn. 0, -ENODEV (no such device),
+ * -ENODATA (no FAT on it), -ENOENT, -ENOTDIR, -EUCLEAN, or a read error. */
+int fs_resolve(const char *spec, struct fs_file *out);
+/* Look a path up on a mounted volume ("/" or "" is the root). */
+int fat_lookup(struct fat_vol *v, const char *path, struct fs_file *out);
+
+/* Read up to len bytes at off: the count read (0 at the end) or an error. */
+int64_t fs_read(struct fs_file *f, uint64_t off, void *buf, uint64_t len);
+
+/* Iterate a directory: fs_dir_next gives 1 and an entry, 0 at the end, or
+ * an error. "." and ".." are given as stored; volume labels are not. */
+int fs_dir_open(const struct fs_file *dir, struct fs_dir *d);
+int fs_dir_next(struct fs_dir *d, struct fs_dirent *e);
+
+/* CRC-32 (zlib) of a whole file (src/monitor/cmd_fs.c): 0, -ECANCELED on
+ * Ctrl-C, or an fs_resolve/fs_read error. */
+int fs_crc32_file(const char *path, uint32_t *crc, uint64_t *size);
+
+/* A phrase for an fs error code, for error lines. */
+const char *fs_error_str(int err);
+
+#endif

@@ -1,0 +1,169 @@
+/* ingot.h: the Ingot program interface (DESIGN.md section 5). A program is
+ * an ELF64 x86-64 executable that runs in the kernel's single address space,
+ * in ring 0, with every core and all free memory. Its crt0 receives a
+ * pointer to struct ingot_api in RDI (argc in RSI, argv in RDX); every call
+ * is a plain function call through that table: no trap, no copy. The table
+ * is versioned: fields are only ever added at the end, and `size` tells a
+ * program which ones the running kernel has. Shared by the kernel and the
+ * SDK in programs/. */
+#ifndef INGOT_H
+#define INGOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define INGOT_API_VERSION 1
+
+/* A spin lock: zero-initialised means unlocked. */
+typedef struct { volatile uint32_t locked; uint32_t owner; uint64_t flags; } ingot_lock_t;
+
+struct ingot_blk_info {
+	char name[16];             /* disk0, disk0p1, ram0, ... */
+	uint32_t sector_size;
+	uint64_t sectors;
+	int read_only;
+};
+
+struct ingot_net_info {
+	char name[16];             /* net0, ... */
+	uint8_t mac[6];
+	int link_up;
+	uint32_t mtu;
+};
+
+struct ingot_api {
+	uint32_t version;          /* INGOT_API_VERSION of the kernel */
+	uint32_t size;             /* sizeof(struct ingot_api) of the kernel */
+
+	/* Console: output goes to every console, whole lines never mixed with
+	 * other cores' lines; getc returns a byte or -1 when none waits. */
+	void (*print)(const char *s, size_t len);
+	int (*getc)(void);
+
+	/* Time since boot, nanoseconds, from the kernel clock (HPET, ...). */
+	uint64_t (*time_ns)(void);
+
+	/* Cores: how many are online, which one calls, its APIC ID. */
+	unsigned (*core_count)(void);
+	unsigned (*core_index)(void);
+	uint32_t (*core_apic_id)(void);
+	/* Run fn(arg) on one core (not the caller), or on every other core;
+	 * 0 / number started, or a negative code (-EBUSY: the core is busy,
+	 * -ENODEV: no such core online). */
+	int (*run_on)(unsigned core, void (*fn)(void *), void *arg);
+	int (*run_all)(void (*fn)(void *), void *arg);
+	/* Wait until every core given work is idle again: 0 or -ETIMEDOUT
+	 * (110) after timeout_ns. */
+	int (*wait_all)(uint64_t timeout_ns);
+
+	/* Spin locks (interrupts stay off on the holding core). */
+	void (*lock)(ingot_lock_t *l);
+	void (*unlock)(ingot_lock_t *l);
+
+	/* The free memory the program owns: [mem_base, mem_base + mem_size),
+	 * after the program's own image and the cores' stacks. */
+	void *mem_base;
+	uint64_t mem_size;
+
+	/* Block devices by index (0 .. blk_count-1), in the kernel's order. */
+	int (*blk_count)(void);
+	int (*blk_info)(int dev, struct ingot_blk_info *info);
+	int (*blk_read)(int dev, uint64_t lba, uint64_t count, void *buf);
+	int (*blk_write)(int dev, uint64_t lba, uint64_t count, const void *buf);
+
+	/* Raw Ethernet frames by NIC index (the network work fills these in;
+	 * until then net_count returns 0 and the others -ENODEV). net_recv
+	 * returns the frame length, 0 when nothing waits, or a negative code. */
+	int (*net_count)(void);
+	int (*net_info)(int nic, struct ingot_net_info *info);
+	int (*net_send)(int nic, const void *frame, size_t len);
+	int (*net_recv)(int nic, void *buf, size_t cap);
+
+	/* End the program from any core with this exit code. */
+	void (*exit)(int code) __attribute__((noreturn));
+};
+
+/* ---- The program side (the SDK in programs/): not part of the kernel. ----
+ * crt0 stores the table's address in `ingot` before main; the wrappers below
+ * are plain calls through it, usable from any core. The SDK library
+ * (programs/lib) provides the C helpers declared after them. */
+#ifndef INGOT_KERNEL_BUILD
+#include <stdarg.h>
+
+/* Error codes the calls return (negated), the kernel's errno.h values. */
+#define INGOT_EIO        5
+#define INGOT_ENOMEM    12
+#define INGOT_EBUSY     16
+#define INGOT_ENODEV    19
+#define INGOT_EINVAL    22
+#define INGOT_ETIMEDOUT 110
+
+extern const struct ingot_api *ingot;
+
+/* True when the running kernel's table has this field (it may be older). */
+#define INGOT_API_HAS(field) \
+	(ingot->size >= offsetof(struct ingot_api, field) + sizeof(ingot->field))
+
+int ingot_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static inline void ingot_print(const char *s, size_t len) { ingot->print(s, len); }
+/* s and a newline, in one print (lines from cores never mix). */
+static inline void ingot_puts(const char *s) { ingot_printf("%s\n", s); }
+static inline int ingot_getc(void) { return ingot->getc(); }
+static inline uint64_t ingot_time_ns(void) { return ingot->time_ns(); }
+
+static inline unsigned ingot_core_count(void) { return ingot->core_count(); }
+static inline unsigned ingot_core_index(void) { return ingot->core_index(); }
+static inline uint32_t ingot_core_apic_id(void) { return ingot->core_apic_id(); }
+static inline int ingot_smp_run(unsigned core, void (*fn)(void *), void *arg)
+{
+	return ingot->run_on(core, fn, arg);
+}
+static inline int ingot_smp_run_all(void (*fn)(void *), void *arg) { return ingot->run_all(fn, arg); }
+static inline int ingot_smp_wait(uint64_t timeout_ns) { return ingot->wait_all(timeout_ns); }
+
+static inline void ingot_lock(ingot_lock_t *l) { ingot->lock(l); }
+static inline void ingot_unlock(ingot_lock_t *l) { ingot->unlock(l); }
+
+static inline void *ingot_mem_base(void) { return ingot->mem_base; }
+static inline uint64_t ingot_mem_size(void) { return ingot->mem_size; }
+
+static inline int ingot_blk_count(void) { return ingot->blk_count(); }
+static inline int ingot_blk_info(int dev, struct ingot_blk_info *info) { return ingot->blk_info(dev, info); }
+static inline int ingot_blk_read(int dev, uint64_t lba, uint64_t count, void *buf)
+{
+	return ingot->blk_read(dev, lba, count, buf);
+}
+static inline int ingot_blk_write(int dev, uint64_t lba, uint64_t count, const void *buf)
+{
+	return ingot->blk_write(dev, lba, count, buf);
+}
+
+static inline int ingot_net_count(void) { return ingot->net_count(); }
+static inline int ingot_net_info(int nic, struct ingot_net_info *info) { return ingot->net_info(nic, info); }
+static inline int ingot_net_send(int nic, const void *frame, size_t len) { return ingot->net_send(nic, frame, len); }
+static inline int ingot_net_recv(int nic, void *buf, size_t cap) { return ingot->net_recv(nic, buf, cap); }
+
+static inline __attribute__((noreturn)) void ingot_exit(int code) { ingot->exit(code); }
+
+/* The SDK library (programs/lib): the usual meanings. */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+/* Formatting: %d %i %u %x %X %c %s %p %% with the flags - and 0, a width
+ * (or *), a precision for %s, and the hh h l ll z length modifiers.
+ * snprintf returns the length the whole output would have had. */
+int ingot_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int ingot_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int ingot_vprintf(const char *fmt, va_list ap);
+/* Numbers: leading spaces, an optional sign, base 0 means 0x.. hex, 0..
+ * octal, else decimal; *end (when given) points past the digits. */
+int atoi(const char *s);
+unsigned long strtoul(const char *s, char **end, int base);
+#endif /* INGOT_KERNEL_BUILD */
+
+#endif

@@ -1,0 +1,24 @@
+/* program.h: loading and running one Ingot program (DESIGN.md section 5):
+ * the ELF image in the free region, its stacks, the API table, and its end:
+ * exit, a fault on any core, or Ctrl-C, after which every core is idle. */
+#ifndef INGOT_PROGRAM_H
+#define INGOT_PROGRAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Where a file of len bytes should be read before program_load (the top of
+ * the free region), or NULL when it cannot fit. */
+void *program_file_buffer(uint64_t len);
+/* Check, place and load the ELF file held at file (from program_file_buffer).
+ * Prints what was loaded, or one error line; returns 0 or a negative code. */
+int program_load(const void *file, size_t len, const char *name);
+/* Run the loaded program with these arguments (argv[0] is its name). Prints
+ * the exit code or how it was stopped; returns 0, or a negative code when
+ * nothing is loaded. */
+int program_run(int argc, char **argv);
+int program_loaded(void);
+/* Initialise the API table and the kernel hooks (Ctrl-C, symbols). */
+void program_init(void);
+
+#endif

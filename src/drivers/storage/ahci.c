@@ -1,0 +1,557 @@
+/* ahci.c: SATA disks (READ/WRITE DMA EXT, several command slots in flight)
+ * and ATAPI CD/DVD drives (PACKET READ(10), read-only) behind an AHCI HBA.
+ * Spec: Serial ATA AHCI 1.3.1, ATA/ATAPI-8 ACS, MMC-5. QEMU: -M q35 with
+ * -device ide-hd,bus=ide.N or -cdrom (the ICH9 AHCI), or -device ahci. */
+#include "blkdev.h"
+#include "console.h"
+#include "errno.h"
+#include "kernel.h"
+#include "mm.h"
+#include "pci.h"
+#include "string.h"
+#include "timer.h"
+#include "ata.h"
+#include "ahci_regs.h"
+
+#define AHCI_MAX_HBAS 4
+#define AHCI_MAX_DEVICES 16
+/* Bytes per command: a 4 MiB request (the bench's) goes out as two
+ * commands in two slots, so the HBA starts the second without waiting for
+ * the host; larger commands gain almost nothing. At most the PRDT's 32 MiB. */
+#define AHCI_CMD_MAX_BYTES (2 * MiB)
+_Static_assert(AHCI_CMD_MAX_BYTES <= AHCI_PRDS_PER_CMD * AHCI_PRD_MAX_BYTES, "a command fits its PRDT");
+/* Bounce buffer for IDENTIFY, ATAPI replies and odd or high buffers. */
+#define AHCI_BOUNCE_BYTES (64 * KiB)
+/* Port memory: command list, received FISes, then the command tables. */
+#define AHCI_RX_FIS_OFFSET AHCI_CMD_LIST_BYTES
+#define AHCI_TABLES_OFFSET 2048
+#define AHCI_ENGINE_TIMEOUT_NS (500 * 1000000ull)  /* spec 10.1.2: 500 ms */
+#define AHCI_READY_TIMEOUT_NS (1000 * 1000000ull)
+#define AHCI_CMD_TIMEOUT_NS (5000 * 1000000ull)
+#define AHCI_FLUSH_TIMEOUT_NS (30000 * 1000000ull)
+#define AHCI_NS_PER_MIB (20 * 1000000ull)          /* 50 MB/s floor for the timeout */
+#define AHCI_COMRESET_NS (2 * 1000000ull)          /* spec 10.4.2: at least 1 ms */
+#define AHCI_OWNERSHIP_NS (25 * 1000000ull)        /* spec 10.6.3: 25 ms, 2 s if BB */
+#define AHCI_BIOS_BUSY_NS (2000 * 1000000ull)
+
+struct ahci_hba {
+	volatile uint8_t *abar;
+	uint32_t cap;
+	unsigned nslots;
+	uint8_t *bounce;
+	const struct pci_dev *pci;
+};
+
+struct ahci_port {
+	struct ahci_hba *hba;
+	volatile uint8_t *regs;
+	unsigned num;
+	struct ahci_cmd_header *list;
+	struct ahci_cmd_table *tables;
+	int atapi, lba48;
+	uint32_t cmd_sectors;      /* sectors one command moves */
+	uint32_t last_tfd;         /* task file of the last failed command */
+	struct blkdev blk;
+};
+
+/* One transfer in a command slot. */
+struct ahci_xfer {
+	struct ahci_fis_h2d fis;
+	const uint8_t *cdb;        /* ATAPI packet, or NULL */
+	uint64_t addr;             /* word aligned, DMA-reachable */
+	uint32_t bytes;
+	int write;
+};
+
+static struct ahci_hba ahci_hbas[AHCI_MAX_HBAS];
+static unsigned ahci_hba_count;
+static struct ahci_port ahci_ports[AHCI_MAX_DEVICES];
+static unsigned ahci_port_count;
+
+static uint32_t ahci_read(const struct ahci_hba *h, unsigned off)
+{
+	return *(volatile uint32_t *)(h->abar + off);
+}
+
+static void ahci_write(const struct ahci_hba *h, unsigned off, uint32_t v)
+{
+	*(volatile uint32_t *)(h->abar + off) = v;
+}
+
+static uint32_t ahci_port_read(const struct ahci_port *p, unsigned off)
+{
+	return *(volatile uint32_t *)(p->regs + off);
+}
+
+static void ahci_port_write(const struct ahci_port *p, unsigned off, uint32_t v)
+{
+	*(volatile uint32_t *)(p->regs + off) = v;
+}
+
+/* Wait until (reg & mask) == want. */
+static int ahci_wait_reg(volatile uint8_t *regs, unsigned off, uint32_t mask, uint32_t want, uint64_t timeout)
+{
+	uint64_t t0 = timer_ns();
+
+	for (;;) {
+		uint32_t v = *(volatile uint32_t *)(regs + off);
+
+		if ((v & mask) == want)
+			return 0;
+		if (timer_ns() - t0 > timeout)
+			return -ETIMEDOUT;
+		__asm__ volatile("pause");
+	}
+}
+
+/* Clear ST then FRE, each engine confirming (spec 10.1.2). */
+static int ahci_port_stop(struct ahci_port *p)
+{
+	uint32_t cmd = ahci_port_read(p, AHCI_PxCMD);
+
+	if (cmd & AHCI_PxCMD_ST)
+		ahci_port_write(p, AHCI_PxCMD, cmd &= ~AHCI_PxCMD_ST);
+	if (ahci_wait_reg(p->regs, AHCI_PxCMD, AHCI_PxCMD_CR, 0, AHCI_ENGINE_TIMEOUT_NS))
+		return -ETIMEDOUT;
+	if (cmd & AHCI_PxCMD_FRE)
+		ahci_port_write(p, AHCI_PxCMD, cmd & ~AHCI_PxCMD_FRE);
+	return ahci_wait_reg(p->regs, AHCI_PxCMD, AHCI_PxCMD_FR, 0, AHCI_ENGINE_TIMEOUT_NS);
+}
+
+/* COMRESET (spec 10.4.2): the way out when the device stays busy. */
+static int ahci_port_comreset(struct ahci_port *p)
+{
+	uint32_t sctl = ahci_port_read(p, AHCI_PxSCTL) & ~AHCI_PxSCTL_DET_MASK;
+
+	ahci_port_write(p, AHCI_PxSCTL, sctl | AHCI_PxSCTL_DET_COMRESET);
+	timer_delay_ns(AHCI_COMRESET_NS);
+	ahci_port_write(p, AHCI_PxSCTL, sctl);
+	if (ahci_wait_reg(p->regs, AHCI_PxSSTS, 0xF, AHCI_PxSSTS_DET_PRESENT, AHCI_READY_TIMEOUT_NS))
+		return -ETIMEDOUT;
+	ahci_port_write(p, AHCI_PxSERR, 0xFFFFFFFFu);
+	return 0;
+}
+
+/* Receive FISes, wait for the device to be idle, then run the command list
+ * (spec 10.3.1: ST needs BSY and DRQ clear). */
+static int ahci_port_start(struct ahci_port *p)
+{
+	uint32_t busy = ATA_STATUS_BSY | ATA_STATUS_DRQ;
+	uint32_t cmd = ahci_port_read(p, AHCI_PxCMD) | AHCI_PxCMD_FRE | AHCI_PxCMD_SUD | AHCI_PxCMD_POD;
+
+	ahci_port_write(p, AHCI_PxCMD, cmd);
+	if (ahci_wait_reg(p->regs, AHCI_PxTFD, busy, 0, AHCI_READY_TIMEOUT_NS)) {
+		if (p->hba->cap & AHCI_CAP_SCLO) {
+			ahci_port_write(p, AHCI_PxCMD, cmd | AHCI_PxCMD_CLO);
+			if (ahci_wait_reg(p->regs, AHCI_PxCMD, AHCI_PxCMD_CLO, 0, AHCI_ENGINE_TIMEOUT_NS))
+				return -ETIMEDOUT;
+		} else if (ahci_port_comreset(p) ||
+			   ahci_wait_reg(p->regs, AHCI_PxTFD, busy, 0, AHCI_READY_TIMEOUT_NS)) {
+			return -ETIMEDOUT;
+		}
+	}
+	ahci_port_write(p, AHCI_PxCMD, cmd | AHCI_PxCMD_ST);
+	return 0;
+}
+
+/* After an error the HBA stops taking commands until ST is cycled (spec
+ * 6.2.2.1); the slots it held are forgotten. */
+static void ahci_port_recover(struct ahci_port *p)
+{
+	p->last_tfd = ahci_port_read(p, AHCI_PxTFD);
+	ahci_port_stop(p);
+	ahci_port_write(p, AHCI_PxSERR, 0xFFFFFFFFu);
+	ahci_port_write(p, AHCI_PxIS, 0xFFFFFFFFu);
+	ahci_port_start(p);
+}
+
+/* Fill a slot's command table and header for one transfer. */
+static void ahci_slot_prepare(struct ahci_port *p, unsigned slot, const struct ahci_xfer *x)
+{
+	struct ahci_cmd_header *h = &p->list[slot];
+	struct ahci_cmd_table *t = &p->tables[slot];
+	uint16_t flags = AHCI_HDR_CFL(AHCI_FIS_H2D_DWORDS) | AHCI_HDR_CLEAR_BUSY;
+	unsigned n = 0;
+
+	memcpy(t->cfis, &x->fis, sizeof(x->fis));
+	if (x->cdb) {
+		memcpy(t->acmd, x->cdb, ATAPI_PACKET_SIZE);
+		flags |= AHCI_HDR_ATAPI;
+	}
+	for (uint32_t off = 0; off < x->bytes; off += AHCI_PRD_MAX_BYTES, n++) {
+		uint64_t a = x->addr + off;
+		uint32_t len = MIN(x->bytes - off, AHCI_PRD_MAX_BYTES);
+
+		t->prd[n].dba = (uint32_t)a;
+		t->prd[n].dbau = (uint32_t)(a >> 32);
+		t->prd[n].dbc = (len - 1) & AHCI_PRD_DBC_MASK;
+	}
+	if (x->write)
+		flags |= AHCI_HDR_WRITE;
+	h->flags = flags;
+	h->prdtl = (uint16_t)n;
+	h->prdbc = 0;
+}
+
+/* Wait for every slot in mask to complete; a task file or host error
+ * fails them all. */
+static int ahci_slots_wait(struct ahci_port *p, uint32_t mask, uint64_t timeout)
+{
+	uint64_t t0 = timer_ns();
+
+	for (;;) {
+		uint32_t ci = ahci_port_read(p, AHCI_PxCI);
+		uint32_t is = ahci_port_read(p, AHCI_PxIS);
+
+		if (is & AHCI_PxIS_FATAL) {
+			ahci_port_recover(p);
+			return -EIO;
+		}
+		if (!(ci & mask)) {
+			ahci_port_write(p, AHCI_PxIS, is);
+			return 0;
+		}
+		if (timer_ns() - t0 > timeout) {
+			ahci_port_recover(p);
+			return -ETIMEDOUT;
+		}
+		__asm__ volatile("pause");
+	}
+}
+
+/* Issue the transfers in slots 0..n-1 together and wait for them all. */
+static int ahci_exec(struct ahci_port *p, const struct ahci_xfer *x, unsigned n, uint64_t timeout)
+{
+	uint32_t mask = n >= 32 ? 0xFFFFFFFFu : (1u << n) - 1;
+
+	for (unsigned i = 0; i < n; i++)
+		ahci_slot_prepare(p, i, &x[i]);
+	__asm__ volatile("mfence" ::: "memory"); /* tables before the doorbell */
+	ahci_port_write(p, AHCI_PxCI, mask);
+	return ahci_slots_wait(p, mask, timeout);
+}
+
+static void ahci_fis_init(struct ahci_fis_h2d *f, uint8_t command)
+{
+	memset(f, 0, sizeof(*f));
+	f->type = AHCI_FIS_H2D;
+	f->pm_c = AHCI_FIS_H2D_COMMAND;
+	f->command = command;
+}
+
+static void ahci_fis_set_lba(struct ahci_fis_h2d *f, uint64_t lba, uint32_t count, int lba48)
+{
+	f->lba0 = (uint8_t)lba;
+	f->lba1 = (uint8_t)(lba >> 8);
+	f->lba2 = (uint8_t)(lba >> 16);
+	f->device = ATA_DEVICE_LBA;
+	if (lba48) {
+		f->lba3 = (uint8_t)(lba >> 24);
+		f->lba4 = (uint8_t)(lba >> 32);
+		f->lba5 = (uint8_t)(lba >> 40);
+		f->count_hi = (uint8_t)(count >> 8);
+	} else {
+		f->device |= (uint8_t)((lba >> 24) & 0x0F);
+	}
+	f->count_lo = (uint8_t)count; /* 0 means 256 or 65536 */
+}
+
+/* The transfer for sectors [lba, lba + count) at addr. */
+static void ahci_xfer_rw(struct ahci_port *p, struct ahci_xfer *x, uint64_t lba, uint32_t count, uint64_t addr,
+			 int write, uint8_t *cdb)
+{
+	if (p->atapi) {
+		ahci_fis_init(&x->fis, ATA_CMD_PACKET);
+		x->fis.feature_lo = AHCI_FEATURE_ATAPI_DMA;
+		atapi_build_read(cdb, (uint32_t)lba, (uint16_t)count);
+		x->cdb = cdb;
+	} else {
+		uint8_t cmd = p->lba48 ? (write ? ATA_CMD_WRITE_DMA_EXT : ATA_CMD_READ_DMA_EXT)
+				       : (write ? ATA_CMD_WRITE_DMA : ATA_CMD_READ_DMA);
+
+		ahci_fis_init(&x->fis, cmd);
+		ahci_fis_set_lba(&x->fis, lba, count, p->lba48);
+		x->cdb = NULL;
+	}
+	x->addr = addr;
+	x->bytes = count * p->blk.sector_size;
+	x->write = write;
+}
+
+/* Up to one command per slot, all in flight at once, then the next batch. */
+static int ahci_rw_direct(struct ahci_port *p, uint64_t lba, uint32_t count, uint64_t addr, int write)
+{
+	static struct ahci_xfer xfers[AHCI_MAX_SLOTS];
+	static uint8_t cdbs[AHCI_MAX_SLOTS][ATAPI_PACKET_SIZE];
+	int err = 0;
+
+	while (!err && count) {
+		unsigned n = 0;
+		uint64_t bytes = 0;
+
+		for (; n < p->hba->nslots && count; n++) {
+			uint32_t c = MIN(count, p->cmd_sectors);
+
+			ahci_xfer_rw(p, &xfers[n], lba, c, addr, write, cdbs[n]);
+			lba += c, count -= c;
+			addr += xfers[n].bytes, bytes += xfers[n].bytes;
+		}
+		err = ahci_exec(p, xfers, n, AHCI_CMD_TIMEOUT_NS + bytes / MiB * AHCI_NS_PER_MIB);
+	}
+	return err;
+}
+
+/* The HBA needs word-aligned buffers, and ones below 4 GiB without S64A. */
+static int ahci_dma_ok(const struct ahci_port *p, uint64_t addr, uint64_t bytes)
+{
+	if (addr & 1)
+		return 0;
+	return (p->hba->cap & AHCI_CAP_S64A) || addr + bytes <= 4 * GiB;
+}
+
+static int ahci_rw(struct ahci_port *p, uint64_t lba, uint32_t count, uint8_t *buf, int write)
+{
+	uint32_t ss = p->blk.sector_size, chunk = AHCI_BOUNCE_BYTES / ss;
+	int err = 0;
+
+	if (ahci_dma_ok(p, (uint64_t)buf, (uint64_t)count * ss))
+		return ahci_rw_direct(p, lba, count, (uint64_t)buf, write);
+	while (!err && count) {
+		uint32_t c = MIN(count, chunk);
+
+		if (write)
+			memcpy(p->hba->bounce, buf, (size_t)c * ss);
+		err = ahci_rw_direct(p, lba, c, (uint64_t)p->hba->bounce, write);
+		if (!err && !write)
+			memcpy(buf, p->hba->bounce, (size_t)c * ss);
+		lba += c, count -= c, buf += (size_t)c * ss;
+	}
+	return err;
+}
+
+static int ahci_blk_read(struct blkdev *b, uint64_t lba, uint32_t count, void *buf)
+{
+	return ahci_rw(b->priv, lba, count, buf, 0);
+}
+
+static int ahci_blk_write(struct blkdev *b, uint64_t lba, uint32_t count, const void *buf)
+{
+	return ahci_rw(b->priv, lba, count, (uint8_t *)buf, 1);
+}
+
+static int ahci_blk_flush(struct blkdev *b)
+{
+	struct ahci_port *p = b->priv;
+	struct ahci_xfer x = { .bytes = 0 };
+
+	ahci_fis_init(&x.fis, p->lba48 ? ATA_CMD_FLUSH_CACHE_EXT : ATA_CMD_FLUSH_CACHE);
+	x.fis.device = ATA_DEVICE_LBA;
+	return ahci_exec(p, &x, 1, AHCI_FLUSH_TIMEOUT_NS);
+}
+
+/* A non-queued command with up to one bounce buffer of data in. */
+static int ahci_cmd_in(struct ahci_port *p, uint8_t command, const uint8_t *cdb, uint32_t bytes)
+{
+	struct ahci_xfer x = { .cdb = cdb, .addr = (uint64_t)p->hba->bounce, .bytes = bytes };
+
+	ahci_fis_init(&x.fis, command);
+	if (cdb)
+		x.fis.feature_lo = AHCI_FEATURE_ATAPI_DMA;
+	return ahci_exec(p, &x, 1, AHCI_CMD_TIMEOUT_NS);
+}
+
+/* atapi_send_fn for ATAPI drives on a port: the reply comes through the
+ * bounce buffer, so any buf will do. */
+static int ahci_atapi_send(void *dev, const uint8_t *cdb, void *buf, uint32_t bytes, uint8_t *error)
+{
+	struct ahci_port *p = dev;
+	int err = ahci_cmd_in(p, ATA_CMD_PACKET, cdb, bytes);
+
+	if (err == -EIO)
+		*error = (uint8_t)AHCI_PxTFD_ERR(p->last_tfd);
+	if (!err && bytes)
+		memcpy(buf, p->hba->bounce, bytes);
+	return err;
+}
+
+static int ahci_identify_atapi(struct ahci_port *p)
+{
+	static const uint8_t capacity[ATAPI_PACKET_SIZE] = { SCSI_READ_CAPACITY_10 };
+	const uint16_t *id = (const uint16_t *)p->hba->bounce;
+	uint8_t reply[SCSI_CAPACITY_LEN];
+	int err = ahci_cmd_in(p, ATA_CMD_IDENTIFY_PACKET, NULL, ATA_ID_WORDS * 2);
+
+	if (err)
+		return err;
+	ata_copy_id_string(id, ATA_ID_MODEL, ATA_ID_MODEL_WORDS, p->blk.model, sizeof(p->blk.model));
+	ata_copy_id_string(id, ATA_ID_SERIAL, ATA_ID_SERIAL_WORDS, p->blk.serial, sizeof(p->blk.serial));
+	err = atapi_send_retry(ahci_atapi_send, p, capacity, reply, sizeof(reply));
+	if (!err)
+		err = atapi_parse_capacity(reply, &p->blk.sectors);
+	p->blk.kind = BLK_CDROM;
+	p->blk.sector_size = ATAPI_SECTOR_SIZE;
+	p->blk.read_only = 1;
+	p->cmd_sectors = MIN(AHCI_CMD_MAX_BYTES / ATAPI_SECTOR_SIZE, SCSI_READ_10_MAX_COUNT);
+	return err;
+}
+
+static int ahci_identify_ata(struct ahci_port *p)
+{
+	struct ata_ident id;
+	int err = ahci_cmd_in(p, ATA_CMD_IDENTIFY, NULL, ATA_ID_WORDS * 2);
+
+	if (!err)
+		err = ata_parse_identify((const uint16_t *)p->hba->bounce, &id);
+	if (err)
+		return err;
+	memcpy(p->blk.model, id.model, sizeof(id.model));
+	memcpy(p->blk.serial, id.serial, sizeof(id.serial));
+	p->blk.kind = BLK_DISK;
+	p->blk.sectors = id.sectors;
+	p->blk.sector_size = id.sector_size;
+	p->blk.write = ahci_blk_write;
+	p->blk.flush = ahci_blk_flush;
+	p->lba48 = id.lba48;
+	p->cmd_sectors = MIN(AHCI_CMD_MAX_BYTES / id.sector_size, id.lba48 ? ATA_LBA48_MAX_COUNT : ATA_LBA28_MAX_COUNT);
+	return 0;
+}
+
+/* The device sends its signature in the first D2H FIS once FRE is on. */
+static uint32_t ahci_port_signature(struct ahci_port *p)
+{
+	uint64_t t0 = timer_ns();
+	uint32_t sig;
+
+	while ((sig = ahci_port_read(p, AHCI_PxSIG)) == AHCI_SIG_NONE && timer_ns() - t0 < AHCI_READY_TIMEOUT_NS)
+		__asm__ volatile("pause");
+	return sig;
+}
+
+/* Command list, received FIS area and command tables in one allocation. */
+static int ahci_port_setup(struct ahci_port *p)
+{
+	size_t bytes = AHCI_TABLES_OFFSET + p->hba->nslots * sizeof(struct ahci_cmd_table);
+	uint8_t *mem;
+	int err = ahci_port_stop(p);
+
+	if (err)
+		return err;
+	mem = pmm_alloc_pages((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
+	p->list = (struct ahci_cmd_header *)mem;
+	p->tables = (struct ahci_cmd_table *)(mem + AHCI_TABLES_OFFSET);
+	for (unsigned i = 0; i < p->hba->nslots; i++) {
+		p->list[i].ctba = (uint32_t)(uint64_t)&p->tables[i];
+		p->list[i].ctbau = (uint32_t)((uint64_t)&p->tables[i] >> 32);
+	}
+	ahci_port_write(p, AHCI_PxCLB, (uint32_t)(uint64_t)mem);
+	ahci_port_write(p, AHCI_PxCLBU, (uint32_t)((uint64_t)mem >> 32));
+	ahci_port_write(p, AHCI_PxFB, (uint32_t)(uint64_t)(mem + AHCI_RX_FIS_OFFSET));
+	ahci_port_write(p, AHCI_PxFBU, (uint32_t)((uint64_t)(mem + AHCI_RX_FIS_OFFSET) >> 32));
+	ahci_port_write(p, AHCI_PxIE, 0);
+	ahci_port_write(p, AHCI_PxSERR, 0xFFFFFFFFu);
+	ahci_port_write(p, AHCI_PxIS, 0xFFFFFFFFu);
+	return ahci_port_start(p);
+}
+
+/* Set the port up and identify what the signature says is there; 1 when
+ * it is neither a disk nor an ATAPI drive (port multiplier, bridge). */
+static int ahci_port_identify(struct ahci_port *p)
+{
+	uint32_t sig;
+	int err = ahci_port_setup(p);
+
+	if (err)
+		return err;
+	sig = ahci_port_signature(p);
+	if (sig == AHCI_SIG_ATA)
+		return ahci_identify_ata(p);
+	if (sig != AHCI_SIG_ATAPI) {
+		ahci_port_stop(p);
+		return 1;
+	}
+	p->atapi = 1;
+	ahci_port_write(p, AHCI_PxCMD, ahci_port_read(p, AHCI_PxCMD) | AHCI_PxCMD_ATAPI);
+	return ahci_identify_atapi(p);
+}
+
+static int ahci_port_probe(struct ahci_hba *h, unsigned num)
+{
+	struct ahci_port *p = &ahci_ports[ahci_port_count];
+	int err;
+
+	if (AHCI_PxSSTS_DET(*(volatile uint32_t *)(h->abar + AHCI_PORT(num) + AHCI_PxSSTS)) != AHCI_PxSSTS_DET_PRESENT)
+		return 0;
+	if (ahci_port_count >= AHCI_MAX_DEVICES)
+		return -ENOSPC;
+	if (!h->bounce)
+		h->bounce = pmm_alloc_pages(AHCI_BOUNCE_BYTES / PAGE_SIZE);
+	memset(p, 0, sizeof(*p));
+	p->hba = h;
+	p->regs = h->abar + AHCI_PORT(num);
+	p->num = num;
+	err = ahci_port_identify(p);
+	if (err)
+		return err < 0 ? err : 0;
+	p->blk.driver = "ahci";
+	p->blk.read = ahci_blk_read;
+	p->blk.priv = p;
+	p->blk.max_sectors = p->cmd_sectors * h->nslots;
+	err = blk_register(&p->blk);
+	if (!err)
+		ahci_port_count++;
+	return err;
+}
+
+/* Firmware may still own the HBA (spec 10.6.3): ask, and wait for it to
+ * finish what it was doing. */
+static void ahci_take_ownership(struct ahci_hba *h)
+{
+	uint32_t bohc;
+
+	if (!(ahci_read(h, AHCI_CAP2) & AHCI_CAP2_BOH))
+		return;
+	bohc = ahci_read(h, AHCI_BOHC) & ~AHCI_BOHC_OOC;
+	ahci_write(h, AHCI_BOHC, bohc | AHCI_BOHC_OOS);
+	if (!ahci_wait_reg(h->abar, AHCI_BOHC, AHCI_BOHC_BOS, 0, AHCI_OWNERSHIP_NS))
+		return;
+	if (ahci_read(h, AHCI_BOHC) & AHCI_BOHC_BB)
+		ahci_wait_reg(h->abar, AHCI_BOHC, AHCI_BOHC_BOS, 0, AHCI_BIOS_BUSY_NS);
+}
+
+static int ahci_probe(struct pci_dev *d)
+{
+	uint64_t abar = pci_bar_mmio(d, AHCI_ABAR);
+	struct ahci_hba *h;
+	uint32_t pi;
+
+	if (!abar)
+		return -ENODEV;
+	if (ahci_hba_count >= AHCI_MAX_HBAS)
+		return -ENOSPC;
+	h = &ahci_hbas[ahci_hba_count++];
+	h->abar = (volatile uint8_t *)abar;
+	pci_enable(d, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	ahci_take_ownership(h);
+	/* AE alone first: some HBAs ignore other bits until it is set. */
+	ahci_write(h, AHCI_GHC, ahci_read(h, AHCI_GHC) | AHCI_GHC_AE);
+	ahci_write(h, AHCI_GHC, ahci_read(h, AHCI_GHC) & ~AHCI_GHC_IE);
+	h->cap = ahci_read(h, AHCI_CAP);
+	h->nslots = AHCI_CAP_NCS(h->cap);
+	pi = ahci_read(h, AHCI_PI);
+	for (unsigned num = 0; num < AHCI_MAX_PORTS; num++) {
+		int err = (pi & (1u << num)) ? ahci_port_probe(h, num) : 0;
+
+		if (err)
+			kprintf("error: pci %02x:%02x.%x: ahci: port %u: %s\n", d->bus, d->dev, d->fn, num,
+				error_str(err));
+	}
+	d->priv = h;
+	return 0;
+}
+
+static const struct pci_id ahci_ids[] = {
+	{ .vendor = PCI_ANY, .device = PCI_ANY, .class = 0x010601, .class_mask = 0xFFFFFF },
+	{ 0 },
+};
+
+PCI_DRIVER(ahci) = { .name = "ahci", .ids = ahci_ids, .probe = ahci_probe };

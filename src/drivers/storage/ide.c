@@ -1,0 +1,276 @@
+/* ide.c: parallel ATA disks (PIO, LBA28/LBA48, READ/WRITE MULTIPLE) and
+ * ATAPI CD drives (PACKET with PIO data, read-only) on a PCI IDE controller.
+ * Spec: ATA/ATAPI-6 and ACS (protocols, commands), PCI IDE Controller 1.0.
+ * QEMU: -M pc with -hda/-hdb/-hdd/-cdrom (the PIIX3 IDE). */
+#include "blkdev.h"
+#include "console.h"
+#include "errno.h"
+#include "kernel.h"
+#include "pci.h"
+#include "string.h"
+#include "timer.h"
+#include "x86.h"
+#include "ata.h"
+#include "ide_regs.h"
+
+#define IDE_MAX_CHANNELS 8
+#define IDE_MAX_DRIVES 16
+#define IDE_DELAY_NS 400                           /* ATA-6 9.x: status valid 400 ns after a write */
+#define IDE_DETECT_TIMEOUT_NS (1000 * 1000000ull)
+#define IDE_IO_TIMEOUT_NS (5000 * 1000000ull)      /* per DRQ block */
+#define IDE_FLUSH_TIMEOUT_NS (30000 * 1000000ull)
+#define IDE_CD_MAX_SECTORS 32768u                  /* 64 MiB per READ(10) */
+#define IDE_PACKET_BYTE_LIMIT 0xF800u              /* per DRQ block: 31 CD sectors */
+
+struct ide_channel {
+	uint16_t cmd, ctrl;        /* command block base, control register */
+};
+
+struct ide_drive {
+	struct ide_channel *ch;
+	uint8_t dev;               /* 0 master, ATA_DEVICE_DEV1 slave */
+	int atapi, lba48;
+	unsigned multiple;         /* sectors per DRQ block, 1 without MULTIPLE */
+	struct blkdev blk;
+};
+
+static struct ide_channel ide_channels[IDE_MAX_CHANNELS];
+static unsigned ide_channel_count;
+static struct ide_drive ide_drives[IDE_MAX_DRIVES];
+static unsigned ide_drive_count;
+
+static inline void ide_insw(uint16_t port, void *buf, size_t words)
+{
+	__asm__ volatile("rep insw" : "+D"(buf), "+c"(words) : "d"(port) : "memory");
+}
+
+static inline void ide_outsw(uint16_t port, const void *buf, size_t words)
+{
+	__asm__ volatile("rep outsw" : "+S"(buf), "+c"(words) : "d"(port) : "memory");
+}
+
+static uint8_t ide_in(const struct ide_channel *ch, unsigned reg)
+{
+	return inb((uint16_t)(ch->cmd + reg));
+}
+
+static void ide_out(const struct ide_channel *ch, unsigned reg, uint8_t v)
+{
+	outb((uint16_t)(ch->cmd + reg), v);
+}
+
+/* The alternate status does not acknowledge interrupts; reading it for
+ * 400 ns lets the device put up a valid status. */
+static uint8_t ide_delay(const struct ide_channel *ch)
+{
+	uint64_t t0 = timer_ns();
+	uint8_t st;
+
+	do
+		st = inb(ch->ctrl);
+	while (timer_ns() - t0 < IDE_DELAY_NS);
+	return st;
+}
+
+/* Wait for BSY to clear; *st gets the status. A floating bus never does. */
+static int ide_wait_ready(const struct ide_channel *ch, uint64_t timeout, uint8_t *st)
+{
+	uint64_t t0 = timer_ns();
+
+	for (;;) {
+		*st = inb(ch->ctrl);
+		if (*st == IDE_STATUS_FLOATING)
+			return -ENODEV;
+		if (!(*st & ATA_STATUS_BSY))
+			return 0;
+		if (timer_ns() - t0 > timeout)
+			return -ETIMEDOUT;
+		cpu_pause();
+	}
+}
+
+/* Wait for the device to ask for a data block. */
+static int ide_wait_drq(const struct ide_channel *ch, uint64_t timeout)
+{
+	uint8_t st;
+	int err = ide_wait_ready(ch, timeout, &st);
+
+	if (err)
+		return err;
+	if (st & (ATA_STATUS_ERR | ATA_STATUS_DF) || !(st & ATA_STATUS_DRQ))
+		return -EIO;
+	return 0;
+}
+
+/* After the last block: the command's own status (reading STATUS also
+ * clears the pending interrupt). */
+static int ide_finish(const struct ide_channel *ch, uint64_t timeout)
+{
+	uint8_t st;
+	int err;
+
+	ide_delay(ch);
+	err = ide_wait_ready(ch, timeout, &st);
+	st = ide_in(ch, IDE_REG_STATUS);
+	if (err)
+		return err;
+	return st & (ATA_STATUS_ERR | ATA_STATUS_DF | ATA_STATUS_DRQ) ? -EIO : 0;
+}
+
+/* Select the drive with the device register's top bits, wait until it
+ * takes commands. */
+static int ide_select(const struct ide_drive *d, uint8_t device_bits)
+{
+	uint8_t st;
+	int err = ide_wait_ready(d->ch, IDE_IO_TIMEOUT_NS, &st);
+
+	if (err)
+		return err;
+	ide_out(d->ch, IDE_REG_DEVICE, ATA_DEVICE_OBS | d->dev | device_bits);
+	ide_delay(d->ch);
+	return ide_wait_ready(d->ch, IDE_IO_TIMEOUT_NS, &st);
+}
+
+/* Write the task file and the command (ACS 4.1: the previous content of
+ * each register is the high byte of a 48-bit command). */
+static int ide_issue(const struct ide_drive *d, uint8_t command, uint64_t lba, uint32_t count, int lba48)
+{
+	const struct ide_channel *ch = d->ch;
+	uint8_t top = lba48 ? 0 : (uint8_t)((lba >> 24) & 0x0F);
+	int err = ide_select(d, ATA_DEVICE_LBA | top);
+
+	if (err)
+		return err;
+	if (lba48) {
+		ide_out(ch, IDE_REG_COUNT, (uint8_t)(count >> 8));
+		ide_out(ch, IDE_REG_LBA_LOW, (uint8_t)(lba >> 24));
+		ide_out(ch, IDE_REG_LBA_MID, (uint8_t)(lba >> 32));
+		ide_out(ch, IDE_REG_LBA_HIGH, (uint8_t)(lba >> 40));
+	}
+	ide_out(ch, IDE_REG_COUNT, (uint8_t)count); /* 0: 256 or 65536 */
+	ide_out(ch, IDE_REG_LBA_LOW, (uint8_t)lba);
+	ide_out(ch, IDE_REG_LBA_MID, (uint8_t)(lba >> 8));
+	ide_out(ch, IDE_REG_LBA_HIGH, (uint8_t)(lba >> 16));
+	ide_out(ch, IDE_REG_COMMAND, command);
+	ide_delay(ch);
+	return 0;
+}
+
+static uint8_t ide_rw_command(const struct ide_drive *d, int lba48, int write)
+{
+	static const uint8_t cmds[2][2][2] = {
+		/* [multiple][lba48][write] */
+		{ { ATA_CMD_READ_SECTORS, ATA_CMD_WRITE_SECTORS },
+		  { ATA_CMD_READ_SECTORS_EXT, ATA_CMD_WRITE_SECTORS_EXT } },
+		{ { ATA_CMD_READ_MULTIPLE, ATA_CMD_WRITE_MULTIPLE },
+		  { ATA_CMD_READ_MULTIPLE_EXT, ATA_CMD_WRITE_MULTIPLE_EXT } },
+	};
+
+	return cmds[d->multiple > 1][!!lba48][!!write];
+}
+
+/* PIO data-in / data-out (ATA-6 9.5, 9.6): one DRQ block of up to
+ * `multiple` sectors at a time, moved with rep insw / outsw. */
+static int ide_rw(struct ide_drive *d, uint64_t lba, uint32_t count, uint8_t *buf, int write)
+{
+	const struct ide_channel *ch = d->ch;
+	int lba48 = lba + count > ATA_LBA28_LIMIT || count > ATA_LBA28_MAX_COUNT;
+	uint32_t ss = d->blk.sector_size;
+	int err = ide_issue(d, ide_rw_command(d, lba48, write), lba, count, lba48);
+
+	while (!err && count) {
+		uint32_t n = MIN(count, d->multiple);
+
+		err = ide_wait_drq(ch, IDE_IO_TIMEOUT_NS);
+		if (err)
+			break;
+		if (write)
+			ide_outsw(ch->cmd + IDE_REG_DATA, buf, n * ss / 2);
+		else
+			ide_insw(ch->cmd + IDE_REG_DATA, buf, n * ss / 2);
+		buf += n * ss, count -= n;
+	}
+	if (!err)
+		err = ide_finish(ch, IDE_IO_TIMEOUT_NS);
+	else
+		(void)ide_in(ch, IDE_REG_STATUS);
+	return err;
+}
+
+static int ide_blk_read(struct blkdev *b, uint64_t lba, uint32_t count, void *buf)
+{
+	return ide_rw(b->priv, lba, count, buf, 0);
+}
+
+static int ide_blk_write(struct blkdev *b, uint64_t lba, uint32_t count, const void *buf)
+{
+	return ide_rw(b->priv, lba, count, (uint8_t *)buf, 1);
+}
+
+static int ide_blk_flush(struct blkdev *b)
+{
+	struct ide_drive *d = b->priv;
+	int err = ide_issue(d, d->lba48 ? ATA_CMD_FLUSH_CACHE_EXT : ATA_CMD_FLUSH_CACHE, 0, 0, 0);
+
+	return err ? err : ide_finish(d->ch, IDE_FLUSH_TIMEOUT_NS);
+}
+
+/* Take the data of a packet command (ATA-6 9.8): each DRQ block says its
+ * size in the byte count registers; bytes past `bytes` are read and dropped. */
+static int ide_packet_data(const struct ide_channel *ch, uint8_t *buf, uint32_t bytes)
+{
+	uint32_t done = 0;
+	uint8_t st;
+	int err;
+
+	for (;;) {
+		err = ide_wait_ready(ch, IDE_IO_TIMEOUT_NS, &st);
+		if (err || (st & (ATA_STATUS_ERR | ATA_STATUS_DF)))
+			return err ? err : -EIO;
+		if (!(st & ATA_STATUS_DRQ))
+			break;
+		uint32_t n = ide_in(ch, IDE_REG_LBA_MID) | (uint32_t)ide_in(ch, IDE_REG_LBA_HIGH) << 8;
+		uint32_t take = MIN(n, bytes - done) & ~1u;
+
+		ide_insw(ch->cmd + IDE_REG_DATA, buf + done, take / 2);
+		for (uint32_t i = take; i < n; i += 2)
+			(void)inw(ch->cmd + IDE_REG_DATA);
+		done += take;
+		ide_delay(ch);
+	}
+	(void)ide_in(ch, IDE_REG_STATUS);
+	return done == bytes ? 0 : -EIO;
+}
+
+/* atapi_send_fn: PACKET with PIO data in. */
+static int ide_atapi_send(void *dev, const uint8_t *cdb, void *buf, uint32_t bytes, uint8_t *error)
+{
+	struct ide_drive *d = dev;
+	const struct ide_channel *ch = d->ch;
+	int err = ide_select(d, 0);
+
+	if (err)
+		return err;
+	ide_out(ch, IDE_REG_FEATURES, 0);
+	ide_out(ch, IDE_REG_LBA_MID, (uint8_t)IDE_PACKET_BYTE_LIMIT);
+	ide_out(ch, IDE_REG_LBA_HIGH, (uint8_t)(IDE_PACKET_BYTE_LIMIT >> 8));
+	ide_out(ch, IDE_REG_COMMAND, ATA_CMD_PACKET);
+	ide_delay(ch);
+	err = ide_wait_drq(ch, IDE_IO_TIMEOUT_NS);
+	if (!err) {
+		ide_outsw(ch->cmd + IDE_REG_DATA, cdb, ATAPI_PACKET_SIZE / 2);
+		ide_delay(ch);
+		err = ide_packet_data(ch, buf, bytes);
+	}
+	if (err == -EIO)
+		*error = ide_in(ch, IDE_REG_ERROR);
+	return err;
+}
+
+static int ide_cd_read(struct blkdev *b, uint64_t lba, uint32_t count, void *buf)
+{
+	uint8_t cdb[ATAPI_PACKET_SIZE];
+
+	atapi_build_read(cdb, (uint32_t)lba, (uint16_t)count);
+	return atapi_send_retry(ide_atapi_send, b->priv, cdb, buf, count * ATAPI_SECTOR_SIZE);
+}

@@ -1,0 +1,689 @@
+/* nvme.c: NVM Express controllers: one admin and one I/O queue pair polled by
+ * phase tag, every active namespace a disk, PRP lists, large requests split
+ * into several commands in flight. Follows NVM Express Base 1.4. QEMU:
+ * -device nvme,serial=S,drive=D (or -device nvme-ns,drive=D,bus=ID,nsid=N). */
+#include "blkdev.h"
+#include "console.h"
+#include "errno.h"
+#include "kernel.h"
+#include "mm.h"
+#include "pci.h"
+#include "smp.h"
+#include "string.h"
+#include "timer.h"
+#include "x86.h"
+#include "nvme_regs.h"
+
+#define NVME_ADMIN_DEPTH 16       /* one command at a time */
+#define NVME_IO_DEPTH 64          /* entries per I/O queue, fewer if CAP.MQES says so */
+#define NVME_SLOTS 32             /* I/O commands in flight */
+#define NVME_MAX_XFER (1024u * 1024) /* bytes per command, whatever MDTS allows above */
+/* Each slot's PRP list: the pages after the first of a NVME_MAX_XFER command. */
+#define NVME_PRP_ENTRIES (NVME_MAX_XFER / NVME_PAGE)
+#define NVME_BOUNCE_BYTES (64u * 1024)
+#define NVME_MAX_NS 16            /* namespaces per controller */
+#define NVME_CMD_TIMEOUT_NS (5 * 1000000000ull)
+#define NVME_POLL_SPINS 256       /* CQ reads between clock reads */
+
+/* A list of up to NVME_PRP_ENTRIES never reaches the last entry of a page,
+ * so it never needs chaining (NVMe 1.4 section 4.3). */
+_Static_assert(NVME_PRP_ENTRIES * 8 <= NVME_PAGE && NVME_PAGE % (NVME_PRP_ENTRIES * 8) == 0,
+	       "PRP lists tile a page");
+_Static_assert(NVME_SLOTS <= 64 && NVME_SLOTS < NVME_IO_DEPTH, "slot bitmap and SQ room");
+
+struct nvme_queue {
+	struct nvme_sqe *sq;
+	volatile struct nvme_cqe *cq;
+	volatile uint32_t *sq_db, *cq_db;
+	uint16_t qid, depth;
+	uint16_t sq_tail, sq_head, cq_head;
+	uint16_t phase;
+};
+
+struct nvme_ctrl;
+
+struct nvme_ns {
+	struct blkdev blk;
+	struct nvme_ctrl *ctrl;
+	uint32_t nsid;
+	uint32_t lba_shift;
+};
+
+struct nvme_ctrl {
+	struct pci_dev *pci;
+	volatile uint8_t *regs;
+	uint64_t cap;
+	uint64_t ready_timeout_ns;  /* CAP.TO */
+	uint32_t db_stride;
+	uint32_t version;
+	struct nvme_queue admin, io;
+	void *ident;                /* one page for Identify data */
+	uint64_t *prp;              /* NVME_SLOTS PRP lists */
+	uint8_t *bounce;
+	uint32_t max_xfer;          /* bytes per command (MDTS) */
+	uint32_t slots;             /* commands in flight at most */
+	uint64_t busy;              /* CIDs in flight, one bit per slot */
+	int io_err;                 /* first failed completion of the request */
+	int dead;                   /* a command never completed: queues unusable */
+	uint16_t admin_cid;
+	uint32_t nn;
+	struct spinlock lock;
+	char model[41], serial[21], firmware[9];
+	unsigned ns_count;
+	struct nvme_ns ns[NVME_MAX_NS];
+};
+
+static uint32_t nvme_read32(const struct nvme_ctrl *c, unsigned off)
+{
+	return *(volatile uint32_t *)(c->regs + off);
+}
+
+static void nvme_write32(const struct nvme_ctrl *c, unsigned off, uint32_t v)
+{
+	*(volatile uint32_t *)(c->regs + off) = v;
+}
+
+/* The 64-bit registers as two dword accesses, low half first. */
+static uint64_t nvme_read64(const struct nvme_ctrl *c, unsigned off)
+{
+	uint64_t lo = nvme_read32(c, off);
+
+	return lo | (uint64_t)nvme_read32(c, off + 4) << 32;
+}
+
+static void nvme_write64(const struct nvme_ctrl *c, unsigned off, uint64_t v)
+{
+	nvme_write32(c, off, (uint32_t)v);
+	nvme_write32(c, off + 4, (uint32_t)(v >> 32));
+}
+
+/* Wait for CSTS.RDY to read want (0 or NVME_CSTS_RDY) for up to CAP.TO. */
+static int nvme_wait_ready(const struct nvme_ctrl *c, uint32_t want)
+{
+	uint64_t deadline = timer_ns() + c->ready_timeout_ns;
+
+	for (;;) {
+		uint32_t csts = nvme_read32(c, NVME_CSTS);
+
+		if (csts == 0xFFFFFFFFu)
+			return -ENODEV;  /* the device fell off the bus */
+		if ((csts & NVME_CSTS_RDY) == want)
+			return 0;
+		if (want && (csts & NVME_CSTS_CFS))
+			return -EIO;
+		if (timer_ns() > deadline)
+			return -ETIMEDOUT;
+		cpu_pause();
+	}
+}
+
+static int nvme_disable(const struct nvme_ctrl *c)
+{
+	uint32_t cc = nvme_read32(c, NVME_CC);
+
+	if (cc & NVME_CC_EN) {
+		/* Clearing EN while RDY is still rising is undefined (section
+		 * 3.1.5): let an enable in progress finish first. */
+		(void)nvme_wait_ready(c, NVME_CSTS_RDY);
+		nvme_write32(c, NVME_CC, cc & ~NVME_CC_EN);
+	}
+	return nvme_wait_ready(c, 0);
+}
+
+static int nvme_enable(const struct nvme_ctrl *c)
+{
+	nvme_write32(c, NVME_AQA, NVME_AQA_ASQS(c->admin.depth) | NVME_AQA_ACQS(c->admin.depth));
+	nvme_write64(c, NVME_ASQ, (uint64_t)c->admin.sq);
+	nvme_write64(c, NVME_ACQ, (uint64_t)c->admin.cq);
+	nvme_write32(c, NVME_CC, NVME_CC_IOSQES(NVME_SQE_LOG2) | NVME_CC_IOCQES(NVME_CQE_LOG2) |
+		     NVME_CC_CSS_NVM | NVME_CC_MPS_4K | NVME_CC_AMS_RR | NVME_CC_EN);
+	return nvme_wait_ready(c, NVME_CSTS_RDY);
+}
+
+static void nvme_queue_init(struct nvme_ctrl *c, struct nvme_queue *q, uint16_t qid, uint16_t depth)
+{
+	q->sq = pmm_alloc_pages(ALIGN_UP(depth * sizeof(struct nvme_sqe), PAGE_SIZE) / PAGE_SIZE);
+	q->cq = pmm_alloc_pages(ALIGN_UP(depth * sizeof(struct nvme_cqe), PAGE_SIZE) / PAGE_SIZE);
+	q->sq_db = (volatile uint32_t *)(c->regs + NVME_DB_SQ(qid, c->db_stride));
+	q->cq_db = (volatile uint32_t *)(c->regs + NVME_DB_CQ(qid, c->db_stride));
+	q->qid = qid;
+	q->depth = depth;
+	q->phase = 1;  /* the CQ is zeroed: the first pass posts phase 1 */
+}
+
+static int nvme_sq_full(const struct nvme_queue *q)
+{
+	return (q->sq_tail + 1) % q->depth == q->sq_head;
+}
+
+static void nvme_sq_push(struct nvme_queue *q, const struct nvme_sqe *e)
+{
+	q->sq[q->sq_tail] = *e;
+	q->sq_tail = (uint16_t)((q->sq_tail + 1) % q->depth);
+	/* x86 keeps stores in order; the compiler must too, so the entry is
+	 * in memory before the doorbell tells the controller to fetch it. */
+	__asm__ volatile("" ::: "memory");
+	*q->sq_db = q->sq_tail;
+}
+
+/* The next completion when its phase tag says it is new, else NULL. */
+static const volatile struct nvme_cqe *nvme_cq_next(const struct nvme_queue *q)
+{
+	const volatile struct nvme_cqe *e = &q->cq[q->cq_head];
+
+	if ((e->status & NVME_CQE_PHASE) != q->phase)
+		return NULL;
+	__asm__ volatile("" ::: "memory");
+	return e;
+}
+
+static void nvme_cq_pop(struct nvme_queue *q, const volatile struct nvme_cqe *e)
+{
+	uint16_t head = e->sq_head;
+
+	if (head < q->depth)
+		q->sq_head = head;
+	if (++q->cq_head == q->depth) {
+		q->cq_head = 0;
+		q->phase ^= 1;
+	}
+}
+
+/* Spin until a completion is posted: 0, or -ETIMEDOUT after a silence of
+ * NVME_CMD_TIMEOUT_NS. The clock is read rarely: it is slow to reach. */
+static int nvme_cq_wait(const struct nvme_queue *q)
+{
+	uint64_t deadline = 0;
+
+	for (unsigned spin = 1;; spin++) {
+		if (nvme_cq_next(q))
+			return 0;
+		if (spin % NVME_POLL_SPINS == 0) {
+			uint64_t now = timer_ns();
+
+			if (!deadline)
+				deadline = now + NVME_CMD_TIMEOUT_NS;
+			else if (now > deadline)
+				return -ETIMEDOUT;
+		}
+		cpu_pause();
+	}
+}
+
+static int nvme_status_err(uint16_t status)
+{
+	return (status & ~NVME_CQE_PHASE) ? -EIO : 0;
+}
+
+/* Run one admin command to completion. */
+static int nvme_admin(struct nvme_ctrl *c, struct nvme_sqe *e, uint32_t *result)
+{
+	struct nvme_queue *q = &c->admin;
+	const volatile struct nvme_cqe *cqe;
+	int err;
+
+	e->cid = c->admin_cid++;
+	nvme_sq_push(q, e);
+	err = nvme_cq_wait(q);
+	if (err) {
+		c->dead = 1;
+		return err;
+	}
+	cqe = nvme_cq_next(q);
+	err = nvme_status_err(cqe->status);
+	if (result)
+		*result = cqe->result;
+	nvme_cq_pop(q, cqe);
+	*q->cq_db = q->cq_head;
+	return err;
+}
+
+static int nvme_identify(struct nvme_ctrl *c, uint32_t cns, uint32_t nsid)
+{
+	struct nvme_sqe e = {
+		.opcode = NVME_ADMIN_IDENTIFY,
+		.nsid = nsid,
+		.prp1 = (uint64_t)c->ident,
+		.cdw10 = cns,
+	};
+
+	return nvme_admin(c, &e, NULL);
+}
+
+/* Identify strings are ASCII padded with spaces; some devices pad with NULs
+ * instead. Keep the printable text, trimmed. */
+static void nvme_copy_string(char *dst, const char *src, size_t len)
+{
+	size_t start = 0, n = 0;
+
+	while (start < len && src[start] == ' ')
+		start++;
+	for (size_t i = start; i < len && src[i]; i++) {
+		unsigned char ch = (unsigned char)src[i];
+
+		dst[n++] = ch >= 0x20 && ch < 0x7F ? (char)ch : '?';
+	}
+	while (n && dst[n - 1] == ' ')
+		n--;
+	dst[n] = '\0';
+}
+
+static int nvme_identify_ctrl(struct nvme_ctrl *c)
+{
+	const struct nvme_id_ctrl *id = c->ident;
+	int err = nvme_identify(c, NVME_CNS_CONTROLLER, 0);
+
+	if (err)
+		return err;
+	nvme_copy_string(c->model, id->mn, sizeof(id->mn));
+	nvme_copy_string(c->serial, id->sn, sizeof(id->sn));
+	nvme_copy_string(c->firmware, id->fr, sizeof(id->fr));
+	if (!c->model[0])
+		strlcpy(c->model, "NVMe controller", sizeof(c->model));
+	/* MDTS counts CAP.MPSMIN pages, which the probe required to be 4 KiB. */
+	c->max_xfer = NVME_MAX_XFER;
+	if (id->mdts && id->mdts < 8 && (NVME_PAGE << id->mdts) < c->max_xfer)
+		c->max_xfer = NVME_PAGE << id->mdts;
+	c->nn = id->nn;
+	return 0;
+}
+
+/* One I/O queue pair; Set Features (Number of Queues) first, as section
+ * 7.6.1 asks, then the CQ before the SQ that names it. */
+static int nvme_create_io_queues(struct nvme_ctrl *c)
+{
+	struct nvme_queue *q = &c->io;
+	struct nvme_sqe e = { .opcode = NVME_ADMIN_SET_FEATURES, .cdw10 = NVME_FEAT_NUM_QUEUES };
+	int err = nvme_admin(c, &e, NULL);
+
+	if (err)
+		return err;
+	e = (struct nvme_sqe){
+		.opcode = NVME_ADMIN_CREATE_CQ,
+		.prp1 = (uint64_t)q->cq,
+		.cdw10 = NVME_CREATE_QID_SIZE(q->qid, q->depth),
+		.cdw11 = NVME_CREATE_PC,  /* IEN clear: completions are polled */
+	};
+	err = nvme_admin(c, &e, NULL);
+	if (err)
+		return err;
+	e = (struct nvme_sqe){
+		.opcode = NVME_ADMIN_CREATE_SQ,
+		.prp1 = (uint64_t)q->sq,
+		.cdw10 = NVME_CREATE_QID_SIZE(q->qid, q->depth),
+		.cdw11 = NVME_CREATE_SQ_CQID(q->qid) | NVME_CREATE_PC,
+	};
+	return nvme_admin(c, &e, NULL);
+}
+
+/* Wait for at least one I/O completion and retire every one posted. */
+static int nvme_io_reap(struct nvme_ctrl *c)
+{
+	struct nvme_queue *q = &c->io;
+	const volatile struct nvme_cqe *e;
+	int err = nvme_cq_wait(q);
+
+	if (err) {
+		/* A late completion could land in a reused buffer: stop here. */
+		c->dead = 1;
+		return err;
+	}
+	while ((e = nvme_cq_next(q))) {
+		uint16_t cid = e->cid;
+
+		if (cid < c->slots)
+			c->busy &= ~(1ull << cid);
+		if (!c->io_err)
+			c->io_err = nvme_status_err(e->status);
+		nvme_cq_pop(q, e);
+	}
+	*q->cq_db = q->cq_head;
+	return 0;
+}
+
+/* A free command slot (its index is the CID), after retiring completions
+ * when all are in flight. */
+static int nvme_io_slot(struct nvme_ctrl *c)
+{
+	uint64_t all = c->slots == 64 ? ~0ull : (1ull << c->slots) - 1;
+
+	while (c->busy == all || nvme_sq_full(&c->io)) {
+		int err = nvme_io_reap(c);
+
+		if (err)
+			return err;
+	}
+	return __builtin_ctzll(~c->busy);
+}
+
+static void nvme_io_push(struct nvme_ctrl *c, unsigned slot, struct nvme_sqe *e)
+{
+	e->cid = (uint16_t)slot;
+	c->busy |= 1ull << slot;
+	nvme_sq_push(&c->io, e);
+}
+
+/* Wait for every command in flight: 0 or the first error. */
+static int nvme_io_drain(struct nvme_ctrl *c)
+{
+	while (c->busy) {
+		int err = nvme_io_reap(c);
+
+		if (err)
+			return err;
+	}
+	return c->io_err;
+}
+
+/* PRP1 may start anywhere dword aligned; every later entry is a whole page
+ * (section 4.3), which a contiguous buffer gives from its second page on. */
+static void nvme_prp_fill(struct nvme_ctrl *c, struct nvme_sqe *e, unsigned slot, uint64_t addr,
+			  uint32_t len)
+{
+	uint32_t first = NVME_PAGE - (uint32_t)(addr & (NVME_PAGE - 1));
+	uint64_t page = addr + first;
+	uint64_t *list;
+
+	e->prp1 = addr;
+	if (len <= first)
+		return;
+	len -= first;
+	if (len <= NVME_PAGE) {
+		e->prp2 = page;
+		return;
+	}
+	list = c->prp + (uint64_t)slot * NVME_PRP_ENTRIES;
+	for (unsigned i = 0; len; i++, page += NVME_PAGE) {
+		list[i] = page;
+		len -= MIN(len, NVME_PAGE);
+	}
+	e->prp2 = (uint64_t)list;
+}
+
+/* A dword-aligned transfer: one command per max_xfer piece, as many in
+ * flight as there are slots. */
+static int nvme_rw_direct(struct nvme_ns *ns, uint8_t opcode, uint64_t lba, uint32_t count, uint8_t *buf)
+{
+	struct nvme_ctrl *c = ns->ctrl;
+	uint32_t per = c->max_xfer >> ns->lba_shift;
+	int slot = 0;
+
+	c->io_err = 0;
+	while (count) {
+		uint32_t n = MIN(count, per);
+		struct nvme_sqe e = {
+			.opcode = opcode,
+			.nsid = ns->nsid,
+			.cdw10 = (uint32_t)lba,
+			.cdw11 = (uint32_t)(lba >> 32),
+			.cdw12 = NVME_RW_NLB(n),
+		};
+
+		slot = nvme_io_slot(c);
+		if (slot < 0 || c->io_err)
+			break;
+		nvme_prp_fill(c, &e, (unsigned)slot, (uint64_t)buf, n << ns->lba_shift);
+		nvme_io_push(c, (unsigned)slot, &e);
+		lba += n, count -= n, buf += (uint64_t)n << ns->lba_shift;
+	}
+	if (slot < 0)
+		return slot;
+	return nvme_io_drain(c);
+}
+
+/* PRP entries must be dword aligned: other buffers go through the bounce
+ * buffer, a piece at a time. */
+static int nvme_rw_bounce(struct nvme_ns *ns, uint8_t opcode, uint64_t lba, uint32_t count, uint8_t *buf)
+{
+	struct nvme_ctrl *c = ns->ctrl;
+	uint32_t per = NVME_BOUNCE_BYTES >> ns->lba_shift;
+	int err = 0;
+
+	while (count && !err) {
+		uint32_t n = MIN(count, per);
+		size_t bytes = (size_t)n << ns->lba_shift;
+
+		if (opcode == NVME_CMD_WRITE)
+			memcpy(c->bounce, buf, bytes);
+		err = nvme_rw_direct(ns, opcode, lba, n, c->bounce);
+		if (!err && opcode == NVME_CMD_READ)
+			memcpy(buf, c->bounce, bytes);
+		lba += n, count -= n, buf += bytes;
+	}
+	return err;
+}
+
+static int nvme_rw(struct nvme_ns *ns, uint8_t opcode, uint64_t lba, uint32_t count, uint8_t *buf)
+{
+	struct nvme_ctrl *c = ns->ctrl;
+	int err;
+
+	spin_lock(&c->lock);
+	if (c->dead)
+		err = -EIO;
+	else if ((uintptr_t)buf & 3)
+		err = nvme_rw_bounce(ns, opcode, lba, count, buf);
+	else
+		err = nvme_rw_direct(ns, opcode, lba, count, buf);
+	spin_unlock(&c->lock);
+	return err;
+}
+
+static int nvme_blk_read(struct blkdev *b, uint64_t lba, uint32_t count, void *buf)
+{
+	return nvme_rw(b->priv, NVME_CMD_READ, lba, count, buf);
+}
+
+static int nvme_blk_write(struct blkdev *b, uint64_t lba, uint32_t count, const void *buf)
+{
+	/* The device only reads the buffer of a write. */
+	return nvme_rw(b->priv, NVME_CMD_WRITE, lba, count, (uint8_t *)(uintptr_t)buf);
+}
+
+static int nvme_blk_flush(struct blkdev *b)
+{
+	struct nvme_ns *ns = b->priv;
+	struct nvme_ctrl *c = ns->ctrl;
+	struct nvme_sqe e = { .opcode = NVME_CMD_FLUSH, .nsid = ns->nsid };
+	int err;
+
+	spin_lock(&c->lock);
+	c->io_err = 0;
+	err = c->dead ? -EIO : nvme_io_slot(c);
+	if (err >= 0) {
+		nvme_io_push(c, (unsigned)err, &e);
+		err = nvme_io_drain(c);
+	}
+	spin_unlock(&c->lock);
+	return err;
+}
+
+/* Identify one namespace and keep it when it is active and its LBA format
+ * is plain data of 512 to 4096 bytes. */
+static int nvme_ns_add(struct nvme_ctrl *c, uint32_t nsid)
+{
+	const struct nvme_id_ns *id = c->ident;
+	const struct nvme_lbaf *f;
+	struct nvme_ns *ns = &c->ns[c->ns_count];
+	int err = nvme_identify(c, NVME_CNS_NAMESPACE, nsid);
+
+	if (err)
+		return err;
+	if (!id->nsze)
+		return 0;  /* allocated but not attached */
+	f = &id->lbaf[NVME_FLBAS_INDEX(id->flbas)];
+	if (f->ms || f->lbads < 9 || f->lbads > 12) {
+		kprintf("nvme %02x:%02x.%x: namespace %u: unsupported format (2^%u-byte blocks, "
+			"%u metadata bytes), skipped\n", c->pci->bus, c->pci->dev, c->pci->fn, nsid,
+			f->lbads, f->ms);
+		return 0;
+	}
+	ns->ctrl = c;
+	ns->nsid = nsid;
+	ns->lba_shift = f->lbads;
+	ns->blk.sectors = id->nsze;
+	c->ns_count++;
+	return 0;
+}
+
+/* Namespace IDs to look at: the active list (NVMe 1.1 on), else 1..NN. */
+static int nvme_ns_ids(struct nvme_ctrl *c, uint32_t *ids)
+{
+	const uint32_t *list = c->ident;
+	unsigned n = 0;
+	int err;
+
+	if (c->version < 0x10100) {
+		for (uint32_t id = 1; id <= c->nn && n < NVME_MAX_NS; id++)
+			ids[n++] = id;
+		return (int)n;
+	}
+	err = nvme_identify(c, NVME_CNS_ACTIVE_NS_LIST, 0);
+	if (err)
+		return err;
+	while (n < NVME_NS_LIST_MAX && list[n])
+		n++;
+	if (n > NVME_MAX_NS)
+		kprintf("nvme %02x:%02x.%x: %u namespaces, using the first %u\n", c->pci->bus,
+			c->pci->dev, c->pci->fn, n, NVME_MAX_NS);
+	n = MIN(n, NVME_MAX_NS);
+	memcpy(ids, list, n * sizeof(*ids));
+	return (int)n;
+}
+
+static int nvme_scan_namespaces(struct nvme_ctrl *c)
+{
+	uint32_t ids[NVME_MAX_NS];
+	int n = nvme_ns_ids(c, ids);
+
+	for (int i = 0; i < n; i++) {
+		int err = nvme_ns_add(c, ids[i]);
+
+		if (err)
+			return err;
+	}
+	return n < 0 ? n : 0;
+}
+
+static void nvme_ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns)
+{
+	struct blkdev *b = &ns->blk;
+
+	b->kind = BLK_DISK;
+	b->driver = "nvme";
+	if (c->ns_count > 1)
+		ksnprintf(b->model, sizeof(b->model), "%s (ns %u)", c->model, ns->nsid);
+	else
+		strlcpy(b->model, c->model, sizeof(b->model));
+	strlcpy(b->serial, c->serial, sizeof(b->serial));
+	b->sector_size = 1u << ns->lba_shift;
+	b->max_sectors = (c->max_xfer >> ns->lba_shift) * c->slots;
+	b->read = nvme_blk_read;
+	b->write = nvme_blk_write;
+	b->flush = nvme_blk_flush;
+	b->priv = ns;
+}
+
+/* Disks in namespace ID order. 0 once one is listed: it cannot be taken back. */
+static int nvme_register(struct nvme_ctrl *c)
+{
+	int err = 0;
+
+	for (unsigned i = 0; i < c->ns_count; i++) {
+		nvme_ns_fill(c, &c->ns[i]);
+		err = blk_register(&c->ns[i].blk);
+		if (err) {
+			c->ns_count = i;
+			break;
+		}
+	}
+	return c->ns_count ? 0 : err;
+}
+
+/* Read CAP and refuse controllers the driver cannot drive. */
+static int nvme_check_cap(struct nvme_ctrl *c, const struct pci_dev *d)
+{
+	c->cap = nvme_read64(c, NVME_CAP);
+	if (c->cap == ~0ull || !(c->cap & NVME_CAP_CSS_NVM) || NVME_CAP_MPSMIN(c->cap) != 0)
+		return -ENODEV;
+	c->db_stride = 4u << NVME_CAP_DSTRD(c->cap);
+	if (d->bar[0].size < NVME_DB_CQ(1, c->db_stride) + 4)
+		return -ENODEV;
+	c->ready_timeout_ns = (uint64_t)MAX(NVME_CAP_TO(c->cap), 1u) * 500000000ull;
+	c->version = nvme_read32(c, NVME_VS);
+	return 0;
+}
+
+static struct nvme_ctrl *nvme_ctrl_alloc(struct pci_dev *d, const struct nvme_ctrl *probe)
+{
+	struct nvme_ctrl *c = pmm_alloc_pages(ALIGN_UP(sizeof(*c), PAGE_SIZE) / PAGE_SIZE);
+	uint16_t io_depth = (uint16_t)MIN(NVME_IO_DEPTH, NVME_CAP_MQES(probe->cap) + 1);
+
+	*c = *probe;
+	c->pci = d;
+	nvme_queue_init(c, &c->admin, 0, NVME_ADMIN_DEPTH);
+	nvme_queue_init(c, &c->io, 1, io_depth);
+	c->slots = MIN(NVME_SLOTS, io_depth - 1u);
+	c->ident = pmm_alloc_pages(1);
+	c->prp = pmm_alloc_pages(ALIGN_UP(NVME_SLOTS * NVME_PRP_ENTRIES * 8, PAGE_SIZE) / PAGE_SIZE);
+	c->bounce = pmm_alloc_pages(NVME_BOUNCE_BYTES / PAGE_SIZE);
+	c->lock = (struct spinlock)SPINLOCK_INIT;
+	d->priv = c;
+	return c;
+}
+
+/* Bring the controller up: reset, admin queues, identify, I/O queues. */
+static int nvme_start(struct nvme_ctrl *c)
+{
+	int err = nvme_disable(c);
+
+	if (!err)
+		err = nvme_enable(c);
+	if (!err)
+		err = nvme_identify_ctrl(c);
+	if (!err)
+		err = nvme_create_io_queues(c);
+	if (!err)
+		err = nvme_scan_namespaces(c);
+	return err;
+}
+
+static int nvme_probe(struct pci_dev *d)
+{
+	struct nvme_ctrl probe = { .regs = (volatile uint8_t *)pci_bar_mmio(d, 0) }, *c;
+	int err;
+
+	if (!probe.regs)
+		return -ENODEV;
+	/* Completions are polled: keep INTx quiet. */
+	pci_enable(d, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE);
+	err = nvme_check_cap(&probe, d);
+	if (err)
+		goto err_master;
+	c = nvme_ctrl_alloc(d, &probe);
+	err = nvme_start(c);
+	if (err)
+		goto err_disable;
+	if (!c->ns_count) {
+		kprintf("nvme %02x:%02x.%x: %s: no active namespace\n", d->bus, d->dev, d->fn, c->model);
+		return 0;
+	}
+	err = nvme_register(c);
+	if (err)
+		goto err_disable;
+	return 0;
+
+err_disable:
+	(void)nvme_disable(c);
+	d->priv = NULL;
+err_master:
+	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) & ~PCI_COMMAND_MASTER);
+	return err;
+}
+
+static const struct pci_id nvme_ids[] = {
+	{ PCI_ANY, PCI_ANY, 0x010802, 0xFFFFFF },  /* mass storage, NVM, NVM Express */
+	{ 0, 0, 0, 0 },
+};
+
+PCI_DRIVER(nvme) = { .name = "nvme", .ids = nvme_ids, .probe = nvme_probe };

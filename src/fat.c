@@ -1,0 +1,741 @@
+/* fat.c: read-only FAT12/16/32 (Microsoft FAT spec fatgen103: BPB, FAT type
+ * by cluster count, 8.3 and VFAT long names), cluster runs read in one go.
+ * Exercised by -drive file=build/programs.img,if=none,id=progs -device virtio-blk-pci,drive=progs. */
+#include "fs.h"
+#include "blkdev.h"
+#include "kernel.h"
+#include "string.h"
+
+/* The boot sector's BPB up to the FAT32 extension (fatgen103 section 3). */
+struct fat_bpb {
+	uint8_t jmp[3];
+	char oem[8];
+	uint16_t bytes_per_sector;
+	uint8_t sectors_per_cluster;
+	uint16_t reserved_sectors;
+	uint8_t fats;
+	uint16_t root_entries;
+	uint16_t total16;
+	uint8_t media;
+	uint16_t fat_size16;
+	uint16_t sectors_per_track, heads;
+	uint32_t hidden, total32;
+	union {
+		struct {
+			uint8_t drive, reserved1, boot_sig;
+			uint32_t serial;
+			char label[11];
+			char fs_type[8];
+		} __packed f16;
+		struct {
+			uint32_t fat_size32;
+			uint16_t ext_flags, version;
+			uint32_t root_cluster;
+			uint16_t fsinfo, backup_boot;
+			uint8_t reserved[12];
+			uint8_t drive, reserved1, boot_sig;
+			uint32_t serial;
+			char label[11];
+			char fs_type[8];
+		} __packed f32;
+	};
+} __packed;
+_Static_assert(sizeof(struct fat_bpb) == 90, "BPB with the FAT32 extension is 90 bytes");
+
+struct fat_dirent {
+	uint8_t name[11];
+	uint8_t attr;
+	uint8_t nt_case;          /* 0x08 base lowercase, 0x10 extension lowercase */
+	uint8_t ctime_tenth;
+	uint16_t ctime, cdate, adate;
+	uint16_t cluster_hi;
+	uint16_t wtime, wdate;
+	uint16_t cluster_lo;
+	uint32_t size;
+} __packed;
+_Static_assert(sizeof(struct fat_dirent) == 32, "directory entry is 32 bytes");
+
+struct fat_lfn {
+	uint8_t ord;              /* 1..20, 0x40 on the last (first stored) */
+	uint8_t name1[10];
+	uint8_t attr;             /* 0x0F */
+	uint8_t type;
+	uint8_t checksum;
+	uint8_t name2[12];
+	uint16_t cluster;
+	uint8_t name3[4];
+} __packed;
+_Static_assert(sizeof(struct fat_lfn) == 32, "long name entry is 32 bytes");
+
+#define FAT_ATTR_VOLUME 0x08
+#define FAT_ATTR_DIR 0x10
+#define FAT_ATTR_LFN 0x0F
+#define FAT_WINDOW 32768u /* bytes of FAT kept */
+#define FAT12_MAX_CLUSTERS 4085u
+#define FAT16_MAX_CLUSTERS 65525u
+#define FAT32_MAX_CLUSTERS 0x0FFFFFF5u
+
+/* One window of one volume's FAT, and one device sector for partial reads. */
+static struct {
+	const struct fat_vol *vol;
+	uint64_t base;
+	uint8_t buf[FAT_WINDOW];
+} fat_cache __attribute__((aligned(64)));
+
+static struct {
+	const struct blkdev *dev;
+	uint64_t lba;
+	uint8_t buf[4096];
+} fat_bounce __attribute__((aligned(64)));
+
+/* ---- device access ---- */
+
+static int fat_bounce_load(struct blkdev *dev, uint64_t lba)
+{
+	int err;
+
+	if (fat_bounce.dev == dev && fat_bounce.lba == lba)
+		return 0;
+	fat_bounce.dev = NULL;
+	err = blk_read(dev, lba, 1, fat_bounce.buf);
+	if (!err)
+		fat_bounce.dev = dev, fat_bounce.lba = lba;
+	return err;
+}
+
+/* Read len bytes at byte offset off of the volume's device. */
+static int fat_dev_read(const struct fat_vol *v, uint64_t off, uint64_t len, uint8_t *buf)
+{
+	uint32_t ss = v->dev->sector_size;
+	int err = 0;
+
+	while (!err && len) {
+		uint64_t lba = off / ss, in = off % ss;
+		uint64_t n = MIN(len, ss - in);
+
+		if (!in && len >= ss) {
+			n = len - len % ss;
+			err = blk_read(v->dev, lba, n / ss, buf);
+		} else if (!(err = fat_bounce_load(v->dev, lba))) {
+			memcpy(buf, fat_bounce.buf + in, n);
+		}
+		off += n, len -= n, buf += n;
+	}
+	return err;
+}
+
+static int fat_byte(const struct fat_vol *v, uint64_t off, uint8_t *out)
+{
+	uint64_t base = ALIGN_DOWN(off, FAT_WINDOW);
+
+	if (fat_cache.vol != v || fat_cache.base != base) {
+		uint64_t fat_bytes = v->data_start - v->fat_start; /* bounded by the volume */
+		int err;
+
+		fat_cache.vol = NULL;
+		err = fat_dev_read(v, v->fat_start + base, MIN(FAT_WINDOW, fat_bytes - base), fat_cache.buf);
+		if (err)
+			return err;
+		fat_cache.vol = v, fat_cache.base = base;
+	}
+	*out = fat_cache.buf[off - base];
+	return 0;
+}
+
+/* The FAT entry of cluster n (2 <= n <= clusters + 1). */
+static int fat_get(const struct fat_vol *v, uint32_t n, uint32_t *next)
+{
+	uint64_t off = v->type == 12 ? n + n / 2 : (uint64_t)n * (uint64_t)(v->type / 8);
+	uint8_t b[4] = { 0 };
+	int err = 0;
+
+	for (int i = 0; i < (v->type == 32 ? 4 : 2) && !err; i++)
+		err = fat_byte(v, off + (uint64_t)i, &b[i]);
+	if (err)
+		return err;
+	*next = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+	if (v->type == 12)
+		*next = n & 1 ? *next >> 4 : *next & 0xFFF;
+	else if (v->type == 32)
+		*next &= 0x0FFFFFFF;
+	return 0;
+}
+
+static int fat_is_eoc(const struct fat_vol *v, uint32_t e)
+{
+	return e >= (v->type == 12 ? 0xFF8u : v->type == 16 ? 0xFFF8u : 0x0FFFFFF8u);
+}
+
+static int fat_cluster_ok(const struct fat_vol *v, uint32_t c)
+{
+	return c >= 2 && c - 2 < v->clusters;
+}
+
+/* ---- mounting ---- */
+
+static void fat_copy_label(struct fat_vol *v, const char *label)
+{
+	int n = 11;
+
+	while (n > 0 && label[n - 1] == ' ')
+		n--;
+	for (int i = 0; i < n; i++)
+		v->label[i] = label[i] > 0x20 && label[i] < 0x7F ? label[i] : label[i] == ' ' ? ' ' : '?';
+	v->label[n] = 0;
+	if (!strcmp(v->label, "NO NAME"))
+		v->label[0] = 0;
+}
+
+/* The fields every FAT type shares (fatgen103 section 3.1). */
+static int fat_bpb_basic_ok(const struct fat_bpb *b, uint32_t dev_ssize)
+{
+	uint16_t bps = b->bytes_per_sector;
+	uint8_t spc = b->sectors_per_cluster;
+
+	if (b->jmp[0] != 0xEB && b->jmp[0] != 0xE9)
+		return 0;
+	if (bps < 512 || bps > 4096 || (bps & (bps - 1)) || bps < dev_ssize)
+		return 0;
+	if (!spc || (spc & (spc - 1)) || !b->reserved_sectors || !b->fats)
+		return 0;
+	return b->media == 0xF0 || b->media >= 0xF8;
+}
+
+/* Sizes and the FAT type; 0 or -ENODATA. */
+static int fat_layout(struct fat_vol *v, const struct fat_bpb *b, uint64_t dev_bytes)
+{
+	uint64_t bps = b->bytes_per_sector;
+	uint64_t fat_size = b->fat_size16 ? b->fat_size16 : b->f32.fat_size32;
+	uint64_t total = b->total16 ? b->total16 : b->total32;
+	uint64_t root_sectors = ((uint64_t)b->root_entries * 32 + bps - 1) / bps;
+	uint64_t meta = b->reserved_sectors + b->fats * fat_size + root_sectors;
+	uint64_t clusters;
+
+	if (!fat_size || !total || total * bps > dev_bytes || meta >= total)
+		return -ENODATA;
+	clusters = (total - meta) / b->sectors_per_cluster;
+	v->type = clusters < FAT12_MAX_CLUSTERS ? 12 : clusters < FAT16_MAX_CLUSTERS ? 16 : 32;
+	if (v->type == 32 ? b->fat_size16 || b->root_entries : !b->fat_size16 || !b->root_entries)
+		return -ENODATA;
+	/* Only as many clusters as the FAT can describe. */
+	clusters = MIN(clusters, fat_size * bps * 8 / (uint64_t)v->type - 2);
+	clusters = MIN(clusters, FAT32_MAX_CLUSTERS);
+	if (!clusters)
+		return -ENODATA;
+	v->clusters = (uint32_t)clusters;
+	v->sector_size = (uint32_t)bps;
+	v->cluster_size = (uint32_t)(bps * b->sectors_per_cluster);
+	v->fat_start = b->reserved_sectors * bps;
+	v->root_start = (b->reserved_sectors + b->fats * fat_size) * bps;
+	v->root_entries = b->root_entries;
+	v->data_start = meta * bps;
+	v->total_bytes = total * bps;
+	return 0;
+}
+
+/* FAT32: root cluster and the active FAT (ext_flags bit 7: no mirroring). */
+static int fat32_setup(struct fat_vol *v, const struct fat_bpb *b)
+{
+	uint64_t fat_size = b->f32.fat_size32;
+
+	if (b->f32.version != 0 || !fat_cluster_ok(v, b->f32.root_cluster))
+		return -ENODATA;
+	v->root_cluster = b->f32.root_cluster;
+	if (b->f32.ext_flags & 0x80) {
+		if ((b->f32.ext_flags & 0x0F) >= b->fats)
+			return -ENODATA;
+		v->fat_start += (b->f32.ext_flags & 0x0Fu) * fat_size * v->sector_size;
+	}
+	if (b->f32.boot_sig == 0x29)
+		v->serial = b->f32.serial, fat_copy_label(v, b->f32.label);
+	return 0;
+}
+
+int fat_mount(struct fat_vol *v, struct blkdev *b)
+{
+	struct fat_bpb bpb;
+	int err;
+
+	memset(v, 0, sizeof(*v));
+	if (fat_cache.vol == v)
+		fat_cache.vol = NULL;
+	if (fat_bounce.dev == b)
+		fat_bounce.dev = NULL;
+	if (b->sector_size < 512 || b->sector_size > 4096 || !b->sectors)
+		return -ENODATA;
+	v->dev = b;
+	err = fat_dev_read(v, 0, sizeof(bpb), (uint8_t *)&bpb);
+	if (err)
+		return err;
+	if (!fat_bpb_basic_ok(&bpb, b->sector_size))
+		return -ENODATA;
+	err = fat_layout(v, &bpb, b->sectors * b->sector_size);
+	if (!err && v->type == 32)
+		err = fat32_setup(v, &bpb);
+	else if (!err && bpb.f16.boot_sig == 0x29)
+		v->serial = bpb.f16.serial, fat_copy_label(v, bpb.f16.label);
+	return err;
+}
+
+/* ---- chains ---- */
+
+/* Walk a chain to its end: every cluster in range, no loop (Brent's cycle
+ * finding), at most v->clusters long. *count gets its length. */
+static int fat_chain_check(const struct fat_vol *v, uint32_t first, uint32_t *count)
+{
+	uint32_t c = first, tortoise = first, power = 1, lambda = 0, next;
+	int err;
+
+	*count = 0;
+	if (!first)
+		return 0;
+	for (;;) {
+		if (!fat_cluster_ok(v, c) || *count >= v->clusters)
+			return -EUCLEAN;
+		++*count;
+		err = fat_get(v, c, &next);
+		if (err)
+			return err;
+		if (fat_is_eoc(v, next))
+			return 0;
+		if (next == tortoise)
+			return -EUCLEAN;
+		if (++lambda == power)
+			tortoise = next, power <<= 1, lambda = 0;
+		c = next;
+	}
+}
+
+/* Fill an open-file record from its entry; checks the chain against the size. */
+static int fat_open(struct fat_vol *v, const struct fs_dirent *e, struct fs_file *f)
+{
+	int err;
+
+	memset(f, 0, sizeof(*f));
+	f->vol = v;
+	f->attr = e->attr, f->is_dir = e->is_dir;
+	f->date = e->date, f->time = e->time;
+	strlcpy(f->name, e->name, sizeof(f->name));
+	if (e->is_dir && !e->cluster) /* ".." of a first-level directory */
+		return fat_lookup(v, "/", f);
+	f->first_cluster = e->cluster;
+	err = fat_chain_check(v, e->cluster, &f->clusters);
+	if (err)
+		return err;
+	if (e->is_dir) {
+		f->size = (uint64_t)f->clusters * v->cluster_size;
+		return f->clusters ? 0 : -EUCLEAN;
+	}
+	f->size = e->size;
+	if ((uint64_t)f->clusters * v->cluster_size < e->size)
+		return -EUCLEAN;
+	return 0;
+}
+
+static int fat_open_root(struct fat_vol *v, struct fs_file *f)
+{
+	struct fs_dirent e;
+
+	memset(&e, 0, sizeof(e));
+	e.name[0] = '/';
+	e.is_dir = 1;
+	e.attr = FAT_ATTR_DIR;
+	if (v->type == 32) {
+		int err;
+
+		e.cluster = v->root_cluster;
+		err = fat_open(v, &e, f);
+		f->is_root = 1;
+		return err;
+	}
+	memset(f, 0, sizeof(*f));
+	f->vol = v;
+	f->is_dir = f->is_root = 1;
+	f->attr = FAT_ATTR_DIR;
+	f->size = (uint64_t)v->root_entries * 32;
+	strlcpy(f->name, "/", sizeof(f->name));
+	return 0;
+}
+
+/* ---- reading ---- */
+
+/* The cluster at chain index idx, walking on from the cursor. */
+static int fat_seek(struct fs_file *f, uint32_t idx, uint32_t *cluster)
+{
+	uint32_t next;
+	int err;
+
+	if (idx >= f->clusters)
+		return -EUCLEAN;
+	if (!f->cur_cluster || idx < f->cur_index)
+		f->cur_index = 0, f->cur_cluster = f->first_cluster;
+	while (f->cur_index < idx) {
+		err = fat_get(f->vol, f->cur_cluster, &next);
+		if (err)
+			return err;
+		if (!fat_cluster_ok(f->vol, next))
+			return -EUCLEAN;
+		f->cur_cluster = next, f->cur_index++;
+	}
+	*cluster = f->cur_cluster;
+	return 0;
+}
+
+/* Extend a run of contiguous clusters from the cursor while it still
+ * covers less than want bytes; returns the clusters in the run. */
+static int fat_run(struct fs_file *f, uint64_t want, uint32_t *run)
+{
+	uint32_t cs = f->vol->cluster_size, next;
+	int err;
+
+	*run = 1;
+	while ((uint64_t)*run * cs < want && f->cur_index + 1 < f->clusters) {
+		err = fat_get(f->vol, f->cur_cluster, &next);
+		if (err)
+			return err;
+		if (next != f->cur_cluster + 1)
+			break;
+		if (!fat_cluster_ok(f->vol, next))
+			return -EUCLEAN;
+		f->cur_cluster = next, f->cur_index++, ++*run;
+	}
+	return 0;
+}
+
+int64_t fs_read(struct fs_file *f, uint64_t off, void *buf, uint64_t len)
+{
+	const struct fat_vol *v = f->vol;
+	uint8_t *p = buf;
+	uint64_t done = 0;
+
+	if (off >= f->size)
+		return 0;
+	len = MIN(len, f->size - off);
+	if (f->is_root && v->type != 32) {
+		int err = fat_dev_read(v, v->root_start + off, len, p);
+		return err ? err : (int64_t)len;
+	}
+	while (done < len) {
+		uint64_t in = off % v->cluster_size, n;
+		uint32_t c, run;
+		int err = fat_seek(f, (uint32_t)(off / v->cluster_size), &c);
+
+		if (!err)
+			err = fat_run(f, in + len - done, &run);
+		if (err)
+			return err;
+		n = MIN((uint64_t)run * v->cluster_size - in, len - done);
+		err = fat_dev_read(v, v->data_start + (uint64_t)(c - 2) * v->cluster_size + in, n, p + done);
+		if (err)
+			return err;
+		done += n, off += n;
+	}
+	return (int64_t)done;
+}
+
+/* ---- directories ---- */
+
+int fs_dir_open(const struct fs_file *dir, struct fs_dir *d)
+{
+	if (!dir->is_dir)
+		return -ENOTDIR;
+	memset(d, 0, sizeof(*d));
+	d->f = *dir;
+	d->lfn_next = -1;
+	return 0;
+}
+
+/* The next raw 32-byte entry, or NULL at the end (err set on errors). */
+static const uint8_t *fat_dir_raw(struct fs_dir *d, int *err)
+{
+	if (d->buf_off >= d->buf_len) {
+		int64_t n = d->end ? 0 : fs_read(&d->f, d->pos, d->buf, sizeof(d->buf));
+
+		if (n < 32) {
+			*err = n < 0 ? (int)n : 0;
+			d->end = 1;
+			return NULL;
+		}
+		d->pos += (uint64_t)n;
+		d->buf_len = (uint32_t)n & ~31u;
+		d->buf_off = 0;
+	}
+	d->buf_off += 32;
+	return d->buf + d->buf_off - 32;
+}
+
+static uint8_t fat_name_sum(const uint8_t *name)
+{
+	uint8_t sum = 0;
+
+	for (int i = 0; i < 11; i++)
+		sum = (uint8_t)(((sum & 1) << 7) + (sum >> 1) + name[i]);
+	return sum;
+}
+
+/* Store 13 UTF-16 units of a long-name entry at their place in d->lfn. */
+static void fat_lfn_chars(struct fs_dir *d, const struct fat_lfn *l, int slot)
+{
+	const uint8_t *parts[3] = { l->name1, l->name2, l->name3 };
+	const int units[3] = { 5, 6, 2 };
+	int pos = slot * 13;
+
+	for (int p = 0; p < 3; p++)
+		for (int i = 0; i < units[p]; i++, pos++) {
+			uint16_t c = (uint16_t)(parts[p][2 * i] | parts[p][2 * i + 1] << 8);
+
+			d->lfn[pos] = c == 0 || c == 0xFFFF ? 0 : c >= 0x20 && c < 0x7F ? (char)c : '?';
+		}
+}
+
+static void fat_lfn_entry(struct fs_dir *d, const struct fat_lfn *l)
+{
+	int ord = l->ord & 0x1F;
+
+	if (l->ord & 0x40) {
+		memset(d->lfn, 0, sizeof(d->lfn));
+		d->lfn_next = ord >= 1 && ord <= 20 ? ord : -1;
+		d->lfn_sum = l->checksum;
+	}
+	if (d->lfn_next <= 0 || ord != d->lfn_next || l->checksum != d->lfn_sum || l->type) {
+		d->lfn_next = -1;
+		return;
+	}
+	fat_lfn_chars(d, l, ord - 1);
+	d->lfn_next--;
+}
+
+/* 8.3 name as stored: trailing blanks dropped, NT lowercase flags applied. */
+static void fat_short_name(const struct fat_dirent *r, char *out)
+{
+	int n = 0, len;
+
+	for (int part = 0; part < 2; part++) {
+		const uint8_t *s = r->name + (part ? 8 : 0);
+		int lower = r->nt_case & (part ? 0x10 : 0x08);
+
+		for (len = part ? 3 : 8; len > 0 && s[len - 1] == ' '; len--)
+			;
+		if (part && len)
+			out[n++] = '.';
+		for (int i = 0; i < len; i++) {
+			uint8_t c = (!part && !i && s[0] == 0x05) ? 0xE5 : s[i];
+
+			if (lower && c >= 'A' && c <= 'Z')
+				c = (uint8_t)(c + 32);
+			out[n++] = c >= 0x20 && c < 0x7F ? (char)c : '?';
+		}
+	}
+	out[n] = 0;
+}
+
+static void fat_fill_dirent(struct fs_dir *d, const struct fat_dirent *r, struct fs_dirent *e)
+{
+	fat_short_name(r, e->short_name);
+	if (d->lfn_next == 0 && d->lfn[0] && fat_name_sum(r->name) == d->lfn_sum)
+		strlcpy(e->name, d->lfn, sizeof(e->name));
+	else
+		strlcpy(e->name, e->short_name, sizeof(e->name));
+	d->lfn_next = -1;
+	e->attr = r->attr;
+	e->is_dir = !!(r->attr & FAT_ATTR_DIR);
+	e->date = r->wdate, e->time = r->wtime;
+	e->cluster = (uint32_t)r->cluster_lo | (d->f.vol->type == 32 ? (uint32_t)r->cluster_hi << 16 : 0);
+	e->size = e->is_dir ? 0 : r->size;
+}
+
+int fs_dir_next(struct fs_dir *d, struct fs_dirent *e)
+{
+	const uint8_t *raw;
+	int err = 0;
+
+	while ((raw = fat_dir_raw(d, &err))) {
+		const struct fat_dirent *r = (const struct fat_dirent *)raw;
+
+		if (r->name[0] == 0) {
+			d->end = 1;
+			break;
+		}
+		if (r->name[0] == 0xE5) {
+			d->lfn_next = -1;
+		} else if ((r->attr & 0x3F) == FAT_ATTR_LFN) {
+			fat_lfn_entry(d, (const struct fat_lfn *)raw);
+		} else if (r->attr & FAT_ATTR_VOLUME) {
+			d->lfn_next = -1;
+		} else {
+			fat_fill_dirent(d, r, e);
+			return 1;
+		}
+	}
+	return err;
+}
+
+/* ---- paths ---- */
+
+static int fat_name_eq(const char *a, const char *b, size_t blen)
+{
+	size_t i;
+
+	for (i = 0; i < blen && a[i]; i++) {
+		char x = a[i], y = b[i];
+
+		if (x >= 'a' && x <= 'z')
+			x = (char)(x - 32);
+		if (y >= 'a' && y <= 'z')
+			y = (char)(y - 32);
+		if (x != y)
+			return 0;
+	}
+	return i == blen && !a[i];
+}
+
+/* Find one path component in directory cur, replacing cur with it. */
+static int fat_step(struct fs_file *cur, const char *name, size_t len)
+{
+	static struct fs_dir d;   /* big: kept off the stack; lookups do not nest */
+	struct fs_dirent e;
+	int err;
+
+	err = fs_dir_open(cur, &d);
+	if (err)
+		return err;
+	while ((err = fs_dir_next(&d, &e)) == 1)
+		if (fat_name_eq(e.name, name, len) || fat_name_eq(e.short_name, name, len))
+			return fat_open(cur->vol, &e, cur);
+	return err ? err : -ENOENT;
+}
+
+int fat_lookup(struct fat_vol *v, const char *path, struct fs_file *out)
+{
+	int err = fat_open_root(v, out);
+
+	while (!err && *path) {
+		size_t len = 0;
+
+		while (*path == '/')
+			path++;
+		while (path[len] && path[len] != '/')
+			len++;
+		if (!len || (len == 1 && path[0] == '.')) {
+			path += len;
+			continue;
+		}
+		if (!out->is_dir)
+			return -ENOTDIR;
+		if (len >= FS_NAME_MAX)
+			return -ENOENT;
+		if (out->is_root && len == 2 && !strncmp(path, "..", 2))
+			err = 0;
+		else
+			err = fat_step(out, path, len);
+		path += len;
+	}
+	return err;
+}
+
+/* ---- devices ---- */
+
+static struct fat_vol fs_vols[FS_MAX_MOUNTS];
+static int fs_vol_err[FS_MAX_MOUNTS];
+static unsigned fs_vol_next;
+
+int fs_mount(struct blkdev *b, struct fat_vol **out)
+{
+	unsigned i;
+	int err;
+
+	for (i = 0; i < FS_MAX_MOUNTS; i++)
+		if (fs_vols[i].dev == b) {
+			*out = &fs_vols[i];
+			return fs_vol_err[i];
+		}
+	i = fs_vol_next++ % FS_MAX_MOUNTS;
+	err = fat_mount(&fs_vols[i], b);
+	fs_vols[i].dev = b;
+	fs_vol_err[i] = err;
+	if (err && err != -ENODATA)
+		fs_vols[i].dev = NULL; /* read errors are not remembered */
+	*out = &fs_vols[i];
+	return err;
+}
+
+static int fs_has_parts(const struct blkdev *b)
+{
+	for (unsigned i = 0; i < blk_count(); i++)
+		if (blk_get(i)->kind == BLK_PART && blk_get(i)->parent == b)
+			return 1;
+	return 0;
+}
+
+unsigned fs_devices(struct blkdev **out, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < blk_count(); i++) {
+		struct blkdev *b = blk_get(i);
+
+		if (b->kind == BLK_PART || b->kind == BLK_CDROM)
+			continue;
+		if (!fs_has_parts(b)) {
+			if (n < max)
+				out[n++] = b;
+			continue;
+		}
+		for (unsigned j = 0; j < blk_count(); j++)
+			if (blk_get(j)->kind == BLK_PART && blk_get(j)->parent == b && n < max)
+				out[n++] = blk_get(j);
+	}
+	return n;
+}
+
+static int fs_resolve_on(struct blkdev *b, const char *path, struct fs_file *out)
+{
+	struct fat_vol *v;
+	int err = fs_mount(b, &v);
+
+	return err ? err : fat_lookup(v, path, out);
+}
+
+int fs_resolve(const char *spec, struct fs_file *out)
+{
+	const char *colon = strchr(spec, ':');
+	struct blkdev *devs[BLK_MAX_DEVICES];
+	unsigned n;
+	int first_err = 0;
+
+	if (colon) {
+		char name[BLK_NAME_MAX];
+		struct blkdev *b;
+
+		if ((size_t)(colon - spec) >= sizeof(name))
+			return -ENODEV;
+		memcpy(name, spec, (size_t)(colon - spec));
+		name[colon - spec] = 0;
+		b = blk_find(name);
+		return b ? fs_resolve_on(b, colon + 1, out) : -ENODEV;
+	}
+	n = fs_devices(devs, BLK_MAX_DEVICES);
+	for (unsigned i = 0; i < n; i++) {
+		int err = fs_resolve_on(devs[i], spec, out);
+
+		if (!err)
+			return 0;
+		if (err != -ENOENT && err != -ENODATA && !first_err)
+			first_err = err;
+	}
+	return first_err ? first_err : -ENOENT;
+}
+
+const char *fs_error_str(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case ENODEV: return "no such device";
+	case ENODATA: return "no FAT file system";
+	case ENOENT: return "not found";
+	case ENOTDIR: return "not a directory";
+	case EISDIR: return "is a directory";
+	case EFBIG: return "file too large";
+	case EUCLEAN: return "corrupt file system (bad cluster chain)";
+	default: return error_str(err);
+	}
+}
