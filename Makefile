@@ -31,8 +31,16 @@ QEMU_COMMON  = -M $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) \
 OVMF_CODE    ?= /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS    ?= /usr/share/OVMF/OVMF_VARS_4M.fd
 
-.PHONY: all iso run run-kernel run-uefi debug test unit expect bench clean
-all: $(BUILD)/ingot.elf
+.PHONY: all iso run run-kernel run-uefi debug test unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
+all: $(BUILD)/ingot.elf $(BUILD)/programs.img
+
+# The example programs (programs/Makefile: static PIE ELF64 files).
+PROGRAM_NAMES := hello args cores primes fault spin
+PROGRAM_ELFS  := $(PROGRAM_NAMES:%=$(BUILD)/programs/%.elf)
+programs:
+	$(MAKE) -s -C programs
+
+$(PROGRAM_ELFS): programs ;
 
 $(BUILD)/obj/%.c.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -63,32 +71,66 @@ $(BUILD)/ingot.elf: $(KERNEL_OBJS) $(BUILD)/ksyms.o src/kernel.ld
 	@$(NM) -n --defined-only $@ | grep -i ' t ' > $(BUILD)/syms2.txt
 	@cmp -s $(BUILD)/syms1.txt $(BUILD)/syms2.txt || { echo "error: functions moved between link passes"; rm -f $@; exit 1; }
 
-iso: $(BUILD)/ingot.iso
+iso: $(BUILD)/ingot.iso $(BUILD)/programs.img
 
-$(BUILD)/ingot.iso: $(BUILD)/ingot.elf grub.cfg
+$(BUILD)/ingot.iso: $(BUILD)/ingot.elf grub.cfg $(BUILD)/programs-ram.img
 	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
 	cp $(BUILD)/ingot.elf $(BUILD)/iso/boot/ingot.elf
+	cp $(BUILD)/programs-ram.img $(BUILD)/iso/boot/programs.img
 	cp grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/iso \
 		--locales= --themes= --fonts= 2> $(BUILD)/grub-mkrescue.log \
 		|| { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
-run: $(BUILD)/ingot.iso
+# build/programs.img: the FAT32 programs disk (mtools; FAT32 needs 65525
+# clusters, so at least 33 MiB), attached to every run as a virtio-blk disk.
+PROGRAMS_IMG_MIB := 64
+PROGRAMS_DRIVE = -drive file=$(BUILD)/programs.img,if=none,id=progs,format=raw \
+		 -device virtio-blk-pci,drive=progs
+
+$(BUILD)/programs.img: Makefile $(PROGRAM_ELFS)
+	@mkdir -p $(BUILD)/programs.d/tests
+	@rm -f $@.tmp
+	dd if=/dev/zero of=$@.tmp bs=1M count=0 seek=$(PROGRAMS_IMG_MIB) 2> /dev/null
+	MTOOLS_SKIP_CHECK=1 mformat -i $@.tmp -F -v INGOT ::
+	printf 'Ingot programs disk\n' > $(BUILD)/programs.d/README.TXT
+	printf 'A file with a long name, in a subdirectory.\n' > "$(BUILD)/programs.d/tests/a long file name.txt"
+	MTOOLS_SKIP_CHECK=1 mcopy -i $@.tmp $(BUILD)/programs.d/README.TXT ::README.TXT
+	MTOOLS_SKIP_CHECK=1 mmd -i $@.tmp ::tests
+	MTOOLS_SKIP_CHECK=1 mcopy -i $@.tmp "$(BUILD)/programs.d/tests/a long file name.txt" "::tests/a long file name.txt"
+	MTOOLS_SKIP_CHECK=1 mcopy -i $@.tmp $(PROGRAM_ELFS) ::
+	mv $@.tmp $@
+
+# The copy GRUB loads as a module (ram0): the same files in a FAT12 image
+# sized to them, because GRUB reads a module byte by byte through the
+# firmware: a 64 MiB FAT32 image costs two seconds of boot under QEMU.
+$(BUILD)/programs-ram.img: $(BUILD)/programs.img
+	@rm -f $@.tmp
+	kib=$$(du -k -c $(PROGRAM_ELFS) | tail -1 | cut -f1); \
+	dd if=/dev/zero of=$@.tmp bs=1K count=0 seek=$$(( kib * 2 < 1024 ? 1024 : kib * 2 )) 2> /dev/null
+	MTOOLS_SKIP_CHECK=1 mformat -i $@.tmp -v INGOT ::
+	MTOOLS_SKIP_CHECK=1 mcopy -i $@.tmp $(BUILD)/programs.d/README.TXT ::README.TXT
+	MTOOLS_SKIP_CHECK=1 mmd -i $@.tmp ::tests
+	MTOOLS_SKIP_CHECK=1 mcopy -i $@.tmp "$(BUILD)/programs.d/tests/a long file name.txt" "::tests/a long file name.txt"
+	MTOOLS_SKIP_CHECK=1 mcopy -i $@.tmp $(PROGRAM_ELFS) ::
+	mv $@.tmp $@
+
+run: $(BUILD)/ingot.iso $(BUILD)/programs.img
 	@echo "Ingot in QEMU: Ctrl-A X quits, Ctrl-A C toggles the QEMU monitor."
-	$(QEMU) $(QEMU_COMMON) -cdrom $< -no-reboot
+	$(QEMU) $(QEMU_COMMON) -cdrom $< -no-reboot $(PROGRAMS_DRIVE)
 
-run-kernel: $(BUILD)/ingot.elf
-	$(QEMU) $(QEMU_COMMON) -kernel $< -no-reboot
+run-kernel: $(BUILD)/ingot.elf $(BUILD)/programs.img
+	$(QEMU) $(QEMU_COMMON) -kernel $< -no-reboot $(PROGRAMS_DRIVE)
 
-run-uefi: $(BUILD)/ingot.iso
+run-uefi: $(BUILD)/ingot.iso $(BUILD)/programs.img
 	@cp $(OVMF_VARS) $(BUILD)/ovmf_vars.fd
 	$(QEMU) $(QEMU_COMMON) -drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
-		-drive if=pflash,format=raw,file=$(BUILD)/ovmf_vars.fd -cdrom $< -no-reboot
+		-drive if=pflash,format=raw,file=$(BUILD)/ovmf_vars.fd -cdrom $< -no-reboot $(PROGRAMS_DRIVE)
 
-debug: $(BUILD)/ingot.iso
+debug: $(BUILD)/ingot.iso $(BUILD)/programs.img
 	@echo "QEMU waits for gdb; attach with:"
 	@echo "  gdb $(BUILD)/ingot.elf -ex 'target remote localhost:1234'"
-	$(QEMU) $(QEMU_COMMON) -cdrom $< -no-reboot -s -S
+	$(QEMU) $(QEMU_COMMON) -cdrom $< -no-reboot -s -S $(PROGRAMS_DRIVE)
 
 # Host unit tests of pure logic, under ASan and UBSan.
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude
@@ -101,6 +143,9 @@ UNIT_SRC_test_apic :=
 UNIT_SRC_test_ps2_decode :=
 UNIT_SRC_test_cpu        := src/cpu.c
 UNIT_SRC_test_acpi       := src/acpi_tables.c
+UNIT_SRC_test_elf        := src/elf.c src/format.c
+UNIT_SRC_test_part       := src/part.c src/crc32.c src/block.c src/format.c src/error.c
+UNIT_SRC_test_fat        := src/fat.c src/crc32.c src/block.c src/format.c src/error.c
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard src/monitor/*.c src/*.c src/drivers/ps2/*.c) | $(BUILD)/unit/
 	$(CC) $(UNIT_CFLAGS) -Isrc/drivers/ps2 $< $(UNIT_SRC_$*) tests/unit/host_shim.c -o $@
@@ -110,7 +155,49 @@ $(BUILD)/unit/:
 
 unit: $(UNIT_TESTS)
 
-test: all iso unit
+# libFuzzer targets of the partition and FAT parsers, built with clang (Debian:
+# clang libclang-rt-14-dev) and skipped without it. `make fuzz` runs each for
+# FUZZ_SECONDS; `make test` for FUZZ_TEST_SECONDS through build/unit/test_fuzz.
+FUZZ_SECONDS      ?= 20
+FUZZ_TEST_SECONDS ?= 10
+FUZZ_CC     := clang
+FUZZ_HAVE    = $(shell [ -f "$$($(FUZZ_CC) -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] && echo yes)
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
+	       -fno-sanitize-recover=all -Iinclude -Itests/fuzz
+FUZZ_SRC    := src/crc32.c src/block.c src/format.c src/error.c tests/unit/host_shim.c
+FUZZ_SRC_part := src/part.c
+FUZZ_SRC_fat  := src/fat.c
+FUZZ_SRC_elf  := src/elf.c
+# Each tests/fuzz/fuzz_NAME.c with a FUZZ_SRC_NAME line (the code it tests).
+FUZZ_TARGETS = $(foreach t,$(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)),$(if $(FUZZ_SRC_$(t)),$(t)))
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ_SRC) $(wildcard src/*.c include/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRC_$*) $(FUZZ_SRC) -o $@
+
+$(BUILD)/fuzz/gen_seeds: tests/fuzz/gen_seeds.c tests/fuzz/fuzz_disk.h tests/unit/fsimg.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror -Iinclude -Itests/unit -Itests/fuzz $< src/crc32.c -o $@
+
+# Rewrite the seed corpus (tests/fuzz/corpus/part, fat) from the image builders.
+fuzz-seeds: $(BUILD)/fuzz/gen_seeds
+	@mkdir -p tests/fuzz/corpus/part tests/fuzz/corpus/fat
+	$< tests/fuzz/corpus
+
+fuzz-build: $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+
+fuzz:
+	@if [ "$(FUZZ_HAVE)" = yes ]; then $(MAKE) -s --no-print-directory fuzz-build && tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS); \
+	else echo "fuzz: $(FUZZ_CC) with libFuzzer not installed (Debian: clang libclang-rt-14-dev); skipped"; fi
+
+fuzz-test: | $(BUILD)/unit/
+	@rm -f $(BUILD)/unit/test_fuzz
+	@if [ "$(FUZZ_HAVE)" = yes ]; then $(MAKE) -s --no-print-directory fuzz-build && \
+		printf '#!/bin/sh\nexec tests/fuzz/run.sh $(FUZZ_TEST_SECONDS) $(FUZZ_TARGETS)\n' > $(BUILD)/unit/test_fuzz && \
+		chmod +x $(BUILD)/unit/test_fuzz; \
+	else echo "fuzz: $(FUZZ_CC) with libFuzzer not installed (Debian: clang libclang-rt-14-dev); fuzzing skipped"; fi
+
+test: all iso programs unit fuzz-test
 	tests/run
 
 bench: all iso

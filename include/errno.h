@@ -15,7 +15,10 @@
 #define EBUSY    16   /* device or resource busy */
 #define EEXIST   17   /* already exists */
 #define ENODEV   19   /* no such device */
+#define ENOTDIR  20   /* a path component is a file */
+#define EISDIR   21   /* a directory where a file was wanted */
 #define EINVAL   22   /* invalid argument */
+#define EFBIG    27   /* file too large for the operation */
 #define ENOSPC   28   /* no space left */
 #define ERANGE   34   /* value out of range */
 #define ENOSYS   38   /* function not supported here */
@@ -24,6 +27,7 @@
 #define EPROTO   71   /* protocol error */
 #define ECANCELED 125 /* stopped by the user */
 #define ETIMEDOUT 110 /* hardware did not answer in time */
+#define EUCLEAN  117  /* corrupt file system: bad FAT chain */
 
 /* error_str: a short lowercase phrase for a negative or positive error code. */
 const char *error_str(int err);

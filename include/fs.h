@@ -9,23 +9,10 @@
 
 struct blkdev;
 
-/* Codes fs functions return beside those of errno.h (POSIX numbers). */
-#ifndef ENOTDIR
-#define ENOTDIR 20    /* a path component is a file */
-#endif
-#ifndef EISDIR
-#define EISDIR 21     /* a directory where a file was wanted */
-#endif
-#ifndef EFBIG
-#define EFBIG 27      /* file too large for the operation */
-#endif
-#ifndef EUCLEAN
-#define EUCLEAN 117   /* corrupt file system: bad FAT chain */
-#endif
-
 #define FS_NAME_MAX 256   /* 255 characters of a long name and a NUL */
 #define FS_LABEL_MAX 12
 #define FS_MAX_MOUNTS 32
+#define FS_BOOT_BYTES 90  /* boot sector bytes kept to notice a changed volume */
 
 /* A mounted FAT volume. Offsets are bytes from the start of the device. */
 struct fat_vol {
@@ -42,6 +29,7 @@ struct fat_vol {
 	uint64_t total_bytes;      /* size of the volume */
 	uint32_t serial;
 	char label[FS_LABEL_MAX];  /* from the boot sector, "" when none */
+	uint8_t boot[FS_BOOT_BYTES];
 };
 
 /* An open file or directory. */
@@ -79,7 +67,9 @@ struct fs_dir {
 };
 
 /* Mount (or find mounted) the FAT file system on a device: 0, -ENODATA
- * when there is none, or a read error. */
+ * when there is none, or a read error. Each call rereads the boot sector
+ * (a changed one is mounted anew) and forgets cached FAT and data sectors,
+ * so writes to the disk between commands are seen. */
 int fs_mount(struct blkdev *b, struct fat_vol **out);
 /* Mount without the cache (tests, fuzzers): v is filled in. */
 int fat_mount(struct fat_vol *v, struct blkdev *b);

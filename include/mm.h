@@ -50,6 +50,11 @@ void *pmm_alloc_pages(size_t count);
  * the start of the free region programs get, page-aligned, or NULL when the
  * region is smaller than len. Valid until the next program runs. */
 void *mm_scratch(uint64_t len);
+/* Counts mm_scratch calls: a loaded program notices its memory was reused. */
+uint64_t mm_scratch_generation(void);
+/* End of boot: the kernel's pages get a fixed headroom, and the free
+ * region starts after it for good. */
+void mm_seal(void);
 
 struct mm_stats {
 	uint64_t ram_total;        /* RAM in the map (usable, ACPI, NVS) */

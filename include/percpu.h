@@ -21,6 +21,7 @@ struct percpu {
 	uint32_t console_depth;      /* console lock recursion on this core */
 	int in_report;               /* inside the exception report */
 	volatile int stop_request;   /* leave for the recovery point (program stop) */
+	volatile int stop_nmis;      /* NMIs sent for stops, not yet arrived */
 };
 
 static inline struct percpu *this_cpu(void)
@@ -38,5 +39,7 @@ void trap_init_cpu(struct percpu *pc);
 /* Ask a core to leave what it runs for its recovery point at its next
  * interrupt or NMI (the caller sends one). */
 void trap_request_stop(struct percpu *pc);
+/* The same, and an NMI is on its way for it: that NMI is no exception. */
+void trap_request_stop_nmi(struct percpu *pc);
 
 #endif

@@ -31,6 +31,9 @@ uint64_t trap_exception_count(void);
 /* The program loader's hooks: names for addresses outside the kernel, and
  * a call (on the faulting core, after the report) when an exception is
  * about to resume at a recovery point. */
+/* Leave for the recovery point now if a stop is pending on this core: kernel
+ * calls made by a program end with this. */
+void trap_check_stop(void);
 void trap_set_hooks(const char *(*symbol)(uint64_t addr, uint64_t *off), void (*fault)(unsigned core));
 
 #endif

@@ -17,6 +17,10 @@ const char *error_str(int err)
 	case EBUSY: return "busy";
 	case EEXIST: return "already exists";
 	case ENODEV: return "no such device";
+	case ENOTDIR: return "not a directory";
+	case EISDIR: return "is a directory";
+	case EFBIG: return "file too large";
+	case EUCLEAN: return "corrupt file system";
 	case EINVAL: return "invalid argument";
 	case ENOSPC: return "no space left";
 	case ERANGE: return "out of range";

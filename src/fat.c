@@ -41,6 +41,7 @@ struct fat_bpb {
 	};
 } __packed;
 _Static_assert(sizeof(struct fat_bpb) == 90, "BPB with the FAT32 extension is 90 bytes");
+_Static_assert(sizeof(struct fat_bpb) == FS_BOOT_BYTES, "fat_vol.boot holds the BPB");
 
 struct fat_dirent {
 	uint8_t name[11];
@@ -71,6 +72,7 @@ _Static_assert(sizeof(struct fat_lfn) == 32, "long name entry is 32 bytes");
 #define FAT_ATTR_DIR 0x10
 #define FAT_ATTR_LFN 0x0F
 #define FAT_WINDOW 32768u /* bytes of FAT kept */
+#define FAT_DIR_MAX_BYTES (65536ull * 32) /* a directory's entries at most */
 #define FAT12_MAX_CLUSTERS 4085u
 #define FAT16_MAX_CLUSTERS 65525u
 #define FAT32_MAX_CLUSTERS 0x0FFFFFF5u
@@ -267,6 +269,7 @@ int fat_mount(struct fat_vol *v, struct blkdev *b)
 	err = fat_dev_read(v, 0, sizeof(bpb), (uint8_t *)&bpb);
 	if (err)
 		return err;
+	memcpy(v->boot, &bpb, sizeof(v->boot));
 	if (!fat_bpb_basic_ok(&bpb, b->sector_size))
 		return -ENODATA;
 	err = fat_layout(v, &bpb, b->sectors * b->sector_size);
@@ -279,18 +282,17 @@ int fat_mount(struct fat_vol *v, struct blkdev *b)
 
 /* ---- chains ---- */
 
-/* Walk a chain to its end: every cluster in range, no loop (Brent's cycle
- * finding), at most v->clusters long. *count gets its length. */
-static int fat_chain_check(const struct fat_vol *v, uint32_t first, uint32_t *count)
+/* Walk a chain to its end mark: every cluster in range, no loop (Brent's
+ * cycle finding), at most limit clusters (a longer chain is corrupt too).
+ * *count gets its length. */
+static int fat_chain_check(const struct fat_vol *v, uint32_t first, uint32_t limit, uint32_t *count)
 {
 	uint32_t c = first, tortoise = first, power = 1, lambda = 0, next;
 	int err;
 
 	*count = 0;
-	if (!first)
-		return 0;
-	for (;;) {
-		if (!fat_cluster_ok(v, c) || *count >= v->clusters)
+	while (first) {
+		if (!fat_cluster_ok(v, c) || *count >= limit)
 			return -EUCLEAN;
 		++*count;
 		err = fat_get(v, c, &next);
@@ -304,11 +306,16 @@ static int fat_chain_check(const struct fat_vol *v, uint32_t first, uint32_t *co
 			tortoise = next, power <<= 1, lambda = 0;
 		c = next;
 	}
+	return 0;
 }
 
-/* Fill an open-file record from its entry; checks the chain against the size. */
+/* Fill an open-file record from its entry; checks the chain against the
+ * size (a directory: at most 65536 entries, fatgen103 section 6). */
 static int fat_open(struct fat_vol *v, const struct fs_dirent *e, struct fs_file *f)
 {
+	uint64_t cs = v->cluster_size;
+	uint64_t bytes = e->is_dir ? FAT_DIR_MAX_BYTES : MAX(e->size, 1);
+	uint32_t limit = (uint32_t)((bytes + cs - 1) / cs);
 	int err;
 
 	memset(f, 0, sizeof(*f));
@@ -319,17 +326,15 @@ static int fat_open(struct fat_vol *v, const struct fs_dirent *e, struct fs_file
 	if (e->is_dir && !e->cluster) /* ".." of a first-level directory */
 		return fat_lookup(v, "/", f);
 	f->first_cluster = e->cluster;
-	err = fat_chain_check(v, e->cluster, &f->clusters);
+	err = fat_chain_check(v, e->cluster, limit, &f->clusters);
 	if (err)
 		return err;
 	if (e->is_dir) {
-		f->size = (uint64_t)f->clusters * v->cluster_size;
+		f->size = (uint64_t)f->clusters * cs;
 		return f->clusters ? 0 : -EUCLEAN;
 	}
 	f->size = e->size;
-	if ((uint64_t)f->clusters * v->cluster_size < e->size)
-		return -EUCLEAN;
-	return 0;
+	return (uint64_t)f->clusters * cs < e->size ? -EUCLEAN : 0;
 }
 
 static int fat_open_root(struct fat_vol *v, struct fs_file *f)
@@ -639,17 +644,32 @@ static struct fat_vol fs_vols[FS_MAX_MOUNTS];
 static int fs_vol_err[FS_MAX_MOUNTS];
 static unsigned fs_vol_next;
 
+/* Is the cached mount of b still what the disk holds? */
+static int fs_mount_current(struct blkdev *b, const struct fat_vol *v)
+{
+	struct fat_vol probe = { .dev = b };
+	uint8_t boot[FS_BOOT_BYTES];
+
+	if (b->sector_size < 512 || b->sector_size > 4096 || !b->sectors)
+		return 1;
+	return !fat_dev_read(&probe, 0, sizeof(boot), boot) && !memcmp(boot, v->boot, sizeof(boot));
+}
+
 int fs_mount(struct blkdev *b, struct fat_vol **out)
 {
 	unsigned i;
 	int err;
 
-	for (i = 0; i < FS_MAX_MOUNTS; i++)
-		if (fs_vols[i].dev == b) {
-			*out = &fs_vols[i];
-			return fs_vol_err[i];
-		}
-	i = fs_vol_next++ % FS_MAX_MOUNTS;
+	fat_cache.vol = NULL;
+	fat_bounce.dev = NULL;
+	for (i = 0; i < FS_MAX_MOUNTS && fs_vols[i].dev != b; i++)
+		;
+	if (i == FS_MAX_MOUNTS)
+		i = fs_vol_next++ % FS_MAX_MOUNTS;
+	else if (fs_mount_current(b, &fs_vols[i])) {
+		*out = &fs_vols[i];
+		return fs_vol_err[i];
+	}
 	err = fat_mount(&fs_vols[i], b);
 	fs_vols[i].dev = b;
 	fs_vol_err[i] = err;

@@ -127,7 +127,8 @@ void kmain(uint32_t magic, uint64_t info)
 	pci_init();
 	ramdisk_init();
 	part_scan_all();
-	/*PROGRAM_INIT*/
+	program_init();
+	mm_seal();
 	boot_summary();
 	boot_autorun();
 	monitor_run();

@@ -20,6 +20,12 @@
 static uint64_t *pml4;
 static int have_1g, have_nx;
 static uint64_t pmm_start, pmm_next;
+/* After boot the kernel keeps a little room past its pages (page tables
+ * split when programs are mapped, buffers of late commands), so the free
+ * region programs get never moves under them. */
+#define PMM_HEADROOM (1 * MiB)
+static uint64_t pmm_limit;
+static uint64_t scratch_gen;
 static uint64_t mapped_top;
 
 static int range_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
@@ -60,7 +66,7 @@ void *pmm_alloc_pages(size_t count)
 		pmm_start = pmm_next = ALIGN_UP((uint64_t)__kernel_end, PAGE_SIZE);
 	while ((skip = pmm_module_end(pmm_next, len)))
 		pmm_next = skip;
-	if (!pmm_usable(pmm_next, len) || pmm_next + len > LOW_LIMIT)
+	if (!pmm_usable(pmm_next, len) || pmm_next + len > LOW_LIMIT || (pmm_limit && pmm_next + len > pmm_limit))
 		panic("out of memory for kernel pages at %#llx", (unsigned long long)pmm_next);
 	void *p = (void *)pmm_next;
 	pmm_next += len;
@@ -298,7 +304,7 @@ static unsigned reserved_ranges(struct range *r)
 {
 	unsigned n = 0;
 
-	r[n++] = (struct range){ (uint64_t)__kernel_start, pmm_next };
+	r[n++] = (struct range){ (uint64_t)__kernel_start, pmm_limit ? pmm_limit : pmm_next };
 	for (unsigned i = 0; i < boot_info.mod_count; i++) {
 		struct range m = { ALIGN_DOWN(boot_info.mods[i].start, PAGE_SIZE),
 				   ALIGN_UP(boot_info.mods[i].end, PAGE_SIZE) };
@@ -353,12 +359,25 @@ void mm_get_stats(struct mm_stats *st)
 	st->huge_1g = have_1g;
 }
 
+void mm_seal(void)
+{
+	pmm_limit = ALIGN_UP(pmm_next + PMM_HEADROOM, 2 * MiB);
+}
+
+uint64_t mm_scratch_generation(void)
+{
+	return scratch_gen;
+}
+
 void *mm_scratch(uint64_t len)
 {
 	struct mm_stats st;
 
+	scratch_gen++;
+	/* A program's text may lie there, mapped read-only: plain RAM again. */
 	mm_get_stats(&st);
 	if (st.region_len < len)
 		return NULL;
+	vm_map(ALIGN_UP(st.region_start, PAGE_SIZE), len, VM_WRITE);
 	return (void *)ALIGN_UP(st.region_start, PAGE_SIZE);
 }

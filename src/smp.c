@@ -33,6 +33,7 @@ struct core {
 	void *arg;
 	uint64_t stack_top;        /* run fn on this stack (0: the core's own) */
 	const char *name;
+	char last[32];             /* a copy: the caller's name may change */
 	volatile int online;
 	volatile int stopping;     /* a stop was asked: its NMI is not a fault */
 	struct jmp_state js;
@@ -198,7 +199,8 @@ static __noreturn void smp_idle_loop(struct core *c)
 		while (!c->fn)
 			cpu_sti_hlt(), cpu_cli();
 		c->info.state = CORE_RUNNING;
-		c->info.last_work = c->name;
+		strlcpy(c->last, c->name ? c->name : "?", sizeof(c->last));
+		c->info.last_work = c->last;
 		int r = smp_call(c, c->fn, c->arg);
 		c->info.runs++;
 		c->info.faults += r == 1 && !c->stopping;
@@ -367,7 +369,7 @@ int smp_stop(unsigned core)
 	if (core >= core_count || !c->online || !c->pc)
 		return -ENODEV;
 	c->stopping = core != 0;
-	trap_request_stop(c->pc);
+	trap_request_stop_nmi(c->pc);
 	return apic_send_ipi(c->info.apic_id, LAPIC_IPI_NMI);
 }
 
@@ -391,6 +393,8 @@ int smp_wait(unsigned core, uint64_t timeout_ns)
 		while (cores[i].fn) {
 			if (timer_ns() >= deadline)
 				return -ETIMEDOUT;
+			if (this_cpu()->stop_request)
+				return -ECANCELED; /* the caller is being stopped */
 			cpu_pause();
 		}
 	}

@@ -321,16 +321,50 @@ void trap_request_stop(struct percpu *pc)
 	__atomic_store_n(&pc->stop_request, 1, __ATOMIC_RELEASE);
 }
 
+void trap_request_stop_nmi(struct percpu *pc)
+{
+	__atomic_add_fetch(&pc->stop_nmis, 1, __ATOMIC_ACQ_REL);
+	trap_request_stop(pc);
+}
+
+/* Was this NMI one sent for a stop (perhaps arriving after the stop was
+ * already honoured)? */
+static int trap_stop_nmi(struct percpu *pc)
+{
+	int n = pc->stop_nmis;
+
+	while (n > 0)
+		if (__atomic_compare_exchange_n(&pc->stop_nmis, &n, n - 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			return 1;
+	return 0;
+}
+
 /* A stop request (a program being stopped on every core) makes this core
- * leave whatever it runs for its recovery point: from the NMI sent for it,
- * or on the way out of an interrupt (Ctrl-C arrives by one on core 0). */
+ * leave what it runs for its recovery point: from the NMI sent for it, or on
+ * the way out of an interrupt (Ctrl-C arrives by one on core 0). Kernel code
+ * the program called may hold a lock: then the stop waits until that call
+ * returns (trap_check_stop). Returns 1 when a stop was pending. */
 static int trap_stop(struct trap_frame *f, struct percpu *pc)
 {
-	if (!__atomic_exchange_n(&pc->stop_request, 0, __ATOMIC_ACQUIRE))
+	if (!pc->stop_request)
 		return 0;
+	if (f->rip >= (uint64_t)__text_start && f->rip < (uint64_t)__text_end && pc->recovery)
+		return 1;
+	pc->stop_request = 0;
 	if (pc->recovery)
 		trap_redirect(f, pc);
 	return 1;
+}
+
+void trap_check_stop(void)
+{
+	struct percpu *pc = this_cpu();
+
+	if (pc->stop_request && pc->recovery) {
+		pc->stop_request = 0;
+		cpu_cli();
+		trap_longjmp(pc->recovery, 1);
+	}
 }
 
 void trap_handler(struct trap_frame *f);
@@ -338,8 +372,10 @@ void trap_handler(struct trap_frame *f)
 {
 	struct percpu *pc = this_cpu();
 
-	if (f->vector == 2 && trap_stop(f, pc))
+	if (f->vector == 2 && trap_stop_nmi(pc)) {
+		trap_stop(f, pc);
 		return;
+	}
 	if (f->vector < 32) {
 		trap_exception(f);
 		return;

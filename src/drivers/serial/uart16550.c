@@ -5,13 +5,18 @@
 #include "devices.h"
 #include "irq.h"
 #include "kernel.h"
+#include "timer.h"
 #include "x86.h"
 #include "uart16550_regs.h"
 
 /* THRE waits are bounded so a dead UART cannot hang output: ~ 10 ms. */
-#define UART_TX_SPINS 20000
+/* A slow reader (a terminal, a pty under load) may hold the transmitter for
+ * a while: wait up to a second per FIFO load, then treat the line as
+ * stalled: drop output without waiting until the transmitter drains. */
+#define UART_TX_WAIT_NS 1000000000ull
+#define UART_TX_SPINS 2000000 /* the same bound before the clock runs */
 
-static int uart_ok;
+static int uart_ok, uart_stalled;
 static int uart_room;
 static char uart_last;
 
@@ -33,9 +38,22 @@ static int uart_detect(void)
 
 static int uart_wait_thre(void)
 {
-	for (int i = 0; i < UART_TX_SPINS; i++)
+	uint64_t start = timer_ns();
+
+	if (uart_in(UART_LSR) & UART_LSR_THRE) {
+		uart_stalled = 0;
+		return 0;
+	}
+	if (uart_stalled)
+		return -1;
+	for (int i = 0; i < UART_TX_SPINS; i++) {
 		if (uart_in(UART_LSR) & UART_LSR_THRE)
 			return 0;
+		if (start && timer_ns() - start > UART_TX_WAIT_NS)
+			break;
+		cpu_pause();
+	}
+	uart_stalled = 1;
 	return -1;
 }
 
@@ -63,9 +81,7 @@ static void uart_console_write(struct console *c, const char *buf, size_t len)
 		if (*buf == '\n' && uart_last != '\r')
 			err = uart_tx('\r');
 		if (!err)
-			err = uart_tx((uint8_t)*buf);
-		if (err)
-			uart_ok = 0; /* stuck transmitter: stop using it */
+			uart_tx((uint8_t)*buf); /* dropped while the line is stalled */
 		uart_last = *buf;
 	}
 }

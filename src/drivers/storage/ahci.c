@@ -38,8 +38,7 @@ struct ahci_hba {
 	volatile uint8_t *abar;
 	uint32_t cap;
 	unsigned nslots;
-	uint8_t *bounce;
-	const struct pci_dev *pci;
+	uint8_t *bounce;           /* word aligned, below 4 GiB */
 };
 
 struct ahci_port {
@@ -170,7 +169,7 @@ static void ahci_slot_prepare(struct ahci_port *p, unsigned slot, const struct a
 {
 	struct ahci_cmd_header *h = &p->list[slot];
 	struct ahci_cmd_table *t = &p->tables[slot];
-	uint16_t flags = AHCI_HDR_CFL(AHCI_FIS_H2D_DWORDS) | AHCI_HDR_CLEAR_BUSY;
+	uint16_t flags = AHCI_HDR_CFL(AHCI_FIS_H2D_DWORDS);
 	unsigned n = 0;
 
 	memcpy(t->cfis, &x->fis, sizeof(x->fis));
@@ -219,16 +218,22 @@ static int ahci_slots_wait(struct ahci_port *p, uint32_t mask, uint64_t timeout)
 	}
 }
 
-/* Issue the transfers in slots 0..n-1 together and wait for them all. */
+/* Issue the transfers in slots 0..n-1 together and wait for them all;
+ * a command that moved fewer bytes than asked (PRDBC) failed. */
 static int ahci_exec(struct ahci_port *p, const struct ahci_xfer *x, unsigned n, uint64_t timeout)
 {
 	uint32_t mask = n >= 32 ? 0xFFFFFFFFu : (1u << n) - 1;
+	int err;
 
 	for (unsigned i = 0; i < n; i++)
 		ahci_slot_prepare(p, i, &x[i]);
 	__asm__ volatile("mfence" ::: "memory"); /* tables before the doorbell */
 	ahci_port_write(p, AHCI_PxCI, mask);
-	return ahci_slots_wait(p, mask, timeout);
+	err = ahci_slots_wait(p, mask, timeout);
+	for (unsigned i = 0; i < n && !err; i++)
+		if (p->list[i].prdbc != x[i].bytes)
+			err = -EIO;
+	return err;
 }
 
 static void ahci_fis_init(struct ahci_fis_h2d *f, uint8_t command)
@@ -376,18 +381,14 @@ static int ahci_atapi_send(void *dev, const uint8_t *cdb, void *buf, uint32_t by
 
 static int ahci_identify_atapi(struct ahci_port *p)
 {
-	static const uint8_t capacity[ATAPI_PACKET_SIZE] = { SCSI_READ_CAPACITY_10 };
 	const uint16_t *id = (const uint16_t *)p->hba->bounce;
-	uint8_t reply[SCSI_CAPACITY_LEN];
 	int err = ahci_cmd_in(p, ATA_CMD_IDENTIFY_PACKET, NULL, ATA_ID_WORDS * 2);
 
 	if (err)
 		return err;
 	ata_copy_id_string(id, ATA_ID_MODEL, ATA_ID_MODEL_WORDS, p->blk.model, sizeof(p->blk.model));
 	ata_copy_id_string(id, ATA_ID_SERIAL, ATA_ID_SERIAL_WORDS, p->blk.serial, sizeof(p->blk.serial));
-	err = atapi_send_retry(ahci_atapi_send, p, capacity, reply, sizeof(reply));
-	if (!err)
-		err = atapi_parse_capacity(reply, &p->blk.sectors);
+	err = atapi_read_capacity(ahci_atapi_send, p, &p->blk.sectors);
 	p->blk.kind = BLK_CDROM;
 	p->blk.sector_size = ATAPI_SECTOR_SIZE;
 	p->blk.read_only = 1;
@@ -490,6 +491,8 @@ static int ahci_port_probe(struct ahci_hba *h, unsigned num)
 	p->regs = h->abar + AHCI_PORT(num);
 	p->num = num;
 	err = ahci_port_identify(p);
+	if (err < 0)
+		ahci_port_stop(p);
 	if (err)
 		return err < 0 ? err : 0;
 	p->blk.driver = "ahci";

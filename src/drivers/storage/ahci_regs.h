@@ -72,7 +72,7 @@
 
 /* Command header, one per slot in the command list (section 4.2.2). */
 struct ahci_cmd_header {
-	uint16_t flags;            /* CFL, A, W, P, R, B, C, PMP below */
+	uint16_t flags;            /* CFL, A, W below; P, R, B, C, PMP stay 0 */
 	uint16_t prdtl;            /* PRD entries in the table */
 	volatile uint32_t prdbc;   /* bytes transferred, written by the HBA */
 	uint32_t ctba;             /* command table, 128-byte aligned */
@@ -83,8 +83,6 @@ _Static_assert(sizeof(struct ahci_cmd_header) == 32, "AHCI command header is 32 
 #define AHCI_HDR_CFL(dwords) ((uint16_t)(dwords) & 0x1F)
 #define AHCI_HDR_ATAPI (1u << 5)
 #define AHCI_HDR_WRITE (1u << 6)
-#define AHCI_HDR_PREFETCH (1u << 7)
-#define AHCI_HDR_CLEAR_BUSY (1u << 10)
 #define AHCI_CMD_LIST_BYTES (AHCI_MAX_SLOTS * 32)
 #define AHCI_CMD_LIST_ALIGN 1024
 #define AHCI_RX_FIS_BYTES 256

@@ -21,8 +21,9 @@ void ata_copy_id_string(const uint16_t *id, unsigned word, unsigned nwords, char
 		n--;
 	while (start < n && out[start] == ' ')
 		start++;
+	/* A broken table must not put control bytes on the console. */
 	for (size_t i = start; i < n; i++)
-		out[i - start] = out[i];
+		out[i - start] = out[i] >= 0x20 && out[i] < 0x7F ? out[i] : '?';
 	out[n - start] = '\0';
 }
 
@@ -74,35 +75,67 @@ void atapi_build_read(uint8_t cdb[ATAPI_PACKET_SIZE], uint32_t lba, uint16_t cou
 	cdb[8] = (uint8_t)count;
 }
 
-int atapi_parse_capacity(const uint8_t data[SCSI_CAPACITY_LEN], uint64_t *sectors)
+/* READ CAPACITY(10) data to a sector count. */
+static int atapi_parse_capacity(const uint8_t data[SCSI_CAPACITY_LEN], uint64_t *sectors)
 {
 	uint32_t last = (uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 | (uint32_t)data[2] << 8 | data[3];
 	uint32_t block = (uint32_t)data[4] << 24 | (uint32_t)data[5] << 16 | (uint32_t)data[6] << 8 | data[7];
 
-	/* An empty tray answers 0; the last LBA + 1 is the size. */
-	if (block != ATAPI_SECTOR_SIZE || !last)
+	if (block != ATAPI_SECTOR_SIZE)
 		return -ENODEV;
 	*sectors = (uint64_t)last + 1;
 	return 0;
 }
 
-int atapi_send_retry(atapi_send_fn send, void *dev, const uint8_t *cdb, void *buf, uint32_t bytes)
+/* After CHECK CONDITION: 0 to retry at once, 1 to retry after a pause, or
+ * the code to give up with. REQUEST SENSE also clears a unit attention. */
+static int atapi_recovery(atapi_send_fn send, void *dev, uint8_t error, unsigned *no_medium)
 {
 	static const uint8_t request_sense[ATAPI_PACKET_SIZE] = { SCSI_REQUEST_SENSE, 0, 0, 0, SCSI_SENSE_LEN };
-	uint8_t sense[SCSI_SENSE_LEN], error = 0;
+	uint8_t sense[SCSI_SENSE_LEN] = { 0 };
+	unsigned key = ATA_ERROR_SENSE_KEY(error);
+
+	if (key != SCSI_SENSE_UNIT_ATTENTION && key != SCSI_SENSE_NOT_READY)
+		return -EIO;
+	send(dev, request_sense, sense, sizeof(sense), &error);
+	if (key == SCSI_SENSE_UNIT_ATTENTION)
+		return 0;
+	/* A drive that just got its disc may say "no medium" once first
+	 * (QEMU does); twice is an empty tray. */
+	if (sense[SCSI_SENSE_ASC] == SCSI_ASC_NO_MEDIUM)
+		return ++*no_medium >= 2 ? -ENODATA : 0;
+	return 1;
+}
+
+int atapi_send_retry(atapi_send_fn send, void *dev, const uint8_t *cdb, void *buf, uint32_t bytes)
+{
+	unsigned no_medium = 0;
+	uint8_t error = 0;
 	int err = -EIO;
 
 	for (int i = 0; i < ATAPI_RETRIES && err == -EIO; i++) {
-		unsigned key;
+		int action;
 
 		err = send(dev, cdb, buf, bytes, &error);
 		if (err != -EIO)
 			break;
-		key = ATA_ERROR_SENSE_KEY(error);
-		if (key != SCSI_SENSE_UNIT_ATTENTION && key != SCSI_SENSE_NOT_READY)
-			break;
-		send(dev, request_sense, sense, sizeof(sense), &error);
-		timer_delay_ns(ATAPI_RETRY_DELAY_NS);
+		action = atapi_recovery(send, dev, error, &no_medium);
+		if (action < 0)
+			return action;
+		if (action)
+			timer_delay_ns(ATAPI_RETRY_DELAY_NS);
 	}
 	return err;
+}
+
+int atapi_read_capacity(atapi_send_fn send, void *dev, uint64_t *sectors)
+{
+	static const uint8_t capacity[ATAPI_PACKET_SIZE] = { SCSI_READ_CAPACITY_10 };
+	uint8_t reply[SCSI_CAPACITY_LEN];
+	int err = atapi_send_retry(send, dev, capacity, reply, sizeof(reply));
+
+	*sectors = 0;
+	if (err == -ENODATA)
+		return 0;
+	return err ? err : atapi_parse_capacity(reply, sectors);
 }

@@ -86,6 +86,8 @@
 #define SCSI_TEST_UNIT_READY 0x00
 #define SCSI_REQUEST_SENSE 0x03
 #define  SCSI_SENSE_LEN 18
+#define  SCSI_SENSE_ASC 12         /* fixed format: additional sense code */
+#define  SCSI_ASC_NO_MEDIUM 0x3A
 #define SCSI_READ_CAPACITY_10 0x25
 #define  SCSI_CAPACITY_LEN 8
 #define SCSI_READ_10 0x28
@@ -93,7 +95,7 @@
 #define SCSI_SENSE_NOT_READY 0x2
 #define SCSI_SENSE_UNIT_ATTENTION 0x6
 /* A drive reports a new disc (unit attention) and may be spinning up (not
- * ready) before it reads: probe retries this many times. */
+ * ready) before it reads: commands are retried this many times. */
 #define ATAPI_RETRIES 6
 
 /* A transport's way to send one packet: 0; -EIO with *error set to the
@@ -118,10 +120,10 @@ int ata_parse_identify(const uint16_t *id, struct ata_ident *out);
 /* A READ(10) packet. */
 void atapi_build_read(uint8_t cdb[ATAPI_PACKET_SIZE], uint32_t lba, uint16_t count);
 /* Send a packet, retrying while the drive reports a new disc or is spinning
- * up (REQUEST SENSE clears a pending unit attention in between). */
+ * up: 0, -ENODATA for an empty tray, -EIO or the transport's code. */
 int atapi_send_retry(atapi_send_fn send, void *dev, const uint8_t *cdb, void *buf, uint32_t bytes);
-/* READ CAPACITY(10) data to a sector count: -ENODEV for an empty disc or
- * blocks other than 2048 bytes. */
-int atapi_parse_capacity(const uint8_t data[SCSI_CAPACITY_LEN], uint64_t *sectors);
+/* The disc's size in 2048-byte sectors by READ CAPACITY(10); an empty
+ * tray is 0 sectors; -ENODEV for other block sizes. */
+int atapi_read_capacity(atapi_send_fn send, void *dev, uint64_t *sectors);
 
 #endif

@@ -15,10 +15,12 @@
 
 #define IDE_MAX_CHANNELS 8
 #define IDE_MAX_DRIVES 16
-#define IDE_DELAY_NS 400                           /* ATA-6 9.x: status valid 400 ns after a write */
+#define IDE_DELAY_NS 400                           /* status is valid 400 ns after a command */
 #define IDE_DETECT_TIMEOUT_NS (1000 * 1000000ull)
 #define IDE_IO_TIMEOUT_NS (5000 * 1000000ull)      /* per DRQ block */
 #define IDE_FLUSH_TIMEOUT_NS (30000 * 1000000ull)
+#define IDE_SRST_PULSE_NS 5000                     /* ATA-6 9.2: SRST held >= 5 us */
+#define IDE_SRST_SETTLE_NS (2 * 1000000ull)        /* then BSY within 2 ms */
 #define IDE_CD_MAX_SECTORS 32768u                  /* 64 MiB per READ(10) */
 #define IDE_PACKET_BYTE_LIMIT 0xF800u              /* per DRQ block: 31 CD sectors */
 
@@ -156,6 +158,33 @@ static int ide_issue(const struct ide_drive *d, uint8_t command, uint64_t lba, u
 	return 0;
 }
 
+/* READ/WRITE MULTIPLE move several sectors per DRQ block: set the largest
+ * power of two the drive allows (ACS 7.44); 1 leaves the plain commands. */
+static void ide_set_multiple(struct ide_drive *d, unsigned max)
+{
+	unsigned n = 1;
+
+	while (n * 2 <= max)
+		n *= 2;
+	d->multiple = 1;
+	if (n > 1 && !ide_issue(d, ATA_CMD_SET_MULTIPLE, 0, n, 0) && !ide_finish(d->ch, IDE_DETECT_TIMEOUT_NS))
+		d->multiple = n;
+}
+
+/* A device that stopped answering: reset the channel (ATA-6 9.2) and give
+ * the drive its multiple mode back. */
+static void ide_recover(struct ide_drive *d)
+{
+	uint8_t st;
+
+	outb(d->ch->ctrl, IDE_CTRL_NIEN | IDE_CTRL_SRST);
+	timer_delay_ns(IDE_SRST_PULSE_NS);
+	outb(d->ch->ctrl, IDE_CTRL_NIEN);
+	timer_delay_ns(IDE_SRST_SETTLE_NS);
+	if (!ide_wait_ready(d->ch, IDE_DETECT_TIMEOUT_NS, &st) && !d->atapi)
+		ide_set_multiple(d, d->multiple);
+}
+
 static uint8_t ide_rw_command(const struct ide_drive *d, int lba48, int write)
 {
 	static const uint8_t cmds[2][2][2] = {
@@ -174,7 +203,7 @@ static uint8_t ide_rw_command(const struct ide_drive *d, int lba48, int write)
 static int ide_rw(struct ide_drive *d, uint64_t lba, uint32_t count, uint8_t *buf, int write)
 {
 	const struct ide_channel *ch = d->ch;
-	int lba48 = lba + count > ATA_LBA28_LIMIT || count > ATA_LBA28_MAX_COUNT;
+	int lba48 = d->lba48 && (lba + count > ATA_LBA28_LIMIT || count > ATA_LBA28_MAX_COUNT);
 	uint32_t ss = d->blk.sector_size;
 	int err = ide_issue(d, ide_rw_command(d, lba48, write), lba, count, lba48);
 
@@ -192,7 +221,9 @@ static int ide_rw(struct ide_drive *d, uint64_t lba, uint32_t count, uint8_t *bu
 	}
 	if (!err)
 		err = ide_finish(ch, IDE_IO_TIMEOUT_NS);
-	else
+	if (err == -ETIMEDOUT)
+		ide_recover(d);
+	else if (err)
 		(void)ide_in(ch, IDE_REG_STATUS);
 	return err;
 }
@@ -212,26 +243,34 @@ static int ide_blk_flush(struct blkdev *b)
 	struct ide_drive *d = b->priv;
 	int err = ide_issue(d, d->lba48 ? ATA_CMD_FLUSH_CACHE_EXT : ATA_CMD_FLUSH_CACHE, 0, 0, 0);
 
-	return err ? err : ide_finish(d->ch, IDE_FLUSH_TIMEOUT_NS);
+	if (!err)
+		err = ide_finish(d->ch, IDE_FLUSH_TIMEOUT_NS);
+	if (err == -ETIMEDOUT)
+		ide_recover(d);
+	return err;
 }
 
 /* Take the data of a packet command (ATA-6 9.8): each DRQ block says its
- * size in the byte count registers; bytes past `bytes` are read and dropped. */
+ * size in the byte count registers; bytes past `bytes` are read and dropped,
+ * up to one block's worth, so a device that keeps sending is cut off. */
 static int ide_packet_data(const struct ide_channel *ch, uint8_t *buf, uint32_t bytes)
 {
-	uint32_t done = 0;
+	uint32_t done = 0, moved = 0;
 	uint8_t st;
-	int err;
 
 	for (;;) {
-		err = ide_wait_ready(ch, IDE_IO_TIMEOUT_NS, &st);
+		uint32_t n, take;
+		int err = ide_wait_ready(ch, IDE_IO_TIMEOUT_NS, &st);
+
 		if (err || (st & (ATA_STATUS_ERR | ATA_STATUS_DF)))
 			return err ? err : -EIO;
 		if (!(st & ATA_STATUS_DRQ))
 			break;
-		uint32_t n = ide_in(ch, IDE_REG_LBA_MID) | (uint32_t)ide_in(ch, IDE_REG_LBA_HIGH) << 8;
-		uint32_t take = MIN(n, bytes - done) & ~1u;
-
+		n = ide_in(ch, IDE_REG_LBA_MID) | (uint32_t)ide_in(ch, IDE_REG_LBA_HIGH) << 8;
+		moved += n;
+		if (!n || moved > bytes + IDE_PACKET_BYTE_LIMIT)
+			return -EIO;
+		take = MIN(n, bytes - done) & ~1u;
 		ide_insw(ch->cmd + IDE_REG_DATA, buf + done, take / 2);
 		for (uint32_t i = take; i < n; i += 2)
 			(void)inw(ch->cmd + IDE_REG_DATA);
@@ -264,6 +303,8 @@ static int ide_atapi_send(void *dev, const uint8_t *cdb, void *buf, uint32_t byt
 	}
 	if (err == -EIO)
 		*error = ide_in(ch, IDE_REG_ERROR);
+	if (err == -ETIMEDOUT)
+		ide_recover(d);
 	return err;
 }
 
@@ -274,3 +315,147 @@ static int ide_cd_read(struct blkdev *b, uint64_t lba, uint32_t count, void *buf
 	atapi_build_read(cdb, (uint32_t)lba, (uint16_t)count);
 	return atapi_send_retry(ide_atapi_send, b->priv, cdb, buf, count * ATAPI_SECTOR_SIZE);
 }
+
+/* IDENTIFY (PACKET) DEVICE data in: one 512-byte PIO block. */
+static int ide_identify_data(struct ide_drive *d, uint16_t *id)
+{
+	int err = ide_wait_drq(d->ch, IDE_DETECT_TIMEOUT_NS);
+
+	if (err)
+		return err;
+	ide_insw(d->ch->cmd + IDE_REG_DATA, id, ATA_ID_WORDS);
+	return ide_finish(d->ch, IDE_DETECT_TIMEOUT_NS);
+}
+
+static int ide_setup_ata(struct ide_drive *d, const uint16_t *id)
+{
+	struct ata_ident info;
+	int err = ata_parse_identify(id, &info);
+
+	if (err)
+		return err;
+	memcpy(d->blk.model, info.model, sizeof(info.model));
+	memcpy(d->blk.serial, info.serial, sizeof(info.serial));
+	d->blk.kind = BLK_DISK;
+	d->blk.sectors = info.sectors;
+	d->blk.sector_size = info.sector_size;
+	d->blk.max_sectors = info.lba48 ? ATA_LBA48_MAX_COUNT : ATA_LBA28_MAX_COUNT;
+	d->blk.read = ide_blk_read;
+	d->blk.write = ide_blk_write;
+	d->blk.flush = ide_blk_flush;
+	d->lba48 = info.lba48;
+	ide_set_multiple(d, info.max_multiple);
+	return 0;
+}
+
+static int ide_setup_atapi(struct ide_drive *d, const uint16_t *id)
+{
+	ata_copy_id_string(id, ATA_ID_MODEL, ATA_ID_MODEL_WORDS, d->blk.model, sizeof(d->blk.model));
+	ata_copy_id_string(id, ATA_ID_SERIAL, ATA_ID_SERIAL_WORDS, d->blk.serial, sizeof(d->blk.serial));
+	d->atapi = 1;
+	d->blk.kind = BLK_CDROM;
+	d->blk.sector_size = ATAPI_SECTOR_SIZE;
+	d->blk.max_sectors = IDE_CD_MAX_SECTORS;
+	d->blk.read_only = 1;
+	d->blk.read = ide_cd_read;
+	return atapi_read_capacity(ide_atapi_send, d, &d->blk.sectors);
+}
+
+/* IDENTIFY DEVICE; a packet device refuses it and leaves its signature
+ * (ACS 7.16), then IDENTIFY PACKET DEVICE. 1: nothing there. */
+static int ide_identify(struct ide_drive *d, uint16_t *id)
+{
+	const struct ide_channel *ch = d->ch;
+	uint8_t st, mid, high;
+
+	ide_out(ch, IDE_REG_DEVICE, ATA_DEVICE_OBS | d->dev);
+	st = ide_delay(ch);
+	/* Floating bus, or (QEMU, and ATA-6 for an absent device 1) zero. */
+	if (st == IDE_STATUS_FLOATING || st == 0 || ide_wait_ready(ch, IDE_DETECT_TIMEOUT_NS, &st))
+		return 1;
+	/* Stale registers must not pass for a signature. */
+	ide_out(ch, IDE_REG_LBA_MID, 0);
+	ide_out(ch, IDE_REG_LBA_HIGH, 0);
+	ide_out(ch, IDE_REG_COMMAND, ATA_CMD_IDENTIFY);
+	st = ide_delay(ch);
+	if (st == 0 || ide_wait_ready(ch, IDE_DETECT_TIMEOUT_NS, &st))
+		return 1;
+	if (!(st & ATA_STATUS_ERR))
+		return (st & ATA_STATUS_DRQ) && !ide_identify_data(d, id) ? ide_setup_ata(d, id) : 1;
+	mid = ide_in(ch, IDE_REG_LBA_MID);
+	high = ide_in(ch, IDE_REG_LBA_HIGH);
+	(void)ide_in(ch, IDE_REG_STATUS);
+	if (!(mid == ATA_SIG_ATAPI_MID && high == ATA_SIG_ATAPI_HIGH) &&
+	    !(mid == ATA_SIG_SATAPI_MID && high == ATA_SIG_SATAPI_HIGH))
+		return 1;
+	ide_out(ch, IDE_REG_COMMAND, ATA_CMD_IDENTIFY_PACKET);
+	ide_delay(ch);
+	if (ide_identify_data(d, id))
+		return 1;
+	return ide_setup_atapi(d, id);
+}
+
+static void ide_probe_drive(const struct pci_dev *pd, struct ide_channel *ch, unsigned chan, unsigned unit)
+{
+	static uint16_t id[ATA_ID_WORDS];
+	struct ide_drive *d = &ide_drives[ide_drive_count];
+	int err;
+
+	if (ide_drive_count >= IDE_MAX_DRIVES)
+		return;
+	memset(d, 0, sizeof(*d));
+	d->ch = ch;
+	d->dev = unit ? ATA_DEVICE_DEV1 : 0;
+	err = ide_identify(d, id);
+	if (!err) {
+		d->blk.driver = "ide";
+		d->blk.priv = d;
+		err = blk_register(&d->blk);
+	}
+	if (!err)
+		ide_drive_count++;
+	else if (err < 0)
+		kprintf("error: pci %02x:%02x.%x: ide: %s %s: %s\n", pd->bus, pd->dev, pd->fn,
+			chan ? "secondary" : "primary", unit ? "slave" : "master", error_str(err));
+}
+
+/* The channel's ports: fixed in compatibility mode, BARs in native mode. */
+static int ide_channel_ports(const struct pci_dev *pd, unsigned chan, struct ide_channel *ch)
+{
+	const struct pci_bar *cmd = &pd->bar[IDE_BAR_CMD(chan)], *ctrl = &pd->bar[IDE_BAR_CTRL(chan)];
+
+	if (!(pd->prog_if & IDE_PROGIF_NATIVE(chan))) {
+		ch->cmd = chan ? IDE_SECONDARY_CMD : IDE_PRIMARY_CMD;
+		ch->ctrl = chan ? IDE_SECONDARY_CTRL : IDE_PRIMARY_CTRL;
+		return 0;
+	}
+	if (!cmd->io || !cmd->size || !ctrl->io || !ctrl->size)
+		return -ENODEV;
+	ch->cmd = (uint16_t)cmd->addr;
+	ch->ctrl = (uint16_t)(ctrl->addr + IDE_NATIVE_CTRL_OFFSET);
+	return 0;
+}
+
+static int ide_probe(struct pci_dev *pd)
+{
+	pci_enable(pd, PCI_COMMAND_IO);
+	for (unsigned chan = 0; chan < IDE_CHANNELS && ide_channel_count < IDE_MAX_CHANNELS; chan++) {
+		struct ide_channel *ch = &ide_channels[ide_channel_count];
+
+		if (ide_channel_ports(pd, chan, ch) || inb(ch->ctrl) == IDE_STATUS_FLOATING)
+			continue;
+		ide_channel_count++;
+		outb(ch->ctrl, IDE_CTRL_NIEN);
+		for (unsigned unit = 0; unit < 2; unit++)
+			ide_probe_drive(pd, ch, chan, unit);
+	}
+	pd->priv = ide_channels;
+	return 0;
+}
+
+static const struct pci_id ide_ids[] = {
+	{ .vendor = PCI_ANY, .device = PCI_ANY, .class = 0x010100, .class_mask = 0xFFFF00 },
+	{ 0 },
+};
+
+PCI_DRIVER(ide) = { .name = "ide", .ids = ide_ids, .probe = ide_probe };

@@ -1,7 +1,6 @@
-/* nvme.c: NVM Express controllers: one admin and one I/O queue pair polled by
- * phase tag, every active namespace a disk, PRP lists, large requests split
- * into several commands in flight. Follows NVM Express Base 1.4. QEMU:
- * -device nvme,serial=S,drive=D (or -device nvme-ns,drive=D,bus=ID,nsid=N). */
+/* nvme.c: NVMe controllers, every active namespace a disk: polled admin and I/O
+ * queue pairs, PRP lists, several commands in flight. NVM Express Base 1.4.
+ * QEMU: -device nvme,serial=S,drive=D (more: -device nvme-ns,bus=ID,nsid=N). */
 #include "blkdev.h"
 #include "console.h"
 #include "errno.h"
@@ -18,17 +17,15 @@
 #define NVME_IO_DEPTH 64          /* entries per I/O queue, fewer if CAP.MQES says so */
 #define NVME_SLOTS 32             /* I/O commands in flight */
 #define NVME_MAX_XFER (1024u * 1024) /* bytes per command, whatever MDTS allows above */
-/* Each slot's PRP list: the pages after the first of a NVME_MAX_XFER command. */
-#define NVME_PRP_ENTRIES (NVME_MAX_XFER / NVME_PAGE)
 #define NVME_BOUNCE_BYTES (64u * 1024)
 #define NVME_MAX_NS 16            /* namespaces per controller */
 #define NVME_CMD_TIMEOUT_NS (5 * 1000000000ull)
 #define NVME_POLL_SPINS 256       /* CQ reads between clock reads */
 
-/* A list of up to NVME_PRP_ENTRIES never reaches the last entry of a page,
- * so it never needs chaining (NVMe 1.4 section 4.3). */
-_Static_assert(NVME_PRP_ENTRIES * 8 <= NVME_PAGE && NVME_PAGE % (NVME_PRP_ENTRIES * 8) == 0,
-	       "PRP lists tile a page");
+/* A slot's PRP list holds the pages after the first of a max_xfer command:
+ * at most NVME_MAX_XFER / NVME_PAGE entries, a power of two that tiles a
+ * page without reaching its last entry, so lists never chain (section 4.3). */
+_Static_assert((NVME_MAX_XFER / NVME_PAGE) * 8 <= NVME_PAGE, "a PRP list fits a page");
 _Static_assert(NVME_SLOTS <= 64 && NVME_SLOTS < NVME_IO_DEPTH, "slot bitmap and SQ room");
 
 struct nvme_queue {
@@ -58,7 +55,8 @@ struct nvme_ctrl {
 	uint32_t version;
 	struct nvme_queue admin, io;
 	void *ident;                /* one page for Identify data */
-	uint64_t *prp;              /* NVME_SLOTS PRP lists */
+	uint64_t *prp;              /* a PRP list per slot, prp_entries each */
+	uint32_t prp_entries;
 	uint8_t *bounce;
 	uint32_t max_xfer;          /* bytes per command (MDTS) */
 	uint32_t slots;             /* commands in flight at most */
@@ -84,13 +82,6 @@ static void nvme_write32(const struct nvme_ctrl *c, unsigned off, uint32_t v)
 }
 
 /* The 64-bit registers as two dword accesses, low half first. */
-static uint64_t nvme_read64(const struct nvme_ctrl *c, unsigned off)
-{
-	uint64_t lo = nvme_read32(c, off);
-
-	return lo | (uint64_t)nvme_read32(c, off + 4) << 32;
-}
-
 static void nvme_write64(const struct nvme_ctrl *c, unsigned off, uint64_t v)
 {
 	nvme_write32(c, off, (uint32_t)v);
@@ -392,7 +383,7 @@ static void nvme_prp_fill(struct nvme_ctrl *c, struct nvme_sqe *e, unsigned slot
 		e->prp2 = page;
 		return;
 	}
-	list = c->prp + (uint64_t)slot * NVME_PRP_ENTRIES;
+	list = c->prp + (uint64_t)slot * c->prp_entries;
 	for (unsigned i = 0; len; i++, page += NVME_PAGE) {
 		list[i] = page;
 		len -= MIN(len, NVME_PAGE);
@@ -600,32 +591,32 @@ static int nvme_register(struct nvme_ctrl *c)
 	return c->ns_count ? 0 : err;
 }
 
-/* Read CAP and refuse controllers the driver cannot drive. */
-static int nvme_check_cap(struct nvme_ctrl *c, const struct pci_dev *d)
+/* Refuse controllers the driver cannot drive: the NVM command set and 4 KiB
+ * pages are required, and BAR 0 must reach the I/O queue's doorbells. */
+static int nvme_check_cap(const struct pci_dev *d, uint64_t cap)
 {
-	c->cap = nvme_read64(c, NVME_CAP);
-	if (c->cap == ~0ull || !(c->cap & NVME_CAP_CSS_NVM) || NVME_CAP_MPSMIN(c->cap) != 0)
+	if (cap == ~0ull || !(cap & NVME_CAP_CSS_NVM) || NVME_CAP_MPSMIN(cap) != 0)
 		return -ENODEV;
-	c->db_stride = 4u << NVME_CAP_DSTRD(c->cap);
-	if (d->bar[0].size < NVME_DB_CQ(1, c->db_stride) + 4)
+	if (d->bar[0].size < NVME_DB_CQ(1, 4u << NVME_CAP_DSTRD(cap)) + 4)
 		return -ENODEV;
-	c->ready_timeout_ns = (uint64_t)MAX(NVME_CAP_TO(c->cap), 1u) * 500000000ull;
-	c->version = nvme_read32(c, NVME_VS);
 	return 0;
 }
 
-static struct nvme_ctrl *nvme_ctrl_alloc(struct pci_dev *d, const struct nvme_ctrl *probe)
+static struct nvme_ctrl *nvme_ctrl_alloc(struct pci_dev *d, volatile uint8_t *regs, uint64_t cap)
 {
 	struct nvme_ctrl *c = pmm_alloc_pages(ALIGN_UP(sizeof(*c), PAGE_SIZE) / PAGE_SIZE);
-	uint16_t io_depth = (uint16_t)MIN(NVME_IO_DEPTH, NVME_CAP_MQES(probe->cap) + 1);
+	uint16_t io_depth = (uint16_t)MIN(NVME_IO_DEPTH, NVME_CAP_MQES(cap) + 1);
 
-	*c = *probe;
 	c->pci = d;
+	c->regs = regs;
+	c->cap = cap;
+	c->db_stride = 4u << NVME_CAP_DSTRD(cap);
+	c->ready_timeout_ns = (uint64_t)MAX(NVME_CAP_TO(cap), 1u) * 500000000ull;
+	c->version = nvme_read32(c, NVME_VS);
 	nvme_queue_init(c, &c->admin, 0, NVME_ADMIN_DEPTH);
 	nvme_queue_init(c, &c->io, 1, io_depth);
 	c->slots = MIN(NVME_SLOTS, io_depth - 1u);
 	c->ident = pmm_alloc_pages(1);
-	c->prp = pmm_alloc_pages(ALIGN_UP(NVME_SLOTS * NVME_PRP_ENTRIES * 8, PAGE_SIZE) / PAGE_SIZE);
 	c->bounce = pmm_alloc_pages(NVME_BOUNCE_BYTES / PAGE_SIZE);
 	c->lock = (struct spinlock)SPINLOCK_INIT;
 	d->priv = c;
@@ -641,31 +632,55 @@ static int nvme_start(struct nvme_ctrl *c)
 		err = nvme_enable(c);
 	if (!err)
 		err = nvme_identify_ctrl(c);
-	if (!err)
+	if (!err) {
+		/* Sized now that MDTS is known. */
+		c->prp_entries = c->max_xfer / NVME_PAGE;
+		c->prp = pmm_alloc_pages(ALIGN_UP(c->slots * c->prp_entries * 8ull, PAGE_SIZE) / PAGE_SIZE);
 		err = nvme_create_io_queues(c);
+	}
 	if (!err)
 		err = nvme_scan_namespaces(c);
 	return err;
 }
 
+/* Completions are polled: no INTx, MSI or MSI-X message may fire. */
+static void nvme_quiet_irqs(struct pci_dev *d)
+{
+	unsigned msi = pci_find_cap(d, PCI_CAP_MSI, 0), msix = pci_find_cap(d, PCI_CAP_MSIX, 0);
+
+	pci_enable(d, PCI_COMMAND_INTX_DISABLE);
+	if (msi)
+		pci_write16(d, msi + NVME_PCI_MSG_CTRL,
+			    pci_read16(d, msi + NVME_PCI_MSG_CTRL) & ~NVME_PCI_MSI_ENABLE);
+	if (msix)
+		pci_write16(d, msix + NVME_PCI_MSG_CTRL,
+			    pci_read16(d, msix + NVME_PCI_MSG_CTRL) & ~NVME_PCI_MSIX_ENABLE);
+}
+
 static int nvme_probe(struct pci_dev *d)
 {
-	struct nvme_ctrl probe = { .regs = (volatile uint8_t *)pci_bar_mmio(d, 0) }, *c;
+	volatile uint8_t *regs = (volatile uint8_t *)pci_bar_mmio(d, 0);
+	struct nvme_ctrl *c;
+	uint64_t cap;
 	int err;
 
-	if (!probe.regs)
+	if (!regs)
 		return -ENODEV;
-	/* Completions are polled: keep INTx quiet. */
-	pci_enable(d, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE);
-	err = nvme_check_cap(&probe, d);
+	nvme_quiet_irqs(d);
+	pci_enable(d, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	/* CAP as two dwords, low half first, like every 64-bit register here. */
+	cap = *(volatile uint32_t *)(regs + NVME_CAP);
+	cap |= (uint64_t)*(volatile uint32_t *)(regs + NVME_CAP + 4) << 32;
+	err = nvme_check_cap(d, cap);
 	if (err)
 		goto err_master;
-	c = nvme_ctrl_alloc(d, &probe);
+	c = nvme_ctrl_alloc(d, regs, cap);
 	err = nvme_start(c);
 	if (err)
 		goto err_disable;
 	if (!c->ns_count) {
-		kprintf("nvme %02x:%02x.%x: %s: no active namespace\n", d->bus, d->dev, d->fn, c->model);
+		kprintf("nvme %02x:%02x.%x: %s (serial %s, firmware %s): no active namespace\n", d->bus,
+			d->dev, d->fn, c->model, c->serial, c->firmware);
 		return 0;
 	}
 	err = nvme_register(c);

@@ -42,6 +42,12 @@
 #define NVME_DB_SQ(qid, stride) (NVME_DB_BASE + (2u * (qid)) * (stride))
 #define NVME_DB_CQ(qid, stride) (NVME_DB_BASE + (2u * (qid) + 1) * (stride))
 
+/* PCI MSI and MSI-X Message Control, which the driver clears as it polls
+ * (PCI Local Bus 3.0 sections 6.8.1.3 and 6.8.2.3). */
+#define NVME_PCI_MSG_CTRL 0x02     /* from the capability's start */
+#define  NVME_PCI_MSI_ENABLE 0x0001u
+#define  NVME_PCI_MSIX_ENABLE 0x8000u
+
 /* Memory page size the driver programs in CC.MPS: the PRP page. */
 #define NVME_PAGE 4096u
 

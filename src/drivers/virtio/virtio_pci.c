@@ -2,7 +2,6 @@
  * the legacy I/O header as fallback, feature negotiation, polled split
  * virtqueues. Spec: virtio 1.1 (2.1, 2.6, 3.1, 4.1). QEMU: -device
  * virtio-blk-pci[,disable-modern=on|,disable-legacy=on]. */
-#include "console.h"
 #include "errno.h"
 #include "kernel.h"
 #include "mm.h"

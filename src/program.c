@@ -1,0 +1,427 @@
+/* program.c: one program at a time owns the machine (DESIGN.md section 5):
+ * its image is loaded into the free region with its symbols kept, main runs
+ * on the boot core on its own stack, other cores run its functions on
+ * theirs, calls reach the kernel through struct ingot_api. A fault on any
+ * core, an exit from any core, or Ctrl-C stops it on every core by NMI.
+ * QEMU: any machine; `exec cores.elf` with -smp N. */
+#include "blkdev.h"
+#include "console.h"
+#include "elf.h"
+#include "errno.h"
+#include "ingot.h"
+#include "kernel.h"
+#include "mm.h"
+#include "percpu.h"
+#include "program.h"
+#include "smp.h"
+#include "string.h"
+#include "timer.h"
+#include "trap.h"
+#include "x86.h"
+
+#define MAIN_STACK (1 * MiB)
+#define CORE_STACK (256 * KiB)
+#define ARGS_AREA (64 * KiB)
+#define STOP_WAIT_NS 1000000000ull
+
+enum stop_reason { STOP_NONE, STOP_FAULT, STOP_CTRL_C, STOP_EXIT_ELSEWHERE };
+
+struct program {
+	char name[64];
+	const uint8_t *file;
+	size_t file_len;
+	struct elf_image img;
+	uint64_t bias, img_end, stacks, stack_size;
+	uint64_t scratch_gen;      /* mm_scratch() since the load reuses our memory */
+	int loaded;
+	volatile int running, in_main;
+	volatile int stop_reason;
+	volatile unsigned stop_core;
+	volatile int exit_code;
+	struct jmp_state js;
+};
+
+static struct program prog;
+static struct ingot_api api;
+
+_Static_assert(sizeof(ingot_lock_t) == sizeof(struct spinlock), "ingot_lock_t is a struct spinlock");
+
+/* One error line naming the program; returns CMD_REPORTED's code. */
+static int cmd_error_prog(const char *name, const char *why)
+{
+	kprintf("error: %s: %s\n", name, why);
+	return -ENOEXEC;
+}
+
+int program_loaded(void)
+{
+	return prog.loaded;
+}
+
+void *program_file_buffer(uint64_t len)
+{
+	struct mm_stats st;
+	uint64_t at;
+
+	mm_get_stats(&st);
+	if (!len || len > st.region_len / 2)
+		return NULL;
+	at = ALIGN_DOWN(st.region_start + st.region_len - len, PAGE_SIZE);
+	return (void *)at;
+}
+
+/* Segments get their own permissions: text executable, data writable. */
+static void program_protect(void)
+{
+	for (unsigned i = 0; i < prog.img.nseg; i++) {
+		const struct elf_segment *s = &prog.img.seg[i];
+		unsigned attrs = (s->flags & 1 ? VM_EXEC : 0) | (s->flags & 2 ? VM_WRITE : 0);
+
+		vm_map(ALIGN_DOWN(s->vaddr + prog.bias, PAGE_SIZE),
+		       ALIGN_UP(s->vaddr + prog.bias + s->memsz, PAGE_SIZE) - ALIGN_DOWN(s->vaddr + prog.bias, PAGE_SIZE),
+		       attrs);
+	}
+}
+
+/* After the image: arguments, then one stack per core, then the memory the
+ * program owns, up to its file's copy (kept for its symbols). */
+static void program_layout(void)
+{
+	uint64_t end = (uint64_t)prog.file, cores = smp_core_count();
+	uint64_t room;
+
+	prog.img_end = ALIGN_UP(prog.bias + prog.img.hi, PAGE_SIZE);
+	prog.stacks = prog.img_end + ARGS_AREA;
+	room = end > prog.stacks ? end - prog.stacks : 0;
+	/* Stacks take at most an eighth of what is left. */
+	prog.stack_size = MIN(CORE_STACK, ALIGN_DOWN(room / 8 / (cores + 4), PAGE_SIZE));
+	api.mem_base = (void *)ALIGN_UP(prog.stacks + MAIN_STACK + prog.stack_size * cores, 2 * MiB);
+	api.mem_size = end > (uint64_t)api.mem_base ? end - (uint64_t)api.mem_base : 0;
+}
+
+static uint64_t program_stack_top(unsigned core)
+{
+	if (core == 0)
+		return prog.stacks + MAIN_STACK;
+	return prog.stacks + MAIN_STACK + prog.stack_size * core;
+}
+
+int program_load(const void *file, size_t len, const char *name)
+{
+	struct mm_stats st;
+	char why[96];
+	int err;
+
+	prog.loaded = 0;
+	mm_get_stats(&st);
+	err = elf_parse(file, len, &prog.img, why, sizeof(why));
+	if (!err)
+		err = elf_place(&prog.img, st.region_start, (uint64_t)file - st.region_start, (uint64_t)file,
+				len, &prog.bias, why, sizeof(why));
+	if (!err && vm_map(prog.img.lo + prog.bias, prog.img.hi - prog.img.lo, VM_WRITE) < 0)
+		err = -ENOMEM, ksnprintf(why, sizeof(why), "cannot map the image");
+	if (!err)
+		err = elf_load(file, len, &prog.img, prog.bias, why, sizeof(why));
+	if (err)
+		return cmd_error_prog(name, why);
+	prog.file = file;
+	prog.file_len = len;
+	prog.scratch_gen = mm_scratch_generation();
+	strlcpy(prog.name, name, sizeof(prog.name));
+	program_protect();
+	program_layout();
+	if (api.mem_size < MAIN_STACK)
+		return cmd_error_prog(name, "no memory left for its stacks");
+	prog.loaded = 1;
+	kprintf("loaded %s: %zu bytes, %s, %u segments at %016llx-%016llx, entry %016llx\n", prog.name, len,
+		prog.img.type == 3 ? "position-independent" : "fixed address", prog.img.nseg,
+		(unsigned long long)(prog.img.lo + prog.bias), (unsigned long long)prog.img_end,
+		(unsigned long long)(prog.img.entry + prog.bias));
+	return 0;
+}
+
+/* Stop the program's work on every core but the caller; the boot core is
+ * stopped only while it still runs main. */
+static void program_stop_others(void)
+{
+	unsigned me = smp_this_core();
+
+	for (unsigned i = 1; i < smp_core_count(); i++) {
+		const struct core_info *c = smp_core(i);
+
+		if (i != me && c->state == CORE_RUNNING)
+			smp_stop(i);
+	}
+	if (me != 0 && prog.in_main)
+		smp_stop(0);
+}
+
+static void program_stop(enum stop_reason why)
+{
+	int none = STOP_NONE;
+
+	if (!prog.running)
+		return;
+	/* The first reason wins: a fault that stops the others is not followed
+	 * by their stop NMIs' reasons. */
+	if (__atomic_compare_exchange_n(&prog.stop_reason, &none, why, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		prog.stop_core = smp_this_core();
+	program_stop_others();
+}
+
+/* After the report, on the faulting core (see trap_set_hooks). */
+static void program_fault_hook(unsigned core)
+{
+	(void)core;
+	program_stop(STOP_FAULT);
+}
+
+/* Ctrl-C arrives by an interrupt on the boot core; main leaves for the
+ * recovery point on the way out of that interrupt. */
+static int program_ctrl_c(void)
+{
+	if (!prog.running)
+		return 0;
+	program_stop(STOP_CTRL_C);
+	if (prog.in_main)
+		trap_request_stop(&percpu_boot);
+	return 1;
+}
+
+static const char *program_symbol(uint64_t addr, uint64_t *off)
+{
+	if (!prog.loaded || addr < prog.bias + prog.img.lo || addr >= prog.img_end)
+		return NULL;
+	return elf_symbol(prog.file, prog.file_len, &prog.img, addr - prog.bias, off);
+}
+
+/* Copy the arguments into the program's memory: argv[] then the strings. */
+static char **program_copy_args(int argc, char **argv)
+{
+	char **out = (char **)prog.img_end;
+	char *strings = (char *)(out + argc + 1);
+	char *limit = (char *)(prog.img_end + ARGS_AREA);
+
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]) + 1;
+
+		if (strings + n > limit)
+			return NULL;
+		memcpy(strings, argv[i], n);
+		out[i] = strings;
+		strings += n;
+	}
+	out[argc] = NULL;
+	return out;
+}
+
+int program_enter(uint64_t entry, const struct ingot_api *a, int argc, char **argv, uint64_t stack);
+__asm__(".text\n"
+	"program_enter:\n\t"
+	"push %rbp\n\t"
+	"mov %rsp, %rbp\n\t"
+	"mov %r8, %rsp\n\t"
+	"mov %rdi, %rax\n\t"
+	"mov %rsi, %rdi\n\t"
+	"mov %edx, %esi\n\t"
+	"mov %rcx, %rdx\n\t"
+	"call *%rax\n\t"
+	"mov %rbp, %rsp\n\t"
+	"pop %rbp\n\t"
+	"ret\n");
+
+/* main on the boot core with the program's recovery point armed. Returns
+ * 0 when main returned (its value in *code), 1 when a fault or a stop
+ * brought it back, 2 when it called exit. Kept apart so nothing live across
+ * trap_setjmp can be clobbered. */
+static __attribute__((noinline)) int program_call_main(char **args, int argc, int *code)
+{
+	struct jmp_state *outer = this_cpu()->recovery;
+	int r = trap_setjmp(&prog.js);
+
+	if (r) {
+		prog.in_main = 0;
+		trap_set_recovery(outer);
+		return r;
+	}
+	trap_set_recovery(&prog.js);
+	prog.in_main = 1;
+	*code = program_enter(prog.img.entry + prog.bias, &api, argc, args, program_stack_top(0));
+	prog.in_main = 0;
+	trap_set_recovery(outer);
+	return 0;
+}
+
+/* Every core back to idle: stop what still runs, wait, bounded. */
+static void program_quiesce(void)
+{
+	for (unsigned i = 1; i < smp_core_count(); i++)
+		if (smp_core(i)->state == CORE_RUNNING)
+			smp_stop(i);
+	if (smp_wait(SMP_ALL, STOP_WAIT_NS) < 0)
+		for (unsigned i = 1; i < smp_core_count(); i++)
+			if (smp_core(i)->state == CORE_RUNNING)
+				kprintf("error: core %u did not stop within 1 s\n", i);
+	percpu_boot.stop_request = 0;
+}
+
+static void program_report(int r, int code, uint64_t ns)
+{
+	unsigned long long ms = (unsigned long long)(ns / 1000000);
+
+	if (prog.stop_reason == STOP_FAULT)
+		kprintf("%s stopped: exception on core %u (%llu ms)\n", prog.name, prog.stop_core, ms);
+	else if (prog.stop_reason == STOP_CTRL_C)
+		kprintf("%s stopped by Ctrl-C (%llu ms)\n", prog.name, ms);
+	else if (prog.stop_reason == STOP_EXIT_ELSEWHERE)
+		kprintf("%s exited with code %d on core %u (%llu ms)\n", prog.name, prog.exit_code, prog.stop_core, ms);
+	else
+		kprintf("%s exited with code %d (%llu ms)\n", prog.name, r == 2 ? prog.exit_code : code, ms);
+}
+
+int program_run(int argc, char **argv)
+{
+	char why[96];
+	char **args;
+	int r, code = 0;
+	uint64_t t0;
+
+	if (!prog.loaded)
+		return -ENOENT;
+	if (prog.scratch_gen != mm_scratch_generation()) {
+		prog.loaded = 0;
+		return cmd_error_prog(prog.name, "its memory was used by a later command; load it again");
+	}
+	/* A fresh image every run: the last one's data and BSS are gone. */
+	vm_map(prog.img.lo + prog.bias, prog.img.hi - prog.img.lo, VM_WRITE);
+	if (elf_load(prog.file, prog.file_len, &prog.img, prog.bias, why, sizeof(why)))
+		return cmd_error_prog(prog.name, why);
+	program_protect();
+	if (argc > 0 && !argv[0][0])
+		argv[0] = prog.name; /* run: the program is known by its file name */
+	if (!(args = program_copy_args(argc, argv)))
+		return cmd_error_prog(prog.name, "arguments longer than 64 KiB");
+	prog.stop_reason = STOP_NONE;
+	percpu_boot.stop_request = 0;
+	prog.running = 1;
+	trap_set_hooks(program_symbol, program_fault_hook);
+	t0 = timer_ns();
+	r = program_call_main(args, argc, &code);
+	cpu_sti();
+	program_quiesce();
+	prog.running = 0;
+	program_report(r, code, timer_ns() - t0);
+	trap_set_hooks(program_symbol, NULL);
+	return 0;
+}
+
+/* Every call a program makes ends by honouring a pending stop: the kernel
+ * code it ran may have held a lock, so the stop waited for it to return. */
+#define API_RETURN(expr) do { __typeof__(expr) r_ = (expr); trap_check_stop(); return r_; } while (0)
+
+static void api_print(const char *s, size_t len)
+{
+	console_write(s, len);
+	trap_check_stop();
+}
+
+static int api_getc(void) { API_RETURN(console_try_getc()); }
+static uint64_t api_time_ns(void) { API_RETURN(timer_ns()); }
+static unsigned api_core_count(void) { return smp_online_count(); }
+static unsigned api_core_index(void) { return smp_this_core(); }
+static uint32_t api_core_apic_id(void) { return this_cpu()->apic_id; }
+
+static int api_run_on(unsigned core, void (*fn)(void *), void *arg)
+{
+	API_RETURN(smp_run_on_stack(core, fn, arg, prog.name, program_stack_top(core)));
+}
+
+static int api_run_all(void (*fn)(void *), void *arg)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < smp_core_count(); i++)
+		if (i != smp_this_core() && smp_run_on_stack(i, fn, arg, prog.name, program_stack_top(i)) == 0)
+			n++;
+	API_RETURN(n);
+}
+
+static int api_wait_all(uint64_t timeout_ns)
+{
+	API_RETURN(smp_wait(SMP_ALL, timeout_ns));
+}
+
+static void api_lock(ingot_lock_t *l) { spin_lock((struct spinlock *)l); }
+static void api_unlock(ingot_lock_t *l) { spin_unlock((struct spinlock *)l); trap_check_stop(); }
+
+static int api_blk_count(void) { return (int)blk_count(); }
+
+static int api_blk_info(int dev, struct ingot_blk_info *info)
+{
+	struct blkdev *b = dev >= 0 ? blk_get((unsigned)dev) : NULL;
+
+	if (!b)
+		return -ENODEV;
+	strlcpy(info->name, b->name, sizeof(info->name));
+	info->sector_size = b->sector_size;
+	info->sectors = b->sectors;
+	info->read_only = b->read_only;
+	return 0;
+}
+
+static int api_blk_read(int dev, uint64_t lba, uint64_t count, void *buf)
+{
+	struct blkdev *b = dev >= 0 ? blk_get((unsigned)dev) : NULL;
+
+	API_RETURN(b ? blk_read(b, lba, count, buf) : -ENODEV);
+}
+
+static int api_blk_write(int dev, uint64_t lba, uint64_t count, const void *buf)
+{
+	struct blkdev *b = dev >= 0 ? blk_get((unsigned)dev) : NULL;
+
+	API_RETURN(b ? blk_write(b, lba, count, buf) : -ENODEV);
+}
+
+static int api_net_count(void) { return 0; }
+static int api_net_info(int nic, struct ingot_net_info *info) { (void)nic, (void)info; return -ENODEV; }
+static int api_net_send(int nic, const void *f, size_t len) { (void)nic, (void)f, (void)len; return -ENODEV; }
+static int api_net_recv(int nic, void *buf, size_t cap) { (void)nic, (void)buf, (void)cap; return -ENODEV; }
+
+/* exit from main goes straight back to program_run; from another core it
+ * records the code, stops everything else, and that core goes idle. */
+static __noreturn void api_exit(int code)
+{
+	prog.exit_code = code;
+	if (smp_this_core() == 0 && prog.in_main)
+		trap_longjmp(&prog.js, 2);
+	program_stop(STOP_EXIT_ELSEWHERE);
+	smp_leave_work();
+}
+
+void program_init(void)
+{
+	api.version = INGOT_API_VERSION;
+	api.size = sizeof(api);
+	api.print = api_print;
+	api.getc = api_getc;
+	api.time_ns = api_time_ns;
+	api.core_count = api_core_count;
+	api.core_index = api_core_index;
+	api.core_apic_id = api_core_apic_id;
+	api.run_on = api_run_on;
+	api.run_all = api_run_all;
+	api.wait_all = api_wait_all;
+	api.lock = api_lock;
+	api.unlock = api_unlock;
+	api.blk_count = api_blk_count;
+	api.blk_info = api_blk_info;
+	api.blk_read = api_blk_read;
+	api.blk_write = api_blk_write;
+	api.net_count = api_net_count;
+	api.net_info = api_net_info;
+	api.net_send = api_net_send;
+	api.net_recv = api_net_recv;
+	api.exit = api_exit;
+	console_set_ctrl_c_hook(program_ctrl_c);
+}
