@@ -107,6 +107,8 @@ struct mcfg_entry {
 
 /* 1 when the table's header length fits in len and its bytes sum to 0. */
 int acpi_checksum_ok(const void *table, size_t len);
+/* The byte sum of n bytes (0 for a good ACPI checksum). */
+uint8_t acpi_sum(const void *p, size_t n);
 /* Pure parsers: 0, or -EINVAL for a table too short or malformed. */
 int acpi_parse_madt(const void *table, size_t len, struct madt_info *out);
 int acpi_parse_fadt(const void *table, size_t len, struct fadt_info *out);

@@ -49,16 +49,6 @@ static int have_madt, have_fadt, have_hpet;
 static int s5_status = -ENOENT;
 static uint8_t s5_typa, s5_typb;
 
-static uint8_t acpi_sum(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	uint8_t s = 0;
-
-	while (n--)
-		s += *b++;
-	return s;
-}
-
 /* Signature and the ACPI 1.0 checksum over 20 bytes; for revision 2+ the
  * extended checksum over its length too (else only the RSDT is trusted). */
 static int rsdp_check(const struct acpi_rsdp *r, size_t avail)

@@ -86,7 +86,7 @@ _Static_assert(sizeof(struct acpi_mcfg_alloc) == 16, "MCFG allocation layout");
 #define AML_PACKAGE_OP 0x12
 #define AML_ROOT_CHAR '\\'
 
-static uint8_t acpi_sum(const void *p, size_t n)
+uint8_t acpi_sum(const void *p, size_t n)
 {
 	const uint8_t *b = p;
 	uint8_t s = 0;
