@@ -35,6 +35,9 @@ int cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parse a numeric argument; on failure print
  * "error: CMD: bad WHAT 'ARG'" and return CMD_REPORTED. */
 int cmd_arg_u64(const char *cmd, const char *arg, const char *what, int hex_default, uint64_t *out);
+/* Hex and ASCII rows of 16 bytes, each led by its address (base + offset)
+ * in digits hex digits; 0, or -ECANCELED when Ctrl-C stopped it. */
+int monitor_hexdump(const void *data, uint64_t len, uint64_t base, int digits);
 /* Parse an access width 1, 2, 4 or 8. */
 int cmd_arg_width(const char *cmd, const char *arg, unsigned *width);
 

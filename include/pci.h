@@ -45,7 +45,7 @@
 
 struct pci_bar {
 	uint64_t addr;    /* bus address (identity-mapped for memory BARs) */
-	uint64_t size;    /* 0: not implemented */
+	uint64_t size;    /* 0: the BAR is absent */
 	uint8_t io, is64, prefetch;
 };
 

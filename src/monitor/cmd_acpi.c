@@ -238,22 +238,6 @@ static void madt_print(const struct acpi_header *h)
 		kprintf("  malformed entry at offset %zu: the walk stops here\n", off ? off : sizeof(*h) + sizeof(lapic_flags));
 }
 
-static void acpi_dump_row(uint64_t addr, const uint8_t *p, unsigned n)
-{
-	char ascii[17];
-
-	kprintf("%016llx:", ull(addr));
-	for (unsigned i = 0; i < 16; i++)
-		if (i < n)
-			kprintf(" %02x", p[i]);
-		else
-			kprintf("   ");
-	for (unsigned i = 0; i < n; i++)
-		ascii[i] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] : '.';
-	ascii[n] = 0;
-	kprintf("  |%s|\n", ascii);
-}
-
 static int acpi_dump(const struct acpi_table_ref *t)
 {
 	const struct acpi_header *h = (const struct acpi_header *)t->addr;
@@ -266,12 +250,7 @@ static int acpi_dump(const struct acpi_table_ref *t)
 		acpi_text(creator, (const char *)&h->creator_id, 4), h->creator_revision);
 	if (!memcmp(h->sig, "APIC", 4))
 		madt_print(h);
-	for (uint32_t off = 0; off < t->length; off += 16) {
-		if (console_ctrl_c_pending())
-			return -ECANCELED;
-		acpi_dump_row(t->addr + off, (const uint8_t *)h + off, MIN(16u, t->length - off));
-	}
-	return 0;
+	return monitor_hexdump(h, t->length, t->addr, 16);
 }
 
 /* The n-th table whose signature matches (case-insensitively). */

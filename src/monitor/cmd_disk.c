@@ -58,23 +58,6 @@ static int disk_get(const char *name, struct blkdev **out)
 	return 0;
 }
 
-static void hexdump(const uint8_t *p, uint64_t len, uint64_t base)
-{
-	char ascii[17];
-
-	for (uint64_t off = 0; off < len; off += 16) {
-		kprintf("%010llx:", ull(base + off));
-		for (unsigned i = 0; i < 16; i++) {
-			kprintf(" %02x", p[off + i]);
-			ascii[i] = p[off + i] >= 0x20 && p[off + i] < 0x7f ? (char)p[off + i] : '.';
-		}
-		ascii[16] = 0;
-		kprintf("  |%s|\n", ascii);
-		if (console_ctrl_c_pending())
-			return;
-	}
-}
-
 static int disk_read_cmd(int argc, char **argv)
 {
 	struct blkdev *b;
@@ -98,8 +81,7 @@ static int disk_read_cmd(int argc, char **argv)
 	err = blk_read(b, lba, count, buf);
 	if (err)
 		return cmd_error("disk: read %s LBA %llu: %s", b->name, ull(lba), error_str(err));
-	hexdump(buf, count * b->sector_size, lba * b->sector_size);
-	return 0;
+	return monitor_hexdump(buf, count * b->sector_size, lba * b->sector_size, 10);
 }
 
 static int hex_nibble(char c)

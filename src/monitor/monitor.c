@@ -51,6 +51,27 @@ int cmd_arg_width(const char *cmd, const char *arg, unsigned *width)
 	return 0;
 }
 
+int monitor_hexdump(const void *data, uint64_t len, uint64_t base, int digits)
+{
+	const uint8_t *p = data;
+	char ascii[17];
+
+	for (uint64_t off = 0; off < len; off += 16) {
+		unsigned n = (unsigned)MIN(16, len - off);
+
+		if (console_ctrl_c_pending())
+			return -ECANCELED;
+		kprintf("%0*llx:", digits, (unsigned long long)(base + off));
+		for (unsigned i = 0; i < 16; i++)
+			kprintf(i < n ? " %02x" : "   ", p[off + i]);
+		for (unsigned i = 0; i < n; i++)
+			ascii[i] = p[off + i] >= 0x20 && p[off + i] < 0x7f ? (char)p[off + i] : '.';
+		ascii[n] = 0;
+		kprintf("  |%s|\n", ascii);
+	}
+	return 0;
+}
+
 const struct cmd *monitor_find(const char *name)
 {
 	for (const struct cmd *c = __cmd_table_start; c < __cmd_table_end; c++)
