@@ -25,7 +25,10 @@ QEMU_MACHINE ?= q35
 QEMU_SMP     ?= 4
 QEMU_MEM     ?= 512
 QEMU_DISPLAY := $(if $(DISPLAY)$(WAYLAND_DISPLAY),-display gtk,-display none)
-QEMU_COMMON  = -M $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) \
+# One NIC on QEMU's user network with restrict=on: nothing leaves QEMU; its
+# TFTP server offers the example programs (load tftp:hello.elf).
+QEMU_NET     = -nic user,model=e1000,restrict=on,tftp=$(BUILD)/programs
+QEMU_COMMON  = -M $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) $(QEMU_NET) \
 	       -chardev stdio,id=ser0,mux=on,signal=off -serial chardev:ser0 -mon chardev=ser0 \
 	       $(QEMU_DISPLAY)
 OVMF_CODE    ?= /usr/share/OVMF/OVMF_CODE_4M.fd
@@ -35,7 +38,7 @@ OVMF_VARS    ?= /usr/share/OVMF/OVMF_VARS_4M.fd
 all: $(BUILD)/ingot.elf $(BUILD)/programs.img
 
 # The example programs (programs/Makefile: static PIE ELF64 files).
-PROGRAM_NAMES := hello args cores primes fault spin
+PROGRAM_NAMES := hello args cores primes fault spin netecho netbench
 PROGRAM_ELFS  := $(PROGRAM_NAMES:%=$(BUILD)/programs/%.elf)
 programs:
 	$(MAKE) -s -C programs
@@ -146,6 +149,7 @@ UNIT_SRC_test_acpi       := src/acpi_tables.c
 UNIT_SRC_test_elf        := src/elf.c src/format.c
 UNIT_SRC_test_part       := src/part.c src/crc32.c src/block.c src/format.c src/error.c
 UNIT_SRC_test_fat        := src/fat.c src/crc32.c src/block.c src/format.c src/error.c
+UNIT_SRC_test_ip := src/ip_parse.c
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard src/monitor/*.c src/*.c src/drivers/ps2/*.c) | $(BUILD)/unit/
 	$(CC) $(UNIT_CFLAGS) -Isrc/drivers/ps2 $< $(UNIT_SRC_$*) tests/unit/host_shim.c -o $@
@@ -168,6 +172,7 @@ FUZZ_SRC    := src/crc32.c src/block.c src/format.c src/error.c tests/unit/host_
 FUZZ_SRC_part := src/part.c
 FUZZ_SRC_fat  := src/fat.c
 FUZZ_SRC_elf  := src/elf.c
+FUZZ_SRC_ip := src/ip_parse.c
 # Each tests/fuzz/fuzz_NAME.c with a FUZZ_SRC_NAME line (the code it tests).
 FUZZ_TARGETS = $(foreach t,$(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)),$(if $(FUZZ_SRC_$(t)),$(t)))
 

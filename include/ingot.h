@@ -92,6 +92,7 @@ struct ingot_api {
 
 /* Error codes the calls return (negated), the kernel's errno.h values. */
 #define INGOT_EIO        5
+#define INGOT_EAGAIN    11   /* net_send: the ring is full, try again */
 #define INGOT_ENOMEM    12
 #define INGOT_EBUSY     16
 #define INGOT_ENODEV    19

@@ -9,7 +9,9 @@
 #include "errno.h"
 #include "irq.h"
 #include "kernel.h"
+#include "ip.h"
 #include "mm.h"
+#include "netdev.h"
 #include "part.h"
 #include "pci.h"
 #include "program.h"
@@ -76,9 +78,9 @@ static void boot_summary(void)
 	kprintf("cpu: %u cores", online);
 	if (listed > online)
 		kprintf(" (%u offline)", listed - online);
-	kprintf("  mem: %llu MiB (%llu MiB free)  pci: %u devices  disk: %u\n",
+	kprintf("  mem: %llu MiB (%llu MiB free)  pci: %u devices  disk: %u  net: %u\n",
 		(unsigned long long)((st.ram_total + MiB - 1) / MiB), (unsigned long long)(st.free / MiB),
-		pci_count(), boot_disk_count());
+		pci_count(), boot_disk_count(), net_count());
 }
 
 static void boot_autorun(void)
@@ -126,6 +128,8 @@ void kmain(uint32_t magic, uint64_t info)
 	timer_start_heartbeat();
 	pci_init();
 	ramdisk_init();
+	if (net_count())
+		console_add_poll(ip_poll); /* answer ARP and ping while at the prompt */
 	part_scan_all();
 	program_init();
 	mm_seal();

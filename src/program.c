@@ -11,6 +11,7 @@
 #include "ingot.h"
 #include "kernel.h"
 #include "mm.h"
+#include "netdev.h"
 #include "percpu.h"
 #include "program.h"
 #include "smp.h"
@@ -383,10 +384,45 @@ static int api_blk_write(int dev, uint64_t lba, uint64_t count, const void *buf)
 	API_RETURN(b ? blk_write(b, lba, count, buf) : -ENODEV);
 }
 
-static int api_net_count(void) { return 0; }
-static int api_net_info(int nic, struct ingot_net_info *info) { (void)nic, (void)info; return -ENODEV; }
-static int api_net_send(int nic, const void *f, size_t len) { (void)nic, (void)f, (void)len; return -ENODEV; }
-static int api_net_recv(int nic, void *buf, size_t cap) { (void)nic, (void)buf, (void)cap; return -ENODEV; }
+static int api_net_count(void) { return (int)net_count(); }
+
+static int api_net_info(int nic, struct ingot_net_info *info)
+{
+	struct netdev *n = nic >= 0 ? net_get((unsigned)nic) : NULL;
+	unsigned mbps = 0;
+	int up = 0;
+
+	if (!n)
+		return -ENODEV;
+	strlcpy(info->name, n->name, sizeof(info->name));
+	memcpy(info->mac, n->mac, ETH_ALEN);
+	if (n->link(n, &up, &mbps) < 0)
+		up = 0;
+	info->link_up = up;
+	info->mtu = n->mtu;
+	API_RETURN(0);
+}
+
+/* Raw frames, straight to the driver: no copy beyond the driver's own. */
+static int api_net_send(int nic, const void *frame, size_t len)
+{
+	struct netdev *n = nic >= 0 ? net_get((unsigned)nic) : NULL;
+
+	if (!n)
+		return -ENODEV;
+	if (len < 14 || len > ETH_FRAME_MAX)
+		return -EINVAL;
+	API_RETURN(n->transmit(n, frame, len));
+}
+
+static int api_net_recv(int nic, void *buf, size_t cap)
+{
+	struct netdev *n = nic >= 0 ? net_get((unsigned)nic) : NULL;
+
+	if (!n)
+		return -ENODEV;
+	API_RETURN(n->poll(n, buf, cap));
+}
 
 /* exit from main goes straight back to program_run; from another core it
  * records the code, stops everything else, and that core goes idle. */

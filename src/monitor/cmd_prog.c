@@ -4,6 +4,7 @@
 #include "console.h"
 #include "errno.h"
 #include "fs.h"
+#include "ip.h"
 #include "kernel.h"
 #include "monitor.h"
 #include "program.h"
@@ -20,12 +21,30 @@ static const char *prog_basename(const char *path)
 	return *s ? s : path;
 }
 
+/* load tftp:FILE: the file from the TFTP server (DHCP first if needed). */
+static int prog_load_tftp(const char *cmd, const char *path)
+{
+	size_t cap = 16 * MiB, n;
+	void *buf = program_file_buffer(cap);
+	int err = buf ? ip_tftp_get(path + 5, buf, cap, &n) : -ENOMEM;
+
+	if (err == -ECANCELED)
+		return err;
+	if (err)
+		return cmd_error("%s: %s: %s", cmd, path, ip_last_error()[0] ? ip_last_error() : error_str(err));
+	return program_load(buf, n, prog_basename(path)) ? CMD_REPORTED : 0;
+}
+
 static int prog_load_path(const char *cmd, const char *path)
 {
 	struct fs_file f;
 	void *buf;
 	int64_t n;
-	int err = fs_resolve(path, &f);
+	int err;
+
+	if (!strncmp(path, "tftp:", 5))
+		return prog_load_tftp(cmd, path);
+	err = fs_resolve(path, &f);
 
 	if (err)
 		return cmd_error("%s: %s: %s", cmd, path, fs_error_str(err));
@@ -53,10 +72,11 @@ static int cmd_load(int argc, char **argv)
 }
 
 CMD(load, .name = "load", .usage = "load FILE",
-    .summary = "load an ELF64 program from a FAT disk (DEV:/PATH or a bare name)",
+    .summary = "load an ELF64 program from a FAT disk (DEV:/PATH, a bare name) or tftp:FILE",
     .help = "Every header field and segment is checked; the program's symbols are\n"
 	    "kept for backtraces. 'run' starts it.\n"
-	    "examples:\n  load hello.elf\n  load disk0:/progs/primes.elf",
+	    "tftp:FILE fetches it from the TFTP server DHCP named (or the gateway).\n"
+	    "examples:\n  load hello.elf\n  load disk0:/progs/primes.elf\n  load tftp:hello.elf",
     .min_args = 1, .max_args = 1, .fn = cmd_load);
 
 static int prog_run_args(int argc, char **argv)

@@ -1,0 +1,397 @@
+/* e1000.c: Intel 8254x and 82574 Gigabit Ethernet, polled, with legacy
+ * descriptor rings (8254x SDM rev. 4.0; 82574 GbE Controller datasheet).
+ * QEMU: -device e1000,netdev=N (82540EM) and -device e1000e,netdev=N (82574L). */
+#include "errno.h"
+#include "kernel.h"
+#include "mm.h"
+#include "netdev.h"
+#include "pci.h"
+#include "smp.h"
+#include "string.h"
+#include "timer.h"
+#include "x86.h"
+#include "e1000_regs.h"
+
+#define E1000_RX_DESCS 256
+#define E1000_TX_DESCS 256
+#define E1000_BUF_SIZE 2048u            /* RCTL.BSIZE_2048; a TX slot holds any frame */
+#define E1000_RESET_TIMEOUT_NS (100 * 1000000ull)
+#define E1000_EERD_TIMEOUT_NS (10 * 1000000ull)
+#define E1000_QUIESCE_NS (10 * 1000000ull)
+
+/* Ring lengths must be multiples of 128 bytes (8254x 13.4.27). */
+_Static_assert(E1000_RX_DESCS * sizeof(struct e1000_rx_desc) % 128 == 0, "RDLEN");
+_Static_assert(E1000_TX_DESCS * sizeof(struct e1000_tx_desc) % 128 == 0, "TDLEN");
+
+/* What differs between the members this driver knows. */
+struct e1000_variant {
+	const char *name;
+	int eerd_short;   /* EERD with DONE at bit 1 and the address at bit 2 */
+	uint32_t ipgt;
+	int is_82574;
+};
+
+static const struct e1000_variant e1000_8254x = { "e1000", 0, 10, 0 };
+static const struct e1000_variant e1000_8254x_short = { "e1000", 1, 10, 0 };
+static const struct e1000_variant e1000_82574 = { "e1000e", 1, 8, 1 };
+
+struct e1000 {
+	struct netdev net;
+	struct pci_dev *pci;
+	volatile uint8_t *regs;
+	const struct e1000_variant *var;
+	volatile struct e1000_rx_desc *rx;
+	volatile struct e1000_tx_desc *tx;
+	uint8_t *rx_buf, *tx_buf;
+	uint32_t rx_next;       /* the next descriptor the device fills */
+	uint32_t tx_head;       /* the next descriptor we fill */
+	uint32_t tx_clean;      /* the oldest descriptor not yet reclaimed */
+	int link_prev;
+	struct spinlock lock;
+};
+
+static uint32_t e1000_read32(const struct e1000 *e, unsigned off)
+{
+	return *(volatile uint32_t *)(e->regs + off);
+}
+
+static void e1000_write32(const struct e1000 *e, unsigned off, uint32_t v)
+{
+	*(volatile uint32_t *)(e->regs + off) = v;
+}
+
+/* Stop DMA and interrupts, then reset the MAC (8254x 14.9: quiesce the
+ * rings before CTRL.RST so no descriptor write lands after it). */
+static int e1000_reset(const struct e1000 *e)
+{
+	uint64_t deadline;
+
+	e1000_write32(e, E1000_IMC, E1000_IMC_ALL);
+	e1000_write32(e, E1000_RCTL, 0);
+	e1000_write32(e, E1000_TCTL, 0);
+	(void)e1000_read32(e, E1000_STATUS);
+	timer_delay_ns(E1000_QUIESCE_NS);
+	e1000_write32(e, E1000_CTRL, e1000_read32(e, E1000_CTRL) | E1000_CTRL_RST);
+	timer_delay_ns(1000);
+	deadline = timer_ns() + E1000_RESET_TIMEOUT_NS;
+	while (e1000_read32(e, E1000_CTRL) & E1000_CTRL_RST) {
+		if (timer_ns() > deadline)
+			return -ETIMEDOUT;
+		timer_delay_ns(100000);
+	}
+	/* The reset unmasks nothing, but a reset in progress may have; and
+	 * ICR is cleared by the read. */
+	e1000_write32(e, E1000_IMC, E1000_IMC_ALL);
+	(void)e1000_read32(e, E1000_ICR);
+	return 0;
+}
+
+static int e1000_eeprom_read(const struct e1000 *e, unsigned word, uint16_t *out)
+{
+	unsigned shift = e->var->eerd_short ? E1000_EERD_ADDR_SHIFT_SHORT : E1000_EERD_ADDR_SHIFT;
+	uint32_t done = e->var->eerd_short ? E1000_EERD_DONE_SHORT : E1000_EERD_DONE;
+	uint64_t deadline = timer_ns() + E1000_EERD_TIMEOUT_NS;
+	uint32_t v;
+
+	e1000_write32(e, E1000_EERD, E1000_EERD_START | (uint32_t)word << shift);
+	while (!((v = e1000_read32(e, E1000_EERD)) & done)) {
+		if (timer_ns() > deadline)
+			return -ETIMEDOUT;
+		cpu_pause();
+	}
+	*out = E1000_EERD_DATA(v);
+	return 0;
+}
+
+static int e1000_mac_valid(const uint8_t *mac)
+{
+	static const uint8_t zero[ETH_ALEN];
+
+	return memcmp(mac, zero, ETH_ALEN) != 0 && !(mac[0] & 1);
+}
+
+/* The address in receive address 0 when firmware (or QEMU) loaded it,
+ * else words 0-2 of the EEPROM; then written back so the filter has it. */
+static int e1000_read_mac(struct e1000 *e)
+{
+	uint32_t ral = e1000_read32(e, E1000_RAL0), rah = e1000_read32(e, E1000_RAH0);
+	uint8_t *mac = e->net.mac;
+
+	for (int i = 0; i < 4; i++)
+		mac[i] = (uint8_t)(ral >> (8 * i));
+	mac[4] = (uint8_t)rah;
+	mac[5] = (uint8_t)(rah >> 8);
+	if (!(rah & E1000_RAH_AV) || !e1000_mac_valid(mac)) {
+		for (unsigned w = 0; w < 3; w++) {
+			uint16_t v;
+			int err = e1000_eeprom_read(e, E1000_EEPROM_MAC_WORD + w, &v);
+
+			if (err)
+				return err;
+			mac[2 * w] = (uint8_t)v;
+			mac[2 * w + 1] = (uint8_t)(v >> 8);
+		}
+	}
+	if (!e1000_mac_valid(mac))
+		return -ENODEV;
+	e1000_write32(e, E1000_RAL0, (uint32_t)mac[0] | (uint32_t)mac[1] << 8 |
+				     (uint32_t)mac[2] << 16 | (uint32_t)mac[3] << 24);
+	e1000_write32(e, E1000_RAH0, (uint32_t)mac[4] | (uint32_t)mac[5] << 8 | E1000_RAH_AV);
+	return 0;
+}
+
+static void e1000_alloc_rings(struct e1000 *e)
+{
+	e->rx = pmm_alloc_pages(ALIGN_UP(E1000_RX_DESCS * sizeof(struct e1000_rx_desc), PAGE_SIZE) / PAGE_SIZE);
+	e->tx = pmm_alloc_pages(ALIGN_UP(E1000_TX_DESCS * sizeof(struct e1000_tx_desc), PAGE_SIZE) / PAGE_SIZE);
+	e->rx_buf = pmm_alloc_pages(E1000_RX_DESCS * E1000_BUF_SIZE / PAGE_SIZE);
+	e->tx_buf = pmm_alloc_pages(E1000_TX_DESCS * E1000_BUF_SIZE / PAGE_SIZE);
+	for (unsigned i = 0; i < E1000_RX_DESCS; i++)
+		e->rx[i].addr = (uint64_t)(e->rx_buf + i * E1000_BUF_SIZE);
+}
+
+/* Receive: every descriptor but one handed over (RDT one behind RDH), so
+ * head == tail never looks like a full ring (8254x 3.2.6). */
+static void e1000_start_rx(struct e1000 *e)
+{
+	for (unsigned i = 0; i < E1000_MTA_ENTRIES; i++)
+		e1000_write32(e, E1000_MTA + 4 * i, 0);
+	e1000_write32(e, E1000_RDBAL, (uint32_t)(uint64_t)e->rx);
+	e1000_write32(e, E1000_RDBAH, (uint32_t)((uint64_t)e->rx >> 32));
+	e1000_write32(e, E1000_RDLEN, E1000_RX_DESCS * sizeof(struct e1000_rx_desc));
+	e1000_write32(e, E1000_RDH, 0);
+	e1000_write32(e, E1000_RDT, E1000_RX_DESCS - 1);
+	e->rx_next = 0;
+	e1000_write32(e, E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_SECRC |
+				     E1000_RCTL_BSIZE_2048 | E1000_RCTL_RDMTS_HALF);
+}
+
+static void e1000_start_tx(struct e1000 *e)
+{
+	e1000_write32(e, E1000_TDBAL, (uint32_t)(uint64_t)e->tx);
+	e1000_write32(e, E1000_TDBAH, (uint32_t)((uint64_t)e->tx >> 32));
+	e1000_write32(e, E1000_TDLEN, E1000_TX_DESCS * sizeof(struct e1000_tx_desc));
+	e1000_write32(e, E1000_TDH, 0);
+	e1000_write32(e, E1000_TDT, 0);
+	e->tx_head = e->tx_clean = 0;
+	if (e->var->is_82574)
+		e1000_write32(e, E1000_TXDCTL, E1000_TXDCTL_GRAN | E1000_TXDCTL_82574_ONE);
+	e1000_write32(e, E1000_TIPG, E1000_TIPG_IPGT(e->var->ipgt) | E1000_TIPG_IPGR1(8) | E1000_TIPG_IPGR2(6));
+	e1000_write32(e, E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP | E1000_TCTL_CT(15) | E1000_TCTL_COLD(64));
+}
+
+/* Statistics clear on read: fold the missed-frame count into the stats. */
+static void e1000_collect_stats(struct e1000 *e)
+{
+	e->net.stats.rx_dropped += e1000_read32(e, E1000_MPC);
+	e->net.stats.rx_errors += e1000_read32(e, E1000_CRCERRS) + e1000_read32(e, E1000_ROC);
+}
+
+static int e1000_link(struct netdev *n, int *up, unsigned *mbps)
+{
+	static const unsigned speeds[4] = { 10, 100, 1000, 1000 };
+	struct e1000 *e = n->priv;
+	uint32_t status;
+
+	spin_lock(&e->lock);
+	status = e1000_read32(e, E1000_STATUS);
+	e1000_collect_stats(e);
+	*up = !!(status & E1000_STATUS_LU);
+	*mbps = *up ? speeds[E1000_STATUS_SPEED(status)] : 0;
+	if (*up != e->link_prev) {
+		n->stats.link_changes++;
+		e->link_prev = *up;
+	}
+	spin_unlock(&e->lock);
+	return 0;
+}
+
+/* Take back descriptors the device finished, oldest first. */
+static void e1000_tx_reclaim(struct e1000 *e)
+{
+	while (e->tx_clean != e->tx_head) {
+		uint8_t status = e->tx[e->tx_clean].status;
+
+		if (!(status & E1000_TXD_STAT_DD))
+			break;
+		if (status & (E1000_TXD_STAT_EC | E1000_TXD_STAT_LC))
+			e->net.stats.tx_errors++;
+		e->tx_clean = (e->tx_clean + 1) % E1000_TX_DESCS;
+	}
+}
+
+static int e1000_transmit(struct netdev *n, const void *frame, size_t len)
+{
+	struct e1000 *e = n->priv;
+	volatile struct e1000_tx_desc *d;
+	uint8_t *buf;
+
+	if (len < 14)
+		return -EINVAL;
+	spin_lock(&e->lock);
+	if (len > ETH_FRAME_MAX) {
+		n->stats.tx_dropped++;
+		spin_unlock(&e->lock);
+		return -EINVAL;
+	}
+	e1000_tx_reclaim(e);
+	if ((e->tx_head + 1) % E1000_TX_DESCS == e->tx_clean) {
+		n->stats.tx_dropped++;
+		spin_unlock(&e->lock);
+		return -EAGAIN;
+	}
+	buf = e->tx_buf + e->tx_head * E1000_BUF_SIZE;
+	memcpy(buf, frame, len);
+	if (len < ETH_FRAME_MIN)
+		memset(buf + len, 0, ETH_FRAME_MIN - len);
+	d = &e->tx[e->tx_head];
+	d->addr = (uint64_t)buf;
+	d->length = (uint16_t)MAX(len, (size_t)ETH_FRAME_MIN);
+	d->cso = d->css = 0;
+	d->special = 0;
+	d->status = 0;
+	d->cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
+	e->tx_head = (e->tx_head + 1) % E1000_TX_DESCS;
+	/* The descriptor must be in memory before the tail moves past it. */
+	__asm__ volatile("" ::: "memory");
+	e1000_write32(e, E1000_TDT, e->tx_head);
+	n->stats.tx_frames++;
+	n->stats.tx_bytes += len;
+	spin_unlock(&e->lock);
+	return 0;
+}
+
+/* Judge and copy out one completed descriptor: its length, or 0 when the
+ * frame was dropped (and counted). */
+static int e1000_rx_take(struct e1000 *e, volatile struct e1000_rx_desc *d, void *buf, size_t cap)
+{
+	uint16_t len = d->length;
+	uint8_t status = d->status, errors = d->errors;
+
+	if ((errors & E1000_RXD_ERR_FRAME) || !(status & E1000_RXD_STAT_EOP) || len > E1000_BUF_SIZE) {
+		/* Without RCTL.LPE no good frame spans descriptors: a partial
+		 * one is an error, as is whatever the device flagged. */
+		e->net.stats.rx_errors++;
+		return 0;
+	}
+	if (len > cap) {
+		e->net.stats.rx_dropped++;
+		return 0;
+	}
+	memcpy(buf, e->rx_buf + (size_t)(d - e->rx) * E1000_BUF_SIZE, len);
+	e->net.stats.rx_frames++;
+	e->net.stats.rx_bytes += len;
+	return len;
+}
+
+static int e1000_poll(struct netdev *n, void *buf, size_t cap)
+{
+	struct e1000 *e = n->priv;
+	volatile struct e1000_rx_desc *d;
+	int len = 0;
+
+	spin_lock(&e->lock);
+	for (;;) {
+		d = &e->rx[e->rx_next];
+		if (!(d->status & E1000_RXD_STAT_DD))
+			break;
+		/* Read the fields only after DD said they are written. */
+		__asm__ volatile("" ::: "memory");
+		len = e1000_rx_take(e, d, buf, cap);
+		d->status = 0;
+		d->errors = 0;
+		/* Hand the buffer back: the tail trails our next descriptor. */
+		e1000_write32(e, E1000_RDT, e->rx_next);
+		e->rx_next = (e->rx_next + 1) % E1000_RX_DESCS;
+		if (len)
+			break;
+	}
+	spin_unlock(&e->lock);
+	return len;
+}
+
+static struct e1000 *e1000_alloc(struct pci_dev *d, volatile uint8_t *regs, const struct e1000_variant *v)
+{
+	struct e1000 *e = pmm_alloc_pages(ALIGN_UP(sizeof(*e), PAGE_SIZE) / PAGE_SIZE);
+
+	e->pci = d;
+	e->regs = regs;
+	e->var = v;
+	e->lock = (struct spinlock)SPINLOCK_INIT;
+	e->net.driver = v->name;
+	e->net.mtu = 1500;
+	e->net.link = e1000_link;
+	e->net.transmit = e1000_transmit;
+	e->net.poll = e1000_poll;
+	e->net.priv = e;
+	return e;
+}
+
+static int e1000_probe_variant(struct pci_dev *d, const struct e1000_variant *v)
+{
+	volatile uint8_t *regs = (volatile uint8_t *)pci_bar_mmio(d, 0);
+	struct e1000 *e;
+	int err;
+
+	if (!regs || d->bar[0].size < 0x10000)
+		return -ENODEV;
+	pci_enable(d, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE);
+	e = e1000_alloc(d, regs, v);
+	err = e1000_reset(e);
+	if (err)
+		goto err_master;
+	err = e1000_read_mac(e);
+	if (err)
+		goto err_master;
+	e1000_write32(e, E1000_CTRL, (e1000_read32(e, E1000_CTRL) | E1000_CTRL_SLU | E1000_CTRL_ASDE) &
+				     ~(E1000_CTRL_LRST | E1000_CTRL_PHY_RST | E1000_CTRL_ILOS | E1000_CTRL_VME));
+	e1000_alloc_rings(e);
+	e1000_start_rx(e);
+	e1000_start_tx(e);
+	e1000_collect_stats(e);
+	e->net.stats = (struct net_stats){ 0 };  /* counts from before us are not ours */
+	e->link_prev = !!(e1000_read32(e, E1000_STATUS) & E1000_STATUS_LU);
+	err = net_register(&e->net);
+	if (err)
+		goto err_reset;
+	d->priv = e;
+	return 0;
+
+err_reset:
+	(void)e1000_reset(e);
+err_master:
+	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) & ~PCI_COMMAND_MASTER);
+	return err;
+}
+
+/* The 82541 and 82547 read their EEPROM through the shorter EERD layout. */
+static int e1000_probe(struct pci_dev *d)
+{
+	int short_eerd = d->device == 0x1076 || d->device == 0x107C;
+
+	return e1000_probe_variant(d, short_eerd ? &e1000_8254x_short : &e1000_8254x);
+}
+
+static int e1000e_probe(struct pci_dev *d)
+{
+	return e1000_probe_variant(d, &e1000_82574);
+}
+
+static const struct pci_id e1000_ids[] = {
+	{ 0x8086, 0x100E, 0, 0 },  /* 82540EM, QEMU's e1000 */
+	{ 0x8086, 0x100F, 0, 0 },  /* 82545EM copper */
+	{ 0x8086, 0x1004, 0, 0 },  /* 82543GC copper */
+	{ 0x8086, 0x100C, 0, 0 },  /* 82544GC copper */
+	{ 0x8086, 0x1015, 0, 0 },  /* 82540EM LOM */
+	{ 0x8086, 0x1076, 0, 0 },  /* 82541GI */
+	{ 0x8086, 0x107C, 0, 0 },  /* 82541PI */
+	{ 0, 0, 0, 0 },
+};
+
+static const struct pci_id e1000e_ids[] = {
+	{ 0x8086, 0x10D3, 0, 0 },  /* 82574L, QEMU's e1000e */
+	{ 0, 0, 0, 0 },
+};
+
+PCI_DRIVER(e1000) = { .name = "e1000", .ids = e1000_ids, .probe = e1000_probe };
+PCI_DRIVER(e1000e) = { .name = "e1000e", .ids = e1000e_ids, .probe = e1000e_probe };

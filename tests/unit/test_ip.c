@@ -1,0 +1,201 @@
+/* test_ip.c: host tests of src/ip_parse.c: frames built by the builders
+ * parse back; short frames, bad lengths, bad checksums, IPv4 options and
+ * fragments, truncated DHCP options and TFTP packets are refused. */
+#include <stdint.h>
+#include <string.h>
+#include "errno.h"
+#include "ip.h"
+#include "unit.h"
+
+static const uint8_t mac_a[ETH_ALEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+static const uint8_t mac_b[ETH_ALEN] = { 0x52, 0x55, 0x0a, 0x00, 0x02, 0x02 };
+#define A_IP 0x0A00020Fu
+#define B_IP 0x0A000202u
+
+/* An IPv4/UDP frame carrying len bytes of payload; returns its length. */
+static size_t make_udp(uint8_t *f, const void *payload, size_t len)
+{
+	memcpy(f + 42, payload, len);
+	ip_build_eth(f, mac_a, mac_b, ETH_TYPE_IPV4);
+	size_t ulen = ip_build_udp(f + 34, B_IP, A_IP, 67, 68, len);
+	ip_build_ipv4(f + 14, B_IP, A_IP, IPV4_PROTO_UDP, 7, ulen);
+	return 34 + ulen;
+}
+
+static void test_eth_arp(void)
+{
+	uint8_t f[64];
+	struct eth_view e;
+	struct arp_view a;
+	size_t n = ip_build_eth(f, mac_a, mac_b, ETH_TYPE_ARP);
+
+	n += ip_build_arp(f + n, ARP_OP_REQUEST, mac_b, B_IP, mac_a, A_IP);
+	CHECK("eth.ok", ip_parse_eth(f, n, &e) == 0 && e.type == ETH_TYPE_ARP && e.len == 28);
+	CHECK("eth.short", ip_parse_eth(f, 13, &e) == -EINVAL);
+	CHECK("eth.too-long", ip_parse_eth(f, ETH_FRAME_MAX + 1, &e) == -EINVAL);
+	CHECK("arp.ok", ip_parse_arp(e.payload, e.len, &a) == 0 && a.op == 1 && a.spa == B_IP && a.tpa == A_IP &&
+		!memcmp(a.sha, mac_b, 6));
+	CHECK("arp.short", ip_parse_arp(e.payload, 27, &a) == -EINVAL);
+	f[14 + 4] = 8;
+	CHECK("arp.hlen", ip_parse_arp(e.payload, e.len, &a) == -ENOSYS);
+	f[14 + 4] = 6;
+	f[14 + 7] = 9;
+	CHECK("arp.op", ip_parse_arp(e.payload, e.len, &a) == -EINVAL);
+}
+
+static void test_ipv4(void)
+{
+	uint8_t f[128], p[] = "hello";
+	struct ipv4_view v;
+	size_t n = make_udp(f, p, 5);
+
+	CHECK("ipv4.ok", ip_parse_ipv4(f + 14, n - 14, &v) == 0 && v.src == B_IP && v.proto == 17 && v.len == 13);
+	CHECK("ipv4.padding-cut", ip_parse_ipv4(f + 14, n - 14 + 10, &v) == 0 && v.len == 13);
+	CHECK("ipv4.short", ip_parse_ipv4(f + 14, 19, &v) == -EINVAL);
+	CHECK("ipv4.total-past-frame", ip_parse_ipv4(f + 14, n - 15, &v) == -EINVAL);
+	f[14 + 10] ^= 1;
+	CHECK("ipv4.checksum", ip_parse_ipv4(f + 14, n - 14, &v) == -EINVAL);
+	f[14 + 10] ^= 1;
+	f[14] = 0x65;
+	CHECK("ipv4.version", ip_parse_ipv4(f + 14, n - 14, &v) == -EINVAL);
+	f[14] = 0x44;
+	CHECK("ipv4.ihl-small", ip_parse_ipv4(f + 14, n - 14, &v) == -EINVAL);
+	f[14] = 0x4F; /* 60-byte header in a 33-byte packet */
+	CHECK("ipv4.ihl-past-total", ip_parse_ipv4(f + 14, n - 14, &v) == -EINVAL);
+	f[14] = 0x45;
+	ip_put16(f + 14 + 6, 0x2000); /* MF */
+	ip_put16(f + 24, 0);
+	ip_put16(f + 24, ip_sum_finish(ip_sum(f + 14, 20, 0)));
+	CHECK("ipv4.fragment", ip_parse_ipv4(f + 14, n - 14, &v) == -ENOSYS);
+}
+
+static void test_ipv4_options(void)
+{
+	uint8_t h[28] = { 0x46, 0, 0, 28, 0, 1, 0, 0, 64, 1, 0, 0, 10, 0, 2, 2, 10, 0, 2, 15, 1, 1, 1, 0 };
+	struct ipv4_view v;
+
+	ip_put16(h + 10, ip_sum_finish(ip_sum(h, 24, 0)));
+	CHECK("ipv4.options", ip_parse_ipv4(h, 28, &v) == 0 && v.payload == h + 24 && v.len == 4);
+}
+
+static void test_icmp_udp(void)
+{
+	uint8_t f[128], e[16] = { 8, 0, 0, 0, 0x16, 0x07, 0, 1, 'p', 'i', 'n', 'g' };
+	struct ipv4_view v;
+	struct udp_view u;
+	struct icmp_view ic;
+	size_t n = make_udp(f, "abc", 3);
+
+	ip_put16(e + 2, ip_sum_finish(ip_sum(e, 12, 0)));
+	CHECK("icmp.ok", ip_parse_icmp(e, 12, &ic) == 0 && ic.type == 8 && ic.id == 0x1607 && ic.seq == 1 && ic.len == 4);
+	CHECK("icmp.short", ip_parse_icmp(e, 7, &ic) == -EINVAL);
+	e[9] ^= 0x20;
+	CHECK("icmp.checksum", ip_parse_icmp(e, 12, &ic) == -EINVAL);
+	ip_parse_ipv4(f + 14, n - 14, &v);
+	CHECK("udp.ok", ip_parse_udp(&v, &u) == 0 && u.sport == 67 && u.dport == 68 && u.len == 3 && !memcmp(u.data, "abc", 3));
+	f[42] ^= 1;
+	CHECK("udp.checksum", ip_parse_udp(&v, &u) == -EINVAL);
+	ip_put16(f + 40, 0);
+	CHECK("udp.no-checksum", ip_parse_udp(&v, &u) == 0);
+	ip_put16(f + 38, 200);
+	CHECK("udp.length-past-ip", ip_parse_udp(&v, &u) == -EINVAL);
+	ip_put16(f + 38, 7);
+	CHECK("udp.length-short", ip_parse_udp(&v, &u) == -EINVAL);
+	v.len = 7;
+	CHECK("udp.short", ip_parse_udp(&v, &u) == -EINVAL);
+}
+
+/* A DHCP reply: the builder's request turned into a BOOTREPLY with options. */
+static size_t make_dhcp(uint8_t *m, const uint8_t *opts, size_t olen)
+{
+	ip_build_dhcp(m, DHCP_DISCOVER, 0x1234, mac_a, 0, 0);
+	m[0] = 2;
+	ip_put32(m + 16, A_IP);
+	memcpy(m + 240, opts, olen);
+	return 240 + olen;
+}
+
+static void test_dhcp(void)
+{
+	static const uint8_t ack[] = { 53, 1, 5, 1, 4, 255, 255, 255, 0, 3, 4, 10, 0, 2, 2, 6, 8, 10, 0, 2, 3, 8, 8, 8, 8,
+				       51, 4, 0, 1, 81, 128, 54, 4, 10, 0, 2, 2, 0, 0, 255 };
+	static const uint8_t trunc[] = { 53, 1, 5, 3, 4, 10, 0 };
+	static const uint8_t no_end[] = { 53, 1, 5, 1, 4, 255, 255, 255, 0 };
+	static const uint8_t bad_len[] = { 53, 1, 5, 1, 3, 255, 255, 255, 255 };
+	static const uint8_t no_type[] = { 1, 4, 255, 255, 255, 0, 255 };
+	uint8_t m[600];
+	struct dhcp_view d;
+	size_t n = make_dhcp(m, ack, sizeof(ack));
+
+	CHECK("dhcp.ack", ip_parse_dhcp(m, n, 0x1234, mac_a, &d) == 0 && d.type == DHCP_ACK && d.yiaddr == A_IP &&
+		d.mask == 0xFFFFFF00u && d.router == B_IP && d.dns == 0x0A000203u && d.lease_s == 86400 &&
+		d.server_id == B_IP);
+	CHECK("dhcp.xid", ip_parse_dhcp(m, n, 0x1235, mac_a, &d) == -EINVAL);
+	CHECK("dhcp.chaddr", ip_parse_dhcp(m, n, 0x1234, mac_b, &d) == -EINVAL);
+	CHECK("dhcp.short", ip_parse_dhcp(m, 239, 0x1234, mac_a, &d) == -EINVAL);
+	n = make_dhcp(m, trunc, sizeof(trunc));
+	CHECK("dhcp.truncated-option", ip_parse_dhcp(m, n, 0x1234, mac_a, &d) == -EINVAL);
+	n = make_dhcp(m, no_end, sizeof(no_end));
+	CHECK("dhcp.no-end", ip_parse_dhcp(m, n, 0x1234, mac_a, &d) == -EINVAL);
+	n = make_dhcp(m, bad_len, sizeof(bad_len));
+	CHECK("dhcp.mask-length", ip_parse_dhcp(m, n, 0x1234, mac_a, &d) == -EINVAL);
+	n = make_dhcp(m, no_type, sizeof(no_type));
+	CHECK("dhcp.no-type", ip_parse_dhcp(m, n, 0x1234, mac_a, &d) == -EINVAL);
+	n = make_dhcp(m, ack, sizeof(ack));
+	m[237] ^= 1;
+	CHECK("dhcp.cookie", ip_parse_dhcp(m, n, 0x1234, mac_a, &d) == -EINVAL);
+}
+
+static void test_tftp(void)
+{
+	static const uint8_t data[] = { 0, 3, 0, 7, 'x', 'y' };
+	static const uint8_t err[] = { 0, 5, 0, 1, 'F', 'i', 'l', 'e', '\n', 0 };
+	static const uint8_t err_unterm[] = { 0, 5, 0, 1, 'F', 'i' };
+	static const uint8_t oack[] = "\0\6blksize\0" "1468";
+	static const uint8_t oack_bad[] = "\0\6blksize\0" "4";
+	static const uint8_t oack_trunc[] = { 0, 6, 'b', 'l', 'k' };
+	struct tftp_view t;
+
+	CHECK("tftp.data", ip_parse_tftp(data, 6, &t) == 0 && t.op == TFTP_DATA && t.block == 7 && t.len == 2);
+	CHECK("tftp.short", ip_parse_tftp(data, 3, &t) == -EINVAL);
+	CHECK("tftp.error", ip_parse_tftp(err, sizeof(err), &t) == 0 && t.block == 1);
+	CHECK_STR("tftp.error.msg", t.msg, "File?");
+	CHECK("tftp.error.unterminated", ip_parse_tftp(err_unterm, sizeof(err_unterm), &t) == -EINVAL);
+	CHECK("tftp.oack", ip_parse_tftp(oack, sizeof(oack), &t) == 0 && t.op == TFTP_OACK && t.blksize == 1468);
+	CHECK("tftp.oack.range", ip_parse_tftp(oack_bad, sizeof(oack_bad), &t) == -EINVAL);
+	CHECK("tftp.oack.truncated", ip_parse_tftp(oack_trunc, sizeof(oack_trunc), &t) == -EINVAL);
+	CHECK("tftp.opcode", ip_parse_tftp((const uint8_t *)"\0\1x\0", 4, &t) == -EINVAL);
+}
+
+static void test_addr(void)
+{
+	uint32_t a;
+	unsigned p;
+	char buf[16];
+
+	CHECK("addr.ok", ip_parse_addr("10.0.2.15", &a) == 0 && a == A_IP);
+	CHECK("addr.range", ip_parse_addr("10.0.2.256", &a) == -EINVAL);
+	CHECK("addr.short", ip_parse_addr("10.0.2", &a) == -EINVAL);
+	CHECK("addr.trailing", ip_parse_addr("10.0.2.1x", &a) == -EINVAL);
+	CHECK("addr.digits", ip_parse_addr("10.0.2.0001", &a) == -EINVAL);
+	CHECK("cidr.ok", ip_parse_cidr("192.168.7.1/24", &a, &p) == 0 && a == 0xC0A80701u && p == 24);
+	CHECK("cidr.default", ip_parse_cidr("192.168.7.1", &a, &p) == 0 && p == 24);
+	CHECK("cidr.range", ip_parse_cidr("192.168.7.1/33", &a, &p) == -EINVAL);
+	CHECK("cidr.empty", ip_parse_cidr("192.168.7.1/", &a, &p) == -EINVAL);
+	CHECK("mask.prefix", ip_mask_prefix(0xFFFFFF00u) == 24 && ip_mask_prefix(0xFF00FF00u) == -1);
+	ip_format_addr(0xC0A80701u, buf);
+	CHECK_STR("addr.format", buf, "192.168.7.1");
+	CHECK("byteorder", ip_htons(0x1234) == 0x3412 && ip_ntohl(0x11223344u) == 0x44332211u);
+}
+
+int main(void)
+{
+	test_eth_arp();
+	test_ipv4();
+	test_ipv4_options();
+	test_icmp_udp();
+	test_dhcp();
+	test_tftp();
+	test_addr();
+	return unit_exit();
+}
