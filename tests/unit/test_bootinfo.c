@@ -80,6 +80,25 @@ static void test_mb2(void)
 	CHECK_STR("bootinfo_mb2_module_name", bi->mods[0].name, "programs.img");
 	CHECK("bootinfo_mb2_rsdp", bi->rsdp_version == 1 && !memcmp(bi->rsdp, "RSD PTR ", 8));
 	CHECK("bootinfo_mb2_fb", bi->fb.type == FB_TYPE_EGA_TEXT && bi->fb.width == 80 && bi->fb.addr == 0xb8000);
+	/* an RGB framebuffer: colour fields after the 16-bit reserved field */
+	build_mb2();
+	{
+		uint32_t off = 8, p;
+
+		while (fake[off] != 8 || fake[off + 1] != 0)
+			off = (off + ((uint32_t)fake[off + 4] | (uint32_t)fake[off + 5] << 8) + 7) & ~7u;
+		p = off + 8;
+		fake[p + 21] = 1;
+		fake[p + 22] = 0xEE, fake[p + 23] = 0xEE; /* reserved */
+		fake[p + 24] = 16, fake[p + 25] = 8, fake[p + 26] = 8, fake[p + 27] = 8;
+		fake[p + 28] = 0, fake[p + 29] = 8;
+		put32(off + 4, 8 + 30);
+		put32(off + 40, 0), put32(off + 44, 8); /* the end tag, after the longer tag */
+		put32(0, off + 48);
+		CHECK("bootinfo_mb2_fb_rgb_ok", bootinfo_parse(bi, MB2_BOOT_MAGIC, FAKE_BASE, fake_phys, NULL) == 0);
+		CHECK("bootinfo_mb2_fb_rgb", bi->fb.type == FB_TYPE_RGB && bi->fb.red_pos == 16 && bi->fb.red_size == 8 &&
+		      bi->fb.green_pos == 8 && bi->fb.blue_pos == 0 && bi->fb.blue_size == 8);
+	}
 	free(bi);
 }
 
