@@ -25,7 +25,10 @@ struct core_info {
 
 typedef void (*smp_fn)(void *arg);
 
+/* List the cores and send the INIT IPIs; smp_finish (at least 10 ms later,
+ * work may go on in between) sends the start-up IPIs and waits for them. */
 void smp_init(void);
+void smp_finish(void);
 unsigned smp_core_count(void);     /* cores listed (online or not) */
 unsigned smp_online_count(void);
 /* Time smp_init took to bring the application processors up. */

@@ -125,8 +125,9 @@ void kmain(uint32_t magic, uint64_t info)
 	ps2_kbd_init();
 	cpu_sti();
 	smp_init();
-	timer_start_heartbeat();
 	pci_init();
+	smp_finish();
+	timer_start_heartbeat();
 	ramdisk_init();
 	if (net_count())
 		console_add_poll(ip_poll); /* answer ARP and ping while at the prompt */

@@ -311,12 +311,13 @@ static void smp_send_all(uint32_t icr, uint64_t delay_ns)
 	timer_delay_ns(delay_ns);
 }
 
-/* Every AP at once: INIT to all, one 10 ms wait, then the two SIPIs. */
+static uint64_t init_sent_ns;
+static unsigned startable;
+
+/* Every AP at once: INIT to all now; smp_finish sends the two SIPIs once
+ * the SDM's 10 ms have passed, so boot does useful work (PCI) meanwhile. */
 void smp_init(void)
 {
-	uint64_t t0 = timer_ns(), deadline;
-	unsigned want = 1;
-
 	smp_list_cores();
 	if (!apic_present() || core_count == 1 || smp_setup_trampoline() < 0)
 		return;
@@ -325,15 +326,26 @@ void smp_init(void)
 		if (!smp_startable(i))
 			continue;
 		smp_alloc_core(&cores[i], i);
-		want++;
+		startable++;
 	}
-	smp_send_all(LAPIC_IPI_INIT, INIT_DELAY_NS);
+	init_sent_ns = timer_ns();
+	smp_send_all(LAPIC_IPI_INIT, 0);
+}
+
+void smp_finish(void)
+{
+	uint64_t deadline;
+
+	if (!startable)
+		return;
+	while (timer_ns() - init_sent_ns < INIT_DELAY_NS)
+		cpu_pause();
 	smp_send_all(LAPIC_IPI_SIPI | (uint32_t)(tramp_base >> 12), SIPI_DELAY_NS);
 	smp_send_all(LAPIC_IPI_SIPI | (uint32_t)(tramp_base >> 12), 0);
 	deadline = timer_ns() + AP_ANSWER_NS;
-	while (online_count < want && timer_ns() < deadline)
+	while (online_count < startable + 1 && timer_ns() < deadline)
 		cpu_pause();
-	bringup_ns = timer_ns() - t0;
+	bringup_ns = timer_ns() - init_sent_ns;
 	for (unsigned i = 1; i < core_count; i++)
 		if (!cores[i].online && cores[i].pc)
 			kprintf("error: core %u (APIC ID %u) did not answer; left offline\n", i, cores[i].info.apic_id);

@@ -17,7 +17,7 @@
 #define E1000_BUF_SIZE 2048u            /* RCTL.BSIZE_2048; a TX slot holds any frame */
 #define E1000_RESET_TIMEOUT_NS (100 * 1000000ull)
 #define E1000_EERD_TIMEOUT_NS (10 * 1000000ull)
-#define E1000_QUIESCE_NS (10 * 1000000ull)
+#define E1000_QUIESCE_NS (2 * 1000000ull) /* in-flight DMA ends in microseconds */
 
 /* Ring lengths must be multiples of 128 bytes (8254x 13.4.27). */
 _Static_assert(E1000_RX_DESCS * sizeof(struct e1000_rx_desc) % 128 == 0, "RDLEN");
@@ -77,7 +77,7 @@ static int e1000_reset(const struct e1000 *e)
 	while (e1000_read32(e, E1000_CTRL) & E1000_CTRL_RST) {
 		if (timer_ns() > deadline)
 			return -ETIMEDOUT;
-		timer_delay_ns(100000);
+		timer_delay_ns(10000);
 	}
 	/* The reset unmasks nothing, but a reset in progress may have; and
 	 * ICR is cleared by the read. */
