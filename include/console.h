@@ -27,6 +27,9 @@ void console_write(const char *buf, size_t len);
 /* Hold the consoles across several writes (recursive per core). */
 void console_lock(void);
 void console_unlock(void);
+/* Code abandoned for a recovery point may have held the consoles: give them
+ * back (called by the trap code on this core). */
+void console_release(void);
 void console_puts(const char *s);
 
 /* Input: called from interrupt handlers (or polling) with one byte. */

@@ -44,6 +44,8 @@ unsigned smp_this_core(void);
 int smp_run(unsigned core, smp_fn fn, void *arg, const char *name);
 /* The same, with fn running on the given stack (a program's own). */
 int smp_run_on_stack(unsigned core, smp_fn fn, void *arg, const char *name, uint64_t stack_top);
+/* Has the core been handed work it has not finished (or not begun)? */
+int smp_core_busy(unsigned core);
 /* Make a core leave its work now (NMI): it goes back to idle, or for the
  * boot core, to its current recovery point. */
 int smp_stop(unsigned core);

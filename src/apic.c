@@ -123,22 +123,29 @@ void apic_init_ap(void)
 		lapic_setup_local();
 }
 
+/* Interrupts stay off across the two ICR writes: an interrupt handler that
+ * sends its own IPI in between would retarget this one. */
 int apic_send_ipi(uint32_t dest, uint32_t low)
 {
-	uint64_t icr = apic_icr_value(dest, low, x2apic_mode);
+	uint64_t icr = apic_icr_value(dest, low, x2apic_mode), f = cpu_irq_save();
+	int err = -ETIMEDOUT;
 
 	if (x2apic_mode) {
 		wrmsr(X2APIC_MSR_ICR, icr); /* no delivery status to poll in x2APIC */
+		cpu_irq_restore(f);
 		return 0;
 	}
 	lapic_write(LAPIC_ICR_HI, (uint32_t)(icr >> 32));
 	lapic_write(LAPIC_ICR_LO, low);
 	for (int i = 0; i < IPI_SPINS; i++) {
-		if (!(lapic_read(LAPIC_ICR_LO) & LAPIC_ICR_PENDING))
-			return 0;
+		if (!(lapic_read(LAPIC_ICR_LO) & LAPIC_ICR_PENDING)) {
+			err = 0;
+			break;
+		}
 		cpu_pause();
 	}
-	return -ETIMEDOUT;
+	cpu_irq_restore(f);
+	return err;
 }
 
 /* The error interrupt: read (after a write, per SDM 11.5.3) and count. */

@@ -67,6 +67,16 @@ void console_unlock(void)
 	}
 }
 
+void console_release(void)
+{
+	struct percpu *pc = this_cpu();
+
+	if (console_owner != pc->index)
+		return;
+	pc->console_depth = 0;
+	__atomic_store_n(&console_owner, ~0u, __ATOMIC_RELEASE);
+}
+
 void console_write(const char *buf, size_t len)
 {
 	console_lock();

@@ -131,7 +131,7 @@ int program_load(const void *file, size_t len, const char *name)
 	strlcpy(prog.name, name, sizeof(prog.name));
 	program_protect();
 	program_layout();
-	if (api.mem_size < MAIN_STACK)
+	if (api.mem_size < MAIN_STACK || prog.stack_size < 16 * KiB)
 		return cmd_error_prog(name, "no memory left for its stacks");
 	prog.loaded = 1;
 	kprintf("loaded %s: %zu bytes, %s, %u segments at %016llx-%016llx, entry %016llx\n", prog.name, len,
@@ -147,12 +147,9 @@ static void program_stop_others(void)
 {
 	unsigned me = smp_this_core();
 
-	for (unsigned i = 1; i < smp_core_count(); i++) {
-		const struct core_info *c = smp_core(i);
-
-		if (i != me && c->state == CORE_RUNNING)
+	for (unsigned i = 1; i < smp_core_count(); i++)
+		if (i != me && smp_core_busy(i))
 			smp_stop(i);
-	}
 	if (me != 0 && prog.in_main)
 		smp_stop(0);
 }
@@ -253,16 +250,26 @@ static __attribute__((noinline)) int program_call_main(char **args, int argc, in
 	return 0;
 }
 
-/* Every core back to idle: stop what still runs, wait, bounded. */
+/* Every core back to idle: stop what still runs, wait, bounded. A stop
+ * NMI that lands in kernel code the program called is put off until that
+ * call returns; a core that never calls again gets another NMI each 10 ms. */
 static void program_quiesce(void)
 {
-	for (unsigned i = 1; i < smp_core_count(); i++)
-		if (smp_core(i)->state == CORE_RUNNING)
-			smp_stop(i);
-	if (smp_wait(SMP_ALL, STOP_WAIT_NS) < 0)
+	uint64_t deadline = timer_ns() + STOP_WAIT_NS;
+	int busy;
+
+	percpu_boot.stop_request = 0;
+	do {
+		busy = 0;
 		for (unsigned i = 1; i < smp_core_count(); i++)
-			if (smp_core(i)->state == CORE_RUNNING)
-				kprintf("error: core %u did not stop within 1 s\n", i);
+			if (smp_core_busy(i))
+				busy = 1, smp_stop(i);
+		if (busy)
+			smp_wait(SMP_ALL, 10000000ull);
+	} while (busy && timer_ns() < deadline);
+	for (unsigned i = 1; i < smp_core_count(); i++)
+		if (smp_core_busy(i))
+			kprintf("error: core %u did not stop within 1 s\n", i);
 	percpu_boot.stop_request = 0;
 }
 
@@ -352,7 +359,24 @@ static int api_wait_all(uint64_t timeout_ns)
 	API_RETURN(smp_wait(SMP_ALL, timeout_ns));
 }
 
-static void api_lock(ingot_lock_t *l) { spin_lock((struct spinlock *)l); }
+/* Like spin_lock, but a core told to stop while it waits leaves: the
+ * holder may be a worker that faulted and will never unlock. */
+static void api_lock(ingot_lock_t *l)
+{
+	for (;;) {
+		uint64_t f = cpu_irq_save();
+
+		if (!__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE)) {
+			l->flags = f;
+			return;
+		}
+		cpu_irq_restore(f);
+		while (l->locked) {
+			trap_check_stop();
+			cpu_pause();
+		}
+	}
+}
 static void api_unlock(ingot_lock_t *l) { spin_unlock((struct spinlock *)l); trap_check_stop(); }
 
 static int api_blk_count(void) { return (int)blk_count(); }

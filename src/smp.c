@@ -192,12 +192,24 @@ void smp_leave_work(void)
 	trap_longjmp(&c->js, 2);
 }
 
+/* A slot being filled in: taken, but not yet work to run. */
+static void smp_claimed(void *arg) { (void)arg; }
+
 static __noreturn void smp_idle_loop(struct core *c)
 {
 	for (;;) {
 		cpu_cli();
-		while (!c->fn)
+		while (!c->fn || c->fn == smp_claimed)
 			cpu_sti_hlt(), cpu_cli();
+		if (c->stopping) { /* stopped before it began */
+			c->stopping = 0;
+			__atomic_store_n(&c->fn, NULL, __ATOMIC_RELEASE);
+			continue;
+		}
+		/* The boot core may have remapped memory since this core last ran
+		 * (a program's text and data change places between runs): drop
+		 * every cached translation rather than shoot down page by page. */
+		write_cr3(read_cr3());
 		c->info.state = CORE_RUNNING;
 		strlcpy(c->last, c->name ? c->name : "?", sizeof(c->last));
 		c->info.last_work = c->last;
@@ -354,10 +366,14 @@ void smp_finish(void)
 int smp_run_on_stack(unsigned core, smp_fn fn, void *arg, const char *name, uint64_t stack_top)
 {
 	struct core *c = &cores[core];
+	smp_fn none = NULL;
 
 	if (core >= core_count || !c->online)
 		return -ENODEV;
-	if (core == smp_this_core() || c->fn)
+	/* The boot core runs the monitor (or main), never handed work. */
+	if (core == 0 || core == smp_this_core())
+		return -EBUSY;
+	if (!__atomic_compare_exchange_n(&c->fn, &none, smp_claimed, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 		return -EBUSY;
 	c->arg = arg;
 	c->name = name;
@@ -365,6 +381,11 @@ int smp_run_on_stack(unsigned core, smp_fn fn, void *arg, const char *name, uint
 	c->stopping = 0;
 	__atomic_store_n(&c->fn, fn, __ATOMIC_RELEASE);
 	return apic_send_ipi(c->info.apic_id, VECTOR_IPI_WAKE);
+}
+
+int smp_core_busy(unsigned core)
+{
+	return core < core_count && cores[core].fn != NULL;
 }
 
 int smp_run(unsigned core, smp_fn fn, void *arg, const char *name)
@@ -400,7 +421,7 @@ int smp_wait(unsigned core, uint64_t timeout_ns)
 	uint64_t deadline = timer_ns() + timeout_ns;
 
 	for (unsigned i = 0; i < core_count; i++) {
-		if ((core != SMP_ALL && i != core) || (core == SMP_ALL && i == smp_this_core()))
+		if ((core != SMP_ALL && i != core) || (core == SMP_ALL && (i == smp_this_core() || i == 0)))
 			continue;
 		while (cores[i].fn) {
 			if (timer_ns() >= deadline)

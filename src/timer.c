@@ -224,7 +224,9 @@ uint64_t timer_lapic_hz(void)
 void timer_delay_ns(uint64_t ns)
 {
 	uint64_t end = timer_ns() + ns;
-	int can_sleep = heartbeat && (cpu_save_flags() & (1u << 9)) && ns >= 2 * 1000000000ull / HEARTBEAT_HZ;
+	/* Only the boot core has the heartbeat to wake it from hlt. */
+	int can_sleep = heartbeat && smp_this_core() == 0 && (cpu_save_flags() & (1u << 9)) &&
+			ns >= 2 * 1000000000ull / HEARTBEAT_HZ;
 
 	while (timer_ns() < end) {
 		if (can_sleep)

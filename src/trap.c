@@ -286,6 +286,8 @@ static void trap_redirect(struct trap_frame *f, struct percpu *pc)
 {
 	if (pc->index == 0)
 		irq_abort_inflight();
+	console_release();
+	pc->stop_request = 0; /* honoured now */
 	f->rip = (uint64_t)trap_resume;
 	f->rsp = ALIGN_DOWN(pc->recovery->rsp - 256, 16) - 8;
 	f->rflags = 0x2; /* interrupts stay off until the monitor is back */
@@ -363,6 +365,7 @@ void trap_check_stop(void)
 	if (pc->stop_request && pc->recovery) {
 		pc->stop_request = 0;
 		cpu_cli();
+		console_release();
 		trap_longjmp(pc->recovery, 1);
 	}
 }
