@@ -34,6 +34,10 @@ void console_puts(const char *s);
 
 /* Input: called from interrupt handlers (or polling) with one byte. */
 void console_input_push(uint8_t byte);
+/* Free space in the input ring: a source with its own buffer (the UART's
+ * FIFO, and the terminal behind it) leaves bytes there while this is 0, so
+ * no keystroke is lost however much is pasted. */
+uint32_t console_input_room(void);
 /* Next input byte, or -1 when none is waiting. */
 int console_try_getc(void);
 /* Next input byte; the CPU halts while nothing is waiting. */

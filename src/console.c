@@ -116,6 +116,11 @@ void console_input_push(uint8_t byte)
 	input_head = head + 1;
 }
 
+uint32_t console_input_room(void)
+{
+	return INPUT_RING - (input_head - input_tail);
+}
+
 int console_try_getc(void)
 {
 	uint32_t tail = input_tail;

@@ -92,10 +92,12 @@ static struct console uart_console = {
 	.write = uart_console_write,
 };
 
-/* Drain everything the UART holds; bounded by the FIFO depth plus slack. */
+/* Take what the UART holds while the input ring has room; the rest waits in
+ * the UART (and QEMU or the terminal holds back more) until the monitor
+ * catches up and the poller in console_getc drains it. */
 static void uart_drain(void)
 {
-	for (int i = 0; i < 64 && (uart_in(UART_LSR) & UART_LSR_DR); i++)
+	for (int i = 0; i < 64 && console_input_room() && (uart_in(UART_LSR) & UART_LSR_DR); i++)
 		console_input_push(uart_in(UART_RBR));
 }
 
