@@ -34,6 +34,5 @@ int ioapic_present(void);
 void apic_timer_start_count(void);
 uint32_t apic_timer_current(void);
 void apic_timer_periodic(uint32_t count);
-uint64_t apic_error_count(void);
 
 #endif

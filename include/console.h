@@ -45,8 +45,6 @@ int console_getc(void);
 /* Called (in interrupt context) for each Ctrl-C typed; when it returns
  * non-zero the byte is consumed. The program runner stops a program so. */
 void console_set_ctrl_c_hook(int (*hook)(void));
-/* Number of bytes dropped because the ring was full (should stay 0). */
-uint64_t console_input_dropped(void);
 /* Polled input sources (used before interrupts are on, and as a safety net). */
 void console_add_poll(void (*poll)(void));
 
@@ -61,7 +59,6 @@ int format_emit(void (*out)(void *ctx, const char *s, size_t n), void *ctx, cons
 
 /* Early serial output used by the console and by panic(). */
 void serial_init(void);
-int serial_present(void);
 
 /* True (and the input up to it consumed) when Ctrl-C is waiting in the input:
  * long-running commands poll this to stop early. */

@@ -16,14 +16,12 @@ typedef void (*irq_handler_t)(void *arg);
 void irq_init(void);
 /* Switch legacy lines to the I/O APIC: the 8259s stay masked for good. */
 void irq_use_apic(void);
-const char *irq_controller(void);
 /* Install a handler for a legacy line and unmask it. Returns 0 or -EBUSY/-EINVAL/-ENODEV. */
 int irq_register(unsigned line, irq_handler_t fn, void *arg);
 /* Install a handler for a local APIC vector (0x30-0xfe). */
 int irq_register_vector(unsigned vector, irq_handler_t fn, void *arg);
 /* Called by the trap code for every vector >= 32. */
 void irq_dispatch(unsigned vector);
-unsigned long long irq_count(unsigned line);
 /* An exception left a handler half-way: acknowledge its interrupt so the
  * controller does not stay blocked. */
 void irq_abort_inflight(void);

@@ -51,8 +51,6 @@ int smp_core_busy(unsigned core);
 int smp_stop(unsigned core);
 /* From inside work on an application processor: end it, back to idle. */
 __attribute__((noreturn)) void smp_leave_work(void);
-/* Run on every online core except the caller; returns how many started. */
-int smp_run_all(smp_fn fn, void *arg, const char *name);
 /* Wait until core (or every core, for SMP_ALL) is idle again: 0, or
  * -ETIMEDOUT after timeout_ns. */
 #define SMP_ALL 0xFFFFFFFFu

@@ -25,9 +25,6 @@ void trap_init(void);
  * prints its report and resumes at trap_setjmp returning 1. */
 void trap_set_recovery(struct jmp_state *js);
 const char *trap_name(unsigned vector);
-/* Print a backtrace starting from the given frame pointer. */
-void trap_backtrace(uint64_t rip, uint64_t rbp);
-uint64_t trap_exception_count(void);
 /* The program loader's hooks: names for addresses outside the kernel, and
  * a call (on the faulting core, after the report) when an exception is
  * about to resume at a recovery point. */

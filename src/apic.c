@@ -15,7 +15,6 @@
 
 static volatile uint32_t *lapic_mmio;
 static int lapic_ok, x2apic_mode;
-static volatile uint64_t lapic_errors;
 
 struct ioapic {
 	volatile uint32_t *mmio;
@@ -41,7 +40,6 @@ static void lapic_write(uint32_t reg, uint32_t v)
 
 int apic_present(void) { return lapic_ok; }
 int apic_x2apic(void) { return x2apic_mode; }
-uint64_t apic_error_count(void) { return lapic_errors; }
 
 uint32_t apic_id(void)
 {
@@ -148,13 +146,12 @@ int apic_send_ipi(uint32_t dest, uint32_t low)
 	return err;
 }
 
-/* The error interrupt: read (after a write, per SDM 11.5.3) and count. */
+/* The error interrupt: read (after a write, per SDM 11.5.3) to clear it. */
 static void apic_error_irq(void *arg)
 {
 	(void)arg;
 	lapic_write(LAPIC_ESR, 0);
 	(void)lapic_read(LAPIC_ESR);
-	lapic_errors++;
 }
 
 void apic_timer_start_count(void)

@@ -15,7 +15,6 @@ static uint64_t console_flags;
 static unsigned console_kinds = CONSOLE_SERIAL | CONSOLE_SCREEN;
 static uint8_t input_ring[INPUT_RING];
 static volatile uint32_t input_head, input_tail;
-static volatile uint64_t input_dropped;
 static void (*polls[MAX_POLLS])(void);
 static unsigned poll_count;
 
@@ -107,10 +106,8 @@ void console_input_push(uint8_t byte)
 
 	if (byte == 0x03 && ctrl_c_hook && ctrl_c_hook())
 		return;
-	if (head - input_tail >= INPUT_RING) {
-		input_dropped++;
-		return;
-	}
+	if (head - input_tail >= INPUT_RING)
+		return; /* sources check console_input_room first */
 	input_ring[head & (INPUT_RING - 1)] = byte;
 	__asm__ volatile("" ::: "memory");
 	input_head = head + 1;
@@ -168,10 +165,6 @@ int console_getc(void)
 	}
 }
 
-uint64_t console_input_dropped(void)
-{
-	return input_dropped;
-}
 
 /* kprintf formats into a small buffer so each console sees few, larger writes. */
 struct kbuf {

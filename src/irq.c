@@ -21,7 +21,6 @@
 struct irq_slot {
 	irq_handler_t fn;
 	void *arg;
-	unsigned long long count;
 };
 
 static struct irq_slot slots[256];
@@ -56,11 +55,6 @@ void irq_use_apic(void)
 	pic_mask = 0xFFFF;
 	pic_write_mask();
 	use_apic = 1;
-}
-
-const char *irq_controller(void)
-{
-	return use_apic ? "I/O APIC" : "8259 PIC";
 }
 
 int irq_register(unsigned line, irq_handler_t fn, void *arg)
@@ -138,7 +132,6 @@ void irq_dispatch(unsigned vector)
 		return; /* no EOI for the spurious vector (SDM 11.9) */
 	if (legacy && !use_apic && pic_spurious(vector - IRQ_VECTOR_BASE))
 		return;
-	s->count++;
 	if (legacy)
 		inflight = (int)vector;
 	if (s->fn)
@@ -154,9 +147,4 @@ void irq_abort_inflight(void)
 		irq_eoi((unsigned)inflight);
 		inflight = -1;
 	}
-}
-
-unsigned long long irq_count(unsigned line)
-{
-	return line < 16 ? slots[IRQ_VECTOR_BASE + line].count : 0;
 }

@@ -103,16 +103,6 @@ void pci_write16(const struct pci_dev *d, unsigned off, uint16_t v)
 	pci_write32(d, off, (w & ~(0xFFFFu << sh)) | (uint32_t)v << sh);
 }
 
-void pci_write8(const struct pci_dev *d, unsigned off, uint8_t v)
-{
-	unsigned sh = (off & 3) * 8;
-	uint32_t w = pci_read32(d, off);
-
-	if ((off & ~3u) == PCI_COMMAND)
-		w &= 0x0000FFFFu;
-	pci_write32(d, off, (w & ~(0xFFu << sh)) | (uint32_t)v << sh);
-}
-
 void pci_enable(struct pci_dev *d, uint16_t bits)
 {
 	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) | bits);

@@ -406,16 +406,6 @@ int smp_stop(unsigned core)
 	return apic_send_ipi(c->info.apic_id, LAPIC_IPI_NMI);
 }
 
-int smp_run_all(smp_fn fn, void *arg, const char *name)
-{
-	int n = 0;
-
-	for (unsigned i = 0; i < core_count; i++)
-		if (i != smp_this_core() && smp_run(i, fn, arg, name) == 0)
-			n++;
-	return n;
-}
-
 int smp_wait(unsigned core, uint64_t timeout_ns)
 {
 	uint64_t deadline = timer_ns() + timeout_ns;

@@ -50,7 +50,6 @@ extern const uint64_t isr_table[32];
 extern const char isr_stubs_hi[];
 static struct idt_entry idt[256];
 static uint8_t boot_ist[3][IST_STACK_SIZE] __attribute__((aligned(16)));
-static uint64_t exception_count;
 struct percpu percpu_boot;
 
 static const char *const exc_names[32] = {
@@ -135,11 +134,6 @@ void trap_init(void)
 void trap_set_recovery(struct jmp_state *js)
 {
 	this_cpu()->recovery = js;
-}
-
-uint64_t trap_exception_count(void)
-{
-	return exception_count;
 }
 
 /* A return address (is_ret) is looked up one byte back: after a call to a
@@ -236,11 +230,6 @@ static void backtrace_walk(uint64_t rip, uint64_t rsp, uint64_t rbp)
 	}
 }
 
-void trap_backtrace(uint64_t rip, uint64_t rbp)
-{
-	backtrace_walk(rip, 0, rbp);
-}
-
 static void pf_detail(uint64_t err)
 {
 	kprintf(" (%s, %s, %s%s)", err & 1 ? "protection" : "not present", err & 2 ? "write" : "read",
@@ -304,7 +293,6 @@ static void trap_exception(struct trap_frame *f)
 		cpu_halt_forever();
 	}
 	pc->in_report = 1;
-	__atomic_add_fetch(&exception_count, 1, __ATOMIC_RELAXED);
 	console_lock();
 	trap_report(f);
 	console_unlock();

@@ -123,11 +123,6 @@ void serial_init(void)
 	console_register(&uart_console);
 }
 
-int serial_present(void)
-{
-	return uart_ok;
-}
-
 void serial_enable_irq(void)
 {
 	if (!uart_ok)
