@@ -23,6 +23,13 @@ mb2_header:
 	.short 4, 0
 	.long 12
 	.long (1 << 1)
+	/* framebuffer tag, optional (flags bit 0), no preferred mode: under UEFI
+	 * there is no text mode, so GRUB hands over the firmware's linear
+	 * framebuffer; under BIOS grub.cfg keeps VGA text (gfxpayload=text). */
+	.align 8
+	.short 5, 1
+	.long 20
+	.long 0, 0, 0
 	/* end tag */
 	.align 8
 	.short 0, 0
