@@ -82,6 +82,7 @@ struct fadt_info {
 	uint32_t pm_timer;         /* PM timer I/O port, 0 if absent */
 	int pm_timer_32bit;        /* TMR_VAL_EXT */
 	uint16_t iapc_boot_arch;   /* bit 1: 8042 present */
+	int boot_arch_valid;       /* IAPC_BOOT_ARCH is defined (FADT revision 3+) */
 	uint32_t flags;
 	int reset_supported;       /* RESET_REG_SUP */
 	struct acpi_gas reset_reg;
@@ -148,6 +149,9 @@ const struct acpi_header *acpi_find(const char sig[4]);
 /* Parsed facts, NULL when the table is missing or corrupt. */
 const struct madt_info *acpi_madt(void);
 const struct fadt_info *acpi_fadt(void);
+/* Whether an 8042 keyboard controller may be there: 0 only when the FADT
+ * says not (IAPC_BOOT_ARCH bit clear, or a hardware-reduced platform). */
+int acpi_may_have_8042(void);
 const struct hpet_info *acpi_hpet(void);
 unsigned acpi_mcfg(const struct mcfg_entry **entries);
 /* SLP_TYP values for S5; -ENOENT when \_S5 was not found. */

@@ -278,6 +278,15 @@ const struct fadt_info *acpi_fadt(void)
 	return have_fadt ? &fadt : NULL;
 }
 
+int acpi_may_have_8042(void)
+{
+	if (!have_fadt)
+		return 1; /* no ACPI: a legacy PC, which has one */
+	if (fadt.flags & FADT_FLAG_HW_REDUCED)
+		return 0;
+	return !fadt.boot_arch_valid || (fadt.iapc_boot_arch & FADT_BOOT_ARCH_8042);
+}
+
 const struct hpet_info *acpi_hpet(void)
 {
 	return have_hpet ? &hpet : NULL;

@@ -321,8 +321,11 @@ int acpi_parse_fadt(const void *table, size_t len, struct fadt_info *out)
 		out->acpi_enable = f.acpi_enable;
 	if (FADT_HAS(n, pm_tmr_len))
 		fadt_pm_blocks(&f, n, out);
-	if (FADT_HAS(n, iapc_boot_arch))
+	/* ACPI 1.0 (FADT revisions 1 and 2) left these bytes reserved. */
+	if (FADT_HAS(n, iapc_boot_arch) && f.h.revision >= 3) {
 		out->iapc_boot_arch = f.iapc_boot_arch;
+		out->boot_arch_valid = 1;
+	}
 	if (FADT_HAS(n, flags))
 		out->flags = f.flags;
 	out->pm_timer_32bit = out->pm_timer && (out->flags & FADT_FLAG_TMR_VAL_EXT);

@@ -128,12 +128,13 @@ static void power_reset_reg(void)
 }
 
 /* The keyboard controller's reset line: wait (bounded) for its input buffer
- * to empty, then pulse. No controller reads as 0xFF. */
+ * to empty, then pulse. Skipped when the FADT says there is no 8042; an
+ * absent one reads as 0xFF. */
 static void power_8042_pulse(void)
 {
 	uint64_t end = timer_ns() + 50 * MS;
 
-	if (inb(KBC_STATUS) == 0xFF)
+	if (!acpi_may_have_8042() || inb(KBC_STATUS) == 0xFF)
 		return;
 	while ((inb(KBC_STATUS) & KBC_STATUS_INPUT_FULL) && timer_ns() < end)
 		cpu_pause();

@@ -123,7 +123,9 @@ static void acpi_summary_fadt(void)
 		f->pm1a_cnt);
 	if (f->pm1b_cnt)
 		kprintf(", PM1b_CNT %#x", f->pm1b_cnt);
-	kprintf(", SCI IRQ %u, 8042: %s\n", f->sci_irq, f->iapc_boot_arch & FADT_BOOT_ARCH_8042 ? "yes" : "no");
+	kprintf(", SCI IRQ %u, 8042: %s\n", f->sci_irq,
+		!f->boot_arch_valid ? "not stated (ACPI 1.0 FADT)" :
+		f->iapc_boot_arch & FADT_BOOT_ARCH_8042 ? "yes" : "no");
 	if (f->reset_supported)
 		kprintf("  reset register: %s %#llx <- %#x\n",
 			f->reset_reg.space == ACPI_GAS_IO ? "I/O" : f->reset_reg.space == ACPI_GAS_MEMORY ? "memory" :

@@ -227,7 +227,8 @@ static void test_fadt_short(void)
 	CHECK_U64("fadt_short_pm1b_cnt", f.pm1b_cnt, 0);
 	CHECK_U64("fadt_short_pm_timer", f.pm_timer, 0x608);
 	CHECK("fadt_short_timer_32bit", f.pm_timer_32bit == 1);
-	CHECK("fadt_short_8042", f.iapc_boot_arch & FADT_BOOT_ARCH_8042);
+	/* Revision 1: IAPC_BOOT_ARCH was reserved then, whatever it holds. */
+	CHECK("fadt_short_8042_not_stated", !f.boot_arch_valid && f.iapc_boot_arch == 0);
 	CHECK("fadt_short_no_reset_reg", f.reset_supported == 0);
 	CHECK("fadt_short_checksum", acpi_checksum_ok(t, tlen));
 	free(t);
@@ -287,8 +288,18 @@ static void test_fadt_full(void)
 	CHECK_U64("fadt_full_x_pm1a_cnt", f.pm1a_cnt, 0x704);
 	CHECK_U64("fadt_full_x_pm1b_cnt", f.pm1b_cnt, 0x708);
 	CHECK_U64("fadt_full_x_pm_timer", f.pm_timer, 0x808);
+	CHECK("fadt_full_8042", f.boot_arch_valid && (f.iapc_boot_arch & FADT_BOOT_ARCH_8042));
 	CHECK("fadt_full_checksum", acpi_checksum_ok(t, tlen));
 	free(t);
+
+	/* A board without a keyboard controller says so. */
+	put16(109, 0);
+	table_end();
+	t = exact(tlen);
+	CHECK("fadt_full_no_8042", acpi_parse_fadt(t, tlen, &f) == 0 && f.boot_arch_valid &&
+	      !(f.iapc_boot_arch & FADT_BOOT_ARCH_8042));
+	free(t);
+	put16(109, 2);
 
 	/* X_DSDT zero: DSDT is used; memory-space X_PM_TMR_BLK: PM_TMR_BLK. */
 	put64(140, 0);

@@ -1,11 +1,13 @@
 /* ps2_kbd.c: PS/2 keyboard on the 8042 controller, IRQ 1, feeding the console
  * input as VT100 bytes. Spec: IBM PS/2 Hardware Interface Technical Reference
- * (8042). QEMU: the default i8042 on pc/q35; type or use `sendkey` in the monitor. */
+ * (8042). QEMU: the default i8042 on pc/q35 (-M q35,i8042=off
+ * removes it and clears the FADT flag); type or use `sendkey` in the monitor. */
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "acpi.h"
 #include "console.h"
 #include "devices.h"
 #include "errno.h"
@@ -170,8 +172,10 @@ int ps2_kbd_init(void)
 {
 	int err;
 
-	/* No controller: the floating bus reads all ones. */
-	if (inb(PS2_STATUS_PORT) == PS2_STATUS_ABSENT)
+	/* The firmware says there is none: touching its ports on such a board
+	 * may reach some other device. With no word from it, the floating bus
+	 * reads all ones, and the self-test below is bounded. */
+	if (!acpi_may_have_8042() || inb(PS2_STATUS_PORT) == PS2_STATUS_ABSENT)
 		return -ENODEV;
 	err = ps2_controller_setup();
 	if (err == -ETIMEDOUT)
