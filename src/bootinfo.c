@@ -288,7 +288,12 @@ const char *bootinfo_mem_type_name(uint32_t type)
 	case MEM_ACPI: return "ACPI reclaimable";
 	case MEM_NVS: return "ACPI NVS";
 	case MEM_BAD: return "bad";
-	default: return "unknown";
+	/* ACPI 6 persistent memory, and the pre-standard type Linux calls so. */
+	case 7: return "persistent";
+	case 12: return "persistent (OEM)";
+	/* GRUB's type for UEFI runtime services code: the firmware keeps it. */
+	case 20: return "firmware code";
+	default: return "other (kept)";
 	}
 }
 

@@ -10,6 +10,9 @@
 #define MAX_POLLS 4
 
 static struct console *consoles;
+static uint64_t console_bytes; /* written so far, for console_mark() */
+static char console_last = '\n';
+static int console_line_open;
 static volatile uint32_t console_owner = ~0u; /* core index holding the lock */
 static uint64_t console_flags;
 static unsigned console_kinds = CONSOLE_SERIAL | CONSOLE_SCREEN;
@@ -79,6 +82,14 @@ void console_release(void)
 void console_write(const char *buf, size_t len)
 {
 	console_lock();
+	if (console_line_open && len) {
+		console_line_open = 0;
+		console_write("\n", 1);
+	}
+	if (len) {
+		console_bytes += len;
+		console_last = buf[len - 1];
+	}
 	for (struct console *c = consoles; c; c = c->next)
 		if (c->kind & console_kinds)
 			c->write(c, buf, len);
@@ -227,4 +238,19 @@ int console_ctrl_c_pending(void)
 	}
 	cpu_irq_restore(f);
 	return found;
+}
+
+uint64_t console_mark(void)
+{
+	return console_bytes;
+}
+
+int console_at_line_start(void)
+{
+	return console_last == '\n';
+}
+
+void console_set_line_open(int open)
+{
+	console_line_open = open;
 }

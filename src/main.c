@@ -25,6 +25,30 @@
 #include "x86.h"
 
 struct bootinfo boot_info;
+/* Each stage's name goes out as it begins, on one "boot:" line, so a board
+ * that hangs shows where (docs/bring-up.md). Anything a stage prints starts
+ * the line afresh. */
+static const char *boot_stage_now;
+static uint64_t boot_stage_mark = ~0ull;
+
+static void boot_stage(const char *name)
+{
+	console_lock();
+	console_set_line_open(0);
+	if (console_mark() != boot_stage_mark)
+		kprintf("%sboot:", console_at_line_start() ? "" : "\n");
+	if (name) {
+		kprintf(" %s", name);
+		boot_stage_mark = console_mark();
+		console_set_line_open(1);
+	} else {
+		kprintf("\n");
+		boot_stage_mark = ~0ull;
+	}
+	boot_stage_now = name;
+	console_unlock();
+}
+
 void kmain(uint32_t magic, uint64_t info);
 
 /* Before mm_init only the first 4 GiB are mapped (by entry.S). */
@@ -113,27 +137,38 @@ void kmain(uint32_t magic, uint64_t info)
 		kprintf("error: console=%s: expected serial, screen or all\n", console_val);
 	if (!boot_info.mmap_count)
 		panic("the loader gave no memory map");
+	boot_stage("traps");
 	trap_init();
+	boot_stage("memory");
 	acpi_early();
 	mm_init();
+	boot_stage("acpi");
 	acpi_init();
+	boot_stage("interrupts");
 	irq_init();
 	if (apic_init() == 0)
 		irq_use_apic();
+	boot_stage("timer");
 	timer_init();
 	serial_enable_irq();
+	boot_stage("keyboard");
 	ps2_kbd_init();
 	cpu_sti();
+	boot_stage("cores");
 	smp_init();
+	boot_stage("pci");
 	pci_init();
+	boot_stage("cores-up");
 	smp_finish();
 	timer_start_heartbeat();
+	boot_stage("disks");
 	ramdisk_init();
 	if (net_count())
 		console_add_poll(ip_poll); /* answer ARP and ping while at the prompt */
 	part_scan_all();
 	program_init();
 	mm_seal();
+	boot_stage(NULL);
 	boot_summary();
 	boot_autorun();
 	monitor_run();
@@ -156,6 +191,8 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);
 	va_end(ap);
+	if (boot_stage_now)
+		kprintf(" (boot stage: %s)", boot_stage_now);
 	console_puts("\n");
 	cpu_halt_forever();
 }
