@@ -43,15 +43,18 @@ void console_set_line_open(int open);
 void console_input_push(uint8_t byte);
 /* Free space in the input ring: a source with its own buffer (the UART's
  * FIFO, and the terminal behind it) leaves bytes there while this is 0, so
- * no keystroke is lost however much is pasted. */
+ * no keystroke is lost however much is pasted at the prompt. While a program
+ * runs it is never 0: bytes beyond the ring are dropped, and a Ctrl-C behind
+ * them still stops the program. */
 uint32_t console_input_room(void);
 /* Next input byte, or -1 when none is waiting. */
 int console_try_getc(void);
 /* Next input byte; the CPU halts while nothing is waiting. */
 int console_getc(void);
-/* Called (in interrupt context) for each Ctrl-C typed; when it returns
- * non-zero the byte is consumed. The program runner stops a program so. */
-void console_set_ctrl_c_hook(int (*hook)(void));
+/* Called (in interrupt context) for each Ctrl-C typed with take=1; when it
+ * returns non-zero the byte is consumed. The program runner stops a program
+ * so. With take=0 it only answers whether it would take one now. */
+void console_set_ctrl_c_hook(int (*hook)(int take));
 /* Polled input sources (used before interrupts are on, and as a safety net). */
 void console_add_poll(void (*poll)(void));
 

@@ -101,9 +101,9 @@ void console_puts(const char *s)
 	console_write(s, strlen(s));
 }
 
-static int (*ctrl_c_hook)(void);
+static int (*ctrl_c_hook)(int take);
 
-void console_set_ctrl_c_hook(int (*hook)(void))
+void console_set_ctrl_c_hook(int (*hook)(int take))
 {
 	ctrl_c_hook = hook;
 }
@@ -115,7 +115,7 @@ void console_input_push(uint8_t byte)
 {
 	uint32_t head = input_head;
 
-	if (byte == 0x03 && ctrl_c_hook && ctrl_c_hook())
+	if (byte == 0x03 && ctrl_c_hook && ctrl_c_hook(1))
 		return;
 	if (head - input_tail >= INPUT_RING)
 		return; /* sources check console_input_room first */
@@ -126,7 +126,14 @@ void console_input_push(uint8_t byte)
 
 uint32_t console_input_room(void)
 {
-	return INPUT_RING - (input_head - input_tail);
+	uint32_t room = INPUT_RING - (input_head - input_tail);
+
+	/* While a program runs nobody reads the ring, and a Ctrl-C stuck behind
+	 * a full one could never stop it: keep taking bytes then, dropping what
+	 * does not fit, so the Ctrl-C gets through. */
+	if (!room && ctrl_c_hook && ctrl_c_hook(0))
+		return 1;
+	return room;
 }
 
 int console_try_getc(void)

@@ -176,10 +176,10 @@ static void program_fault_hook(unsigned core)
 
 /* Ctrl-C arrives by an interrupt on the boot core; main leaves for the
  * recovery point on the way out of that interrupt. */
-static int program_ctrl_c(void)
+static int program_ctrl_c(int take)
 {
-	if (!prog.running)
-		return 0;
+	if (!prog.running || !take)
+		return prog.running;
 	program_stop(STOP_CTRL_C);
 	if (prog.in_main)
 		trap_request_stop(&percpu_boot);
