@@ -159,11 +159,14 @@ $(BUILD)/unit/:
 
 unit: $(UNIT_TESTS)
 
-# libFuzzer targets of the partition and FAT parsers, built with clang (Debian:
+# libFuzzer targets of every parser of outside data (command line, ACPI,
+# multiboot, MBR/GPT, FAT, ELF, network frames), built with clang (Debian:
 # clang libclang-rt-14-dev) and skipped without it. `make fuzz` runs each for
-# FUZZ_SECONDS; `make test` for FUZZ_TEST_SECONDS through build/unit/test_fuzz.
+# FUZZ_SECONDS; `make test` for FUZZ_TEST_SECONDS through build/unit/test_fuzz;
+# both FUZZ_JOBS targets at a time (7 targets of 60 s on 2 cores: 4 minutes).
 FUZZ_SECONDS      ?= 20
-FUZZ_TEST_SECONDS ?= 10
+FUZZ_TEST_SECONDS ?= 60
+FUZZ_JOBS         ?= 2
 FUZZ_CC     := clang
 FUZZ_HAVE    = $(shell [ -f "$$($(FUZZ_CC) -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] && echo yes)
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
@@ -173,10 +176,13 @@ FUZZ_SRC_part := src/part.c
 FUZZ_SRC_fat  := src/fat.c
 FUZZ_SRC_elf  := src/elf.c
 FUZZ_SRC_ip := src/ip_parse.c
+FUZZ_SRC_cmdline := src/monitor/parse.c src/monitor/lineedit.c src/bootinfo.c
+FUZZ_SRC_acpi := src/acpi_tables.c
+FUZZ_SRC_bootinfo := src/bootinfo.c
 # Each tests/fuzz/fuzz_NAME.c with a FUZZ_SRC_NAME line (the code it tests).
-FUZZ_TARGETS = $(foreach t,$(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)),$(if $(FUZZ_SRC_$(t)),$(t)))
+FUZZ_TARGETS = $(foreach t,$(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))),$(if $(FUZZ_SRC_$(t)),$(t)))
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ_SRC) $(wildcard src/*.c include/*.h)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ_SRC) $(wildcard src/*.c src/monitor/*.c include/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRC_$*) $(FUZZ_SRC) -o $@
 
@@ -184,21 +190,29 @@ $(BUILD)/fuzz/gen_seeds: tests/fuzz/gen_seeds.c tests/fuzz/fuzz_disk.h tests/uni
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror -Iinclude -Itests/unit -Itests/fuzz $< src/crc32.c -o $@
 
-# Rewrite the seed corpus (tests/fuzz/corpus/part, fat) from the image builders.
-fuzz-seeds: $(BUILD)/fuzz/gen_seeds
-	@mkdir -p tests/fuzz/corpus/part tests/fuzz/corpus/fat
-	$< tests/fuzz/corpus
+$(BUILD)/fuzz/gen_seeds_boot: tests/fuzz/gen_seeds_boot.c tests/fuzz/fuzz_phys.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror -Itests/fuzz $< -o $@
+
+# Rewrite the generated seeds: part and fat from the image builders; the
+# made-up acpi, bootinfo and cmdline ones. The qemu-* and grub-* seeds are
+# tables, boot information and frames captured once from QEMU 7.2 (SeaBIOS,
+# OVMF, GRUB 2.06) and are kept as they are.
+fuzz-seeds: $(BUILD)/fuzz/gen_seeds $(BUILD)/fuzz/gen_seeds_boot
+	@mkdir -p $(patsubst %,tests/fuzz/corpus/%,part fat acpi bootinfo cmdline)
+	$(BUILD)/fuzz/gen_seeds tests/fuzz/corpus
+	$(BUILD)/fuzz/gen_seeds_boot tests/fuzz/corpus
 
 fuzz-build: $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS))
 
 fuzz:
-	@if [ "$(FUZZ_HAVE)" = yes ]; then $(MAKE) -s --no-print-directory fuzz-build && tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS); \
+	@if [ "$(FUZZ_HAVE)" = yes ]; then $(MAKE) -s --no-print-directory fuzz-build && tests/fuzz/run.sh -j $(FUZZ_JOBS) $(FUZZ_SECONDS) $(FUZZ_TARGETS); \
 	else echo "fuzz: $(FUZZ_CC) with libFuzzer not installed (Debian: clang libclang-rt-14-dev); skipped"; fi
 
 fuzz-test: | $(BUILD)/unit/
 	@rm -f $(BUILD)/unit/test_fuzz
 	@if [ "$(FUZZ_HAVE)" = yes ]; then $(MAKE) -s --no-print-directory fuzz-build && \
-		printf '#!/bin/sh\nexec tests/fuzz/run.sh $(FUZZ_TEST_SECONDS) $(FUZZ_TARGETS)\n' > $(BUILD)/unit/test_fuzz && \
+		printf '#!/bin/sh\nexec tests/fuzz/run.sh -j $(FUZZ_JOBS) $(FUZZ_TEST_SECONDS) $(FUZZ_TARGETS)\n' > $(BUILD)/unit/test_fuzz && \
 		chmod +x $(BUILD)/unit/test_fuzz; \
 	else echo "fuzz: $(FUZZ_CC) with libFuzzer not installed (Debian: clang libclang-rt-14-dev); fuzzing skipped"; fi
 

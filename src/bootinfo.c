@@ -171,7 +171,9 @@ static int mb1_mmap(struct bootinfo *bi, uint64_t addr, uint32_t len, bootinfo_p
 
 	if (!p)
 		return -EINVAL;
-	for (uint32_t off = 0; off + 24 <= len;) {
+	/* off never passes len, so len - off cannot wrap; off + 24 could,
+	 * for a map that ends within 24 bytes of 4 GiB. */
+	for (uint32_t off = 0; len - off >= 24;) {
 		uint32_t size = rd32(p + off);
 
 		if (size < 20)

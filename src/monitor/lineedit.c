@@ -279,10 +279,14 @@ static void complete_word(struct lineedit *le)
 	c.plen = le->pos - start;
 	le->complete(c.prefix, c.plen, cand_collect, &c);
 	extra = c.clen > c.plen ? c.clen - c.plen : 0;
-	if (c.count == 0) {
+	/* A lone candidate longer than common keeps may already be typed past
+	 * what was kept: then there is nothing to add, and common + plen
+	 * would point outside common. */
+	if (c.count == 0 || (c.count == 1 && !extra && !c.whole)) {
 		bell(le);
 	} else if (c.count == 1 || extra) {
-		insert_text(le, c.common + c.plen, extra);
+		if (extra)
+			insert_text(le, c.common + c.plen, extra);
 		if (c.count == 1 && c.whole)
 			insert_text(le, " ", 1);
 	} else {

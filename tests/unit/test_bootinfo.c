@@ -3,6 +3,8 @@
  * kernel command line parser. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "bootinfo.h"
 #include "errno.h"
 #include "unit.h"
@@ -170,6 +172,51 @@ static void test_mb1(void)
 	free(bi);
 }
 
+/* A multiboot1 map of 4 GiB - 1 bytes, read through a mapping of exactly
+ * 4 GiB with an inaccessible page after it; only its first and last pages
+ * are backed. Its first entry is 4 GiB - 20 bytes long, so the second
+ * starts 19 bytes before the map ends, too short for an entry: the walk
+ * must stop there, not wrap off + 24 and read past the map. */
+#define HUGE_MAP_ADDR 0x100u
+#define HUGE_LEN (1ull << 32)
+
+static uint8_t *huge;
+
+static const void *huge_phys(void *ctx, uint64_t addr, uint64_t len)
+{
+	if (addr == HUGE_MAP_ADDR && len <= HUGE_LEN)
+		return huge;
+	return fake_phys(ctx, addr, len);
+}
+
+static void test_mb1_huge_map(void)
+{
+	struct bootinfo *bi = calloc(1, sizeof(*bi));
+	long page = sysconf(_SC_PAGESIZE);
+	void *m = mmap(NULL, HUGE_LEN + (uint64_t)page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uint32_t size = 0xffffffe8u, last = 0xffffffecu;
+
+	CHECK("bootinfo_mb1_huge_map_mapped", m != MAP_FAILED);
+	if (m == MAP_FAILED) {
+		free(bi);
+		return;
+	}
+	huge = m;
+	mprotect(huge, (size_t)page, PROT_READ | PROT_WRITE);
+	mprotect(huge + HUGE_LEN - (uint64_t)page, (size_t)page, PROT_READ | PROT_WRITE);
+	memcpy(huge, &size, 4);
+	memcpy(huge + 12, &(uint64_t){ 0x1000 }, 8);
+	memcpy(huge + last, &(uint32_t){ 20 }, 4);
+	memset(fake, 0, 116);
+	put32(0, 1u << 6);
+	put32(44, 0xffffffffu);
+	put32(48, HUGE_MAP_ADDR);
+	CHECK("bootinfo_mb1_huge_map_ok", bootinfo_parse(bi, MB1_BOOT_MAGIC, FAKE_BASE, huge_phys, NULL) == 0);
+	CHECK("bootinfo_mb1_huge_map_one_entry", bi->mmap_count == 1 && bi->mmap[0].len == 0x1000);
+	munmap(m, HUGE_LEN + (uint64_t)page);
+	free(bi);
+}
+
 static void test_cmdline(void)
 {
 	char v[32];
@@ -191,6 +238,7 @@ int main(void)
 	test_mb2();
 	test_mb2_malformed();
 	test_mb1();
+	test_mb1_huge_map();
 	test_cmdline();
 	return unit_exit();
 }

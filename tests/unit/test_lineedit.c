@@ -681,6 +681,36 @@ static void test_completion(void)
 	free(le);
 }
 
+/* One name longer than the editor's 128-byte candidate buffer. */
+static char long_name[200];
+
+static void complete_long(const char *prefix, size_t len,
+			  void (*add)(void *actx, const char *cand), void *actx)
+{
+	if (strncmp(long_name, prefix, len) == 0)
+		add(actx, long_name);
+}
+
+/* Found by fuzz_cmdline: Tab after typing past the first 127 bytes of a
+ * longer lone candidate made common + plen point outside common. */
+static void test_completion_long(void)
+{
+	struct lineedit *le = new_editor();
+
+	memset(long_name, 'p', sizeof(long_name) - 1);
+	le->complete = complete_long;
+	feed(le, "pp\t");
+	check_int("tab_long_kept_part", 127, (long long)le->len);
+	feed(le, "p");
+	capture_reset();
+	feed(le, "\t");
+	check_int("tab_long_past_kept_len", 128, (long long)le->len);
+	check_echo("tab_long_past_kept_bell", "\a");
+	feed(le, "p\tp\t\t\t");
+	check_int("tab_long_fuzz_input_len", 130, (long long)le->len);
+	free(le);
+}
+
 static void test_long_lines(void)
 {
 	struct lineedit *le = new_editor();
@@ -830,6 +860,7 @@ int main(void)
 	test_history();
 	test_history_eviction();
 	test_completion();
+	test_completion_long();
 	test_long_lines();
 	test_escapes();
 	free(cap.data);
