@@ -21,6 +21,7 @@ struct blkdev {
 	uint64_t sectors;
 	uint32_t max_sectors;      /* largest request the driver takes in one call */
 	int read_only;
+	int failed;                /* the driver left it (it stopped answering) */
 	/* Driver entry points: count is 1..max_sectors, lba + count <= sectors,
 	 * buf is identity-mapped memory (physical = virtual) of any alignment:
 	 * a driver whose device needs more (or addresses below 4 GiB) bounces
@@ -42,11 +43,16 @@ unsigned blk_count(void);
 struct blkdev *blk_get(unsigned i);
 struct blkdev *blk_find(const char *name);
 
-/* Checked and split requests: 0, -EINVAL (out of range), -EACCES (read
- * only), or the driver's error. */
+/* Checked and split requests: 0, -EINVAL (out of range), -ENOMEDIUM (no
+ * sectors: an empty drive), -EACCES (read only), -ESHUTDOWN (the driver
+ * left the device), or the driver's error. */
 int blk_read(struct blkdev *b, uint64_t lba, uint64_t count, void *buf);
 int blk_write(struct blkdev *b, uint64_t lba, uint64_t count, const void *buf);
 int blk_flush(struct blkdev *b);
+
+/* A driver leaves a device that stopped answering: every later request
+ * fails at once with -ESHUTDOWN, `disk` says so. The driver prints why. */
+void blk_set_failed(struct blkdev *b);
 
 /* A partition device over [first_lba, first_lba + sectors) of parent. */
 int blk_add_partition(struct blkdev *parent, int index, uint64_t first_lba, uint64_t sectors);

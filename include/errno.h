@@ -25,6 +25,8 @@
 #define ENODATA  61   /* no data available */
 #define EOVERFLOW 75  /* value too large */
 #define EPROTO   71   /* protocol error */
+#define ESHUTDOWN 108 /* the driver left a device that stopped answering */
+#define ENOMEDIUM 123 /* a drive with no medium in it */
 #define ECANCELED 125 /* stopped by the user */
 #define ETIMEDOUT 110 /* hardware did not answer in time */
 #define EUCLEAN  117  /* corrupt file system: bad FAT chain */

@@ -63,6 +63,7 @@ struct fs_dir {
 	int lfn_next;
 	uint8_t lfn_sum;
 	char lfn[20 * 13 + 1];
+	uint32_t corrupt;          /* entries skipped: no FAT implementation writes them */
 	uint8_t buf[512];
 };
 

@@ -50,6 +50,10 @@ void *pmm_alloc_pages(size_t count);
  * the start of the free region programs get, page-aligned, or NULL when the
  * region is smaller than len. Valid until the next program runs. */
 void *mm_scratch(uint64_t len);
+/* A program's protections undone: the free region is plain writable RAM
+ * with the largest pages again, and the page tables that held them go back
+ * to the kernel for the next program. */
+void mm_region_reset(void);
 /* Counts mm_scratch calls: a loaded program notices its memory was reused. */
 uint64_t mm_scratch_generation(void);
 /* End of boot: the kernel's pages get a fixed headroom, and the free
@@ -60,7 +64,7 @@ struct mm_stats {
 	uint64_t ram_total;        /* RAM in the map (usable, ACPI, NVS) */
 	uint64_t usable;           /* usable RAM in the map */
 	uint64_t kernel_image;     /* text + data + bss */
-	uint64_t kernel_alloc;     /* pages the kernel took since boot */
+	uint64_t kernel_alloc;     /* pages the kernel took since boot and still uses */
 	uint64_t reserved_mods;    /* loader modules and info kept */
 	uint64_t free;             /* usable, above 1 MiB, not taken */
 	uint64_t region_start, region_len; /* largest free run: what programs get */

@@ -96,6 +96,9 @@ void pci_write32(const struct pci_dev *d, unsigned off, uint32_t v);
 
 /* Turn on memory and/or I/O decoding and bus mastering (PCI_COMMAND bits). */
 void pci_enable(struct pci_dev *d, uint16_t command_bits);
+/* Bus mastering off: the device can no longer reach memory, whatever it
+ * still has in flight (a driver leaving a device that stopped answering). */
+void pci_stop_dma(struct pci_dev *d);
 /* Offset of the first capability with this ID at or after start (0 = from
  * the list head), or 0 when absent. */
 unsigned pci_find_cap(const struct pci_dev *d, uint8_t id, unsigned start);

@@ -20,6 +20,7 @@ struct percpu {
 	uint64_t stack_top;
 	uint32_t console_depth;      /* console lock recursion on this core */
 	int in_report;               /* inside the exception report */
+	volatile int work_faulted;   /* the work running here raised an exception */
 	volatile int stop_request;   /* leave for the recovery point (program stop) */
 	volatile int stop_nmis;      /* NMIs sent for stops, not yet arrived */
 };

@@ -46,9 +46,18 @@ struct blkdev *blk_find(const char *name)
 
 static int blk_check(const struct blkdev *b, uint64_t lba, uint64_t count)
 {
+	if (!b->sectors)
+		return -ENOMEDIUM;
 	if (!count || lba >= b->sectors || count > b->sectors - lba)
 		return -EINVAL;
+	if (b->failed)
+		return -ESHUTDOWN;
 	return 0;
+}
+
+void blk_set_failed(struct blkdev *b)
+{
+	b->failed = 1;
 }
 
 int blk_read(struct blkdev *b, uint64_t lba, uint64_t count, void *buf)
@@ -83,6 +92,8 @@ int blk_write(struct blkdev *b, uint64_t lba, uint64_t count, const void *buf)
 
 int blk_flush(struct blkdev *b)
 {
+	if (b->failed)
+		return -ESHUTDOWN;
 	return b->flush ? b->flush(b) : 0;
 }
 

@@ -30,6 +30,8 @@ const char *error_str(int err)
 	case EPROTO: return "protocol error";
 	case ECANCELED: return "stopped";
 	case ETIMEDOUT: return "timed out";
+	case ESHUTDOWN: return "device left after it stopped answering";
+	case ENOMEDIUM: return "no medium";
 	default: return "unknown error";
 	}
 }

@@ -263,7 +263,9 @@ int fat_mount(struct fat_vol *v, struct blkdev *b)
 		fat_cache.vol = NULL;
 	if (fat_bounce.dev == b)
 		fat_bounce.dev = NULL;
-	if (b->sector_size < 512 || b->sector_size > 4096 || !b->sectors)
+	if (!b->sectors)
+		return -ENOMEDIUM;
+	if (b->sector_size < 512 || b->sector_size > 4096)
 		return -ENODATA;
 	v->dev = b;
 	err = fat_dev_read(v, 0, sizeof(bpb), (uint8_t *)&bpb);
@@ -549,6 +551,26 @@ static void fat_fill_dirent(struct fs_dir *d, const struct fat_dirent *r, struct
 	e->size = e->is_dir ? 0 : r->size;
 }
 
+/* A short entry no FAT implementation writes: a reserved attribute bit, or
+ * a character fatgen103 section 6.1 keeps out of short names. The
+ * directory's bytes are corrupt there: listing them would print garbage. */
+static int fat_entry_corrupt(const struct fat_dirent *r)
+{
+	static const char forbidden[] = "\"*+,./:;<=>?[\\]|";
+
+	if ((r->attr & 0xC0) || r->name[0] == ' ')
+		return 1;
+	if (r->name[0] == '.')
+		return memcmp(r->name, ".          ", 11) && memcmp(r->name, "..         ", 11);
+	for (int i = 0; i < 11; i++) {
+		uint8_t c = r->name[i];
+
+		if ((c < 0x20 && !(i == 0 && c == 0x05)) || (c < 0x80 && strchr(forbidden, c)))
+			return 1;
+	}
+	return 0;
+}
+
 int fs_dir_next(struct fs_dir *d, struct fs_dirent *e)
 {
 	const uint8_t *raw;
@@ -567,6 +589,9 @@ int fs_dir_next(struct fs_dir *d, struct fs_dirent *e)
 			fat_lfn_entry(d, (const struct fat_lfn *)raw);
 		} else if (r->attr & FAT_ATTR_VOLUME) {
 			d->lfn_next = -1;
+		} else if (fat_entry_corrupt(r)) {
+			d->lfn_next = -1;
+			d->corrupt++;
 		} else {
 			fat_fill_dirent(d, r, e);
 			return 1;

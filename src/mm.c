@@ -27,6 +27,11 @@ static uint64_t pmm_start, pmm_next;
 static uint64_t pmm_limit;
 static uint64_t scratch_gen;
 static uint64_t mapped_top;
+/* Page tables a large page replaced (a program's protections undone), linked
+ * through their first entry: reused before the bump allocator, so loading
+ * and running programs again and again costs the kernel no pages. */
+static uint64_t *pt_free;
+static uint64_t pt_free_pages;
 
 static int range_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
@@ -74,6 +79,33 @@ void *pmm_alloc_pages(size_t count)
 	return p;
 }
 
+static uint64_t *pt_alloc(void)
+{
+	uint64_t *t = pt_free;
+
+	if (!t)
+		return pmm_alloc_pages(1);
+	pt_free = (uint64_t *)t[0];
+	pt_free_pages--;
+	memset(t, 0, PAGE_SIZE);
+	return t;
+}
+
+/* Give back the table a non-leaf entry for a page of this size points to,
+ * and the tables under it. */
+static void pt_release(uint64_t entry, uint64_t size)
+{
+	uint64_t *t = (uint64_t *)(entry & PTE_ADDR);
+
+	if (size > SIZE_2M)
+		for (int i = 0; i < PT_ENTRIES; i++)
+			if ((t[i] & PTE_P) && !(t[i] & PTE_PS))
+				pt_release(t[i], size >> 9);
+	t[0] = (uint64_t)pt_free;
+	pt_free = t;
+	pt_free_pages++;
+}
+
 static uint64_t attrs_to_pte(unsigned attrs)
 {
 	uint64_t f = PTE_P;
@@ -90,7 +122,7 @@ static uint64_t attrs_to_pte(unsigned attrs)
 /* Replace a large leaf by a table of the next smaller pages, same attributes. */
 static uint64_t *pt_split(uint64_t *entry, uint64_t size)
 {
-	uint64_t *t = pmm_alloc_pages(1);
+	uint64_t *t = pt_alloc();
 	uint64_t old = *entry, base = old & PTE_ADDR & ~(size - 1);
 	uint64_t sub = size >> 9, flags = old & ~PTE_ADDR;
 
@@ -106,7 +138,7 @@ static uint64_t *pt_split(uint64_t *entry, uint64_t size)
 static uint64_t *pt_next(uint64_t *entry, uint64_t size)
 {
 	if (!(*entry & PTE_P)) {
-		uint64_t *t = pmm_alloc_pages(1);
+		uint64_t *t = pt_alloc();
 		*entry = (uint64_t)t | PTE_P | PTE_W;
 		return t;
 	}
@@ -115,11 +147,13 @@ static uint64_t *pt_next(uint64_t *entry, uint64_t size)
 	return (uint64_t *)(*entry & PTE_ADDR);
 }
 
-/* Map one page of the given size. -EAGAIN: a table already lives in that
- * slot, so the caller maps the range with smaller pages. */
-static int pt_map_one(uint64_t addr, uint64_t size, uint64_t pte)
+/* Map one page of the given size. A table in that slot maps nothing the
+ * large page does not replace: it goes back to the free tables, after every
+ * translation it fed is dropped from this core's TLB (the other cores drop
+ * theirs before they next run work, see smp.c). */
+static void pt_map_one(uint64_t addr, uint64_t size, uint64_t pte)
 {
-	uint64_t *t = pml4, *e;
+	uint64_t *t = pml4, *e, old;
 	uint64_t level_size = 512 * SIZE_1G;
 
 	for (int shift = 39; ; shift -= 9, level_size >>= 9) {
@@ -128,17 +162,20 @@ static int pt_map_one(uint64_t addr, uint64_t size, uint64_t pte)
 			break;
 		t = pt_next(e, level_size);
 	}
-	if ((*e & PTE_P) && !(*e & PTE_PS) && size != SIZE_4K)
-		return -EAGAIN;
+	old = *e;
 	*e = addr | pte | (size != SIZE_4K ? PTE_PS : 0);
-	return 0;
+	if ((old & PTE_P) && !(old & PTE_PS) && size != SIZE_4K) {
+		if (pml4 == (uint64_t *)read_cr3())
+			write_cr3(read_cr3());
+		pt_release(old, size);
+	}
 }
 
-static uint64_t pick_size(uint64_t addr, uint64_t end, uint64_t tried)
+static uint64_t pick_size(uint64_t addr, uint64_t end)
 {
-	if (have_1g && tried > SIZE_1G && !(addr & (SIZE_1G - 1)) && end - addr >= SIZE_1G)
+	if (have_1g && !(addr & (SIZE_1G - 1)) && end - addr >= SIZE_1G)
 		return SIZE_1G;
-	if (tried > SIZE_2M && !(addr & (SIZE_2M - 1)) && end - addr >= SIZE_2M)
+	if (!(addr & (SIZE_2M - 1)) && end - addr >= SIZE_2M)
 		return SIZE_2M;
 	return SIZE_4K;
 }
@@ -148,16 +185,9 @@ static int vm_map_pte(uint64_t phys, uint64_t len, uint64_t pte)
 	uint64_t addr = ALIGN_DOWN(phys, SIZE_4K), end = ALIGN_UP(phys + len, SIZE_4K);
 
 	while (addr < end) {
-		uint64_t tried = ~0ull, size;
-		int err;
+		uint64_t size = pick_size(addr, end);
 
-		do {
-			size = pick_size(addr, end, tried);
-			err = pt_map_one(addr, size, pte);
-			tried = size;
-		} while (err == -EAGAIN && size > SIZE_4K);
-		if (err)
-			return err;
+		pt_map_one(addr, size, pte);
 		if (pml4 == (uint64_t *)read_cr3())
 			invlpg(addr);
 		addr += size;
@@ -352,7 +382,7 @@ void mm_get_stats(struct mm_stats *st)
 		free_pieces(ALIGN_UP(base, PAGE_SIZE), ALIGN_DOWN(base + len, PAGE_SIZE), st);
 	}
 	st->kernel_image = (uint64_t)__kernel_end - (uint64_t)__kernel_start;
-	st->kernel_alloc = pmm_next - pmm_start;
+	st->kernel_alloc = pmm_next - pmm_start - pt_free_pages * PAGE_SIZE;
 	for (unsigned i = 0; i < boot_info.mod_count; i++)
 		st->reserved_mods += ALIGN_UP(boot_info.mods[i].end, PAGE_SIZE) - ALIGN_DOWN(boot_info.mods[i].start, PAGE_SIZE);
 	st->mapped_top = mapped_top;
@@ -369,15 +399,25 @@ uint64_t mm_scratch_generation(void)
 	return scratch_gen;
 }
 
+void mm_region_reset(void)
+{
+	struct mm_stats st;
+
+	mm_get_stats(&st);
+	if (st.region_len)
+		vm_map(st.region_start, st.region_len, VM_WRITE);
+}
+
 void *mm_scratch(uint64_t len)
 {
 	struct mm_stats st;
 
 	scratch_gen++;
-	/* A program's text may lie there, mapped read-only: plain RAM again. */
 	mm_get_stats(&st);
 	if (st.region_len < len)
 		return NULL;
-	vm_map(ALIGN_UP(st.region_start, PAGE_SIZE), len, VM_WRITE);
+	/* A loaded program's text may lie there, mapped read-only; the program
+	 * is gone once its memory is reused, and so are its protections. */
+	mm_region_reset();
 	return (void *)ALIGN_UP(st.region_start, PAGE_SIZE);
 }

@@ -437,8 +437,12 @@ int part_parse(part_read_fn read, void *ctx, uint32_t sector_size, uint64_t sect
 	int used = 0, vbr, err;
 
 	memset(t, 0, sizeof(*t));
-	if (sector_size < 512 || sector_size > 4096 || (sector_size & (sector_size - 1)) || sectors < 2)
+	if (sector_size < 512 || sector_size > 4096 || (sector_size & (sector_size - 1)))
 		return -EINVAL;
+	if (!sectors)
+		return -ENOMEDIUM;
+	if (sectors < 2)
+		return 0; /* a table needs a sector to describe besides its own */
 	err = part_read_sector(&src, 0);
 	if (err || m->signature != MBR_SIGNATURE)
 		return err;

@@ -108,6 +108,11 @@ void pci_enable(struct pci_dev *d, uint16_t bits)
 	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) | bits);
 }
 
+void pci_stop_dma(struct pci_dev *d)
+{
+	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) & ~PCI_COMMAND_MASTER);
+}
+
 unsigned pci_find_cap(const struct pci_dev *d, uint8_t id, unsigned start)
 {
 	unsigned off;

@@ -123,8 +123,10 @@ int program_load(const void *file, size_t len, const char *name)
 		err = -ENOMEM, ksnprintf(why, sizeof(why), "cannot map the image");
 	if (!err)
 		err = elf_load(file, len, &prog.img, prog.bias, why, sizeof(why));
-	if (err)
+	if (err) {
+		mm_region_reset(); /* the tables a half-done mapping split */
 		return cmd_error_prog(name, why);
+	}
 	prog.file = file;
 	prog.file_len = len;
 	prog.scratch_gen = mm_scratch_generation();
@@ -252,11 +254,12 @@ static __attribute__((noinline)) int program_call_main(char **args, int argc, in
 
 /* Every core back to idle: stop what still runs, wait, bounded. A stop
  * NMI that lands in kernel code the program called is put off until that
- * call returns; a core that never calls again gets another NMI each 10 ms. */
-static void program_quiesce(void)
+ * call returns; a core that never calls again gets another NMI each 10 ms.
+ * Returns 0, or -EBUSY when a core still runs. */
+static int program_quiesce(void)
 {
 	uint64_t deadline = timer_ns() + STOP_WAIT_NS;
-	int busy;
+	int busy, err = 0;
 
 	percpu_boot.stop_request = 0;
 	do {
@@ -269,8 +272,9 @@ static void program_quiesce(void)
 	} while (busy && timer_ns() < deadline);
 	for (unsigned i = 1; i < smp_core_count(); i++)
 		if (smp_core_busy(i))
-			kprintf("error: core %u did not stop within 1 s\n", i);
+			kprintf("error: core %u did not stop within 1 s\n", i), err = -EBUSY;
 	percpu_boot.stop_request = 0;
+	return err;
 }
 
 static void program_report(int r, int code, uint64_t ns)
@@ -291,7 +295,7 @@ int program_run(int argc, char **argv)
 {
 	char why[96];
 	char **args;
-	int r, code = 0;
+	int r, code = 0, idle;
 	uint64_t t0;
 
 	if (!prog.loaded)
@@ -316,10 +320,13 @@ int program_run(int argc, char **argv)
 	t0 = timer_ns();
 	r = program_call_main(args, argc, &code);
 	cpu_sti();
-	program_quiesce();
+	idle = !program_quiesce();
 	prog.running = 0;
 	program_report(r, code, timer_ns() - t0);
 	trap_set_hooks(program_symbol, NULL);
+	/* Its page tables back to the kernel, unless a core still runs it. */
+	if (idle)
+		mm_region_reset();
 	return 0;
 }
 

@@ -35,7 +35,7 @@ struct core {
 	const char *name;
 	char last[32];             /* a copy: the caller's name may change */
 	volatile int online;
-	volatile int stopping;     /* a stop was asked: its NMI is not a fault */
+	volatile int stopping;     /* a stop was asked: work not begun is dropped */
 	struct jmp_state js;
 };
 
@@ -213,10 +213,14 @@ static __noreturn void smp_idle_loop(struct core *c)
 		c->info.state = CORE_RUNNING;
 		strlcpy(c->last, c->name ? c->name : "?", sizeof(c->last));
 		c->info.last_work = c->last;
+		c->pc->work_faulted = 0;
 		int r = smp_call(c, c->fn, c->arg);
+		/* A stop asked while the exception was being reported (the fault
+		 * stops the program everywhere, this core too) leaves it a fault. */
+		int faulted = r == 1 && c->pc->work_faulted;
 		c->info.runs++;
-		c->info.faults += r == 1 && !c->stopping;
-		c->info.state = r == 1 && !c->stopping ? CORE_FAULTED : CORE_IDLE;
+		c->info.faults += faulted;
+		c->info.state = faulted ? CORE_FAULTED : CORE_IDLE;
 		c->stopping = 0;
 		__atomic_store_n(&c->fn, NULL, __ATOMIC_RELEASE);
 	}

@@ -301,6 +301,7 @@ static void trap_exception(struct trap_frame *f)
 		return; /* an NMI at the prompt: report it and go on */
 	if (!pc->recovery)
 		panic("exception outside a command on core %u", pc->index);
+	pc->work_faulted = 1;
 	if (fault_hook)
 		fault_hook(pc->index);
 	trap_redirect(f, pc);

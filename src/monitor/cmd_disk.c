@@ -44,7 +44,8 @@ static void disk_list(void)
 		kprintf("%-10s %-10s %-9s %-28s %-20s %14llu %6u  ", b->name, b->driver, kind_name(b->kind),
 			b->model[0] ? b->model : "-", b->serial[0] ? b->serial : "-", ull(b->sectors), b->sector_size);
 		disk_print_size(b->sectors * b->sector_size);
-		kprintf(" (%llu bytes)%s\n", ull(b->sectors * b->sector_size), b->read_only ? ", read-only" : "");
+		kprintf(" (%llu bytes)%s%s\n", ull(b->sectors * b->sector_size), b->read_only ? ", read-only" : "",
+			b->failed || (b->parent && b->parent->failed) ? ", not answering" : "");
 	}
 	if (!blk_count())
 		kprintf("no block devices\n");
@@ -58,6 +59,14 @@ static int disk_get(const char *name, struct blkdev **out)
 	return 0;
 }
 
+/* An empty drive (a CD tray without a disc) has no sectors to name. */
+static int disk_has_medium(const char *what, const struct blkdev *b)
+{
+	if (!b->sectors)
+		return cmd_error("disk: %s: %s: no medium", what, b->name);
+	return 0;
+}
+
 static int disk_read_cmd(int argc, char **argv)
 {
 	struct blkdev *b;
@@ -68,7 +77,7 @@ static int disk_read_cmd(int argc, char **argv)
 	if (argc < 4 || argc > 5)
 		return cmd_error("disk: usage: disk read DEV LBA [COUNT]");
 	if (disk_get(argv[2], &b) || cmd_arg_u64("disk", argv[3], "LBA", 0, &lba) ||
-	    (argc == 5 && cmd_arg_u64("disk", argv[4], "count", 0, &count)))
+	    (argc == 5 && cmd_arg_u64("disk", argv[4], "count", 0, &count)) || disk_has_medium("read", b))
 		return CMD_REPORTED;
 	if (!count || count * b->sector_size > DISK_READ_MAX_BYTES)
 		return cmd_error("disk: read: COUNT must be 1 to %llu sectors", ull(DISK_READ_MAX_BYTES / b->sector_size));
@@ -144,6 +153,8 @@ static int disk_write_cmd(int argc, char **argv)
 		return CMD_REPORTED;
 	if (b->read_only)
 		return cmd_error("disk: write: %s is read-only", b->name);
+	if (disk_has_medium("write", b))
+		return CMD_REPORTED;
 	count = (len + b->sector_size - 1) / b->sector_size;
 	if (lba >= b->sectors || count > b->sectors - lba)
 		return cmd_error("disk: write: LBA %llu is past the end of %s", ull(lba), b->name);
@@ -173,7 +184,8 @@ static int disk_bench_cmd(int argc, char **argv)
 
 	if (argc < 3 || argc > 4)
 		return cmd_error("disk: usage: disk bench DEV [MIB]");
-	if (disk_get(argv[2], &b) || (argc == 4 && cmd_arg_u64("disk", argv[3], "MiB", 0, &mib)))
+	if (disk_get(argv[2], &b) || (argc == 4 && cmd_arg_u64("disk", argv[3], "MiB", 0, &mib)) ||
+	    disk_has_medium("bench", b))
 		return CMD_REPORTED;
 	bytes = MIN(mib * MiB, b->sectors * b->sector_size);
 	bytes -= bytes % b->sector_size;
@@ -186,7 +198,8 @@ static int disk_bench_cmd(int argc, char **argv)
 		uint64_t n = MIN(BENCH_CHUNK, bytes - done);
 
 		err = blk_read(b, done / b->sector_size, n / b->sector_size, buf);
-		done += n;
+		if (!err)
+			done += n;
 		if (console_ctrl_c_pending())
 			return -ECANCELED;
 	}

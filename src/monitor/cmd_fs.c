@@ -92,6 +92,8 @@ static int cmd_part(int argc, char **argv)
 	err = part_table_read(b, t);
 	if (err == -ENODATA)
 		return cmd_error("part: %s: %s", b->name, t->note);
+	if (err == -EINVAL)
+		return cmd_error("part: %s: %u-byte sectors are not supported (512 to 4096)", b->name, b->sector_size);
 	if (err)
 		return cmd_error("part: %s: %s", b->name, error_str(err));
 	if (t->scheme == PART_NONE)
@@ -145,14 +147,25 @@ static int ls_all(void)
 	return 0;
 }
 
+/* A FAT date or time that no clock gives (a corrupt entry, or none set)
+ * shows as dashes, not as a 31:63 o'clock. */
 static void ls_row(const char *name, int is_dir, uint64_t size, uint16_t date, uint16_t time)
 {
+	unsigned month = (date >> 5) & 15u, day = date & 31u, hour = time >> 11, min = (time >> 5) & 63u;
+
 	if (is_dir)
 		kprintf("%12s", "-");
 	else
 		kprintf("%12llu", ull(size));
-	kprintf("  %04u-%02u-%02u %02u:%02u  %s%s\n", 1980u + (date >> 9), (date >> 5) & 15u, date & 31u,
-		time >> 11, (time >> 5) & 63u, name, is_dir ? "/" : "");
+	if (month >= 1 && month <= 12 && day >= 1)
+		kprintf("  %04u-%02u-%02u", 1980u + (date >> 9), month, day);
+	else
+		kprintf("  ----------");
+	if (hour < 24 && min < 60 && (time & 31u) < 30)
+		kprintf(" %02u:%02u", hour, min);
+	else
+		kprintf(" --:--");
+	kprintf("  %s%s\n", name, is_dir ? "/" : "");
 }
 
 static int ls_dir(const char *spec, const struct fs_file *dir)
@@ -178,6 +191,8 @@ static int ls_dir(const char *spec, const struct fs_file *dir)
 	if (err)
 		return cmd_error("ls: %s: %s", spec, fs_error_str(err));
 	kprintf("%llu files, %llu directories, %llu bytes\n", ull(files), ull(dirs), ull(bytes));
+	if (d.corrupt)
+		kprintf("warning: %u corrupt directory entries skipped\n", d.corrupt);
 	return 0;
 }
 

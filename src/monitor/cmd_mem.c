@@ -54,8 +54,8 @@ static int cmd_mem(int argc, char **argv)
 	kprintf("kernel: image %llu KiB at %016llx, page tables and allocations %llu KiB, modules %llu KiB\n",
 		ull(st.kernel_image / KiB), ull((uint64_t)__kernel_start), ull(st.kernel_alloc / KiB),
 		ull(st.reserved_mods / KiB));
-	kprintf("free: %llu MiB; program region %016llx-%016llx (%llu MiB)\n", ull(st.free / MiB),
-		ull(st.region_start), ull(st.region_start + st.region_len - (st.region_len != 0)),
+	kprintf("free: %llu MiB (%llu KiB); program region %016llx-%016llx (%llu MiB)\n", ull(st.free / MiB),
+		ull(st.free / KiB), ull(st.region_start), ull(st.region_start + st.region_len - (st.region_len != 0)),
 		ull(st.region_len / MiB));
 	kprintf("mapped: RAM up to %016llx with %s pages; page 0 unmapped\n", ull(st.mapped_top),
 		st.huge_1g ? "1 GiB" : "2 MiB");

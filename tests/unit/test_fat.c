@@ -59,6 +59,8 @@ static void append(char *out, const char *s)
 	memcpy(out + strlen(out), s, strlen(s) + 1);
 }
 
+static uint32_t listing_corrupt; /* corrupt entries the last listing skipped */
+
 /* Names in a directory, joined with ','; "." and ".." left out. */
 static const char *listing(struct fat_vol *v, const char *path)
 {
@@ -79,6 +81,7 @@ static const char *listing(struct fat_vol *v, const char *path)
 		if (e.is_dir)
 			append(out, "/");
 	}
+	listing_corrupt = d.corrupt;
 	return out;
 }
 
@@ -190,6 +193,12 @@ static void build_fat32(struct img *im, struct fatimg *f)
 	fdir_add(&root, NULL, "\xE5" "ELETEDTXT", 0x20, 0, 0, 0);
 	fdir_sub(&root, "tests", "TESTS      ", &tests, 2);
 	fdir_file(&tests, "a long file name.txt", "ALONGF~1TXT", (const uint8_t *)"long name\n", 10, 1);
+	/* Corrupt entries: a character short names may not hold, a control
+	 * byte, a reserved attribute bit, a blank first character. */
+	fdir_add(&tests, NULL, "BAD*NAMETXT", 0x20, 0, 0, 0);
+	fdir_add(&tests, NULL, "CTRL\x01   TXT", 0x20, 0, 0, 0);
+	fdir_add(&tests, NULL, "RSVDATTRTXT", 0xA0, 0, 0, 0);
+	fdir_add(&tests, NULL, " BLANK  TXT", 0x20, 0, 0, 0);
 	/* Corrupt chains, each checked on open. */
 	fdir_file(&root, NULL, "CYCLE   BIN", pattern, 4 * 512, 1);
 	fat_set(f, f->next_free - 1, f->next_free - 3);            /* 4th -> 2nd */
@@ -224,9 +233,12 @@ static void test_fat32(void)
 	CHECK("fat32_lfn_four_entries", contains(l, ",A name long enough for four entries.data,"));
 	CHECK("fat32_lfn_bad_checksum", contains(l, ",BADSUM.TXT,") && !contains(l, "bad checksum"));
 	CHECK("fat32_lfn_non_ascii", contains(l, ",caf?.txt,"));
+	CHECK_U64("fat32_root_not_corrupt", listing_corrupt, 0);
 	CHECK("fat32_file_contents", file_is(&v, "FILE07.TXT", pattern + 7, 17));
 	CHECK("fat32_lfn_file", file_is(&v, "a name long enough for four entries.DATA", pattern, 1500));
 	CHECK_STR("fat32_subdir_list", listing(&v, "tests"), "a long file name.txt");
+	CHECK_U64("fat32_corrupt_skipped", listing_corrupt, 4);   /* ".", ".." are not */
+	CHECK("fat32_corrupt_lookup", fat_lookup(&v, "tests/BAD*NAME.TXT", &file) == -ENOENT);
 	CHECK("fat32_subdir_file", file_is(&v, "/tests/a long file name.txt", (const uint8_t *)"long name\n", 10));
 	CHECK("fat32_dotdot_root", file_is(&v, "/tests/../FILE00.TXT", pattern, 10));
 	CHECK("fat32_cycle", fat_lookup(&v, "CYCLE.BIN", &file) == -EUCLEAN);

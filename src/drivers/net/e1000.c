@@ -291,7 +291,9 @@ static int e1000_poll(struct netdev *n, void *buf, size_t cap)
 	int len = 0;
 
 	spin_lock(&e->lock);
-	for (;;) {
+	/* At most one ring's worth: a device that keeps marking descriptors
+	 * done with nothing usable in them cannot keep the caller here. */
+	for (unsigned seen = 0; seen < E1000_RX_DESCS; seen++) {
 		d = &e->rx[e->rx_next];
 		if (!(d->status & E1000_RXD_STAT_DD))
 			break;

@@ -14,6 +14,7 @@
 
 #define RTL8139_TX_SLOT 2048u            /* 4-byte aligned, above TX_MAX */
 #define RTL8139_RESET_TIMEOUT_NS (100 * 1000000ull)
+#define RTL8139_POLL_MAX 64              /* ring entries looked at per poll */
 /* The ring plus room for a frame written past its end (RCR.WRAP): the
  * last header starts at most 4 bytes before 8 KiB and its frame, with
  * CRC, runs ETH_FRAME_MAX + 4 bytes on. */
@@ -252,7 +253,9 @@ static int rtl8139_poll(struct netdev *n, void *buf, size_t cap)
 	int len = 0;
 
 	spin_lock(&r->lock);
-	while (!(rtl_read8(r, RTL8139_CR) & RTL8139_CR_BUFE)) {
+	/* Bounded: a chip whose buffer never reads empty, with nothing usable
+	 * in it, cannot keep the caller here. */
+	for (unsigned seen = 0; seen < RTL8139_POLL_MAX && !(rtl_read8(r, RTL8139_CR) & RTL8139_CR_BUFE); seen++) {
 		__asm__ volatile("" ::: "memory");
 		len = rtl8139_rx_take(r, buf, cap);
 		if (len)

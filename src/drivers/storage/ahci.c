@@ -35,6 +35,7 @@ _Static_assert(AHCI_CMD_MAX_BYTES <= AHCI_PRDS_PER_CMD * AHCI_PRD_MAX_BYTES, "a 
 #define AHCI_BIOS_BUSY_NS (2000 * 1000000ull)
 
 struct ahci_hba {
+	const struct pci_dev *pci;
 	volatile uint8_t *abar;
 	uint32_t cap;
 	unsigned nslots;
@@ -50,6 +51,7 @@ struct ahci_port {
 	int atapi, lba48;
 	uint32_t cmd_sectors;      /* sectors one command moves */
 	uint32_t last_tfd;         /* task file of the last failed command */
+	int dead;                  /* a command did not complete: the port is left */
 	struct blkdev blk;
 };
 
@@ -192,6 +194,24 @@ static void ahci_slot_prepare(struct ahci_port *p, unsigned slot, const struct a
 	h->prdbc = 0;
 }
 
+/* A command that did not complete in time: the port's engines stop and
+ * its device is reset (COMRESET drops the command), so no DMA can land
+ * later, and it gets no more commands; one line says so once its device
+ * is listed (a probe reports its own). Every wait is bounded. */
+static void ahci_port_give_up(struct ahci_port *p, uint64_t timeout)
+{
+	const struct pci_dev *d = p->hba->pci;
+
+	p->dead = 1;
+	ahci_port_stop(p);
+	(void)ahci_port_comreset(p);
+	if (!p->blk.name[0])
+		return;
+	blk_set_failed(&p->blk);
+	kprintf("error: ahci %02x:%02x.%x port %u did not answer in %llu s; no more requests go to %s\n", d->bus,
+		d->dev, d->fn, p->num, (unsigned long long)((timeout + 999999999) / 1000000000), p->blk.name);
+}
+
 /* Wait for every slot in mask to complete; a task file or host error
  * fails them all. */
 static int ahci_slots_wait(struct ahci_port *p, uint32_t mask, uint64_t timeout)
@@ -211,7 +231,7 @@ static int ahci_slots_wait(struct ahci_port *p, uint32_t mask, uint64_t timeout)
 			return 0;
 		}
 		if (timer_ns() - t0 > timeout) {
-			ahci_port_recover(p);
+			ahci_port_give_up(p, timeout);
 			return -ETIMEDOUT;
 		}
 		__asm__ volatile("pause");
@@ -225,6 +245,8 @@ static int ahci_exec(struct ahci_port *p, const struct ahci_xfer *x, unsigned n,
 	uint32_t mask = n >= 32 ? 0xFFFFFFFFu : (1u << n) - 1;
 	int err;
 
+	if (p->dead)
+		return -ESHUTDOWN;
 	for (unsigned i = 0; i < n; i++)
 		ahci_slot_prepare(p, i, &x[i]);
 	__asm__ volatile("mfence" ::: "memory"); /* tables before the doorbell */
@@ -532,6 +554,7 @@ static int ahci_probe(struct pci_dev *d)
 	if (ahci_hba_count >= AHCI_MAX_HBAS)
 		return -ENOSPC;
 	h = &ahci_hbas[ahci_hba_count++];
+	h->pci = d;
 	h->abar = (volatile uint8_t *)abar;
 	pci_enable(d, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	ahci_take_ownership(h);

@@ -30,8 +30,11 @@ struct ide_channel {
 
 struct ide_drive {
 	struct ide_channel *ch;
+	const struct pci_dev *pci;
+	uint8_t chan;              /* 0 primary, 1 secondary */
 	uint8_t dev;               /* 0 master, ATA_DEVICE_DEV1 slave */
 	int atapi, lba48;
+	int dead;                  /* a command timed out: the drive is left */
 	unsigned multiple;         /* sectors per DRQ block, 1 without MULTIPLE */
 	struct blkdev blk;
 };
@@ -185,6 +188,23 @@ static void ide_recover(struct ide_drive *d)
 		ide_set_multiple(d, d->multiple);
 }
 
+/* A command that timed out: the channel is reset so the other drive on it
+ * can go on, and this drive gets no more commands; one line says so once
+ * it is listed (a probe reports its own). */
+static void ide_give_up(struct ide_drive *d, uint64_t timeout)
+{
+	const struct pci_dev *p = d->pci;
+
+	ide_recover(d);
+	d->dead = 1;
+	if (!d->blk.name[0])
+		return;
+	blk_set_failed(&d->blk);
+	kprintf("error: ide %02x:%02x.%x %s %s did not answer in %llu s; no more requests go to %s\n", p->bus,
+		p->dev, p->fn, d->chan ? "secondary" : "primary", d->dev ? "slave" : "master",
+		(unsigned long long)(timeout / 1000000000ull), d->blk.name);
+}
+
 static uint8_t ide_rw_command(const struct ide_drive *d, int lba48, int write)
 {
 	static const uint8_t cmds[2][2][2] = {
@@ -205,7 +225,7 @@ static int ide_rw(struct ide_drive *d, uint64_t lba, uint32_t count, uint8_t *bu
 	const struct ide_channel *ch = d->ch;
 	int lba48 = d->lba48 && (lba + count > ATA_LBA28_LIMIT || count > ATA_LBA28_MAX_COUNT);
 	uint32_t ss = d->blk.sector_size;
-	int err = ide_issue(d, ide_rw_command(d, lba48, write), lba, count, lba48);
+	int err = d->dead ? -ESHUTDOWN : ide_issue(d, ide_rw_command(d, lba48, write), lba, count, lba48);
 
 	while (!err && count) {
 		uint32_t n = MIN(count, d->multiple);
@@ -222,8 +242,8 @@ static int ide_rw(struct ide_drive *d, uint64_t lba, uint32_t count, uint8_t *bu
 	if (!err)
 		err = ide_finish(ch, IDE_IO_TIMEOUT_NS);
 	if (err == -ETIMEDOUT)
-		ide_recover(d);
-	else if (err)
+		ide_give_up(d, IDE_IO_TIMEOUT_NS);
+	else if (err && err != -ESHUTDOWN)
 		(void)ide_in(ch, IDE_REG_STATUS);
 	return err;
 }
@@ -241,12 +261,13 @@ static int ide_blk_write(struct blkdev *b, uint64_t lba, uint32_t count, const v
 static int ide_blk_flush(struct blkdev *b)
 {
 	struct ide_drive *d = b->priv;
-	int err = ide_issue(d, d->lba48 ? ATA_CMD_FLUSH_CACHE_EXT : ATA_CMD_FLUSH_CACHE, 0, 0, 0);
+	uint8_t cmd = d->lba48 ? ATA_CMD_FLUSH_CACHE_EXT : ATA_CMD_FLUSH_CACHE;
+	int err = d->dead ? -ESHUTDOWN : ide_issue(d, cmd, 0, 0, 0);
 
 	if (!err)
 		err = ide_finish(d->ch, IDE_FLUSH_TIMEOUT_NS);
 	if (err == -ETIMEDOUT)
-		ide_recover(d);
+		ide_give_up(d, IDE_FLUSH_TIMEOUT_NS);
 	return err;
 }
 
@@ -286,8 +307,10 @@ static int ide_atapi_send(void *dev, const uint8_t *cdb, void *buf, uint32_t byt
 {
 	struct ide_drive *d = dev;
 	const struct ide_channel *ch = d->ch;
-	int err = ide_select(d, 0);
+	int err = d->dead ? -ESHUTDOWN : ide_select(d, 0);
 
+	if (err == -ETIMEDOUT)
+		ide_give_up(d, IDE_IO_TIMEOUT_NS);
 	if (err)
 		return err;
 	ide_out(ch, IDE_REG_FEATURES, 0);
@@ -304,7 +327,7 @@ static int ide_atapi_send(void *dev, const uint8_t *cdb, void *buf, uint32_t byt
 	if (err == -EIO)
 		*error = ide_in(ch, IDE_REG_ERROR);
 	if (err == -ETIMEDOUT)
-		ide_recover(d);
+		ide_give_up(d, IDE_IO_TIMEOUT_NS);
 	return err;
 }
 
@@ -405,6 +428,8 @@ static void ide_probe_drive(const struct pci_dev *pd, struct ide_channel *ch, un
 		return;
 	memset(d, 0, sizeof(*d));
 	d->ch = ch;
+	d->pci = pd;
+	d->chan = (uint8_t)chan;
 	d->dev = unit ? ATA_DEVICE_DEV1 : 0;
 	err = ide_identify(d, id);
 	if (!err) {

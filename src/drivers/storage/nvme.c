@@ -67,7 +67,7 @@ struct nvme_ctrl {
 	uint32_t nn;
 	struct spinlock lock;
 	char model[41], serial[21], firmware[9];
-	unsigned ns_count;
+	unsigned ns_count, ns_skipped;
 	struct nvme_ns ns[NVME_MAX_NS];
 };
 
@@ -180,6 +180,30 @@ static void nvme_cq_pop(struct nvme_queue *q, const volatile struct nvme_cqe *e)
 	}
 }
 
+/* A command that never completed: its data could still land in a buffer
+ * reused since. The controller loses bus mastering (nothing lands even if
+ * the reset does not take), is reset (a controller reset aborts every
+ * command; the wait is bounded by CAP.TO) and gets no more commands. Its
+ * disks say so, in one line once they are listed. */
+static void nvme_give_up(struct nvme_ctrl *c)
+{
+	const struct pci_dev *d = c->pci;
+
+	c->dead = 1;
+	pci_stop_dma(c->pci);
+	(void)nvme_disable(c);
+	/* Namespaces are listed all together or not at all (nvme_register). */
+	if (!c->ns_count || !c->ns[0].blk.name[0] || c->ns[0].blk.failed)
+		return;
+	kprintf("error: nvme %02x:%02x.%x did not answer in %llu s; no more requests go to", d->bus, d->dev,
+		d->fn, NVME_CMD_TIMEOUT_NS / 1000000000ull);
+	for (unsigned i = 0; i < c->ns_count; i++) {
+		blk_set_failed(&c->ns[i].blk);
+		kprintf(" %s", c->ns[i].blk.name);
+	}
+	kprintf("\n");
+}
+
 /* Spin until a completion is posted: 0, or -ETIMEDOUT after a silence of
  * NVME_CMD_TIMEOUT_NS. The clock is read rarely: it is slow to reach. */
 static int nvme_cq_wait(const struct nvme_queue *q)
@@ -217,7 +241,7 @@ static int nvme_admin(struct nvme_ctrl *c, struct nvme_sqe *e, uint32_t *result)
 	nvme_sq_push(q, e);
 	err = nvme_cq_wait(q);
 	if (err) {
-		c->dead = 1;
+		nvme_give_up(c);
 		return err;
 	}
 	cqe = nvme_cq_next(q);
@@ -315,8 +339,7 @@ static int nvme_io_reap(struct nvme_ctrl *c)
 	int err = nvme_cq_wait(q);
 
 	if (err) {
-		/* A late completion could land in a reused buffer: stop here. */
-		c->dead = 1;
+		nvme_give_up(c);
 		return err;
 	}
 	while ((e = nvme_cq_next(q))) {
@@ -451,7 +474,7 @@ static int nvme_rw(struct nvme_ns *ns, uint8_t opcode, uint64_t lba, uint32_t co
 
 	spin_lock(&c->lock);
 	if (c->dead)
-		err = -EIO;
+		err = -ESHUTDOWN;
 	else if ((uintptr_t)buf & 3)
 		err = nvme_rw_bounce(ns, opcode, lba, count, buf);
 	else
@@ -480,7 +503,7 @@ static int nvme_blk_flush(struct blkdev *b)
 
 	spin_lock(&c->lock);
 	c->io_err = 0;
-	err = c->dead ? -EIO : nvme_io_slot(c);
+	err = c->dead ? -ESHUTDOWN : nvme_io_slot(c);
 	if (err >= 0) {
 		nvme_io_push(c, (unsigned)err, &e);
 		err = nvme_io_drain(c);
@@ -507,6 +530,7 @@ static int nvme_ns_add(struct nvme_ctrl *c, uint32_t nsid)
 		kprintf("nvme %02x:%02x.%x: namespace %u: unsupported format (2^%u-byte blocks, "
 			"%u metadata bytes), skipped\n", c->pci->bus, c->pci->dev, c->pci->fn, nsid,
 			f->lbads, f->ms);
+		c->ns_skipped++;
 		return 0;
 	}
 	ns->ctrl = c;
@@ -679,8 +703,8 @@ static int nvme_probe(struct pci_dev *d)
 	if (err)
 		goto err_disable;
 	if (!c->ns_count) {
-		kprintf("nvme %02x:%02x.%x: %s (serial %s, firmware %s): no active namespace\n", d->bus,
-			d->dev, d->fn, c->model, c->serial, c->firmware);
+		kprintf("nvme %02x:%02x.%x: %s (serial %s, firmware %s): no %s namespace\n", d->bus, d->dev,
+			d->fn, c->model, c->serial, c->firmware, c->ns_skipped ? "usable" : "active");
 		return 0;
 	}
 	err = nvme_register(c);

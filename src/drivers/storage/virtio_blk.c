@@ -2,6 +2,7 @@
  * into requests that are all in flight together. Spec: virtio 1.1 5.2, over
  * drivers/virtio. QEMU: -device virtio-blk-pci,drive=ID[,serial=S][,disable-modern=on]. */
 #include "blkdev.h"
+#include "console.h"
 #include "errno.h"
 #include "kernel.h"
 #include "mm.h"
@@ -45,14 +46,27 @@ struct virtio_blk {
 };
 _Static_assert(sizeof(struct virtio_blk) <= PAGE_SIZE, "struct virtio_blk fits one page");
 
-/* A device that timed out may still own buffers: reset it so no DMA can
- * land later, and refuse further requests. */
-static void virtio_blk_fail_device(struct virtio_blk *v)
+/* A device that timed out or broke its ring may still own buffers: it
+ * loses bus mastering and is reset, so no DMA can land later, and gets no
+ * more requests. One line says so once the disk is listed (a probe reports
+ * its own). */
+static void virtio_blk_fail_device(struct virtio_blk *v, int err)
 {
+	const struct pci_dev *d = v->vp.pci;
+
 	virtio_pci_fail(&v->vp);
 	v->dead = 1;
 	v->in_flight = 0;
 	v->unkicked = 0;
+	if (!v->blk.name[0])
+		return;
+	blk_set_failed(&v->blk);
+	if (err == -ETIMEDOUT)
+		kprintf("error: virtio-blk %02x:%02x.%x did not answer in %llu s; no more requests go to %s\n",
+			d->bus, d->dev, d->fn, VIRTIO_BLK_TIMEOUT_NS / 1000000000ull, v->blk.name);
+	else
+		kprintf("error: virtio-blk %02x:%02x.%x answered with a bad descriptor; "
+			"no more requests go to %s\n", d->bus, d->dev, d->fn, v->blk.name);
 }
 
 static unsigned virtio_blk_descs(const struct virtio_blk *v, uint32_t bytes)
@@ -109,7 +123,7 @@ static int virtio_blk_reap(struct virtio_blk *v, int *io_err)
 	int err = virtq_wait(&v->vq, &token, &written, VIRTIO_BLK_TIMEOUT_NS);
 
 	if (err) {
-		virtio_blk_fail_device(v);
+		virtio_blk_fail_device(v, err);
 		return err;
 	}
 	r = token;
@@ -164,7 +178,7 @@ static int virtio_blk_simple(struct virtio_blk *v, uint32_t type, uint64_t addr,
 static int virtio_blk_rw(struct blkdev *b, uint32_t type, uint64_t lba, uint32_t count, uint64_t addr)
 {
 	struct virtio_blk *v = b->priv;
-	int err = -EIO;
+	int err = -ESHUTDOWN;
 
 	spin_lock(&v->lock);
 	if (!v->dead)
@@ -188,7 +202,7 @@ static int virtio_blk_write(struct blkdev *b, uint64_t lba, uint32_t count, cons
 static int virtio_blk_flush(struct blkdev *b)
 {
 	struct virtio_blk *v = b->priv;
-	int err = -EIO;
+	int err = -ESHUTDOWN;
 
 	spin_lock(&v->lock);
 	if (!v->dead)
@@ -229,7 +243,9 @@ static int virtio_blk_read_config(struct virtio_blk *v)
 	if (virtio_pci_has(&v->vp, VIRTIO_BLK_F_SEG_MAX))
 		segs = MAX(1u, MIN(virtio_pci_cfg_read32(&v->vp, VIRTIO_BLK_CFG_SEG_MAX), segs));
 	chunk = ALIGN_DOWN(MIN((uint64_t)segs * v->size_max, VIRTIO_BLK_CHUNK_BYTES), v->blk.sector_size);
-	if (!chunk || !v->blk.sectors)
+	if (!v->blk.sectors)
+		return -ENOMEDIUM; /* a backing file of less than one sector */
+	if (!chunk)
 		return -ENODEV;
 	v->chunk_bytes = (uint32_t)chunk;
 	return 0;

@@ -341,8 +341,10 @@ void virtio_pci_driver_ok(struct virtio_pci *vp)
 
 void virtio_pci_fail(struct virtio_pci *vp)
 {
-	/* A reset first, so no queue the device knows points at memory any
-	 * more; a timeout still leaves FAILED set for the device to see. */
+	/* Bus mastering off first: nothing lands in memory even when the
+	 * reset does not take. The reset then makes the device drop its
+	 * queues; a timeout still leaves FAILED set for the device to see. */
+	pci_stop_dma(vp->pci);
 	(void)virtio_pci_reset(vp);
 	virtio_pci_write_status(vp, VIRTIO_STATUS_FAILED);
 }
@@ -413,7 +415,9 @@ int virtq_poll(struct virtq *q, void **token, uint32_t *written)
 	id = e->id;
 	*written = e->len;
 	q->last_used++;
-	if (id >= q->size || virtq_free_chain(q, (uint16_t)id))
+	/* An id that is not in flight (or out of range) is a device answering
+	 * wrong: freeing its chain would corrupt the free list. */
+	if (id >= q->size || !q->tokens[id] || virtq_free_chain(q, (uint16_t)id))
 		return -EIO;
 	*token = q->tokens[id];
 	q->tokens[id] = NULL;

@@ -78,7 +78,8 @@ uint32_t virtio_pci_cfg_len(const struct virtio_pci *vp);
  * 0, -ENODEV (no such queue) or -ENOMEM. */
 int virtio_pci_queue_setup(struct virtio_pci *vp, struct virtq *q, uint16_t index, uint16_t max_size);
 void virtio_pci_driver_ok(struct virtio_pci *vp);
-/* Reset the device (stops all DMA), then mark it FAILED. */
+/* Bus mastering off, reset the device (bounded wait), then mark it FAILED:
+ * no DMA of it lands in memory afterwards. */
 void virtio_pci_fail(struct virtio_pci *vp);
 /* Reset the device with a bounded wait: 0 or -ETIMEDOUT. */
 int virtio_pci_reset(struct virtio_pci *vp);
