@@ -120,7 +120,7 @@ $(BUILD)/programs-ram.img: $(BUILD)/programs.img
 
 run: $(BUILD)/ingot.iso $(BUILD)/programs.img
 	@echo "Ingot in QEMU: Ctrl-A X quits, Ctrl-A C toggles the QEMU monitor."
-	$(QEMU) $(QEMU_COMMON) -cdrom $< -no-reboot $(PROGRAMS_DRIVE)
+	$(QEMU) $(QEMU_COMMON) -cdrom $< -boot d -no-reboot $(PROGRAMS_DRIVE)
 
 run-kernel: $(BUILD)/ingot.elf $(BUILD)/programs.img
 	$(QEMU) $(QEMU_COMMON) -kernel $< -no-reboot $(PROGRAMS_DRIVE)
@@ -133,7 +133,7 @@ run-uefi: $(BUILD)/ingot.iso $(BUILD)/programs.img
 debug: $(BUILD)/ingot.iso $(BUILD)/programs.img
 	@echo "QEMU waits for gdb; attach with:"
 	@echo "  gdb $(BUILD)/ingot.elf -ex 'target remote localhost:1234'"
-	$(QEMU) $(QEMU_COMMON) -cdrom $< -no-reboot -s -S $(PROGRAMS_DRIVE)
+	$(QEMU) $(QEMU_COMMON) -cdrom $< -boot d -no-reboot -s -S $(PROGRAMS_DRIVE)
 
 # Host unit tests of pure logic, under ASan and UBSan.
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude
