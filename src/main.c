@@ -33,18 +33,21 @@ static uint64_t boot_stage_mark = ~0ull;
 
 static void boot_stage(const char *name)
 {
+	int line_open;
+
 	console_lock();
+	line_open = console_mark() == boot_stage_mark;
 	console_set_line_open(0);
-	if (console_mark() != boot_stage_mark)
-		kprintf("%sboot:", console_at_line_start() ? "" : "\n");
-	if (name) {
-		kprintf(" %s", name);
-		boot_stage_mark = console_mark();
-		console_set_line_open(1);
+	if (!name) {
+		if (line_open)
+			kprintf("\n"); /* the end of the last stages line */
 	} else {
-		kprintf("\n");
-		boot_stage_mark = ~0ull;
+		if (!line_open)
+			kprintf("%sboot:", console_at_line_start() ? "" : "\n");
+		kprintf(" %s", name);
+		console_set_line_open(1);
 	}
+	boot_stage_mark = name ? console_mark() : ~0ull;
 	boot_stage_now = name;
 	console_unlock();
 }
