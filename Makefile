@@ -150,9 +150,11 @@ UNIT_SRC_test_elf        := src/elf.c src/format.c
 UNIT_SRC_test_part       := src/part.c src/crc32.c src/block.c src/format.c src/error.c
 UNIT_SRC_test_fat        := src/fat.c src/crc32.c src/block.c src/format.c src/error.c
 UNIT_SRC_test_ip := src/ip_parse.c
+UNIT_SRC_test_term := src/term.c
+UNIT_SRC_test_fbcon := src/term.c src/format.c src/drivers/fb/font8x16.c
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard src/monitor/*.c src/*.c src/drivers/ps2/*.c) | $(BUILD)/unit/
-	$(CC) $(UNIT_CFLAGS) -Isrc/drivers/ps2 $< $(UNIT_SRC_$*) tests/unit/host_shim.c -o $@
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard src/monitor/*.c src/*.c src/drivers/ps2/*.c src/drivers/fb/*.[ch] include/*.h) | $(BUILD)/unit/
+	$(CC) $(UNIT_CFLAGS) -Isrc/drivers/ps2 -Isrc/drivers/fb $< $(UNIT_SRC_$*) tests/unit/host_shim.c -o $@
 
 $(BUILD)/unit/:
 	@mkdir -p $@

@@ -1,5 +1,6 @@
-/* console.c: fan-out of output to every console and one merged input ring
- * fed by the serial and keyboard interrupt handlers. */
+/* console.c: fan-out of output to every console, screens redrawn on the
+ * heartbeat rather than per write, and one merged input ring fed by the
+ * serial and keyboard interrupt handlers. */
 #include "console.h"
 #include "kernel.h"
 #include "percpu.h"
@@ -12,7 +13,9 @@
 static struct console *consoles;
 static volatile uint32_t console_owner = ~0u; /* core index holding the lock */
 static uint64_t console_flags;
-static unsigned console_kinds = CONSOLE_SERIAL | CONSOLE_SCREEN;
+static unsigned console_kinds = CONSOLE_ALL;
+static volatile bool console_ticking; /* the heartbeat runs: screens may wait for it */
+static volatile bool console_unflushed; /* a screen was written since its flush */
 static uint8_t input_ring[INPUT_RING];
 static volatile uint32_t input_head, input_tail;
 static void (*polls[MAX_POLLS])(void);
@@ -31,6 +34,16 @@ void console_register(struct console *c)
 void console_select(unsigned kinds)
 {
 	console_kinds = kinds;
+}
+
+unsigned console_selected(void)
+{
+	return console_kinds;
+}
+
+struct console *console_list(void)
+{
+	return consoles;
 }
 
 /* One core writes at a time, and a core may hold the lock across several
@@ -76,13 +89,64 @@ void console_release(void)
 	__atomic_store_n(&console_owner, ~0u, __ATOMIC_RELEASE);
 }
 
-void console_write(const char *buf, size_t len)
+/* Screens only mark their grid; the flush happens here until the heartbeat
+ * ticks, then on the tick (or when input is awaited). */
+void console_write_to(unsigned kinds, const char *buf, size_t len)
 {
 	console_lock();
-	for (struct console *c = consoles; c; c = c->next)
-		if (c->kind & console_kinds)
-			c->write(c, buf, len);
+	for (struct console *c = consoles; c; c = c->next) {
+		if (!(c->kind & console_kinds & kinds))
+			continue;
+		c->write(c, buf, len);
+		if (c->flush && !console_ticking)
+			c->flush(c);
+		else if (c->flush)
+			console_unflushed = true;
+	}
 	console_unlock();
+}
+
+void console_write(const char *buf, size_t len)
+{
+	console_write_to(CONSOLE_ALL, buf, len);
+}
+
+static void console_flush_locked(void)
+{
+	console_unflushed = false;
+	for (struct console *c = consoles; c; c = c->next)
+		if (c->flush)
+			c->flush(c);
+}
+
+void console_flush(void)
+{
+	if (!console_unflushed)
+		return;
+	console_lock();
+	console_flush_locked();
+	console_unlock();
+}
+
+/* Interrupts are off here and in every holder of the lock, so a holder is
+ * on another core: leave the flush to the next tick then. */
+void console_tick(void)
+{
+	struct percpu *pc = this_cpu();
+	uint32_t free_ = ~0u;
+
+	console_ticking = true;
+	if (!console_unflushed)
+		return;
+	if (!__atomic_compare_exchange_n(&console_owner, &free_, pc->index, 0,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return;
+	/* Held as console_lock holds it, so a fault in here is reported and
+	 * console_release gives the lock back. */
+	pc->console_depth = 1;
+	console_flush_locked();
+	pc->console_depth = 0;
+	__atomic_store_n(&console_owner, ~0u, __ATOMIC_RELEASE);
 }
 
 void console_puts(const char *s)
@@ -154,6 +218,7 @@ int console_getc(void)
 		if (c >= 0)
 			return c;
 		console_run_polls();
+		console_flush(); /* the screens show everything before we wait */
 		/* Check again with interrupts off, then sleep: sti;hlt wakes on
 		 * an interrupt that arrives between the check and the hlt. */
 		cpu_cli();
