@@ -39,9 +39,9 @@ void console_write(const char *buf, size_t len);
 /* Write to the selected consoles of these kinds only. */
 void console_write_to(unsigned kinds, const char *buf, size_t len);
 /* Screens show what was written. Until the heartbeat ticks every write
- * shows at once; after, screens are redrawn on the tick (at most 100 times
- * a second, so scrolling output costs one redraw per tick, not per line),
- * when input is awaited, and here. */
+ * shows at once; after, screens are redrawn on the tick (50 times a second,
+ * so scrolling output costs one redraw per tick, not one per line), when
+ * input is awaited, and here. */
 void console_flush(void);
 /* Called by the heartbeat interrupt on the boot core. */
 void console_tick(void);

@@ -77,6 +77,9 @@ void term_init(struct term *t, unsigned cols, unsigned rows, void *buf,
 void term_write(struct term *t, const char *buf, size_t len);
 /* Show every change since the last flush. */
 void term_flush(struct term *t);
+/* The backend shows the grid as it is now (a screen just cleared to the
+ * blank grid's black): the next flush draws only later changes. */
+void term_assume_shown(struct term *t);
 /* The next flush draws every cell (the backend's picture was lost). */
 void term_invalidate(struct term *t);
 /* The cell at screen row, col as the grid holds it. */

@@ -9,6 +9,10 @@
 
 #define INPUT_RING 16384 /* power of two; holds a 4 KiB paste several times */
 #define MAX_POLLS 4
+/* Screens are redrawn on every second heartbeat tick (50 times a second at
+ * the 100 Hz heartbeat): smooth to the eye, and a full redraw costs a few
+ * ms under QEMU's emulation, so more would slow busy output. */
+#define CONSOLE_FLUSH_TICKS 2u
 
 static struct console *consoles;
 static volatile uint32_t console_owner = ~0u; /* core index holding the lock */
@@ -132,12 +136,14 @@ void console_flush(void)
  * on another core: leave the flush to the next tick then. */
 void console_tick(void)
 {
+	static unsigned ticks;
 	struct percpu *pc = this_cpu();
 	uint32_t free_ = ~0u;
 
 	console_ticking = true;
-	if (!console_unflushed)
+	if (!console_unflushed || ++ticks < CONSOLE_FLUSH_TICKS)
 		return;
+	ticks = 0;
 	if (!__atomic_compare_exchange_n(&console_owner, &free_, pc->index, 0,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return;

@@ -256,19 +256,44 @@ static void term_feed(struct term *t, uint8_t ch)
 	}
 }
 
+/* Printable bytes from p up to the end of the cursor's row, straight into
+ * the grid: most output is plain text. Returns how many were taken. */
+static size_t term_put_run(struct term *t, const uint8_t *p, size_t n)
+{
+	uint16_t attr = (uint16_t)(term_attr(t) << 8);
+	uint16_t *row;
+	size_t k = 0;
+
+	if (t->col >= t->cols)
+		term_newline(t);
+	row = term_row(t, t->row);
+	while (k < n && t->col < t->cols && p[k] >= 0x20 && p[k] < 0x7f)
+		row[t->col++] = attr | p[k++];
+	t->dirty[t->row] = 1;
+	return k;
+}
+
 void term_write(struct term *t, const char *buf, size_t len)
 {
 	const uint8_t *p = (const uint8_t *)buf;
 
-	/* Printable runs with nothing pending skip the state machine: most
-	 * output is plain text. */
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; i < len;) {
 		if (t->esc == TERM_ESC_NONE && p[i] >= 0x20 && p[i] < 0x7f)
-			term_put_glyph(t, p[i]);
+			i += term_put_run(t, p + i, len - i);
 		else
-			term_feed(t, p[i]);
+			term_feed(t, p[i++]);
 	}
 	t->pending = true;
+}
+
+void term_assume_shown(struct term *t)
+{
+	for (unsigned r = 0; r < t->rows; r++) {
+		memcpy(t->shown + (size_t)r * t->cols, term_row(t, r), t->cols * sizeof(uint16_t));
+		t->dirty[r] = 0;
+	}
+	t->redraw = t->all_dirty = false;
+	t->pending = true; /* the cursor is not drawn yet */
 }
 
 void term_invalidate(struct term *t)

@@ -154,10 +154,11 @@ static void fb_cursor(void *ctx, unsigned row, unsigned col, uint16_t cell)
 
 static const struct term_ops fb_ops = { .draw = fb_draw, .cursor = fb_cursor };
 
-/* The pixels right of and below the cell grid, which term never draws. */
-static void fb_clear_margins(struct fbcon *f)
+/* The whole framebuffer black, or only the pixels right of and below the
+ * cell grid, which term never draws. */
+static void fb_clear(struct fbcon *f, bool margins_only)
 {
-	size_t grid_bytes = (size_t)f->cols * 8 * f->bytes;
+	size_t grid_bytes = margins_only ? (size_t)f->cols * 8 * f->bytes : 0;
 	size_t row_bytes = (size_t)f->fb.width * f->bytes;
 
 	for (uint32_t y = 0; y < f->fb.height; y++) {
@@ -231,11 +232,13 @@ int fbcon_init(const struct boot_fb *fb)
 	if (!buf)
 		return -ENOMEM;
 	fb_make_tables(&fbc);
-	/* The first flush draws every cell, so only the margins need clearing. */
 	term_init(&fbc.term, fbc.cols, fbc.rows, buf, &fb_ops, &fbc);
+	/* Black is the blank grid: what the loader left goes, even when
+	 * console= does not select this screen. */
 	if (fb->addr + (uint64_t)fb->pitch * fb->height <= FB_EARLY_LIMIT) {
 		fbc.base = (uint8_t *)(uintptr_t)fb->addr;
-		fb_clear_margins(&fbc);
+		fb_clear(&fbc, false);
+		term_assume_shown(&fbc.term);
 	}
 	console_register(&fb_console);
 	return 0;
@@ -250,7 +253,7 @@ int fbcon_map(void)
 	if (vm_map_mmio(fbc.fb.addr, (uint64_t)fbc.fb.pitch * fbc.fb.height) < 0)
 		return -ENOMEM;
 	fbc.base = (uint8_t *)(uintptr_t)fbc.fb.addr;
-	fb_clear_margins(&fbc);
+	fb_clear(&fbc, true);
 	console_lock();
 	term_invalidate(&fbc.term);
 	term_flush(&fbc.term);
