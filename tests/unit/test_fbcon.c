@@ -18,7 +18,7 @@ static struct console *registered;
 void console_register(struct console *c) { registered = c; }
 void console_lock(void) { }
 void console_unlock(void) { }
-int vm_map_mmio(uint64_t phys, uint64_t len) { (void)phys, (void)len; return 0; }
+int vm_map(uint64_t phys, uint64_t len, unsigned attrs) { (void)phys, (void)len, (void)attrs; return 0; }
 void *pmm_alloc_pages(size_t count) { return calloc(count, PAGE_SIZE); }
 
 #include "fbcon.c"
@@ -144,7 +144,7 @@ static void test_format(const struct format *f)
 	char desc[128];
 	registered->describe(registered, desc, sizeof(desc));
 	CHECK(T("describe"), !strncmp(desc, "10x3 text on 85x55 ", 19));
-	free(fbc.term.cells);
+	free(fbc.mask);
 	free(mem);
 }
 

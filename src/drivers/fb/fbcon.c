@@ -33,7 +33,9 @@ struct fbcon {
 	unsigned bytes;       /* per pixel: 2, 3 or 4 */
 	unsigned cols, rows;
 	uint64_t colour[16][FB_MAX_BYTES]; /* a colour over 8 pixels */
-	uint64_t mask[256][FB_MAX_BYTES];  /* glyph row bits: 0xff bytes where lit */
+	/* Glyph row bits to 0xff bytes where lit: 8 KiB, so taken from the
+	 * kernel's pages only when there is a framebuffer. */
+	uint64_t (*mask)[FB_MAX_BYTES];
 	struct term term;
 };
 
@@ -218,8 +220,8 @@ static int fb_usable(const struct boot_fb *fb)
 
 int fbcon_init(const struct boot_fb *fb)
 {
-	size_t bufsz;
-	void *buf;
+	size_t maskbytes = 256 * sizeof(*fbc.mask), gridbytes;
+	uint8_t *buf;
 
 	if (!fb_usable(fb))
 		return -ENODEV;
@@ -227,12 +229,13 @@ int fbcon_init(const struct boot_fb *fb)
 	fbc.bytes = (fb->bpp + 7u) / 8u;
 	fbc.cols = fb->width / 8;
 	fbc.rows = fb->height / FONT_HEIGHT;
-	bufsz = term_buffer_size(fbc.cols, fbc.rows);
-	buf = pmm_alloc_pages(ALIGN_UP(bufsz, PAGE_SIZE) / PAGE_SIZE);
+	gridbytes = term_buffer_size(fbc.cols, fbc.rows);
+	buf = pmm_alloc_pages(ALIGN_UP(maskbytes + gridbytes, PAGE_SIZE) / PAGE_SIZE);
 	if (!buf)
 		return -ENOMEM;
+	fbc.mask = (uint64_t (*)[FB_MAX_BYTES])buf;
 	fb_make_tables(&fbc);
-	term_init(&fbc.term, fbc.cols, fbc.rows, buf, &fb_ops, &fbc);
+	term_init(&fbc.term, fbc.cols, fbc.rows, buf + maskbytes, &fb_ops, &fbc);
 	/* Black is the blank grid: what the loader left goes, even when
 	 * console= does not select this screen. */
 	if (fb->addr + (uint64_t)fb->pitch * fb->height <= FB_EARLY_LIMIT) {
@@ -244,14 +247,20 @@ int fbcon_init(const struct boot_fb *fb)
 	return 0;
 }
 
-/* After mm_init: a framebuffer beyond the boot map gets mapped now and
- * shows everything written so far. */
+/* After mm_init: the framebuffer mapped write-combining, so a redraw goes
+ * out in bursts rather than one uncached store at a time (mm_init maps it
+ * uncached below 4 GiB, and not at all above); one the boot map did not
+ * reach shows what was written so far. */
 int fbcon_map(void)
 {
-	if (!fbc.cols || fbc.base)
+	bool late = !fbc.base;
+
+	if (!fbc.cols)
 		return 0;
-	if (vm_map_mmio(fbc.fb.addr, (uint64_t)fbc.fb.pitch * fbc.fb.height) < 0)
-		return -ENOMEM;
+	if (vm_map(fbc.fb.addr, (uint64_t)fbc.fb.pitch * fbc.fb.height, VM_WRITE | VM_WC) < 0)
+		return late ? -ENOMEM : 0;
+	if (!late)
+		return 0;
 	fbc.base = (uint8_t *)(uintptr_t)fbc.fb.addr;
 	fb_clear(&fbc, true);
 	console_lock();
