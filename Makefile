@@ -228,6 +228,11 @@ fuzz-test: | $(BUILD)/unit/
 		chmod +x $(BUILD)/unit/test_fuzz; \
 	else echo "fuzz: $(FUZZ_CC) with libFuzzer not installed (Debian: clang libclang-rt-14-dev); fuzzing skipped"; fi
 
+# PNG screenshots of the VGA text and framebuffer consoles under
+# $(BUILD)/screenshots, by QEMU's screendump (docs/screenshot-uefi.png is one).
+screenshots: $(BUILD)/ingot.iso
+	expect -f scripts/screenshots.exp $(BUILD)/screenshots
+
 test: all iso programs unit fuzz-test test-images
 	tests/run
 

@@ -59,8 +59,8 @@ static unsigned console_bench_targets(char *buf, size_t size)
 
 /* Each line is its own console write, as command output is; sync flushes
  * after every one, the cost of a line drawn at once. The text turns by one
- * character a line, so no cell matches the one above it and scrolling
- * redraws the whole screen, as text output of any kind would. */
+ * character a line, so past the line number nearly no cell matches the one
+ * above it, and a scroll redraws the screen as real text output would. */
 static int console_bench_lines(uint64_t lines, int sync, uint64_t *ns)
 {
 	static const char text[] = "the quick brown fox jumps over the lazy dog; THE QUICK BROWN FOX 0123456789 ";
@@ -91,7 +91,7 @@ static int console_bench_args(int argc, char **argv, uint64_t *lines, int *sync)
 
 	*sync = nargs > 0 && !strcmp(argv[argc - 1], "sync");
 	if (nargs - *sync > 1)
-		return cmd_error("console: bad word '%s' (usage: console bench [LINES] [sync])", argv[argc - 1]);
+		return cmd_error("console: too many arguments (usage: console bench [LINES] [sync])");
 	if (nargs - *sync == 1 && cmd_arg_u64("console", argv[2], "line count", 0, lines))
 		return CMD_REPORTED;
 	if (*lines == 0 || *lines > BENCH_MAX_LINES)
