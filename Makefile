@@ -34,7 +34,7 @@ QEMU_COMMON  = -M $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) $(QEMU_NET) \
 OVMF_CODE    ?= /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS    ?= /usr/share/OVMF/OVMF_VARS_4M.fd
 
-.PHONY: all iso run run-kernel run-uefi debug test unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
+.PHONY: test-images screenshots all iso run run-kernel run-uefi debug test unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
 all: $(BUILD)/ingot.elf $(BUILD)/programs.img
 
 # The example programs (programs/Makefile: static PIE ELF64 files).
@@ -84,6 +84,30 @@ $(BUILD)/ingot.iso: $(BUILD)/ingot.elf grub.cfg $(BUILD)/programs-ram.img
 	grub-mkrescue -o $@ $(BUILD)/iso \
 		--locales= --themes= --fonts= 2> $(BUILD)/grub-mkrescue.log \
 		|| { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# ISOs for tests/expect/fbcon.exp: the kernel with a VBE mode asked from the
+# BIOS (fb-WxHxD.iso, console=all) or with another console= under the
+# firmware's mode (console-NAME.iso), from tests/images/grub-test.cfg.
+TEST_IMAGES   := $(BUILD)/test-images
+FB_TEST_MODES := 1024x768x15 1024x768x16 1024x768x24 1024x768x32 800x600x32
+TEST_ISOS     := $(FB_TEST_MODES:%=$(TEST_IMAGES)/fb-%.iso) \
+		 $(TEST_IMAGES)/console-serial.iso $(TEST_IMAGES)/console-fb.iso $(TEST_IMAGES)/console-serial,fb.iso
+test-images: $(TEST_ISOS)
+
+# test_iso OUT,CONSOLE,GFX (GFX "auto": no gfxpayload, the mode GRUB picks)
+define test_iso
+	@rm -rf $@.d && mkdir -p $@.d/boot/grub
+	cp $(BUILD)/ingot.elf $@.d/boot/ingot.elf
+	sed -e 's/@ARGS@/$(2)/' -e 's/@GFX@/$(3)/' -e '/gfxpayload=auto/d' tests/images/grub-test.cfg > $@.d/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $@.d --locales= --themes= --fonts= 2> $@.log || { cat $@.log; exit 1; }
+	@rm -rf $@.d $@.log
+endef
+
+$(TEST_IMAGES)/fb-%.iso: $(BUILD)/ingot.elf tests/images/grub-test.cfg
+	$(call test_iso,$@,all,$*)
+
+$(TEST_IMAGES)/console-%.iso: $(BUILD)/ingot.elf tests/images/grub-test.cfg
+	$(call test_iso,$@,$*,auto)
 
 # build/programs.img: the FAT32 programs disk (mtools; FAT32 needs 65525
 # clusters, so at least 33 MiB), attached to every run as a virtio-blk disk.
@@ -150,9 +174,11 @@ UNIT_SRC_test_elf        := src/elf.c src/format.c
 UNIT_SRC_test_part       := src/part.c src/crc32.c src/block.c src/format.c src/error.c
 UNIT_SRC_test_fat        := src/fat.c src/crc32.c src/block.c src/format.c src/error.c
 UNIT_SRC_test_ip := src/ip_parse.c
+UNIT_SRC_test_term := src/term.c
+UNIT_SRC_test_fbcon := src/term.c src/format.c src/drivers/fb/font8x16.c
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard src/monitor/*.c src/*.c src/drivers/ps2/*.c) | $(BUILD)/unit/
-	$(CC) $(UNIT_CFLAGS) -Isrc/drivers/ps2 $< $(UNIT_SRC_$*) tests/unit/host_shim.c -o $@
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard src/monitor/*.c src/*.c src/drivers/ps2/*.c src/drivers/fb/*.[ch] include/*.h) | $(BUILD)/unit/
+	$(CC) $(UNIT_CFLAGS) -Isrc/drivers/ps2 -Isrc/drivers/fb $< $(UNIT_SRC_$*) tests/unit/host_shim.c -o $@
 
 $(BUILD)/unit/:
 	@mkdir -p $@
@@ -216,7 +242,12 @@ fuzz-test: | $(BUILD)/unit/
 		chmod +x $(BUILD)/unit/test_fuzz; \
 	else echo "fuzz: $(FUZZ_CC) with libFuzzer not installed (Debian: clang libclang-rt-14-dev); fuzzing skipped"; fi
 
-test: all iso programs unit fuzz-test
+# PNG screenshots of the VGA text and framebuffer consoles under
+# $(BUILD)/screenshots, by QEMU's screendump (docs/screenshot-uefi.png is one).
+screenshots: $(BUILD)/ingot.iso
+	expect -f scripts/screenshots.exp $(BUILD)/screenshots
+
+test: all iso programs unit fuzz-test test-images
 	tests/run
 
 bench: all iso

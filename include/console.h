@@ -8,22 +8,43 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONSOLE_SERIAL 1u /* selected by console=serial */
-#define CONSOLE_SCREEN 2u /* selected by console=screen */
+/* Kinds, one bit each, so a selection is a mask of them. */
+#define CONSOLE_SERIAL 1u /* console=serial */
+#define CONSOLE_VGA    2u /* console=vga: VGA text */
+#define CONSOLE_FB     4u /* console=fb: the linear framebuffer */
+#define CONSOLE_SCREEN (CONSOLE_VGA | CONSOLE_FB) /* console=screen: whichever exists */
+#define CONSOLE_ALL    (CONSOLE_SERIAL | CONSOLE_SCREEN)
 
 struct console {
 	const char *name;
-	unsigned kind;  /* CONSOLE_SERIAL or CONSOLE_SCREEN */
+	unsigned kind;  /* CONSOLE_SERIAL, CONSOLE_VGA or CONSOLE_FB */
 	/* Write bytes; the console interprets \r \n \b \t and the ANSI sequences
 	 * ESC[nA/B/C/D, ESC[H, ESC[2J, ESC[K and ESC[...m (colours). */
 	void (*write)(struct console *c, const char *buf, size_t len);
+	/* Screens: show what was written since the last flush. NULL when
+	 * writes show at once. Called with the consoles held. */
+	void (*flush)(struct console *c);
+	/* One line about the device (port, geometry, address) into buf. */
+	void (*describe)(struct console *c, char *buf, size_t size);
 	struct console *next;
 };
 
 void console_register(struct console *c);
-/* Restrict output to consoles of these kinds (CONSOLE_SERIAL|CONSOLE_SCREEN). */
+/* Restrict output to consoles of these kinds (a mask of CONSOLE_*). */
 void console_select(unsigned kinds);
+unsigned console_selected(void);
+/* The registered consoles, in registration order (walk with ->next). */
+struct console *console_list(void);
 void console_write(const char *buf, size_t len);
+/* Write to the selected consoles of these kinds only. */
+void console_write_to(unsigned kinds, const char *buf, size_t len);
+/* Screens show what was written. Until the heartbeat ticks every write
+ * shows at once; after, screens are redrawn on the tick (50 times a second,
+ * so scrolling output costs one redraw per tick, not one per line), when
+ * input is awaited, and here. */
+void console_flush(void);
+/* Called by the heartbeat interrupt on the boot core. */
+void console_tick(void);
 /* Hold the consoles across several writes (recursive per core). */
 void console_lock(void);
 void console_unlock(void);

@@ -25,9 +25,13 @@
 #define VM_WRITE   1u
 #define VM_EXEC    2u
 #define VM_UNCACHED 4u
+#define VM_WC      8u /* write-combining (framebuffers); uncached without PAT */
 
 /* Build the kernel's page tables from the boot memory map and switch to them. */
 void mm_init(void);
+/* This core's memory types (the PAT): mm_init does the boot core's, each
+ * other core calls it as it starts, before it touches memory. */
+void mm_init_cpu(void);
 
 /* Map [phys, phys+len) at the same virtual address. Returns 0 or -ENOMEM. */
 int vm_map(uint64_t phys, uint64_t len, unsigned attrs);

@@ -44,6 +44,7 @@ static inline void write_cr4(uint64_t v) { __asm__ volatile("mov %0, %%cr4" : : 
 static inline void invlpg(uint64_t a) { __asm__ volatile("invlpg (%0)" : : "r"(a) : "memory"); }
 
 #define MSR_EFER 0xC0000080u
+#define MSR_PAT 0x277u /* SDM vol. 3A 11.12.2: eight 8-bit memory types */
 #define MSR_EFER_NXE (1ull << 11)
 
 static inline uint64_t rdmsr(uint32_t msr)

@@ -1,5 +1,6 @@
-/* console.c: fan-out of output to every console and one merged input ring
- * fed by the serial and keyboard interrupt handlers. */
+/* console.c: fan-out of output to every console, screens redrawn on the
+ * heartbeat rather than per write, and one merged input ring fed by the
+ * serial and keyboard interrupt handlers. */
 #include "console.h"
 #include "kernel.h"
 #include "percpu.h"
@@ -8,6 +9,10 @@
 
 #define INPUT_RING 16384 /* power of two; holds a 4 KiB paste several times */
 #define MAX_POLLS 4
+/* Screens are redrawn on every second heartbeat tick (50 times a second at
+ * the 100 Hz heartbeat): smooth to the eye, and a full redraw costs a few
+ * ms under QEMU's emulation, so more would slow busy output. */
+#define CONSOLE_FLUSH_TICKS 2u
 
 static struct console *consoles;
 static uint64_t console_bytes; /* written so far, for console_mark() */
@@ -15,7 +20,9 @@ static char console_last = '\n';
 static int console_line_open;
 static volatile uint32_t console_owner = ~0u; /* core index holding the lock */
 static uint64_t console_flags;
-static unsigned console_kinds = CONSOLE_SERIAL | CONSOLE_SCREEN;
+static unsigned console_kinds = CONSOLE_ALL;
+static volatile bool console_ticking; /* the heartbeat runs: screens may wait for it */
+static volatile bool console_unflushed; /* a screen was written since its flush */
 static uint8_t input_ring[INPUT_RING];
 static volatile uint32_t input_head, input_tail;
 static void (*polls[MAX_POLLS])(void);
@@ -34,6 +41,16 @@ void console_register(struct console *c)
 void console_select(unsigned kinds)
 {
 	console_kinds = kinds;
+}
+
+unsigned console_selected(void)
+{
+	return console_kinds;
+}
+
+struct console *console_list(void)
+{
+	return consoles;
 }
 
 /* One core writes at a time, and a core may hold the lock across several
@@ -79,21 +96,74 @@ void console_release(void)
 	__atomic_store_n(&console_owner, ~0u, __ATOMIC_RELEASE);
 }
 
-void console_write(const char *buf, size_t len)
+/* Screens only mark their grid; the flush happens here until the heartbeat
+ * ticks, then on the tick (or when input is awaited). */
+void console_write_to(unsigned kinds, const char *buf, size_t len)
 {
 	console_lock();
 	if (console_line_open && len) {
 		console_line_open = 0;
-		console_write("\n", 1);
+		console_write_to(CONSOLE_ALL, "\n", 1);
 	}
 	if (len) {
 		console_bytes += len;
 		console_last = buf[len - 1];
 	}
-	for (struct console *c = consoles; c; c = c->next)
-		if (c->kind & console_kinds)
-			c->write(c, buf, len);
+	for (struct console *c = consoles; c; c = c->next) {
+		if (!(c->kind & console_kinds & kinds))
+			continue;
+		c->write(c, buf, len);
+		if (c->flush && !console_ticking)
+			c->flush(c);
+		else if (c->flush)
+			console_unflushed = true;
+	}
 	console_unlock();
+}
+
+void console_write(const char *buf, size_t len)
+{
+	console_write_to(CONSOLE_ALL, buf, len);
+}
+
+static void console_flush_locked(void)
+{
+	console_unflushed = false;
+	for (struct console *c = consoles; c; c = c->next)
+		if (c->flush)
+			c->flush(c);
+}
+
+void console_flush(void)
+{
+	if (!console_unflushed)
+		return;
+	console_lock();
+	console_flush_locked();
+	console_unlock();
+}
+
+/* Interrupts are off here and in every holder of the lock, so a holder is
+ * on another core: leave the flush to the next tick then. */
+void console_tick(void)
+{
+	static unsigned ticks;
+	struct percpu *pc = this_cpu();
+	uint32_t free_ = ~0u;
+
+	console_ticking = true;
+	if (!console_unflushed || ++ticks < CONSOLE_FLUSH_TICKS)
+		return;
+	ticks = 0;
+	if (!__atomic_compare_exchange_n(&console_owner, &free_, pc->index, 0,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return;
+	/* Held as console_lock holds it, so a fault in here is reported and
+	 * console_release gives the lock back. */
+	pc->console_depth = 1;
+	console_flush_locked();
+	pc->console_depth = 0;
+	__atomic_store_n(&console_owner, ~0u, __ATOMIC_RELEASE);
 }
 
 void console_puts(const char *s)
@@ -172,6 +242,7 @@ int console_getc(void)
 		if (c >= 0)
 			return c;
 		console_run_polls();
+		console_flush(); /* the screens show everything before we wait */
 		/* Check again with interrupts off, then sleep: sti;hlt wakes on
 		 * an interrupt that arrives between the check and the hlt. */
 		cpu_cli();

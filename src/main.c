@@ -63,20 +63,52 @@ static const void *boot_phys(void *ctx, uint64_t addr, uint64_t len)
 	return (const void *)addr;
 }
 
-/* A value it does not know is kept in bad to be reported after the banner. */
+static unsigned boot_console_kind(const char *name, size_t len)
+{
+	static const struct { const char *name; unsigned kinds; } names[] = {
+		{ "serial", CONSOLE_SERIAL }, { "screen", CONSOLE_SCREEN }, { "vga", CONSOLE_VGA },
+		{ "fb", CONSOLE_FB }, { "all", CONSOLE_ALL },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strlen(names[i].name) == len && !strncmp(names[i].name, name, len))
+			return names[i].kinds;
+	return 0;
+}
+
+/* console=NAME[,NAME...]; a value it does not know is kept in val to be
+ * reported after the banner, and the default (all) stays. */
 static int boot_select_consoles(char *val, size_t valsz)
 {
+	unsigned kinds = 0;
+
 	if (cmdline_get(boot_info.cmdline, "console", val, valsz) < 0)
 		return 0;
-	if (!strcmp(val, "serial"))
-		console_select(CONSOLE_SERIAL);
-	else if (!strcmp(val, "screen"))
-		console_select(CONSOLE_SCREEN);
-	else if (!strcmp(val, "all"))
-		console_select(CONSOLE_SERIAL | CONSOLE_SCREEN);
-	else
-		return -EINVAL;
+	for (const char *p = val; ; p++) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		unsigned k = boot_console_kind(p, len);
+
+		if (!k)
+			return -EINVAL;
+		kinds |= k;
+		if (!comma)
+			break;
+		p = comma;
+	}
+	console_select(kinds);
 	return 0;
+}
+
+/* A selection that names no console this machine has (console=fb under
+ * BIOS) would leave it mute: every console then, and a word about it. */
+static int boot_check_consoles(void)
+{
+	for (struct console *c = console_list(); c; c = c->next)
+		if (c->kind & console_selected())
+			return 0;
+	console_select(CONSOLE_ALL);
+	return -ENODEV;
 }
 
 /* VGA text exists when booted by BIOS without a linear framebuffer. */
@@ -122,8 +154,8 @@ static void boot_autorun(void)
 
 void kmain(uint32_t magic, uint64_t info)
 {
-	int err, console_err;
-	char console_val[16];
+	int err, console_err, screen_err;
+	char console_val[64] = "";
 
 	/* Per-core data first: the console lock already asks which core runs. */
 	percpu_boot.self = &percpu_boot;
@@ -133,11 +165,17 @@ void kmain(uint32_t magic, uint64_t info)
 	console_err = boot_select_consoles(console_val, sizeof(console_val));
 	if (boot_has_vga_text())
 		vga_text_init();
+	else
+		fbcon_init(&boot_info.fb);
+	screen_err = console_val[0] ? boot_check_consoles() : 0;
 	kprintf("Ingot " INGOT_VERSION " (x86-64)\n");
 	if (err)
 		kprintf("error: the loader's information is malformed; using what could be read\n");
 	if (console_err)
-		kprintf("error: console=%s: expected serial, screen or all\n", console_val);
+		kprintf("error: console=%s: expected serial, screen, vga, fb or all, or a comma list of them\n",
+			console_val);
+	else if (screen_err)
+		kprintf("error: console=%s: no such console on this machine; using all\n", console_val);
 	if (!boot_info.mmap_count)
 		panic("the loader gave no memory map");
 	boot_stage("traps");
@@ -145,6 +183,7 @@ void kmain(uint32_t magic, uint64_t info)
 	boot_stage("memory");
 	acpi_early();
 	mm_init();
+	fbcon_map();
 	boot_stage("acpi");
 	acpi_init();
 	boot_stage("interrupts");
@@ -187,6 +226,7 @@ void cpu_halt_forever(void)
 
 void panic(const char *fmt, ...)
 {
+	static int flushed;
 	va_list ap;
 
 	cpu_cli();
@@ -197,5 +237,8 @@ void panic(const char *fmt, ...)
 	if (boot_stage_now)
 		kprintf(" (boot stage: %s)", boot_stage_now);
 	console_puts("\n");
+	/* Once: a screen that faults while drawing must not loop here. */
+	if (!flushed++)
+		console_flush();
 	cpu_halt_forever();
 }

@@ -16,9 +16,14 @@
 #define SIZE_2M (1ull << 21)
 #define SIZE_1G (1ull << 30)
 #define LOW_LIMIT (4 * GiB)
+/* PAT entry 1 (PTE PWT alone) is write-through at power-on and unused by
+ * this kernel: it becomes write-combining, for framebuffers (SDM vol. 3A
+ * 11.12.2, memory type encoding 01h). The other entries keep their types. */
+#define PAT_ENTRY_WC 1
+#define PAT_TYPE_WC 0x01ull
 
 static uint64_t *pml4;
-static int have_1g, have_nx;
+static int have_1g, have_nx, have_pat;
 static uint64_t pmm_start, pmm_next;
 /* After boot the kernel keeps a little room past its pages (page tables
  * split when programs are mapped, buffers of late commands), so the free
@@ -114,6 +119,8 @@ static uint64_t attrs_to_pte(unsigned attrs)
 		f |= PTE_W;
 	if (attrs & VM_UNCACHED)
 		f |= PTE_PCD | PTE_PWT;
+	else if (attrs & VM_WC)
+		f |= have_pat ? PTE_PWT : PTE_PCD | PTE_PWT;
 	if (!(attrs & VM_EXEC) && have_nx)
 		f |= PTE_NX;
 	return f;
@@ -247,12 +254,24 @@ static void mm_map_kernel(void)
 	vm_map(data, (uint64_t)__kernel_end - data, VM_WRITE);
 }
 
+void mm_init_cpu(void)
+{
+	uint64_t pat;
+
+	if (!have_pat)
+		return;
+	pat = rdmsr(MSR_PAT) & ~(0xffull << (8 * PAT_ENTRY_WC));
+	wrmsr(MSR_PAT, pat | PAT_TYPE_WC << (8 * PAT_ENTRY_WC));
+}
+
 void mm_init(void)
 {
 	const struct cpu_info *ci = cpu_boot_info();
 
 	have_1g = cpu_has(ci, CPU_FEAT_PDPE1GB);
 	have_nx = cpu_has(ci, CPU_FEAT_NX);
+	have_pat = cpu_has(ci, CPU_FEAT_PAT);
+	mm_init_cpu();
 	if (have_nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | MSR_EFER_NXE);
 	pml4 = pmm_alloc_pages(1);

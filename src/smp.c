@@ -228,6 +228,7 @@ static __noreturn void smp_idle_loop(struct core *c)
 
 static __noreturn void ap_main(struct core *c)
 {
+	mm_init_cpu();
 	trap_init_cpu(c->pc);
 	apic_init_ap();
 	c->info.state = CORE_IDLE;

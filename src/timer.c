@@ -5,6 +5,7 @@
  * three; `-machine hpet=off` (pc) drops the HPET. */
 #include "acpi.h"
 #include "apic.h"
+#include "console.h"
 #include "cpu.h"
 #include "irq.h"
 #include "kernel.h"
@@ -157,6 +158,7 @@ static void heartbeat_irq(void *arg)
 	(void)arg;
 	if (kind != CLOCK_PIT)
 		(void)counter_read();
+	console_tick(); /* screens catch up with what was written */
 }
 
 void timer_init(void)

@@ -86,10 +86,17 @@ static void uart_console_write(struct console *c, const char *buf, size_t len)
 	}
 }
 
+static void uart_console_describe(struct console *c, char *buf, size_t size)
+{
+	(void)c;
+	ksnprintf(buf, size, "COM1 at port %x, 115200 8N1%s", COM1_BASE, uart_stalled ? ", stalled" : "");
+}
+
 static struct console uart_console = {
 	.name = "serial",
 	.kind = CONSOLE_SERIAL,
 	.write = uart_console_write,
+	.describe = uart_console_describe,
 };
 
 /* Take what the UART holds while the input ring has room; the rest waits in

@@ -32,10 +32,4 @@
 #define VGA_CURSOR_START_KEEP    0xC0u /* reserved bits preserved on write */
 #define VGA_CURSOR_END_KEEP      0xE0u /* skew + reserved bits preserved */
 
-/* Colour numbers of the default 16-entry palette (IBM VGA Technical
- * Reference, attribute controller palette for mode 03h). */
-#define VGA_COLOR_BLACK      0x0u
-#define VGA_COLOR_LIGHT_GREY 0x7u
-#define VGA_COLOR_BRIGHT     0x8u /* added to a colour 0-7 for its bright form */
-
 #endif
