@@ -34,7 +34,7 @@ QEMU_COMMON  = -M $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) $(QEMU_NET) \
 OVMF_CODE    ?= /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS    ?= /usr/share/OVMF/OVMF_VARS_4M.fd
 
-.PHONY: test-images screenshots all iso run run-kernel run-uefi debug test unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
+.PHONY: test-images screenshots all iso run run-kernel run-uefi debug test test-matrix unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
 all: $(BUILD)/ingot.elf $(BUILD)/programs.img
 
 # The example programs (programs/Makefile: static PIE ELF64 files).
@@ -249,6 +249,14 @@ screenshots: $(BUILD)/ingot.iso
 
 test: all iso programs unit fuzz-test test-images
 	tests/run
+
+# The scale matrix: q35 and pc, BIOS, -kernel and UEFI, five CPU models, 1 to
+# 64 cores in odd topologies, 2 MiB to 64 GiB over NUMA nodes, four NICs and
+# six disks behind bridges (tests/matrix/matrix.exp). `make test` runs the
+# cells marked ci; this runs them all, or the ones in MATRIX_CELLS.
+MATRIX_CELLS ?= full
+test-matrix: all iso programs
+	expect -f tests/matrix/matrix.exp $(MATRIX_CELLS)
 
 bench: all iso
 	tests/bench

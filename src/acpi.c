@@ -3,6 +3,7 @@
  * them with their checksums and keep the parsed facts. QEMU: pc and q35 tables. */
 #include "acpi.h"
 #include "bootinfo.h"
+#include "console.h"
 #include "errno.h"
 #include "kernel.h"
 #include "mm.h"
@@ -212,14 +213,31 @@ static void acpi_parse_all(void)
 	acpi_parse_dsdt();
 }
 
+/* The machine still runs without the tables, on less: say what is lost
+ * once at boot, or a missing core looks like a bug (-M pc,acpi=off). */
+static void acpi_report_missing(void)
+{
+	if (rsdp_rev < 0) {
+		kprintf("error: acpi: no RSDP found: only the boot core runs, on the 8259s and the PIT; "
+			"poweroff cannot switch off\n");
+		return;
+	}
+	if (!have_madt)
+		kprintf("error: acpi: no valid MADT: only the boot core runs\n");
+	if (!have_fadt)
+		kprintf("error: acpi: no valid FADT: poweroff cannot switch off\n");
+}
+
 void acpi_init(void)
 {
 	const struct acpi_rsdp *r = rsdp_find();
 	const struct acpi_header *root;
 	int wide;
 
-	if (!r)
+	if (!r) {
+		acpi_report_missing();
 		return;
+	}
 	rsdp_rev = r->revision;
 	memcpy(rsdp_oem_id, r->oem_id, 6);
 	wide = rsdp_check(r, sizeof(*r)) == RSDP_V2 && r->xsdt;
@@ -231,6 +249,7 @@ void acpi_init(void)
 	if (root && tables[table_count - 1].checksum_ok)
 		acpi_walk_root(root, wide);
 	acpi_parse_all();
+	acpi_report_missing();
 }
 
 unsigned acpi_table_count(void)

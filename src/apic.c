@@ -112,6 +112,12 @@ int apic_init(void)
 	lapic_ok = 1;
 	irq_register_vector(VECTOR_LAPIC_ERROR, apic_error_irq, NULL);
 	ioapic_init_all();
+	/* No I/O APIC to take over (no MADT: -M pc,acpi=off): the 8259s stay
+	 * in charge, and their INTR reaches this core only through LINT0 as
+	 * ExtINT (virtual wire mode, MP spec 1.4 3.6.2.2). Masked, the clock's
+	 * IRQ 0 never arrived and the first wait spun for ever. */
+	if (!ioapic_count)
+		lapic_write(LAPIC_LVT_LINT0, LAPIC_LVT_EXTINT);
 	return 0;
 }
 

@@ -66,6 +66,17 @@ static uint64_t pmm_module_end(uint64_t addr, uint64_t len)
 	return 0;
 }
 
+/* Usable RAM in the loader's map, for the out-of-memory message. */
+static uint64_t pmm_usable_total(void)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < boot_info.mmap_count; i++)
+		if (boot_info.mmap[i].type == MEM_USABLE)
+			n += boot_info.mmap[i].len;
+	return n;
+}
+
 /* Pages come from just above the kernel image, so the kernel's RAM stays one
  * run and programs get the rest unbroken. */
 void *pmm_alloc_pages(size_t count)
@@ -76,8 +87,13 @@ void *pmm_alloc_pages(size_t count)
 		pmm_start = pmm_next = ALIGN_UP((uint64_t)__kernel_end, PAGE_SIZE);
 	while ((skip = pmm_module_end(pmm_next, len)))
 		pmm_next = skip;
+	/* Only a machine far too small gets here (QEMU -m 2 with a NIC, or
+	 * -m 4 with 64 cores): name the cause, not just the address. */
 	if (!pmm_usable(pmm_next, len) || pmm_next + len > LOW_LIMIT || (pmm_limit && pmm_next + len > pmm_limit))
-		panic("out of memory for kernel pages at %#llx", (unsigned long long)pmm_next);
+		panic("out of memory for kernel pages (%llu KiB at %#llx): %llu KiB of usable RAM is too little "
+		      "for this machine's cores and devices",
+		      (unsigned long long)(len / KiB), (unsigned long long)pmm_next,
+		      (unsigned long long)(pmm_usable_total() / KiB));
 	void *p = (void *)pmm_next;
 	pmm_next += len;
 	memset(p, 0, len);

@@ -161,12 +161,33 @@ static void heartbeat_irq(void *arg)
 	console_tick(); /* screens catch up with what was written */
 }
 
+/* Absent, the PIT's ports float at 0xFF (-M pc,acpi=off,pit=off). A real
+ * one never reads 0xFFFF in mode 2 with a smaller divisor, though a read
+ * before the count is loaded is undefined: a few reads, spaced out. */
+static int pit_counting(void)
+{
+	for (int i = 0; i < 4; i++) {
+		uint8_t lo, hi;
+
+		io_wait();
+		outb(PIT_CMD, PIT_CMD_LATCH_CH0);
+		lo = inb(PIT_CH0);
+		hi = inb(PIT_CH0);
+		if (lo != 0xFF || hi != 0xFF)
+			return 1;
+	}
+	return 0;
+}
+
 void timer_init(void)
 {
 	if (!hpet_setup() && !pm_setup()) {
 		outb(PIT_CMD, PIT_CMD_CH0_LOHI_MODE2);
 		outb(PIT_CH0, PIT_DIVISOR & 0xFF);
 		outb(PIT_CH0, PIT_DIVISOR >> 8);
+		/* Every wait would spin for ever on a clock that stands still. */
+		if (!pit_counting())
+			panic("no clock: ACPI lists no HPET or PM timer, and there is no PIT");
 		irq_register(IRQ_TIMER, pit_irq, NULL);
 	}
 	if (kind != CLOCK_PIT)
