@@ -16,6 +16,9 @@
 #define MEM_ACPI 3
 #define MEM_NVS 4
 #define MEM_BAD 5
+#define MEM_PERSISTENT 7      /* ACPI 6 AddressRangePersistentMemory */
+#define MEM_PERSISTENT_OEM 12 /* the pre-standard type Linux calls so */
+#define MEM_FIRMWARE_CODE 20  /* GRUB's type for UEFI runtime services code */
 
 #define BOOTINFO_MAX_MMAP 128
 #define BOOTINFO_MAX_MODS 16

@@ -290,11 +290,9 @@ const char *bootinfo_mem_type_name(uint32_t type)
 	case MEM_ACPI: return "ACPI reclaimable";
 	case MEM_NVS: return "ACPI NVS";
 	case MEM_BAD: return "bad";
-	/* ACPI 6 persistent memory, and the pre-standard type Linux calls so. */
-	case 7: return "persistent";
-	case 12: return "persistent (OEM)";
-	/* GRUB's type for UEFI runtime services code: the firmware keeps it. */
-	case 20: return "firmware code";
+	case MEM_PERSISTENT: return "persistent";
+	case MEM_PERSISTENT_OEM: return "persistent (OEM)";
+	case MEM_FIRMWARE_CODE: return "firmware code"; /* the firmware keeps it */
 	default: return "other (kept)";
 	}
 }

@@ -15,7 +15,6 @@
 #define CONSOLE_FLUSH_TICKS 2u
 
 static struct console *consoles;
-static uint64_t console_bytes; /* written so far, for console_mark() */
 static char console_last = '\n';
 static int console_line_open;
 static volatile uint32_t console_owner = ~0u; /* core index holding the lock */
@@ -105,10 +104,8 @@ void console_write_to(unsigned kinds, const char *buf, size_t len)
 		console_line_open = 0;
 		console_write_to(CONSOLE_ALL, "\n", 1);
 	}
-	if (len) {
-		console_bytes += len;
+	if (len)
 		console_last = buf[len - 1];
-	}
 	for (struct console *c = consoles; c; c = c->next) {
 		if (!(c->kind & console_kinds & kinds))
 			continue;
@@ -318,11 +315,6 @@ int console_ctrl_c_pending(void)
 	return found;
 }
 
-uint64_t console_mark(void)
-{
-	return console_bytes;
-}
-
 int console_at_line_start(void)
 {
 	return console_last == '\n';
@@ -331,4 +323,9 @@ int console_at_line_start(void)
 void console_set_line_open(int open)
 {
 	console_line_open = open;
+}
+
+int console_line_is_open(void)
+{
+	return console_line_open;
 }

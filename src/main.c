@@ -29,14 +29,13 @@ struct bootinfo boot_info;
  * that hangs shows where (docs/bring-up.md). Anything a stage prints starts
  * the line afresh. */
 static const char *boot_stage_now;
-static uint64_t boot_stage_mark = ~0ull;
 
 static void boot_stage(const char *name)
 {
 	int line_open;
 
 	console_lock();
-	line_open = console_mark() == boot_stage_mark;
+	line_open = console_line_is_open();
 	console_set_line_open(0);
 	if (!name) {
 		if (line_open)
@@ -47,7 +46,6 @@ static void boot_stage(const char *name)
 		kprintf(" %s", name);
 		console_set_line_open(1);
 	}
-	boot_stage_mark = name ? console_mark() : ~0ull;
 	boot_stage_now = name;
 	console_unlock();
 }
