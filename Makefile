@@ -34,7 +34,7 @@ QEMU_COMMON  = -M $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) $(QEMU_NET) \
 OVMF_CODE    ?= /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS    ?= /usr/share/OVMF/OVMF_VARS_4M.fd
 
-.PHONY: test-images screenshots all iso run run-kernel run-uefi debug test test-matrix unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
+.PHONY: deps test-images screenshots all iso run run-kernel run-uefi debug test test-matrix unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
 all: $(BUILD)/ingot.elf $(BUILD)/programs.img
 
 # The example programs (programs/Makefile: static PIE ELF64 files).
@@ -260,6 +260,11 @@ test-matrix: all iso programs
 
 bench: all iso
 	tests/bench
+
+# The kernel's module cycles (scripts/deps.sh): one line per strongly
+# connected component of more than one module.
+deps: $(BUILD)/ingot.elf
+	@scripts/deps.sh $(BUILD)/obj
 
 clean:
 	rm -rf $(BUILD)

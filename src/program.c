@@ -10,6 +10,7 @@
 #include "errno.h"
 #include "ingot.h"
 #include "kernel.h"
+#include "lock.h"
 #include "mm.h"
 #include "netdev.h"
 #include "percpu.h"

@@ -1,16 +1,16 @@
 /* e1000.c: Intel 8254x and 82574 Gigabit Ethernet, polled, with legacy
  * descriptor rings (8254x SDM rev. 4.0; 82574 GbE Controller datasheet).
  * QEMU: -device e1000,netdev=N (82540EM) and -device e1000e,netdev=N (82574L). */
+#include "e1000_regs.h"
 #include "errno.h"
 #include "kernel.h"
+#include "lock.h"
 #include "mm.h"
 #include "netdev.h"
 #include "pci.h"
-#include "smp.h"
 #include "string.h"
 #include "timer.h"
 #include "x86.h"
-#include "e1000_regs.h"
 
 #define E1000_RX_DESCS 256
 #define E1000_TX_DESCS 256

@@ -3,14 +3,14 @@
  * rev. 1.4 and the RTL8139 Programming Guide. QEMU: -device rtl8139,netdev=N. */
 #include "errno.h"
 #include "kernel.h"
+#include "lock.h"
 #include "mm.h"
 #include "netdev.h"
 #include "pci.h"
-#include "smp.h"
+#include "rtl8139_regs.h"
 #include "string.h"
 #include "timer.h"
 #include "x86.h"
-#include "rtl8139_regs.h"
 
 #define RTL8139_TX_SLOT 2048u            /* 4-byte aligned, above TX_MAX */
 #define RTL8139_RESET_TIMEOUT_NS (100 * 1000000ull)

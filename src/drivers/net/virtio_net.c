@@ -1,14 +1,14 @@
 /* virtio_net.c: virtio network cards as netdevs, polled: the receive queue
  * is kept full of buffers, sent buffers are reclaimed on the next transmit.
  * Spec: virtio 1.1 5.1, over drivers/virtio. QEMU: -device virtio-net-pci,netdev=ID[,disable-modern=on]. */
+#include "../virtio/virtio_pci.h"
 #include "errno.h"
 #include "kernel.h"
+#include "lock.h"
 #include "mm.h"
 #include "netdev.h"
 #include "pci.h"
-#include "smp.h"
 #include "string.h"
-#include "../virtio/virtio_pci.h"
 #include "virtio_net_regs.h"
 
 #define VIRTIO_NET_QUEUE_MAX 256

@@ -5,13 +5,13 @@
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
+#include "lock.h"
 #include "mm.h"
+#include "nvme_regs.h"
 #include "pci.h"
-#include "smp.h"
 #include "string.h"
 #include "timer.h"
 #include "x86.h"
-#include "nvme_regs.h"
 
 #define NVME_ADMIN_DEPTH 16       /* one command at a time */
 #define NVME_IO_DEPTH 64          /* entries per I/O queue, fewer if CAP.MQES says so */

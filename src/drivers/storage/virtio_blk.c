@@ -1,15 +1,15 @@
 /* virtio_blk.c: virtio block devices as disks, polled; a large call is cut
  * into requests that are all in flight together. Spec: virtio 1.1 5.2, over
  * drivers/virtio. QEMU: -device virtio-blk-pci,drive=ID[,serial=S][,disable-modern=on]. */
+#include "../virtio/virtio_pci.h"
 #include "blkdev.h"
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
+#include "lock.h"
 #include "mm.h"
 #include "pci.h"
-#include "smp.h"
 #include "string.h"
-#include "../virtio/virtio_pci.h"
 #include "virtio_blk_regs.h"
 
 #define VIRTIO_BLK_QUEUE_MAX 256          /* descriptors: room for every chunk of a call */
