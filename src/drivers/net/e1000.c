@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "lock.h"
 #include "mm.h"
+#include "mmio.h"
 #include "netdev.h"
 #include "pci.h"
 #include "string.h"
@@ -52,20 +53,18 @@ struct e1000 {
 
 static uint32_t e1000_read32(const struct e1000 *e, unsigned off)
 {
-	return *(volatile uint32_t *)(e->regs + off);
+	return mmio_read32(e->regs + off);
 }
 
 static void e1000_write32(const struct e1000 *e, unsigned off, uint32_t v)
 {
-	*(volatile uint32_t *)(e->regs + off) = v;
+	mmio_write32(e->regs + off, v);
 }
 
 /* Stop DMA and interrupts, then reset the MAC (8254x 14.9: quiesce the
  * rings before CTRL.RST so no descriptor write lands after it). */
 static int e1000_reset(const struct e1000 *e)
 {
-	uint64_t deadline;
-
 	e1000_write32(e, E1000_IMC, E1000_IMC_ALL);
 	e1000_write32(e, E1000_RCTL, 0);
 	e1000_write32(e, E1000_TCTL, 0);
@@ -73,12 +72,8 @@ static int e1000_reset(const struct e1000 *e)
 	timer_delay_ns(E1000_QUIESCE_NS);
 	e1000_write32(e, E1000_CTRL, e1000_read32(e, E1000_CTRL) | E1000_CTRL_RST);
 	timer_delay_ns(1000);
-	deadline = timer_ns() + E1000_RESET_TIMEOUT_NS;
-	while (e1000_read32(e, E1000_CTRL) & E1000_CTRL_RST) {
-		if (timer_ns() > deadline)
-			return -ETIMEDOUT;
-		timer_delay_ns(10000);
-	}
+	if (mmio_wait32(e->regs + E1000_CTRL, E1000_CTRL_RST, 0, E1000_RESET_TIMEOUT_NS))
+		return -ETIMEDOUT;
 	/* The reset unmasks nothing, but a reset in progress may have; and
 	 * ICR is cleared by the read. */
 	e1000_write32(e, E1000_IMC, E1000_IMC_ALL);
@@ -90,16 +85,11 @@ static int e1000_eeprom_read(const struct e1000 *e, unsigned word, uint16_t *out
 {
 	unsigned shift = e->var->eerd_short ? E1000_EERD_ADDR_SHIFT_SHORT : E1000_EERD_ADDR_SHIFT;
 	uint32_t done = e->var->eerd_short ? E1000_EERD_DONE_SHORT : E1000_EERD_DONE;
-	uint64_t deadline = timer_ns() + E1000_EERD_TIMEOUT_NS;
-	uint32_t v;
 
 	e1000_write32(e, E1000_EERD, E1000_EERD_START | (uint32_t)word << shift);
-	while (!((v = e1000_read32(e, E1000_EERD)) & done)) {
-		if (timer_ns() > deadline)
-			return -ETIMEDOUT;
-		cpu_pause();
-	}
-	*out = E1000_EERD_DATA(v);
+	if (mmio_wait32(e->regs + E1000_EERD, done, done, E1000_EERD_TIMEOUT_NS))
+		return -ETIMEDOUT;
+	*out = E1000_EERD_DATA(e1000_read32(e, E1000_EERD));
 	return 0;
 }
 
@@ -253,7 +243,7 @@ static int e1000_transmit(struct netdev *n, const void *frame, size_t len)
 	d->cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
 	e->tx_head = (e->tx_head + 1) % E1000_TX_DESCS;
 	/* The descriptor must be in memory before the tail moves past it. */
-	__asm__ volatile("" ::: "memory");
+	dma_wmb();
 	e1000_write32(e, E1000_TDT, e->tx_head);
 	n->stats.tx_frames++;
 	n->stats.tx_bytes += len;
@@ -298,7 +288,7 @@ static int e1000_poll(struct netdev *n, void *buf, size_t cap)
 		if (!(d->status & E1000_RXD_STAT_DD))
 			break;
 		/* Read the fields only after DD said they are written. */
-		__asm__ volatile("" ::: "memory");
+		dma_rmb();
 		len = e1000_rx_take(e, d, buf, cap);
 		d->status = 0;
 		d->errors = 0;
