@@ -3,13 +3,14 @@
 # (nm: module A uses module B when A leaves undefined a symbol B defines; a
 # module is one .c or .S file) and its cycles, the strongly connected
 # components of more than one module (Tarjan), one per line. Always exits 0.
-# Usage: scripts/deps.sh [-e] [OBJDIR]   (default build/obj; -e: every edge
+# Usage: scripts/deps.sh [-e] [OBJ...]   (default: every build/obj/*.o; make
+# deps names the kernel's own, so stale objects do not count; -e: every edge
 # and the symbol behind it instead, to find what holds a cycle together)
 edges=0
 [ "$1" = -e ] && { edges=1; shift; }
-objdir=${1:-build/obj}
+objdir=build/obj
 NM=${NM:-nm}
-objs=$(find "$objdir" -name '*.o' | LC_ALL=C sort)
+objs=${*:-$(find "$objdir" -name '*.o' | LC_ALL=C sort)}
 [ -n "$objs" ] || { echo "deps: no objects under $objdir (make all first)" >&2; exit 0; }
 # nm -A names the object on every line: "OBJ:VALUE TYPE NAME" or "OBJ: U NAME".
 {

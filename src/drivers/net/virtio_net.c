@@ -1,7 +1,7 @@
 /* virtio_net.c: virtio network cards as netdevs, polled: the receive queue
  * is kept full of buffers, sent buffers are reclaimed on the next transmit.
  * Spec: virtio 1.1 5.1, over drivers/virtio. QEMU: -device virtio-net-pci,netdev=ID[,disable-modern=on]. */
-#include "../virtio/virtio_pci.h"
+#include "virtio_pci.h"
 #include "errno.h"
 #include "kernel.h"
 #include "lock.h"

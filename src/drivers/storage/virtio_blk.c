@@ -1,7 +1,7 @@
 /* virtio_blk.c: virtio block devices as disks, polled; a large call is cut
  * into requests that are all in flight together. Spec: virtio 1.1 5.2, over
  * drivers/virtio. QEMU: -device virtio-blk-pci,drive=ID[,serial=S][,disable-modern=on]. */
-#include "../virtio/virtio_pci.h"
+#include "virtio_pci.h"
 #include "blkdev.h"
 #include "console.h"
 #include "errno.h"
