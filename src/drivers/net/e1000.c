@@ -356,34 +356,22 @@ err_master:
 	return err;
 }
 
+static int e1000_probe(struct pci_dev *d, const struct pci_id *id)
+{
+	return e1000_probe_variant(d, id->data);
+}
+
 /* The 82541 and 82547 read their EEPROM through the shorter EERD layout. */
-static int e1000_probe(struct pci_dev *d)
-{
-	int short_eerd = d->device == 0x1076 || d->device == 0x107C;
-
-	return e1000_probe_variant(d, short_eerd ? &e1000_8254x_short : &e1000_8254x);
-}
-
-static int e1000e_probe(struct pci_dev *d)
-{
-	return e1000_probe_variant(d, &e1000_82574);
-}
-
 static const struct pci_id e1000_ids[] = {
-	{ 0x8086, 0x100E, 0, 0 },  /* 82540EM, QEMU's e1000 */
-	{ 0x8086, 0x100F, 0, 0 },  /* 82545EM copper */
-	{ 0x8086, 0x1004, 0, 0 },  /* 82543GC copper */
-	{ 0x8086, 0x100C, 0, 0 },  /* 82544GC copper */
-	{ 0x8086, 0x1015, 0, 0 },  /* 82540EM LOM */
-	{ 0x8086, 0x1076, 0, 0 },  /* 82541GI */
-	{ 0x8086, 0x107C, 0, 0 },  /* 82541PI */
-	{ 0, 0, 0, 0 },
-};
-
-static const struct pci_id e1000e_ids[] = {
-	{ 0x8086, 0x10D3, 0, 0 },  /* 82574L, QEMU's e1000e */
-	{ 0, 0, 0, 0 },
+	PCI_ROM(0x8086, 0x100E, NULL, &e1000_8254x),        /* 82540EM, QEMU's e1000 */
+	PCI_ROM(0x8086, 0x100F, NULL, &e1000_8254x),        /* 82545EM copper */
+	PCI_ROM(0x8086, 0x1004, NULL, &e1000_8254x),        /* 82543GC copper */
+	PCI_ROM(0x8086, 0x100C, NULL, &e1000_8254x),        /* 82544GC copper */
+	PCI_ROM(0x8086, 0x1015, NULL, &e1000_8254x),        /* 82540EM LOM */
+	PCI_ROM(0x8086, 0x1076, NULL, &e1000_8254x_short),  /* 82541GI */
+	PCI_ROM(0x8086, 0x107C, NULL, &e1000_8254x_short),  /* 82541PI */
+	PCI_ROM(0x8086, 0x10D3, "e1000e", &e1000_82574),    /* 82574L, QEMU's e1000e */
+	{ 0 },
 };
 
 PCI_DRIVER(e1000) = { .name = "e1000", .ids = e1000_ids, .probe = e1000_probe };
-PCI_DRIVER(e1000e) = { .name = "e1000e", .ids = e1000e_ids, .probe = e1000e_probe };

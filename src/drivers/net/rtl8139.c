@@ -298,12 +298,13 @@ static int rtl8139_read_mac(struct rtl8139 *r)
 }
 
 /* Memory BAR 1 when the platform mapped it, else the I/O ports of BAR 0. */
-static int rtl8139_probe(struct pci_dev *d)
+static int rtl8139_probe(struct pci_dev *d, const struct pci_id *id)
 {
 	volatile uint8_t *mmio = (volatile uint8_t *)pci_bar_mmio(d, 1);
 	struct rtl8139 *r;
 	int err;
 
+	(void)id; /* one kind of device: nothing per id */
 	if (!mmio && !(d->bar[0].io && d->bar[0].size >= 0x80))
 		return -ENODEV;
 	pci_enable(d, (mmio ? PCI_COMMAND_MEMORY : PCI_COMMAND_IO) | PCI_COMMAND_MASTER |
@@ -333,8 +334,8 @@ err_master:
 }
 
 static const struct pci_id rtl8139_ids[] = {
-	{ 0x10EC, 0x8139, 0, 0 },
-	{ 0, 0, 0, 0 },
+	PCI_ROM(0x10EC, 0x8139, NULL, NULL),
+	{ 0 },
 };
 
 PCI_DRIVER(rtl8139) = { .name = "rtl8139", .ids = rtl8139_ids, .probe = rtl8139_probe };

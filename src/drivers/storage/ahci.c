@@ -529,12 +529,13 @@ static void ahci_take_ownership(struct ahci_hba *h)
 		mmio_wait32(h->abar + AHCI_BOHC, AHCI_BOHC_BOS, 0, AHCI_BIOS_BUSY_NS);
 }
 
-static int ahci_probe(struct pci_dev *d)
+static int ahci_probe(struct pci_dev *d, const struct pci_id *id)
 {
 	uint64_t abar = pci_bar_mmio(d, AHCI_ABAR);
 	struct ahci_hba *h;
 	uint32_t pi;
 
+	(void)id; /* one kind of device: nothing per id */
 	if (!abar)
 		return -ENODEV;
 	if (ahci_hba_count >= AHCI_MAX_HBAS)
@@ -562,7 +563,7 @@ static int ahci_probe(struct pci_dev *d)
 }
 
 static const struct pci_id ahci_ids[] = {
-	{ .vendor = PCI_ANY, .device = PCI_ANY, .class = 0x010601, .class_mask = 0xFFFFFF },
+	PCI_CLASS_ROM(0x010601, 0xFFFFFF, NULL),
 	{ 0 },
 };
 

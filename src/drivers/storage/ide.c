@@ -459,8 +459,9 @@ static int ide_channel_ports(const struct pci_dev *pd, unsigned chan, struct ide
 	return 0;
 }
 
-static int ide_probe(struct pci_dev *pd)
+static int ide_probe(struct pci_dev *pd, const struct pci_id *id)
 {
+	(void)id; /* one kind of device: nothing per id */
 	pci_enable(pd, PCI_COMMAND_IO);
 	for (unsigned chan = 0; chan < IDE_CHANNELS && ide_channel_count < IDE_MAX_CHANNELS; chan++) {
 		struct ide_channel *ch = &ide_channels[ide_channel_count];
@@ -477,7 +478,7 @@ static int ide_probe(struct pci_dev *pd)
 }
 
 static const struct pci_id ide_ids[] = {
-	{ .vendor = PCI_ANY, .device = PCI_ANY, .class = 0x010100, .class_mask = 0xFFFF00 },
+	PCI_CLASS_ROM(0x010100, 0xFFFF00, NULL),
 	{ 0 },
 };
 

@@ -681,13 +681,14 @@ static void nvme_quiet_irqs(struct pci_dev *d)
 			    pci_read16(d, msix + NVME_PCI_MSG_CTRL) & ~NVME_PCI_MSIX_ENABLE);
 }
 
-static int nvme_probe(struct pci_dev *d)
+static int nvme_probe(struct pci_dev *d, const struct pci_id *id)
 {
 	volatile uint8_t *regs = (volatile uint8_t *)pci_bar_mmio(d, 0);
 	struct nvme_ctrl *c;
 	uint64_t cap;
 	int err;
 
+	(void)id; /* one kind of device: nothing per id */
 	if (!regs)
 		return -ENODEV;
 	nvme_quiet_irqs(d);
@@ -721,8 +722,8 @@ err_master:
 }
 
 static const struct pci_id nvme_ids[] = {
-	{ PCI_ANY, PCI_ANY, 0x010802, 0xFFFFFF },  /* mass storage, NVM, NVM Express */
-	{ 0, 0, 0, 0 },
+	PCI_CLASS_ROM(0x010802, 0xFFFFFF, NULL),  /* mass storage, NVM, NVM Express */
+	{ 0 },
 };
 
 PCI_DRIVER(nvme) = { .name = "nvme", .ids = nvme_ids, .probe = nvme_probe };
