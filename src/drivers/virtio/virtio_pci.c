@@ -106,7 +106,7 @@ static int virtio_pci_find_legacy(struct virtio_pci *vp)
 	return 0;
 }
 
-int virtio_pci_reset(struct virtio_pci *vp)
+static int virtio_pci_reset(struct virtio_pci *vp)
 {
 	virtio_pci_write_status(vp, VIRTIO_STATUS_RESET);
 	/* 4.1.4.3.2: the reset is done when the status reads back 0. */
