@@ -16,7 +16,7 @@ WARN    := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes
 KCFLAGS := -std=gnu11 -Os -g $(WARN) -DINGOT_KERNEL_BUILD -ffreestanding -fno-pic -fno-pie -mno-red-zone \
 	   -mgeneral-regs-only -fno-stack-protector -fno-omit-frame-pointer \
 	   -fno-asynchronous-unwind-tables -fno-common -ffunction-sections -fdata-sections \
-	   -Iinclude -MMD -MP \
+	   -Iinclude -Isrc/drivers/virtio -MMD -MP \
 	   -DBUILD_DATE='"$(BUILD_DATE)"'
 KLDFLAGS := -nostdlib -static --gc-sections -z max-page-size=0x1000 -z noexecstack -T src/kernel.ld
 
@@ -34,7 +34,7 @@ QEMU_COMMON  = -M $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) $(QEMU_NET) \
 OVMF_CODE    ?= /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS    ?= /usr/share/OVMF/OVMF_VARS_4M.fd
 
-.PHONY: test-images screenshots all iso run run-kernel run-uefi debug test test-matrix unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
+.PHONY: deps test-images screenshots all iso run run-kernel run-uefi debug test test-matrix unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
 all: $(BUILD)/ingot.elf $(BUILD)/programs.img
 
 # The example programs (programs/Makefile: static PIE ELF64 files).
@@ -160,25 +160,14 @@ debug: $(BUILD)/ingot.iso $(BUILD)/programs.img
 	$(QEMU) $(QEMU_COMMON) -cdrom $< -boot d -no-reboot -s -S $(PROGRAMS_DRIVE)
 
 # Host unit tests of pure logic, under ASan and UBSan.
-UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude
+UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all -Iinclude -Isrc/monitor
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
-UNIT_SRC_test_parse      := src/monitor/parse.c
-UNIT_SRC_test_lineedit   := src/monitor/lineedit.c
-UNIT_SRC_test_bootinfo   := src/bootinfo.c
-UNIT_SRC_test_format     := src/format.c src/crc32.c
-UNIT_SRC_test_apic :=
-UNIT_SRC_test_ps2_decode :=
-UNIT_SRC_test_cpu        := src/cpu.c
-UNIT_SRC_test_acpi       := src/acpi_tables.c
-UNIT_SRC_test_elf        := src/elf.c src/format.c
-UNIT_SRC_test_part       := src/part.c src/crc32.c src/block.c src/format.c src/error.c
-UNIT_SRC_test_fat        := src/fat.c src/crc32.c src/block.c src/format.c src/error.c
-UNIT_SRC_test_ip := src/ip_parse.c
-UNIT_SRC_test_term := src/term.c
-UNIT_SRC_test_fbcon := src/term.c src/format.c src/drivers/fb/font8x16.c
+# The kernel sources a unit or fuzz test links: its own line
+# "/* sources: src/a.c src/b.c */", the one place they are kept.
+test_sources = $(shell sed -n 's|^/\* sources: \(.*\) \*/$$|\1|p' $(1))
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard src/monitor/*.c src/*.c src/drivers/ps2/*.c src/drivers/fb/*.[ch] include/*.h) | $(BUILD)/unit/
-	$(CC) $(UNIT_CFLAGS) -Isrc/drivers/ps2 -Isrc/drivers/fb $< $(UNIT_SRC_$*) tests/unit/host_shim.c -o $@
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard src/monitor/*.[ch] src/*.c src/drivers/ps2/*.c src/drivers/fb/*.[ch] include/*.h) | $(BUILD)/unit/
+	$(CC) $(UNIT_CFLAGS) -Isrc/drivers/ps2 -Isrc/drivers/fb $< $(call test_sources,$<) tests/unit/host_shim.c -o $@
 
 $(BUILD)/unit/:
 	@mkdir -p $@
@@ -196,21 +185,15 @@ FUZZ_JOBS         ?= 2
 FUZZ_CC     := clang
 FUZZ_HAVE    = $(shell [ -f "$$($(FUZZ_CC) -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null)" ] && echo yes)
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined \
-	       -fno-sanitize-recover=all -Iinclude -Itests/fuzz
+	       -fno-sanitize-recover=all -Iinclude -Isrc/monitor -Itests/fuzz
+# Linked into every target, beside the sources each names.
 FUZZ_SRC    := src/crc32.c src/block.c src/format.c src/error.c tests/unit/host_shim.c
-FUZZ_SRC_part := src/part.c
-FUZZ_SRC_fat  := src/fat.c
-FUZZ_SRC_elf  := src/elf.c
-FUZZ_SRC_ip := src/ip_parse.c
-FUZZ_SRC_cmdline := src/monitor/parse.c src/monitor/lineedit.c src/bootinfo.c
-FUZZ_SRC_acpi := src/acpi_tables.c
-FUZZ_SRC_bootinfo := src/bootinfo.c
-# Each tests/fuzz/fuzz_NAME.c with a FUZZ_SRC_NAME line (the code it tests).
-FUZZ_TARGETS = $(foreach t,$(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))),$(if $(FUZZ_SRC_$(t)),$(t)))
+# Each tests/fuzz/fuzz_NAME.c with a sources line (the code it tests).
+FUZZ_TARGETS = $(foreach t,$(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))),$(if $(call test_sources,tests/fuzz/fuzz_$(t).c),$(t)))
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ_SRC) $(wildcard src/*.c src/monitor/*.c include/*.h)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ_SRC) $(wildcard src/*.c src/monitor/*.[ch] include/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRC_$*) $(FUZZ_SRC) -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(call test_sources,$<) $(FUZZ_SRC) -o $@
 
 $(BUILD)/fuzz/gen_seeds: tests/fuzz/gen_seeds.c tests/fuzz/fuzz_disk.h tests/unit/fsimg.h
 	@mkdir -p $(dir $@)
@@ -260,6 +243,11 @@ test-matrix: all iso programs
 
 bench: all iso
 	tests/bench
+
+# The kernel's module cycles (scripts/deps.sh): one line per strongly
+# connected component of more than one module.
+deps: $(BUILD)/ingot.elf
+	@scripts/deps.sh $(KERNEL_OBJS)
 
 clean:
 	rm -rf $(BUILD)

@@ -143,8 +143,6 @@ uint64_t acpi_rsdp(void);
 int acpi_rsdp_revision(void);
 /* The RSDP's OEM ID as a string (6 characters), "" when no RSDP. */
 const char *acpi_rsdp_oem(void);
-/* The first table with this signature whose checksum is good, or NULL. */
-const struct acpi_header *acpi_find(const char sig[4]);
 
 /* Parsed facts, NULL when the table is missing or corrupt. */
 const struct madt_info *acpi_madt(void);

@@ -20,6 +20,8 @@ int apic_present(void);
 int apic_x2apic(void);
 uint32_t apic_id(void);
 void apic_eoi(void);
+/* The error interrupt's handler (VECTOR_LAPIC_ERROR), registered by irq_use_apic. */
+void apic_error_irq(void *arg);
 /* Send an IPI (ICR low word: vector | delivery mode | flags) and wait,
  * bounded, for delivery: 0 or -ETIMEDOUT. */
 int apic_send_ipi(uint32_t dest_apic_id, uint32_t icr_low);

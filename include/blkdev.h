@@ -10,7 +10,7 @@
 #define BLK_MAX_DEVICES 64
 #define BLK_NAME_MAX 16
 
-enum blk_kind { BLK_DISK, BLK_CDROM, BLK_PART, BLK_RAM };
+enum blk_kind { BLK_DISK, BLK_CDROM, BLK_PART, BLK_RAM, BLK_KIND_COUNT };
 
 struct blkdev {
 	char name[BLK_NAME_MAX];   /* disk0, cd0, disk0p1, ram0: set by blk_register */

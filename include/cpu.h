@@ -80,11 +80,6 @@ typedef void (*cpu_cpuid_fn)(uint32_t leaf, uint32_t sub, uint32_t r[4]);
 
 /* Decode everything from the given CPUID source (pure: host-testable). */
 void cpu_decode(struct cpu_info *ci, cpu_cpuid_fn cpuid_fn);
-/* Decode the calling core's CPUID. */
-void cpu_identify(struct cpu_info *ci);
-/* Identify the boot core; call from kmain on the boot core (cpu_boot_info
- * does it on first use otherwise). */
-void cpu_init(void);
 const struct cpu_info *cpu_boot_info(void);
 
 bool cpu_has(const struct cpu_info *ci, enum cpu_feature f);

@@ -17,7 +17,7 @@ int fbcon_map(void);
 int ps2_kbd_init(void);
 /* COM1 interrupt-driven input (src/drivers/serial/uart16550.c). */
 void serial_enable_irq(void);
-/* Multiboot modules as RAM disks ram0.. (src/ramdisk.c). */
+/* Multiboot modules as RAM disks ram0.. (src/drivers/storage/ramdisk.c). */
 void ramdisk_init(void);
 
 #endif

@@ -1,4 +1,4 @@
-/* ingot.h: the Ingot program interface (DESIGN.md section 5). A program is
+/* ingot.h: the Ingot program interface (docs/programs.md). A program is
  * an ELF64 x86-64 executable that runs in the kernel's single address space,
  * in ring 0, with every core and all free memory. Its crt0 receives a
  * pointer to struct ingot_api in RDI (argc in RSI, argv in RDX); every call

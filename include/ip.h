@@ -178,8 +178,6 @@ int ip_ping(uint32_t dst, uint16_t seq, uint64_t timeout_ns, uint64_t *rtt_ns, s
 int ip_tftp_get(const char *file, void *buf, size_t cap, size_t *len);
 /* The last failure of ip_tftp_get or ip_dhcp in words ("" if none). */
 const char *ip_last_error(void);
-/* The interface used for dst (its subnet, else one with a gateway). */
-struct netdev *ip_route(uint32_t dst);
 const struct ip_stats *ip_get_stats(const struct netdev *n);
 /* The ARP cache (entries with expires_ns != 0 are valid). */
 const struct arp_entry *ip_arp_cache(void);

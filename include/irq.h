@@ -14,7 +14,8 @@ typedef void (*irq_handler_t)(void *arg);
 
 /* Remap and mask the 8259s (they stay in charge until irq_use_apic). */
 void irq_init(void);
-/* Switch legacy lines to the I/O APIC: the 8259s stay masked for good. */
+/* After apic_init succeeded: take the local APIC's error interrupt, and
+ * switch legacy lines to the I/O APIC: the 8259s stay masked for good. */
 void irq_use_apic(void);
 /* Install a handler for a legacy line and unmask it. Returns 0 or -EBUSY/-EINVAL/-ENODEV. */
 int irq_register(unsigned line, irq_handler_t fn, void *arg);

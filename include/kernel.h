@@ -36,8 +36,11 @@ static inline uint64_t kernel_image_bytes(void)
 	       (uint64_t)(__data_end - __data_start);
 }
 
+/* src/panic.c: print the reason on every console and halt this core. */
 __noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Halt this CPU forever with interrupts off. */
 __noreturn void cpu_halt_forever(void);
+/* The boot stage under way (NULL once booted), named by a later panic. */
+void panic_note_stage(const char *name);
 
 #endif

@@ -41,4 +41,7 @@ int monitor_hexdump(const void *data, uint64_t len, uint64_t base, int digits);
 /* Parse an access width 1, 2, 4 or 8. */
 int cmd_arg_width(const char *cmd, const char *arg, unsigned *width);
 
+/* uint64_t for %llu: the one cast every command's output needs. */
+static inline unsigned long long ull(uint64_t v) { return (unsigned long long)v; }
+
 #endif

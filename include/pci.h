@@ -60,26 +60,38 @@ struct pci_dev {
 	uint8_t secondary_bus, subordinate_bus; /* bridges only */
 	struct pci_bar bar[6];
 	const struct pci_driver *driver;  /* bound driver, NULL if none */
+	const struct pci_id *id;          /* the entry it was bound by */
 	int probe_err;                    /* last probe result when no driver kept it */
 	void *priv;                       /* the driver's state */
 };
 
+/* What a driver binds to, with what it needs to know about that device
+ * (iPXE's PCI_ROM): the table matches, probe is told which entry did. */
 struct pci_id {
 	uint16_t vendor, device;  /* PCI_ANY to match all */
 	uint32_t class;           /* class << 16 | subclass << 8 | prog_if */
 	uint32_t class_mask;      /* 0: ignore the class */
+	const char *name;         /* the device's driver as `pci` shows it; NULL: the driver's */
+	const void *data;         /* the driver's own, per device */
 };
 #define PCI_ANY 0xFFFF
+#define PCI_ROM(ven, dev, nm, dat) { .vendor = (ven), .device = (dev), .name = (nm), .data = (dat) }
+#define PCI_CLASS_ROM(cls, mask, dat) \
+	{ .vendor = PCI_ANY, .device = PCI_ANY, .class = (cls), .class_mask = (mask), .data = (dat) }
 
 struct pci_driver {
 	const char *name;
 	const struct pci_id *ids;   /* ended by an entry with vendor 0 */
-	/* 0 when the driver takes the device; a negative code otherwise. */
-	int (*probe)(struct pci_dev *d);
+	/* 0 when the driver takes the device; a negative code otherwise. id
+	 * is the entry of ids that matched. */
+	int (*probe)(struct pci_dev *d, const struct pci_id *id);
 };
 
 #define PCI_DRIVER(id) \
 	static const struct pci_driver pci_driver_##id __attribute__((used, section(".pci_drivers"), aligned(8)))
+
+/* The bound driver's name for d (its id's, else the driver's), or NULL. */
+const char *pci_driver_name(const struct pci_dev *d);
 
 /* Scan every bus, size the BARs, map memory BARs, then bind drivers. */
 void pci_init(void);

@@ -1,4 +1,4 @@
-/* program.h: loading and running one Ingot program (DESIGN.md section 5):
+/* program.h: loading and running one Ingot program (docs/programs.md):
  * the ELF image in the free region, its stacks, the API table, and its end:
  * exit, a fault on any core, or Ctrl-C, after which every core is idle. */
 #ifndef INGOT_PROGRAM_H

@@ -56,14 +56,4 @@ __attribute__((noreturn)) void smp_leave_work(void);
 #define SMP_ALL 0xFFFFFFFFu
 int smp_wait(unsigned core, uint64_t timeout_ns);
 
-/* Spin locks: interrupts off on the holding core while held. */
-struct spinlock {
-	volatile uint32_t locked;
-	uint32_t owner;
-	uint64_t saved_flags;
-};
-#define SPINLOCK_INIT { 0, 0, 0 }
-void spin_lock(struct spinlock *l);
-void spin_unlock(struct spinlock *l);
-
 #endif

@@ -24,7 +24,6 @@ void trap_init(void);
 /* Arm (js != NULL) or disarm the recovery point: an exception while armed
  * prints its report and resumes at trap_setjmp returning 1. */
 void trap_set_recovery(struct jmp_state *js);
-const char *trap_name(unsigned vector);
 /* The program loader's hooks: names for addresses outside the kernel, and
  * a call (on the faulting core, after the report) when an exception is
  * about to resume at a recovery point. */

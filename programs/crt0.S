@@ -1,4 +1,4 @@
-/* crt0.S: the entry of every Ingot program (DESIGN.md section 5). The kernel
+/* crt0.S: the entry of every Ingot program (docs/programs.md). The kernel
  * calls _start with the API table in RDI, argc in RSI, argv in RDX (System V
  * AMD64 calling convention); main's return value goes to ingot->exit. */
 

@@ -9,6 +9,9 @@
 #include "mm.h"
 #include "string.h"
 
+/* The first table with this signature whose checksum is good, or NULL. */
+static const struct acpi_header *acpi_find(const char sig[4]);
+
 #define ACPI_MAX_TABLES 64
 #define ACPI_TABLE_MAX_LEN (16u << 20) /* larger is a corrupt length, not a table */
 #define ACPI_LOW_LIMIT (4 * GiB)       /* mm_init maps all of it (but page 0) */
@@ -262,7 +265,7 @@ const struct acpi_table_ref *acpi_table(unsigned i)
 	return i < table_count ? &tables[i] : NULL;
 }
 
-const struct acpi_header *acpi_find(const char sig[4])
+static const struct acpi_header *acpi_find(const char sig[4])
 {
 	for (unsigned i = 0; i < table_count; i++)
 		if (tables[i].checksum_ok && !memcmp(tables[i].sig, sig, 4))

@@ -5,7 +5,6 @@
 #include "acpi.h"
 #include "apic.h"
 #include "errno.h"
-#include "irq.h"
 #include "kernel.h"
 #include "mm.h"
 #include "x86.h"
@@ -90,8 +89,6 @@ static void lapic_setup_local(void)
 }
 
 static void ioapic_init_all(void);
-static void apic_error_irq(void *arg);
-
 int apic_init(void)
 {
 	const struct madt_info *m = acpi_madt();
@@ -110,7 +107,6 @@ int apic_init(void)
 	}
 	lapic_setup_local();
 	lapic_ok = 1;
-	irq_register_vector(VECTOR_LAPIC_ERROR, apic_error_irq, NULL);
 	ioapic_init_all();
 	/* No I/O APIC to take over (no MADT: -M pc,acpi=off): the 8259s stay
 	 * in charge, and their INTR reaches this core only through LINT0 as
@@ -153,7 +149,7 @@ int apic_send_ipi(uint32_t dest, uint32_t low)
 }
 
 /* The error interrupt: read (after a write, per SDM 11.5.3) to clear it. */
-static void apic_error_irq(void *arg)
+void apic_error_irq(void *arg)
 {
 	(void)arg;
 	lapic_write(LAPIC_ESR, 0);

@@ -9,11 +9,11 @@
 
 static struct blkdev *devices[BLK_MAX_DEVICES];
 static unsigned device_count;
-static unsigned kind_count[4];
+static unsigned kind_count[BLK_KIND_COUNT];
 static struct blkdev parts[BLK_MAX_DEVICES];
 static unsigned part_count;
 
-static const char *const kind_prefix[] = { "disk", "cd", "", "ram" };
+static const char *const kind_prefix[BLK_KIND_COUNT] = { "disk", "cd", "", "ram" };
 
 int blk_register(struct blkdev *b)
 {

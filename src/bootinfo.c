@@ -5,6 +5,9 @@
 #include "errno.h"
 #include "string.h"
 
+/* What the loader said, read once by kmain; every module reads it here. */
+struct bootinfo boot_info;
+
 #define MB2_INFO_MAX (1u << 20) /* sanity bound on total_size */
 
 enum {

@@ -361,7 +361,7 @@ void cpu_decode(struct cpu_info *ci, cpu_cpuid_fn cpuid_fn)
 	cpu_decode_hypervisor(ci, &x);
 }
 
-void cpu_identify(struct cpu_info *ci)
+static void cpu_identify(struct cpu_info *ci)
 {
 	cpu_decode(ci, cpuid);
 }
@@ -369,7 +369,7 @@ void cpu_identify(struct cpu_info *ci)
 static struct cpu_info cpu_boot;
 static bool cpu_boot_done;
 
-void cpu_init(void)
+static void cpu_init(void)
 {
 	cpu_identify(&cpu_boot);
 	cpu_boot_done = true;

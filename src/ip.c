@@ -273,7 +273,7 @@ void ip_poll(void)
 
 /* ---- send ---- */
 
-struct netdev *ip_route(uint32_t dst)
+static struct netdev *ip_route(uint32_t dst)
 {
 	for (unsigned i = 0; i < net_count(); i++) {
 		struct netdev *n = net_get(i);

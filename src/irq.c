@@ -50,6 +50,8 @@ void irq_init(void)
 
 void irq_use_apic(void)
 {
+	/* Here, not in apic.c: the APIC sits below the dispatch, not beside it. */
+	irq_register_vector(VECTOR_LAPIC_ERROR, apic_error_irq, NULL);
 	if (!ioapic_present())
 		return;
 	pic_mask = 0xFFFF;

@@ -24,11 +24,9 @@
 #include "trap.h"
 #include "x86.h"
 
-struct bootinfo boot_info;
 /* Each stage's name goes out as it begins, on one "boot:" line, so a board
  * that hangs shows where (docs/bring-up.md). Anything a stage prints starts
  * the line afresh. */
-static const char *boot_stage_now;
 
 static void boot_stage(const char *name)
 {
@@ -46,7 +44,7 @@ static void boot_stage(const char *name)
 		kprintf(" %s", name);
 		console_set_line_open(1);
 	}
-	boot_stage_now = name;
+	panic_note_stage(name);
 	console_unlock();
 }
 
@@ -212,31 +210,4 @@ void kmain(uint32_t magic, uint64_t info)
 	boot_summary();
 	boot_autorun();
 	monitor_run();
-}
-
-void cpu_halt_forever(void)
-{
-	for (;;) {
-		cpu_cli();
-		cpu_hlt();
-	}
-}
-
-void panic(const char *fmt, ...)
-{
-	static int flushed;
-	va_list ap;
-
-	cpu_cli();
-	console_puts("\nPANIC: ");
-	va_start(ap, fmt);
-	kvprintf(fmt, ap);
-	va_end(ap);
-	if (boot_stage_now)
-		kprintf(" (boot stage: %s)", boot_stage_now);
-	console_puts("\n");
-	/* Once: a screen that faults while drawing must not loop here. */
-	if (!flushed++)
-		console_flush();
-	cpu_halt_forever();
 }

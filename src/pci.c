@@ -249,19 +249,27 @@ static int pci_id_match(const struct pci_id *id, const struct pci_dev *d)
 	return (cls & id->class_mask) == (id->class & id->class_mask);
 }
 
+const char *pci_driver_name(const struct pci_dev *d)
+{
+	if (!d->driver)
+		return NULL;
+	return d->id->name ? d->id->name : d->driver->name;
+}
+
 static void pci_bind(struct pci_dev *d)
 {
 	for (const struct pci_driver *drv = __pci_drivers_start; drv < __pci_drivers_end; drv++) {
 		for (const struct pci_id *id = drv->ids; id->vendor; id++) {
 			if (!pci_id_match(id, d))
 				continue;
-			d->probe_err = drv->probe(d);
+			d->probe_err = drv->probe(d, id);
 			if (d->probe_err == 0) {
 				d->driver = drv;
+				d->id = id;
 				return;
 			}
-			kprintf("error: pci %02x:%02x.%x: %s: %s\n", d->bus, d->dev, d->fn, drv->name,
-				error_str(d->probe_err));
+			kprintf("error: pci %02x:%02x.%x: %s: %s\n", d->bus, d->dev, d->fn,
+				id->name ? id->name : drv->name, error_str(d->probe_err));
 			break;
 		}
 	}

@@ -1,4 +1,4 @@
-/* program.c: one program at a time owns the machine (DESIGN.md section 5):
+/* program.c: one program at a time owns the machine (docs/programs.md):
  * its image is loaded into the free region with its symbols kept, main runs
  * on the boot core on its own stack, other cores run its functions on
  * theirs, calls reach the kernel through struct ingot_api. A fault on any
@@ -10,6 +10,7 @@
 #include "errno.h"
 #include "ingot.h"
 #include "kernel.h"
+#include "lock.h"
 #include "mm.h"
 #include "netdev.h"
 #include "percpu.h"

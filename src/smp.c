@@ -73,24 +73,6 @@ unsigned smp_this_core(void)
 	return this_cpu()->index;
 }
 
-void spin_lock(struct spinlock *l)
-{
-	uint64_t f = cpu_irq_save();
-
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-		while (l->locked)
-			cpu_pause();
-	l->saved_flags = f;
-}
-
-void spin_unlock(struct spinlock *l)
-{
-	uint64_t f = l->saved_flags;
-
-	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
-	cpu_irq_restore(f);
-}
-
 /* A usable page below 1 MiB (the SIPI vector names a page there) other than
  * page 0; the kernel keeps it. */
 static uint64_t smp_find_low_page(void)

@@ -9,8 +9,9 @@
 #include "cpu.h"
 #include "irq.h"
 #include "kernel.h"
+#include "lock.h"
 #include "mm.h"
-#include "smp.h"
+#include "percpu.h"
 #include "timer.h"
 #include "x86.h"
 
@@ -231,7 +232,7 @@ uint64_t timer_tsc_hz(void)
 
 	if (cpuid_hz)
 		return cpuid_hz;
-	if (smp_this_core() != 0)
+	if (this_cpu()->index != 0)
 		return tsc_hz;
 	ns = timer_ns() - cal_ns0;
 	if (ns >= CALIBRATE_MIN_NS)
@@ -248,7 +249,7 @@ void timer_delay_ns(uint64_t ns)
 {
 	uint64_t end = timer_ns() + ns;
 	/* Only the boot core has the heartbeat to wake it from hlt. */
-	int can_sleep = heartbeat && smp_this_core() == 0 && (cpu_save_flags() & (1u << 9)) &&
+	int can_sleep = heartbeat && this_cpu()->index == 0 && (cpu_save_flags() & (1u << 9)) &&
 			ns >= 2 * 1000000000ull / HEARTBEAT_HZ;
 
 	while (timer_ns() < end) {

@@ -64,7 +64,7 @@ static const char *const exc_names[32] = {
 	"#VC VMM communication", "#SX security", "reserved 31",
 };
 
-const char *trap_name(unsigned vector)
+static const char *trap_name(unsigned vector)
 {
 	return vector < 32 ? exc_names[vector] : "interrupt";
 }

@@ -12,8 +12,6 @@
 
 #define ACPI_LIST_IDS_MAX 16 /* APIC IDs shown in the summary line */
 
-static unsigned long long ull(uint64_t v) { return (unsigned long long)v; }
-
 /* A fixed-width table text field: NULs as spaces, other unprintables as '.'. */
 static const char *acpi_text(char *out, const char *in, size_t n)
 {

@@ -13,7 +13,6 @@
 #define CPU_INDENT 12 /* width of the labels: "features:   " */
 #define CPU_WRAP 76
 
-static unsigned long long ull(uint64_t v) { return (unsigned long long)v; }
 static const char *cpu_plural(uint64_t n) { return n == 1 ? "" : "s"; }
 
 static void cpu_print_mhz(uint64_t hz)

@@ -16,8 +16,6 @@
 #define BENCH_CHUNK (4 * MiB)
 #define BENCH_DEFAULT_MIB 64
 
-static unsigned long long ull(uint64_t v) { return (unsigned long long)v; }
-
 static void disk_print_size(uint64_t bytes)
 {
 	if (bytes >= 10 * GiB)
@@ -93,14 +91,6 @@ static int disk_read_cmd(int argc, char **argv)
 	return monitor_hexdump(buf, count * b->sector_size, lba * b->sector_size, 10);
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
-
 /* The bytes the user typed: hex words ("deadbeef 01 02"), or "-t TEXT". */
 static int disk_parse_data(int argc, char **argv, uint8_t *data, size_t *len)
 {
@@ -124,7 +114,7 @@ static int disk_parse_data(int argc, char **argv, uint8_t *data, size_t *len)
 		if (n % 2)
 			return cmd_error("disk: write: '%s' is not whole bytes of hex", s);
 		for (size_t k = 0; k < n; k += 2) {
-			int hi = hex_nibble(s[k]), lo = hex_nibble(s[k + 1]);
+			int hi = parse_digit(s[k]), lo = parse_digit(s[k + 1]);
 			if (hi < 0 || lo < 0)
 				return cmd_error("disk: write: '%s' is not hex", s);
 			if (*len >= DISK_WRITE_MAX)

@@ -17,8 +17,6 @@
 #define CRC_READ (4 * MiB)      /* bytes per read for crc32 FILE */
 #define CRC_STEP (256 * KiB)    /* bytes between Ctrl-C checks */
 
-static unsigned long long ull(uint64_t v) { return (unsigned long long)v; }
-
 /* "123 B", "4.0 KiB", "50.0 MiB": one decimal above bytes. */
 static const char *fs_size_str(uint64_t bytes, char *buf, size_t n)
 {

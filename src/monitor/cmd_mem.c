@@ -16,8 +16,6 @@
 #define DUMP_DEFAULT_LEN 256
 #define CRC_CHUNK (64 * KiB) /* between Ctrl-C checks */
 
-static unsigned long long ull(uint64_t v) { return (unsigned long long)v; }
-
 static void print_size(uint64_t bytes)
 {
 	if (bytes >= GiB && !(bytes % GiB))

@@ -14,8 +14,6 @@
 #define PING_INTERVAL_NS 100000000ull   /* between echo requests */
 #define PING_MAX 100000
 
-static unsigned long long ull(uint64_t v) { return (unsigned long long)v; }
-
 static void net_addr_str(uint32_t a, char buf[16])
 {
 	if (a)

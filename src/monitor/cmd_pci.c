@@ -14,7 +14,7 @@ static void pci_print_row(const struct pci_dev *d)
 	kprintf("%02x:%02x.%x  %04x:%04x  %02x%02x%02x  %-30s %-18s %s\n", d->bus, d->dev, d->fn, d->vendor,
 		d->device, d->class_code, d->subclass, d->prog_if,
 		pci_class_name(d->class_code, d->subclass, d->prog_if), pci_vendor_name(d->vendor),
-		d->driver ? d->driver->name : "-");
+		d->driver ? pci_driver_name(d) : "-");
 }
 
 /* "[SEG:]BB:DD.F" in hex. */
@@ -142,7 +142,7 @@ static void pci_print_detail(const struct pci_dev *d)
 		kprintf("  bridge: secondary bus %02x, subordinate bus %02x\n", d->secondary_bus, d->subordinate_bus);
 	pci_print_bars(d);
 	pci_print_caps(d);
-	kprintf("  driver: %s", d->driver ? d->driver->name : "none");
+	kprintf("  driver: %s", d->driver ? pci_driver_name(d) : "none");
 	if (!d->driver && d->probe_err)
 		kprintf(" (probe failed: %s)", error_str(d->probe_err));
 	kprintf("\n");

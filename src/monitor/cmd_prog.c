@@ -1,6 +1,6 @@
 /* cmd_prog.c: load FILE, run [ARGS], exec FILE [ARGS]: ELF64 programs from
  * any FAT file system (DEV:/PATH, or a bare name searched on every disk),
- * run with every core and all free memory (DESIGN.md section 5). */
+ * run with every core and all free memory (docs/programs.md). */
 #include "console.h"
 #include "errno.h"
 #include "fs.h"

@@ -99,7 +99,8 @@ int parse_command(const char **line, char *buf, size_t bufsz, char **argv, int m
 	return argc;
 }
 
-static int digit_value(char c)
+/* A hex or decimal digit's value, or -1. */
+int parse_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -151,7 +152,7 @@ int parse_u64(const char *s, int hex_default, uint64_t *out)
 	if (!s || !out)
 		return -EINVAL;
 	base = number_base(&s, hex_default);
-	for (digits = s; (d = digit_value(*s)) >= 0 && (unsigned)d < base; s++) {
+	for (digits = s; (d = parse_digit(*s)) >= 0 && (unsigned)d < base; s++) {
 		if (v > (UINT64_MAX - (unsigned)d) / base)
 			overflow = true;
 		v = v * base + (unsigned)d;

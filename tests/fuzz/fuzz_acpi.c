@@ -2,6 +2,7 @@
  * table through the checksum, the MADT walk and parse, the FADT, HPET and
  * MCFG parsers, and as a DSDT (whole, and its body after the header, as
  * acpi.c passes it) through the \_S5 scan. Seeds: tests/fuzz/corpus/acpi. */
+/* sources: src/acpi_tables.c */
 #include <stddef.h>
 #include <stdint.h>
 #include "acpi.h"

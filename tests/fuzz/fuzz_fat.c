@@ -1,6 +1,7 @@
 /* fuzz_fat.c: libFuzzer target for src/fat.c: mount the sparse disk an
  * input describes (tests/fuzz/fuzz_disk.h), walk its directory tree, look
  * every name up again and read each file's start and end. Built by `make fuzz`. */
+/* sources: src/fat.c */
 #include <stddef.h>
 #include <stdint.h>
 #include "blkdev.h"

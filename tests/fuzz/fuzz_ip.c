@@ -2,6 +2,7 @@
  * Ethernet frame walked through every parser the way src/ip.c does
  * (ARP, IPv4, ICMP, UDP, then DHCP and TFTP on the UDP data), and the
  * address parsers on it as text. Built by `make fuzz` with clang. */
+/* sources: src/ip_parse.c */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 /* test_acpi.c: host tests of src/acpi_tables.c: MADT (every entry type,
  * truncated, zero-length and overlong entries), short and full FADTs, HPET,
  * MCFG, checksums and the \_S5 AML scan, on tables built here. */
+/* sources: src/acpi_tables.c */
 #include <stdint.h>
 #include <stdlib.h>
 #include "acpi.h"

@@ -1,6 +1,7 @@
 /* test_fat.c: host tests of src/fat.c on FAT12/16/32 images built here: BPB
  * checks, 8.3 and long names, subdirectories, coalesced reads at any offset,
  * corrupt FATs (cycle, past the end, short/long chain, free cluster, looping dir). */
+/* sources: src/fat.c src/crc32.c src/block.c src/format.c src/error.c */
 #include <stdio.h>
 #include "blkdev.h"
 #include "errno.h"

@@ -4,6 +4,7 @@
  * the cursor underline, scrolling, the fallback box, and that margins are
  * cleared while the pitch padding is never touched. The kernel calls
  * fbcon.c makes are stubbed here. */
+/* sources: src/term.c src/format.c src/drivers/fb/font8x16.c */
 #include <stdint.h>
 #include <stdlib.h>
 #include "bootinfo.h"

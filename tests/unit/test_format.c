@@ -1,6 +1,7 @@
 /* test_format.c: host tests of the kernel's printf formatter (src/format.c)
  * against the C library's snprintf, and of CRC-32 (src/crc32.c) against the
  * standard check values. */
+/* sources: src/format.c src/crc32.c */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>

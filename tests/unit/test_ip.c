@@ -1,6 +1,7 @@
 /* test_ip.c: host tests of src/ip_parse.c: frames built by the builders
  * parse back; short frames, bad lengths, bad checksums, IPv4 options and
  * fragments, truncated DHCP options and TFTP packets are refused. */
+/* sources: src/ip_parse.c */
 #include <stdint.h>
 #include <string.h>
 #include "errno.h"

@@ -1,5 +1,6 @@
 /* test_parse.c: host unit tests for src/monitor/parse.c (command splitting
  * and number parsing). Prints PASS:/FAIL: per check, exits 1 on any failure. */
+/* sources: src/monitor/parse.c */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,6 +2,7 @@
  * screen consoles: a recording backend keeps the picture term draws, and
  * the checks read it after each flush (text, colours, cursor, and how many
  * cells a flush costs). */
+/* sources: src/term.c */
 #include <stdint.h>
 #include <stdlib.h>
 #include "term.h"

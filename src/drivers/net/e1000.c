@@ -1,16 +1,17 @@
 /* e1000.c: Intel 8254x and 82574 Gigabit Ethernet, polled, with legacy
  * descriptor rings (8254x SDM rev. 4.0; 82574 GbE Controller datasheet).
  * QEMU: -device e1000,netdev=N (82540EM) and -device e1000e,netdev=N (82574L). */
+#include "e1000_regs.h"
 #include "errno.h"
 #include "kernel.h"
+#include "lock.h"
 #include "mm.h"
+#include "mmio.h"
 #include "netdev.h"
 #include "pci.h"
-#include "smp.h"
 #include "string.h"
 #include "timer.h"
 #include "x86.h"
-#include "e1000_regs.h"
 
 #define E1000_RX_DESCS 256
 #define E1000_TX_DESCS 256
@@ -52,20 +53,18 @@ struct e1000 {
 
 static uint32_t e1000_read32(const struct e1000 *e, unsigned off)
 {
-	return *(volatile uint32_t *)(e->regs + off);
+	return mmio_read32(e->regs + off);
 }
 
 static void e1000_write32(const struct e1000 *e, unsigned off, uint32_t v)
 {
-	*(volatile uint32_t *)(e->regs + off) = v;
+	mmio_write32(e->regs + off, v);
 }
 
 /* Stop DMA and interrupts, then reset the MAC (8254x 14.9: quiesce the
  * rings before CTRL.RST so no descriptor write lands after it). */
 static int e1000_reset(const struct e1000 *e)
 {
-	uint64_t deadline;
-
 	e1000_write32(e, E1000_IMC, E1000_IMC_ALL);
 	e1000_write32(e, E1000_RCTL, 0);
 	e1000_write32(e, E1000_TCTL, 0);
@@ -73,12 +72,8 @@ static int e1000_reset(const struct e1000 *e)
 	timer_delay_ns(E1000_QUIESCE_NS);
 	e1000_write32(e, E1000_CTRL, e1000_read32(e, E1000_CTRL) | E1000_CTRL_RST);
 	timer_delay_ns(1000);
-	deadline = timer_ns() + E1000_RESET_TIMEOUT_NS;
-	while (e1000_read32(e, E1000_CTRL) & E1000_CTRL_RST) {
-		if (timer_ns() > deadline)
-			return -ETIMEDOUT;
-		timer_delay_ns(10000);
-	}
+	if (mmio_wait32(e->regs + E1000_CTRL, E1000_CTRL_RST, 0, E1000_RESET_TIMEOUT_NS))
+		return -ETIMEDOUT;
 	/* The reset unmasks nothing, but a reset in progress may have; and
 	 * ICR is cleared by the read. */
 	e1000_write32(e, E1000_IMC, E1000_IMC_ALL);
@@ -90,16 +85,11 @@ static int e1000_eeprom_read(const struct e1000 *e, unsigned word, uint16_t *out
 {
 	unsigned shift = e->var->eerd_short ? E1000_EERD_ADDR_SHIFT_SHORT : E1000_EERD_ADDR_SHIFT;
 	uint32_t done = e->var->eerd_short ? E1000_EERD_DONE_SHORT : E1000_EERD_DONE;
-	uint64_t deadline = timer_ns() + E1000_EERD_TIMEOUT_NS;
-	uint32_t v;
 
 	e1000_write32(e, E1000_EERD, E1000_EERD_START | (uint32_t)word << shift);
-	while (!((v = e1000_read32(e, E1000_EERD)) & done)) {
-		if (timer_ns() > deadline)
-			return -ETIMEDOUT;
-		cpu_pause();
-	}
-	*out = E1000_EERD_DATA(v);
+	if (mmio_wait32(e->regs + E1000_EERD, done, done, E1000_EERD_TIMEOUT_NS))
+		return -ETIMEDOUT;
+	*out = E1000_EERD_DATA(e1000_read32(e, E1000_EERD));
 	return 0;
 }
 
@@ -253,7 +243,7 @@ static int e1000_transmit(struct netdev *n, const void *frame, size_t len)
 	d->cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS;
 	e->tx_head = (e->tx_head + 1) % E1000_TX_DESCS;
 	/* The descriptor must be in memory before the tail moves past it. */
-	__asm__ volatile("" ::: "memory");
+	dma_wmb();
 	e1000_write32(e, E1000_TDT, e->tx_head);
 	n->stats.tx_frames++;
 	n->stats.tx_bytes += len;
@@ -298,7 +288,7 @@ static int e1000_poll(struct netdev *n, void *buf, size_t cap)
 		if (!(d->status & E1000_RXD_STAT_DD))
 			break;
 		/* Read the fields only after DD said they are written. */
-		__asm__ volatile("" ::: "memory");
+		dma_rmb();
 		len = e1000_rx_take(e, d, buf, cap);
 		d->status = 0;
 		d->errors = 0;
@@ -366,34 +356,22 @@ err_master:
 	return err;
 }
 
+static int e1000_probe(struct pci_dev *d, const struct pci_id *id)
+{
+	return e1000_probe_variant(d, id->data);
+}
+
 /* The 82541 and 82547 read their EEPROM through the shorter EERD layout. */
-static int e1000_probe(struct pci_dev *d)
-{
-	int short_eerd = d->device == 0x1076 || d->device == 0x107C;
-
-	return e1000_probe_variant(d, short_eerd ? &e1000_8254x_short : &e1000_8254x);
-}
-
-static int e1000e_probe(struct pci_dev *d)
-{
-	return e1000_probe_variant(d, &e1000_82574);
-}
-
 static const struct pci_id e1000_ids[] = {
-	{ 0x8086, 0x100E, 0, 0 },  /* 82540EM, QEMU's e1000 */
-	{ 0x8086, 0x100F, 0, 0 },  /* 82545EM copper */
-	{ 0x8086, 0x1004, 0, 0 },  /* 82543GC copper */
-	{ 0x8086, 0x100C, 0, 0 },  /* 82544GC copper */
-	{ 0x8086, 0x1015, 0, 0 },  /* 82540EM LOM */
-	{ 0x8086, 0x1076, 0, 0 },  /* 82541GI */
-	{ 0x8086, 0x107C, 0, 0 },  /* 82541PI */
-	{ 0, 0, 0, 0 },
-};
-
-static const struct pci_id e1000e_ids[] = {
-	{ 0x8086, 0x10D3, 0, 0 },  /* 82574L, QEMU's e1000e */
-	{ 0, 0, 0, 0 },
+	PCI_ROM(0x8086, 0x100E, NULL, &e1000_8254x),        /* 82540EM, QEMU's e1000 */
+	PCI_ROM(0x8086, 0x100F, NULL, &e1000_8254x),        /* 82545EM copper */
+	PCI_ROM(0x8086, 0x1004, NULL, &e1000_8254x),        /* 82543GC copper */
+	PCI_ROM(0x8086, 0x100C, NULL, &e1000_8254x),        /* 82544GC copper */
+	PCI_ROM(0x8086, 0x1015, NULL, &e1000_8254x),        /* 82540EM LOM */
+	PCI_ROM(0x8086, 0x1076, NULL, &e1000_8254x_short),  /* 82541GI */
+	PCI_ROM(0x8086, 0x107C, NULL, &e1000_8254x_short),  /* 82541PI */
+	PCI_ROM(0x8086, 0x10D3, "e1000e", &e1000_82574),    /* 82574L, QEMU's e1000e */
+	{ 0 },
 };
 
 PCI_DRIVER(e1000) = { .name = "e1000", .ids = e1000_ids, .probe = e1000_probe };
-PCI_DRIVER(e1000e) = { .name = "e1000e", .ids = e1000e_ids, .probe = e1000e_probe };

@@ -3,14 +3,15 @@
  * rev. 1.4 and the RTL8139 Programming Guide. QEMU: -device rtl8139,netdev=N. */
 #include "errno.h"
 #include "kernel.h"
+#include "lock.h"
 #include "mm.h"
+#include "mmio.h"
 #include "netdev.h"
 #include "pci.h"
-#include "smp.h"
+#include "rtl8139_regs.h"
 #include "string.h"
 #include "timer.h"
 #include "x86.h"
-#include "rtl8139_regs.h"
 
 #define RTL8139_TX_SLOT 2048u            /* 4-byte aligned, above TX_MAX */
 #define RTL8139_RESET_TIMEOUT_NS (100 * 1000000ull)
@@ -38,18 +39,18 @@ struct rtl8139 {
 
 static uint8_t rtl_read8(const struct rtl8139 *r, unsigned off)
 {
-	return r->mmio ? *(volatile uint8_t *)(r->mmio + off) : inb((uint16_t)(r->io + off));
+	return r->mmio ? mmio_read8(r->mmio + off) : inb((uint16_t)(r->io + off));
 }
 
 static uint32_t rtl_read32(const struct rtl8139 *r, unsigned off)
 {
-	return r->mmio ? *(volatile uint32_t *)(r->mmio + off) : inl((uint16_t)(r->io + off));
+	return r->mmio ? mmio_read32(r->mmio + off) : inl((uint16_t)(r->io + off));
 }
 
 static void rtl_write8(const struct rtl8139 *r, unsigned off, uint8_t v)
 {
 	if (r->mmio)
-		*(volatile uint8_t *)(r->mmio + off) = v;
+		mmio_write8(r->mmio + off, v);
 	else
 		outb((uint16_t)(r->io + off), v);
 }
@@ -57,7 +58,7 @@ static void rtl_write8(const struct rtl8139 *r, unsigned off, uint8_t v)
 static void rtl_write16(const struct rtl8139 *r, unsigned off, uint16_t v)
 {
 	if (r->mmio)
-		*(volatile uint16_t *)(r->mmio + off) = v;
+		mmio_write16(r->mmio + off, v);
 	else
 		outw((uint16_t)(r->io + off), v);
 }
@@ -65,7 +66,7 @@ static void rtl_write16(const struct rtl8139 *r, unsigned off, uint16_t v)
 static void rtl_write32(const struct rtl8139 *r, unsigned off, uint32_t v)
 {
 	if (r->mmio)
-		*(volatile uint32_t *)(r->mmio + off) = v;
+		mmio_write32(r->mmio + off, v);
 	else
 		outl((uint16_t)(r->io + off), v);
 }
@@ -74,19 +75,17 @@ static void rtl_write32(const struct rtl8139 *r, unsigned off, uint32_t v)
  * then a software reset, which clears the rings but not the address. */
 static int rtl8139_reset(const struct rtl8139 *r)
 {
-	uint64_t deadline;
+	int err;
 
 	rtl_write8(r, RTL8139_9346CR, RTL8139_9346CR_EEM_CONFIG);
 	rtl_write8(r, RTL8139_CONFIG1, (uint8_t)(rtl_read8(r, RTL8139_CONFIG1) &
 						 ~(RTL8139_CONFIG1_LWACT | RTL8139_CONFIG1_PMEN)));
 	rtl_write8(r, RTL8139_9346CR, RTL8139_9346CR_EEM_NORMAL);
 	rtl_write8(r, RTL8139_CR, RTL8139_CR_RST);
-	deadline = timer_ns() + RTL8139_RESET_TIMEOUT_NS;
-	while (rtl_read8(r, RTL8139_CR) & RTL8139_CR_RST) {
-		if (timer_ns() > deadline)
-			return -ETIMEDOUT;
-		timer_delay_ns(100000);
-	}
+	err = r->mmio ? mmio_wait8(r->mmio + RTL8139_CR, RTL8139_CR_RST, 0, RTL8139_RESET_TIMEOUT_NS)
+		      : port_wait8((uint16_t)(r->io + RTL8139_CR), RTL8139_CR_RST, 0, RTL8139_RESET_TIMEOUT_NS);
+	if (err)
+		return err;
 	rtl_write16(r, RTL8139_IMR, 0);
 	rtl_write16(r, RTL8139_ISR, RTL8139_ISR_ALL);
 	return 0;
@@ -197,7 +196,7 @@ static int rtl8139_transmit(struct netdev *n, const void *frame, size_t len)
 	memcpy(buf, frame, len);
 	if (len < wire)
 		memset(buf + len, 0, wire - len);
-	__asm__ volatile("" ::: "memory");
+	dma_wmb();
 	/* Writing the size with OWN clear hands the buffer to the chip; an
 	 * early-TX threshold of 1536 bytes sends whole frames from the FIFO. */
 	rtl_write32(r, RTL8139_TSD(r->tx_head), RTL8139_TSD_SIZE(wire) | RTL8139_TSD_ERTXTH(48));
@@ -256,7 +255,7 @@ static int rtl8139_poll(struct netdev *n, void *buf, size_t cap)
 	/* Bounded: a chip whose buffer never reads empty, with nothing usable
 	 * in it, cannot keep the caller here. */
 	for (unsigned seen = 0; seen < RTL8139_POLL_MAX && !(rtl_read8(r, RTL8139_CR) & RTL8139_CR_BUFE); seen++) {
-		__asm__ volatile("" ::: "memory");
+		dma_rmb();
 		len = rtl8139_rx_take(r, buf, cap);
 		if (len)
 			break;
@@ -299,12 +298,13 @@ static int rtl8139_read_mac(struct rtl8139 *r)
 }
 
 /* Memory BAR 1 when the platform mapped it, else the I/O ports of BAR 0. */
-static int rtl8139_probe(struct pci_dev *d)
+static int rtl8139_probe(struct pci_dev *d, const struct pci_id *id)
 {
 	volatile uint8_t *mmio = (volatile uint8_t *)pci_bar_mmio(d, 1);
 	struct rtl8139 *r;
 	int err;
 
+	(void)id; /* one kind of device: nothing per id */
 	if (!mmio && !(d->bar[0].io && d->bar[0].size >= 0x80))
 		return -ENODEV;
 	pci_enable(d, (mmio ? PCI_COMMAND_MEMORY : PCI_COMMAND_IO) | PCI_COMMAND_MASTER |
@@ -334,8 +334,8 @@ err_master:
 }
 
 static const struct pci_id rtl8139_ids[] = {
-	{ 0x10EC, 0x8139, 0, 0 },
-	{ 0, 0, 0, 0 },
+	PCI_ROM(0x10EC, 0x8139, NULL, NULL),
+	{ 0 },
 };
 
 PCI_DRIVER(rtl8139) = { .name = "rtl8139", .ids = rtl8139_ids, .probe = rtl8139_probe };

@@ -1,14 +1,14 @@
 /* virtio_net.c: virtio network cards as netdevs, polled: the receive queue
  * is kept full of buffers, sent buffers are reclaimed on the next transmit.
  * Spec: virtio 1.1 5.1, over drivers/virtio. QEMU: -device virtio-net-pci,netdev=ID[,disable-modern=on]. */
+#include "virtio_pci.h"
 #include "errno.h"
 #include "kernel.h"
+#include "lock.h"
 #include "mm.h"
 #include "netdev.h"
 #include "pci.h"
-#include "smp.h"
 #include "string.h"
-#include "../virtio/virtio_pci.h"
 #include "virtio_net_regs.h"
 
 #define VIRTIO_NET_QUEUE_MAX 256
@@ -212,11 +212,12 @@ static void virtio_net_fill_netdev(struct virtio_net *v)
 	n->last_link_up = up;
 }
 
-static int virtio_net_probe(struct pci_dev *d)
+static int virtio_net_probe(struct pci_dev *d, const struct pci_id *id)
 {
 	struct virtio_net *v = pmm_alloc_pages(1);
 	int err;
 
+	(void)id; /* one kind of device: nothing per id */
 	if (!v)
 		return -ENOMEM;
 	err = virtio_pci_init(&v->vp, d);
@@ -247,9 +248,9 @@ err_fail:
 _Static_assert(sizeof(struct virtio_net) <= PAGE_SIZE, "struct virtio_net fits one page");
 
 static const struct pci_id virtio_net_ids[] = {
-	{ VIRTIO_PCI_VENDOR, VIRTIO_PCI_DEVICE_TRANSITIONAL_NET, 0, 0 },
-	{ VIRTIO_PCI_VENDOR, VIRTIO_PCI_DEVICE_MODERN_BASE + VIRTIO_ID_NET, 0, 0 },
-	{ 0, 0, 0, 0 },
+	PCI_ROM(VIRTIO_PCI_VENDOR, VIRTIO_PCI_DEVICE_TRANSITIONAL_NET, NULL, NULL),
+	PCI_ROM(VIRTIO_PCI_VENDOR, VIRTIO_PCI_DEVICE_MODERN_BASE + VIRTIO_ID_NET, NULL, NULL),
+	{ 0 },
 };
 
 PCI_DRIVER(virtio_net) = { .name = "virtio-net", .ids = virtio_net_ids, .probe = virtio_net_probe };

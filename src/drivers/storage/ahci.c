@@ -7,9 +7,11 @@
 #include "errno.h"
 #include "kernel.h"
 #include "mm.h"
+#include "mmio.h"
 #include "pci.h"
 #include "string.h"
 #include "timer.h"
+#include "x86.h"
 #include "ata.h"
 #include "ahci_regs.h"
 
@@ -71,38 +73,22 @@ static unsigned ahci_port_count;
 
 static uint32_t ahci_read(const struct ahci_hba *h, unsigned off)
 {
-	return *(volatile uint32_t *)(h->abar + off);
+	return mmio_read32(h->abar + off);
 }
 
 static void ahci_write(const struct ahci_hba *h, unsigned off, uint32_t v)
 {
-	*(volatile uint32_t *)(h->abar + off) = v;
+	mmio_write32(h->abar + off, v);
 }
 
 static uint32_t ahci_port_read(const struct ahci_port *p, unsigned off)
 {
-	return *(volatile uint32_t *)(p->regs + off);
+	return mmio_read32(p->regs + off);
 }
 
 static void ahci_port_write(const struct ahci_port *p, unsigned off, uint32_t v)
 {
-	*(volatile uint32_t *)(p->regs + off) = v;
-}
-
-/* Wait until (reg & mask) == want. */
-static int ahci_wait_reg(volatile uint8_t *regs, unsigned off, uint32_t mask, uint32_t want, uint64_t timeout)
-{
-	uint64_t t0 = timer_ns();
-
-	for (;;) {
-		uint32_t v = *(volatile uint32_t *)(regs + off);
-
-		if ((v & mask) == want)
-			return 0;
-		if (timer_ns() - t0 > timeout)
-			return -ETIMEDOUT;
-		__asm__ volatile("pause");
-	}
+	mmio_write32(p->regs + off, v);
 }
 
 /* Clear ST then FRE, each engine confirming (spec 10.1.2). */
@@ -112,11 +98,11 @@ static int ahci_port_stop(struct ahci_port *p)
 
 	if (cmd & AHCI_PxCMD_ST)
 		ahci_port_write(p, AHCI_PxCMD, cmd &= ~AHCI_PxCMD_ST);
-	if (ahci_wait_reg(p->regs, AHCI_PxCMD, AHCI_PxCMD_CR, 0, AHCI_ENGINE_TIMEOUT_NS))
+	if (mmio_wait32(p->regs + AHCI_PxCMD, AHCI_PxCMD_CR, 0, AHCI_ENGINE_TIMEOUT_NS))
 		return -ETIMEDOUT;
 	if (cmd & AHCI_PxCMD_FRE)
 		ahci_port_write(p, AHCI_PxCMD, cmd & ~AHCI_PxCMD_FRE);
-	return ahci_wait_reg(p->regs, AHCI_PxCMD, AHCI_PxCMD_FR, 0, AHCI_ENGINE_TIMEOUT_NS);
+	return mmio_wait32(p->regs + AHCI_PxCMD, AHCI_PxCMD_FR, 0, AHCI_ENGINE_TIMEOUT_NS);
 }
 
 /* COMRESET (spec 10.4.2): the way out when the device stays busy. */
@@ -127,7 +113,7 @@ static int ahci_port_comreset(struct ahci_port *p)
 	ahci_port_write(p, AHCI_PxSCTL, sctl | AHCI_PxSCTL_DET_COMRESET);
 	timer_delay_ns(AHCI_COMRESET_NS);
 	ahci_port_write(p, AHCI_PxSCTL, sctl);
-	if (ahci_wait_reg(p->regs, AHCI_PxSSTS, 0xF, AHCI_PxSSTS_DET_PRESENT, AHCI_READY_TIMEOUT_NS))
+	if (mmio_wait32(p->regs + AHCI_PxSSTS, 0xF, AHCI_PxSSTS_DET_PRESENT, AHCI_READY_TIMEOUT_NS))
 		return -ETIMEDOUT;
 	ahci_port_write(p, AHCI_PxSERR, 0xFFFFFFFFu);
 	return 0;
@@ -141,13 +127,13 @@ static int ahci_port_start(struct ahci_port *p)
 	uint32_t cmd = ahci_port_read(p, AHCI_PxCMD) | AHCI_PxCMD_FRE | AHCI_PxCMD_SUD | AHCI_PxCMD_POD;
 
 	ahci_port_write(p, AHCI_PxCMD, cmd);
-	if (ahci_wait_reg(p->regs, AHCI_PxTFD, busy, 0, AHCI_READY_TIMEOUT_NS)) {
+	if (mmio_wait32(p->regs + AHCI_PxTFD, busy, 0, AHCI_READY_TIMEOUT_NS)) {
 		if (p->hba->cap & AHCI_CAP_SCLO) {
 			ahci_port_write(p, AHCI_PxCMD, cmd | AHCI_PxCMD_CLO);
-			if (ahci_wait_reg(p->regs, AHCI_PxCMD, AHCI_PxCMD_CLO, 0, AHCI_ENGINE_TIMEOUT_NS))
+			if (mmio_wait32(p->regs + AHCI_PxCMD, AHCI_PxCMD_CLO, 0, AHCI_ENGINE_TIMEOUT_NS))
 				return -ETIMEDOUT;
 		} else if (ahci_port_comreset(p) ||
-			   ahci_wait_reg(p->regs, AHCI_PxTFD, busy, 0, AHCI_READY_TIMEOUT_NS)) {
+			   mmio_wait32(p->regs + AHCI_PxTFD, busy, 0, AHCI_READY_TIMEOUT_NS)) {
 			return -ETIMEDOUT;
 		}
 	}
@@ -234,7 +220,7 @@ static int ahci_slots_wait(struct ahci_port *p, uint32_t mask, uint64_t timeout)
 			ahci_port_give_up(p, timeout);
 			return -ETIMEDOUT;
 		}
-		__asm__ volatile("pause");
+		cpu_pause();
 	}
 }
 
@@ -249,7 +235,7 @@ static int ahci_exec(struct ahci_port *p, const struct ahci_xfer *x, unsigned n,
 		return -ESHUTDOWN;
 	for (unsigned i = 0; i < n; i++)
 		ahci_slot_prepare(p, i, &x[i]);
-	__asm__ volatile("mfence" ::: "memory"); /* tables before the doorbell */
+	dma_wmb(); /* tables before the doorbell */
 	ahci_port_write(p, AHCI_PxCI, mask);
 	err = ahci_slots_wait(p, mask, timeout);
 	for (unsigned i = 0; i < n && !err; i++)
@@ -446,7 +432,7 @@ static uint32_t ahci_port_signature(struct ahci_port *p)
 	uint32_t sig;
 
 	while ((sig = ahci_port_read(p, AHCI_PxSIG)) == AHCI_SIG_NONE && timer_ns() - t0 < AHCI_READY_TIMEOUT_NS)
-		__asm__ volatile("pause");
+		cpu_pause();
 	return sig;
 }
 
@@ -502,7 +488,7 @@ static int ahci_port_probe(struct ahci_hba *h, unsigned num)
 	struct ahci_port *p = &ahci_ports[ahci_port_count];
 	int err;
 
-	if (AHCI_PxSSTS_DET(*(volatile uint32_t *)(h->abar + AHCI_PORT(num) + AHCI_PxSSTS)) != AHCI_PxSSTS_DET_PRESENT)
+	if (AHCI_PxSSTS_DET(mmio_read32(h->abar + AHCI_PORT(num) + AHCI_PxSSTS)) != AHCI_PxSSTS_DET_PRESENT)
 		return 0;
 	if (ahci_port_count >= AHCI_MAX_DEVICES)
 		return -ENOSPC;
@@ -537,18 +523,19 @@ static void ahci_take_ownership(struct ahci_hba *h)
 		return;
 	bohc = ahci_read(h, AHCI_BOHC) & ~AHCI_BOHC_OOC;
 	ahci_write(h, AHCI_BOHC, bohc | AHCI_BOHC_OOS);
-	if (!ahci_wait_reg(h->abar, AHCI_BOHC, AHCI_BOHC_BOS, 0, AHCI_OWNERSHIP_NS))
+	if (!mmio_wait32(h->abar + AHCI_BOHC, AHCI_BOHC_BOS, 0, AHCI_OWNERSHIP_NS))
 		return;
 	if (ahci_read(h, AHCI_BOHC) & AHCI_BOHC_BB)
-		ahci_wait_reg(h->abar, AHCI_BOHC, AHCI_BOHC_BOS, 0, AHCI_BIOS_BUSY_NS);
+		mmio_wait32(h->abar + AHCI_BOHC, AHCI_BOHC_BOS, 0, AHCI_BIOS_BUSY_NS);
 }
 
-static int ahci_probe(struct pci_dev *d)
+static int ahci_probe(struct pci_dev *d, const struct pci_id *id)
 {
 	uint64_t abar = pci_bar_mmio(d, AHCI_ABAR);
 	struct ahci_hba *h;
 	uint32_t pi;
 
+	(void)id; /* one kind of device: nothing per id */
 	if (!abar)
 		return -ENODEV;
 	if (ahci_hba_count >= AHCI_MAX_HBAS)
@@ -576,7 +563,7 @@ static int ahci_probe(struct pci_dev *d)
 }
 
 static const struct pci_id ahci_ids[] = {
-	{ .vendor = PCI_ANY, .device = PCI_ANY, .class = 0x010601, .class_mask = 0xFFFFFF },
+	PCI_CLASS_ROM(0x010601, 0xFFFFFF, NULL),
 	{ 0 },
 };
 

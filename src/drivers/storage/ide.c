@@ -6,6 +6,7 @@
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
+#include "mmio.h"
 #include "pci.h"
 #include "string.h"
 #include "timer.h"
@@ -77,21 +78,18 @@ static uint8_t ide_delay(const struct ide_channel *ch)
 	return st;
 }
 
-/* Wait for BSY to clear; *st gets the status. A floating bus never does. */
+/* Wait for BSY to clear; *st gets the status. A floating bus never does:
+ * it is told apart first, so it fails at once rather than at the timeout. */
 static int ide_wait_ready(const struct ide_channel *ch, uint64_t timeout, uint8_t *st)
 {
-	uint64_t t0 = timer_ns();
+	int err;
 
-	for (;;) {
-		*st = inb(ch->ctrl);
-		if (*st == IDE_STATUS_FLOATING)
-			return -ENODEV;
-		if (!(*st & ATA_STATUS_BSY))
-			return 0;
-		if (timer_ns() - t0 > timeout)
-			return -ETIMEDOUT;
-		cpu_pause();
-	}
+	*st = inb(ch->ctrl);
+	if (*st == IDE_STATUS_FLOATING)
+		return -ENODEV;
+	err = port_wait8(ch->ctrl, ATA_STATUS_BSY, 0, timeout);
+	*st = inb(ch->ctrl);
+	return err;
 }
 
 /* Wait for the device to ask for a data block. */
@@ -461,8 +459,9 @@ static int ide_channel_ports(const struct pci_dev *pd, unsigned chan, struct ide
 	return 0;
 }
 
-static int ide_probe(struct pci_dev *pd)
+static int ide_probe(struct pci_dev *pd, const struct pci_id *id)
 {
+	(void)id; /* one kind of device: nothing per id */
 	pci_enable(pd, PCI_COMMAND_IO);
 	for (unsigned chan = 0; chan < IDE_CHANNELS && ide_channel_count < IDE_MAX_CHANNELS; chan++) {
 		struct ide_channel *ch = &ide_channels[ide_channel_count];
@@ -479,7 +478,7 @@ static int ide_probe(struct pci_dev *pd)
 }
 
 static const struct pci_id ide_ids[] = {
-	{ .vendor = PCI_ANY, .device = PCI_ANY, .class = 0x010100, .class_mask = 0xFFFF00 },
+	PCI_CLASS_ROM(0x010100, 0xFFFF00, NULL),
 	{ 0 },
 };
 

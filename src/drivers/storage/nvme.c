@@ -5,13 +5,14 @@
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
+#include "lock.h"
 #include "mm.h"
+#include "mmio.h"
+#include "nvme_regs.h"
 #include "pci.h"
-#include "smp.h"
 #include "string.h"
 #include "timer.h"
 #include "x86.h"
-#include "nvme_regs.h"
 
 #define NVME_ADMIN_DEPTH 16       /* one command at a time */
 #define NVME_IO_DEPTH 64          /* entries per I/O queue, fewer if CAP.MQES says so */
@@ -73,12 +74,12 @@ struct nvme_ctrl {
 
 static uint32_t nvme_read32(const struct nvme_ctrl *c, unsigned off)
 {
-	return *(volatile uint32_t *)(c->regs + off);
+	return mmio_read32(c->regs + off);
 }
 
 static void nvme_write32(const struct nvme_ctrl *c, unsigned off, uint32_t v)
 {
-	*(volatile uint32_t *)(c->regs + off) = v;
+	mmio_write32(c->regs + off, v);
 }
 
 /* The 64-bit registers as two dword accesses, low half first. */
@@ -151,10 +152,9 @@ static void nvme_sq_push(struct nvme_queue *q, const struct nvme_sqe *e)
 {
 	q->sq[q->sq_tail] = *e;
 	q->sq_tail = (uint16_t)((q->sq_tail + 1) % q->depth);
-	/* x86 keeps stores in order; the compiler must too, so the entry is
-	 * in memory before the doorbell tells the controller to fetch it. */
-	__asm__ volatile("" ::: "memory");
-	*q->sq_db = q->sq_tail;
+	/* The entry in memory before the doorbell tells the controller to fetch it. */
+	dma_wmb();
+	mmio_write32(q->sq_db, q->sq_tail);
 }
 
 /* The next completion when its phase tag says it is new, else NULL. */
@@ -164,7 +164,7 @@ static const volatile struct nvme_cqe *nvme_cq_next(const struct nvme_queue *q)
 
 	if ((e->status & NVME_CQE_PHASE) != q->phase)
 		return NULL;
-	__asm__ volatile("" ::: "memory");
+	dma_rmb();
 	return e;
 }
 
@@ -249,7 +249,7 @@ static int nvme_admin(struct nvme_ctrl *c, struct nvme_sqe *e, uint32_t *result)
 	if (result)
 		*result = cqe->result;
 	nvme_cq_pop(q, cqe);
-	*q->cq_db = q->cq_head;
+	mmio_write32(q->cq_db, q->cq_head);
 	return err;
 }
 
@@ -351,7 +351,7 @@ static int nvme_io_reap(struct nvme_ctrl *c)
 			c->io_err = nvme_status_err(e->status);
 		nvme_cq_pop(q, e);
 	}
-	*q->cq_db = q->cq_head;
+	mmio_write32(q->cq_db, q->cq_head);
 	return 0;
 }
 
@@ -681,20 +681,21 @@ static void nvme_quiet_irqs(struct pci_dev *d)
 			    pci_read16(d, msix + NVME_PCI_MSG_CTRL) & ~NVME_PCI_MSIX_ENABLE);
 }
 
-static int nvme_probe(struct pci_dev *d)
+static int nvme_probe(struct pci_dev *d, const struct pci_id *id)
 {
 	volatile uint8_t *regs = (volatile uint8_t *)pci_bar_mmio(d, 0);
 	struct nvme_ctrl *c;
 	uint64_t cap;
 	int err;
 
+	(void)id; /* one kind of device: nothing per id */
 	if (!regs)
 		return -ENODEV;
 	nvme_quiet_irqs(d);
 	pci_enable(d, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	/* CAP as two dwords, low half first, like every 64-bit register here. */
-	cap = *(volatile uint32_t *)(regs + NVME_CAP);
-	cap |= (uint64_t)*(volatile uint32_t *)(regs + NVME_CAP + 4) << 32;
+	cap = mmio_read32(regs + NVME_CAP);
+	cap |= (uint64_t)mmio_read32(regs + NVME_CAP + 4) << 32;
 	err = nvme_check_cap(d, cap);
 	if (err)
 		goto err_master;
@@ -721,8 +722,8 @@ err_master:
 }
 
 static const struct pci_id nvme_ids[] = {
-	{ PCI_ANY, PCI_ANY, 0x010802, 0xFFFFFF },  /* mass storage, NVM, NVM Express */
-	{ 0, 0, 0, 0 },
+	PCI_CLASS_ROM(0x010802, 0xFFFFFF, NULL),  /* mass storage, NVM, NVM Express */
+	{ 0 },
 };
 
 PCI_DRIVER(nvme) = { .name = "nvme", .ids = nvme_ids, .probe = nvme_probe };

@@ -1,15 +1,15 @@
 /* virtio_blk.c: virtio block devices as disks, polled; a large call is cut
  * into requests that are all in flight together. Spec: virtio 1.1 5.2, over
  * drivers/virtio. QEMU: -device virtio-blk-pci,drive=ID[,serial=S][,disable-modern=on]. */
+#include "virtio_pci.h"
 #include "blkdev.h"
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
+#include "lock.h"
 #include "mm.h"
 #include "pci.h"
-#include "smp.h"
 #include "string.h"
-#include "../virtio/virtio_pci.h"
 #include "virtio_blk_regs.h"
 
 #define VIRTIO_BLK_QUEUE_MAX 256          /* descriptors: room for every chunk of a call */
@@ -303,11 +303,12 @@ static void virtio_blk_fill_blkdev(struct virtio_blk *v)
 	b->priv = v;
 }
 
-static int virtio_blk_probe(struct pci_dev *d)
+static int virtio_blk_probe(struct pci_dev *d, const struct pci_id *id)
 {
 	struct virtio_blk *v = pmm_alloc_pages(1);
 	int err;
 
+	(void)id; /* one kind of device: nothing per id */
 	if (!v)
 		return -ENOMEM;
 	err = virtio_pci_init(&v->vp, d);
@@ -339,9 +340,9 @@ err_out:
 }
 
 static const struct pci_id virtio_blk_ids[] = {
-	{ VIRTIO_PCI_VENDOR, VIRTIO_PCI_DEVICE_TRANSITIONAL_BLK, 0, 0 },
-	{ VIRTIO_PCI_VENDOR, VIRTIO_PCI_DEVICE_MODERN_BASE + VIRTIO_ID_BLOCK, 0, 0 },
-	{ 0, 0, 0, 0 },
+	PCI_ROM(VIRTIO_PCI_VENDOR, VIRTIO_PCI_DEVICE_TRANSITIONAL_BLK, NULL, NULL),
+	PCI_ROM(VIRTIO_PCI_VENDOR, VIRTIO_PCI_DEVICE_MODERN_BASE + VIRTIO_ID_BLOCK, NULL, NULL),
+	{ 0 },
 };
 
 PCI_DRIVER(virtio_blk) = { .name = "virtio-blk", .ids = virtio_blk_ids, .probe = virtio_blk_probe };

@@ -5,6 +5,7 @@
 #include "errno.h"
 #include "kernel.h"
 #include "mm.h"
+#include "mmio.h"
 #include "string.h"
 #include "timer.h"
 #include "x86.h"
@@ -14,31 +15,20 @@
 #define VIRTIO_CFG_RETRIES 16                 /* config_generation re-reads */
 #define VIRTQ_SPINS_PER_CLOCK 1024            /* clock reads are device exits: rarely */
 
-/* x86 keeps stores in order with stores and loads with loads (SDM vol. 3A
- * 8.2.2), UC and port writes included: only the compiler must not reorder
- * ring updates. */
-#define virtio_barrier() __asm__ volatile("" ::: "memory")
-
-static inline uint8_t mmio_read8(volatile uint8_t *b, unsigned off) { return *(volatile uint8_t *)(b + off); }
-static inline uint16_t mmio_read16(volatile uint8_t *b, unsigned off) { return *(volatile uint16_t *)(b + off); }
-static inline uint32_t mmio_read32(volatile uint8_t *b, unsigned off) { return *(volatile uint32_t *)(b + off); }
-static inline void mmio_write8(volatile uint8_t *b, unsigned off, uint8_t v) { *(volatile uint8_t *)(b + off) = v; }
-static inline void mmio_write16(volatile uint8_t *b, unsigned off, uint16_t v) { *(volatile uint16_t *)(b + off) = v; }
-static inline void mmio_write32(volatile uint8_t *b, unsigned off, uint32_t v) { *(volatile uint32_t *)(b + off) = v; }
 
 static void virtio_pci_write_status(struct virtio_pci *vp, uint8_t s)
 {
 	if (vp->legacy)
 		outb(vp->io + VIRTIO_PCI_LEGACY_STATUS, s);
 	else
-		mmio_write8(vp->common, VIRTIO_PCI_COMMON_STATUS, s);
+		mmio_write8(vp->common + VIRTIO_PCI_COMMON_STATUS, s);
 }
 
 static uint8_t virtio_pci_read_status(struct virtio_pci *vp)
 {
 	if (vp->legacy)
 		return inb(vp->io + VIRTIO_PCI_LEGACY_STATUS);
-	return mmio_read8(vp->common, VIRTIO_PCI_COMMON_STATUS);
+	return mmio_read8(vp->common + VIRTIO_PCI_COMMON_STATUS);
 }
 
 static void virtio_pci_add_status(struct virtio_pci *vp, uint8_t bits)
@@ -116,18 +106,13 @@ static int virtio_pci_find_legacy(struct virtio_pci *vp)
 	return 0;
 }
 
-int virtio_pci_reset(struct virtio_pci *vp)
+static int virtio_pci_reset(struct virtio_pci *vp)
 {
-	uint64_t t0 = timer_ns();
-
 	virtio_pci_write_status(vp, VIRTIO_STATUS_RESET);
 	/* 4.1.4.3.2: the reset is done when the status reads back 0. */
-	while (virtio_pci_read_status(vp) != VIRTIO_STATUS_RESET) {
-		if (timer_ns() - t0 > VIRTIO_RESET_TIMEOUT_NS)
-			return -ETIMEDOUT;
-		cpu_pause();
-	}
-	return 0;
+	if (vp->legacy)
+		return port_wait8(vp->io + VIRTIO_PCI_LEGACY_STATUS, 0xFF, VIRTIO_STATUS_RESET, VIRTIO_RESET_TIMEOUT_NS);
+	return mmio_wait8(vp->common + VIRTIO_PCI_COMMON_STATUS, 0xFF, VIRTIO_STATUS_RESET, VIRTIO_RESET_TIMEOUT_NS);
 }
 
 int virtio_pci_init(struct virtio_pci *vp, struct pci_dev *pci)
@@ -155,10 +140,10 @@ static uint64_t virtio_pci_device_features(struct virtio_pci *vp)
 
 	if (vp->legacy)
 		return inl(vp->io + VIRTIO_PCI_LEGACY_HOST_FEATURES);
-	mmio_write32(vp->common, VIRTIO_PCI_COMMON_DFSELECT, 0);
-	f = mmio_read32(vp->common, VIRTIO_PCI_COMMON_DF);
-	mmio_write32(vp->common, VIRTIO_PCI_COMMON_DFSELECT, 1);
-	return f | (uint64_t)mmio_read32(vp->common, VIRTIO_PCI_COMMON_DF) << 32;
+	mmio_write32(vp->common + VIRTIO_PCI_COMMON_DFSELECT, 0);
+	f = mmio_read32(vp->common + VIRTIO_PCI_COMMON_DF);
+	mmio_write32(vp->common + VIRTIO_PCI_COMMON_DFSELECT, 1);
+	return f | (uint64_t)mmio_read32(vp->common + VIRTIO_PCI_COMMON_DF) << 32;
 }
 
 int virtio_pci_negotiate(struct virtio_pci *vp, uint64_t wanted)
@@ -174,10 +159,10 @@ int virtio_pci_negotiate(struct virtio_pci *vp, uint64_t wanted)
 	if (!(offered & (1ull << VIRTIO_F_VERSION_1)))
 		return -ENODEV;
 	vp->features = offered & wanted;
-	mmio_write32(vp->common, VIRTIO_PCI_COMMON_GFSELECT, 0);
-	mmio_write32(vp->common, VIRTIO_PCI_COMMON_GF, (uint32_t)vp->features);
-	mmio_write32(vp->common, VIRTIO_PCI_COMMON_GFSELECT, 1);
-	mmio_write32(vp->common, VIRTIO_PCI_COMMON_GF, (uint32_t)(vp->features >> 32));
+	mmio_write32(vp->common + VIRTIO_PCI_COMMON_GFSELECT, 0);
+	mmio_write32(vp->common + VIRTIO_PCI_COMMON_GF, (uint32_t)vp->features);
+	mmio_write32(vp->common + VIRTIO_PCI_COMMON_GFSELECT, 1);
+	mmio_write32(vp->common + VIRTIO_PCI_COMMON_GF, (uint32_t)(vp->features >> 32));
 	virtio_pci_add_status(vp, VIRTIO_STATUS_FEATURES_OK);
 	/* 3.1.1 step 6: the device clears FEATURES_OK when it cannot work so. */
 	if (!(virtio_pci_read_status(vp) & VIRTIO_STATUS_FEATURES_OK))
@@ -207,21 +192,21 @@ uint8_t virtio_pci_cfg_read8(struct virtio_pci *vp, unsigned off)
 {
 	if (!virtio_pci_cfg_ok(vp, off, 1))
 		return 0;
-	return vp->legacy ? inb((uint16_t)(vp->io + vp->io_config + off)) : mmio_read8(vp->device, off);
+	return vp->legacy ? inb((uint16_t)(vp->io + vp->io_config + off)) : mmio_read8(vp->device + off);
 }
 
 uint16_t virtio_pci_cfg_read16(struct virtio_pci *vp, unsigned off)
 {
 	if (!virtio_pci_cfg_ok(vp, off, 2))
 		return 0;
-	return vp->legacy ? inw((uint16_t)(vp->io + vp->io_config + off)) : mmio_read16(vp->device, off);
+	return vp->legacy ? inw((uint16_t)(vp->io + vp->io_config + off)) : mmio_read16(vp->device + off);
 }
 
 uint32_t virtio_pci_cfg_read32(struct virtio_pci *vp, unsigned off)
 {
 	if (!virtio_pci_cfg_ok(vp, off, 4))
 		return 0;
-	return vp->legacy ? inl((uint16_t)(vp->io + vp->io_config + off)) : mmio_read32(vp->device, off);
+	return vp->legacy ? inl((uint16_t)(vp->io + vp->io_config + off)) : mmio_read32(vp->device + off);
 }
 
 /* A 64-bit field is read in two halves; a config change in between shows
@@ -231,10 +216,10 @@ uint64_t virtio_pci_cfg_read64(struct virtio_pci *vp, unsigned off)
 	uint64_t v = 0;
 
 	for (int i = 0; i < VIRTIO_CFG_RETRIES; i++) {
-		uint8_t gen = vp->legacy ? 0 : mmio_read8(vp->common, VIRTIO_PCI_COMMON_CFGGENERATION);
+		uint8_t gen = vp->legacy ? 0 : mmio_read8(vp->common + VIRTIO_PCI_COMMON_CFGGENERATION);
 
 		v = virtio_pci_cfg_read32(vp, off) | (uint64_t)virtio_pci_cfg_read32(vp, off + 4) << 32;
-		if (vp->legacy || gen == mmio_read8(vp->common, VIRTIO_PCI_COMMON_CFGGENERATION))
+		if (vp->legacy || gen == mmio_read8(vp->common + VIRTIO_PCI_COMMON_CFGGENERATION))
 			break;
 	}
 	return v;
@@ -291,8 +276,8 @@ static int virtio_pci_queue_legacy(struct virtio_pci *vp, struct virtq *q, uint1
 
 static void virtio_pci_write64(struct virtio_pci *vp, unsigned lo, uint64_t v)
 {
-	mmio_write32(vp->common, lo, (uint32_t)v);
-	mmio_write32(vp->common, lo + 4, (uint32_t)(v >> 32));
+	mmio_write32(vp->common + lo, (uint32_t)v);
+	mmio_write32(vp->common + lo + 4, (uint32_t)(v >> 32));
 }
 
 /* 4.1.5.1.3: select, size, addresses, notify offset, enable. */
@@ -302,13 +287,13 @@ static int virtio_pci_queue_modern(struct virtio_pci *vp, struct virtq *q, uint1
 	uint64_t notify_off;
 	int err;
 
-	mmio_write16(vp->common, VIRTIO_PCI_COMMON_Q_SELECT, index);
-	size = mmio_read16(vp->common, VIRTIO_PCI_COMMON_Q_SIZE);
+	mmio_write16(vp->common + VIRTIO_PCI_COMMON_Q_SELECT, index);
+	size = mmio_read16(vp->common + VIRTIO_PCI_COMMON_Q_SIZE);
 	if (!size)
 		return -ENODEV;
 	while (size > max_size || (size & (size - 1)))
 		size &= (uint16_t)(size - 1); /* down to a power of two (2.6) */
-	noff = mmio_read16(vp->common, VIRTIO_PCI_COMMON_Q_NOFF);
+	noff = mmio_read16(vp->common + VIRTIO_PCI_COMMON_Q_NOFF);
 	notify_off = (uint64_t)noff * vp->notify_mult;
 	if (notify_off + 2 > vp->notify_len)
 		return -ENODEV;
@@ -316,12 +301,12 @@ static int virtio_pci_queue_modern(struct virtio_pci *vp, struct virtq *q, uint1
 	if (err)
 		return err;
 	q->notify = (volatile uint16_t *)(vp->notify + notify_off);
-	mmio_write16(vp->common, VIRTIO_PCI_COMMON_Q_SIZE, size);
+	mmio_write16(vp->common + VIRTIO_PCI_COMMON_Q_SIZE, size);
 	virtio_pci_write64(vp, VIRTIO_PCI_COMMON_Q_DESCLO, (uint64_t)q->desc);
 	virtio_pci_write64(vp, VIRTIO_PCI_COMMON_Q_AVAILLO, (uint64_t)q->avail);
 	virtio_pci_write64(vp, VIRTIO_PCI_COMMON_Q_USEDLO, (uint64_t)q->used);
-	mmio_write16(vp->common, VIRTIO_PCI_COMMON_Q_MSIX, VIRTIO_PCI_NO_VECTOR);
-	mmio_write16(vp->common, VIRTIO_PCI_COMMON_Q_ENABLE, 1);
+	mmio_write16(vp->common + VIRTIO_PCI_COMMON_Q_MSIX, VIRTIO_PCI_NO_VECTOR);
+	mmio_write16(vp->common + VIRTIO_PCI_COMMON_Q_ENABLE, 1);
 	return 0;
 }
 
@@ -372,7 +357,7 @@ int virtq_add(struct virtq *q, const struct virtq_seg *segs, unsigned n, void *t
 	q->num_free = (uint16_t)(q->num_free - n);
 	q->tokens[head] = token;
 	q->avail->ring[q->avail_idx % q->size] = head;
-	virtio_barrier(); /* the entry before the index that publishes it (2.6.13) */
+	dma_wmb(); /* the entry before the index that publishes it (2.6.13) */
 	q->avail_idx++;
 	q->avail->idx = q->avail_idx;
 	return 0;
@@ -380,11 +365,11 @@ int virtq_add(struct virtq *q, const struct virtq_seg *segs, unsigned n, void *t
 
 void virtq_kick(struct virtq *q)
 {
-	virtio_barrier();
+	dma_wmb();
 	if (q->vp->legacy)
 		outw(q->vp->io + VIRTIO_PCI_LEGACY_QUEUE_NOTIFY, q->index);
 	else
-		*q->notify = q->index;
+		mmio_write16(q->notify, q->index);
 }
 
 /* Give a completed chain's descriptors back to the free list. */
@@ -410,7 +395,7 @@ int virtq_poll(struct virtq *q, void **token, uint32_t *written)
 
 	if (q->used->idx == q->last_used)
 		return 0;
-	virtio_barrier(); /* the index before the entry it covers */
+	dma_rmb(); /* the index before the entry it covers */
 	e = &q->used->ring[q->last_used % q->size];
 	id = e->id;
 	*written = e->len;

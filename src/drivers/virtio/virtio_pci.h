@@ -81,8 +81,6 @@ void virtio_pci_driver_ok(struct virtio_pci *vp);
 /* Bus mastering off, reset the device (bounded wait), then mark it FAILED:
  * no DMA of it lands in memory afterwards. */
 void virtio_pci_fail(struct virtio_pci *vp);
-/* Reset the device with a bounded wait: 0 or -ETIMEDOUT. */
-int virtio_pci_reset(struct virtio_pci *vp);
 
 /* Add a chain of n segments (device-readable first) and make it available.
  * 0, -ENOSPC (not enough free descriptors: reap first) or -EINVAL. */

@@ -20,5 +20,7 @@ int parse_command(const char **line, char *buf, size_t bufsz, char **argv, int m
  * hex_default plain digits are hex (addresses). Decimal numbers may end in a
  * size suffix k/K, m/M, g/G (binary units). Returns 0, -EINVAL, -ERANGE. */
 int parse_u64(const char *s, int hex_default, uint64_t *out);
+/* The value of a hex (or decimal) digit, or -1. */
+int parse_digit(char c);
 
 #endif
