@@ -41,4 +41,12 @@ int monitor_hexdump(const void *data, uint64_t len, uint64_t base, int digits);
 /* Parse an access width 1, 2, 4 or 8. */
 int cmd_arg_width(const char *cmd, const char *arg, unsigned *width);
 
+/* Shared by cmd_net.c and cmd_ip.c. net_get_iface: the interface NAME, or
+ * "error: CMD: no interface" and CMD_REPORTED. net_run_dhcp: DHCP on n and
+ * its result; net_print_config: n's IPv4 address, netmask, gateway, DNS. */
+struct netdev;
+int net_get_iface(const char *cmd, const char *name, struct netdev **out);
+int net_run_dhcp(const char *cmd, struct netdev *n);
+void net_print_config(struct netdev *n);
+
 #endif
