@@ -44,13 +44,16 @@ KERNEL  := $(PDIR)/ingot.elf
 ISO     := $(PDIR)/ingot.iso
 
 WARN    := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes
-KCFLAGS := -std=gnu11 -Os -g $(WARN) -DINGOT_KERNEL_BUILD -ffreestanding -fno-pic -fno-pie -mno-red-zone \
-	   -mgeneral-regs-only -fno-stack-protector -fno-omit-frame-pointer \
-	   -fno-asynchronous-unwind-tables -fno-common -ffunction-sections -fdata-sections \
-	   -Iinclude -MMD -MP \
+# Code generation, for the compiler and (link-time optimisation: one
+# partition, so both ksyms link passes give the same code) the final link.
+KCODE   := -Os -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	   -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-common -ffunction-sections -fdata-sections \
+	   -flto -flto-partition=one
+KCFLAGS := -std=gnu11 $(KCODE) $(WARN) -DINGOT_KERNEL_BUILD -Iinclude -MMD -MP \
 	   -DBUILD_DATE='"$(BUILD_DATE)"'
-KLD      = $(LD) $(KLDFLAGS)
-KLDFLAGS := -nostdlib -static --gc-sections -z max-page-size=0x1000 -z noexecstack -T src/kernel.ld
+KLD      = $(CC) $(KCODE) $(WARN) $(KLDFLAGS)
+KLDFLAGS := -nostdlib -static -Wl,--gc-sections -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none \
+	    -Wl,-T,src/kernel.ld
 
 # QEMU settings shared by run, debug and the tests.
 QEMU_MACHINE ?= q35
@@ -83,11 +86,11 @@ $(PROGRAM_ELFS): programs ;
 define kernel_profile
 OBJS_$(1) := $$(patsubst src/%,$$(DIR_$(1))/obj/%.o,$$(SRCS_$(1)))
 
-$$(DIR_$(1))/obj/%.c.o: src/%.c
+$$(DIR_$(1))/obj/%.c.o: src/%.c Makefile
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(KCFLAGS) -c $$< -o $$@
 
-$$(DIR_$(1))/obj/%.S.o: src/%.S
+$$(DIR_$(1))/obj/%.S.o: src/%.S Makefile
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(KCFLAGS) -D__ASSEMBLY__ -c $$< -o $$@
 
