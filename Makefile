@@ -9,16 +9,51 @@ BUILD   := build
 VERSION := 0.1.0
 BUILD_DATE := $(shell date -u '+%Y-%m-%d %H:%M UTC')
 
-KERNEL_SRCS := $(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort)
-KERNEL_OBJS := $(patsubst src/%,$(BUILD)/obj/%.o,$(KERNEL_SRCS))
+# Build profiles, chosen at make time: `make` builds the full kernel
+# (build/ingot.elf, build/ingot.iso), `make PROFILE=tiny` the tiny one
+# (build/tiny/ingot.elf, build/tiny/ingot.iso, objects under build/tiny/obj).
+# A profile is a list of source files: the linker tables (.cmd_table,
+# .pci_drivers, .init_hooks) hold what those files register, so commands and
+# drivers left out of the list are simply absent.
+PROFILE ?= full
+PROFILES := full tiny
+SRCS_full := $(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort)
+# tiny: serial console, virtio-blk, virtio-net, FAT and partitions (ram0 and
+# disks), the ELF runner on all cores, and the monitor with help, version,
+# mem, cpu, smp, disk, net, exec, load, run and poweroff. The one list of
+# the tiny profile's files:
+SRCS_tiny := \
+	src/boot/entry.S src/boot/trampoline.S src/boot/isr.S \
+	src/main.c src/panic.c src/lock.c src/mmio.c src/acpi.c src/acpi_tables.c src/apic.c src/block.c src/bootinfo.c \
+	src/console.c src/cpu.c src/crc32.c src/elf.c src/error.c src/fat.c src/format.c \
+	src/irq.c src/ksyms.c src/mm.c src/net.c src/part.c src/pci.c src/power.c \
+	src/program.c src/drivers/storage/ramdisk.c src/smp.c src/string.c src/timer.c src/trap.c \
+	src/drivers/serial/uart16550.c src/drivers/virtio/virtio_pci.c \
+	src/drivers/storage/virtio_blk.c src/drivers/net/virtio_net.c \
+	src/monitor/monitor.c src/monitor/lineedit.c src/monitor/parse.c \
+	src/monitor/cmd_core.c src/monitor/cmd_mem.c src/monitor/cmd_cpu.c src/monitor/cmd_smp.c \
+	src/monitor/cmd_disk.c src/monitor/cmd_net.c src/monitor/cmd_prog.c
+# Where a profile's kernel, ISO and objects go.
+DIR_full := $(BUILD)
+DIR_tiny := $(BUILD)/tiny
+ifeq ($(filter $(PROFILE),$(PROFILES)),)
+$(error PROFILE=$(PROFILE): expected one of $(PROFILES))
+endif
+PDIR    := $(DIR_$(PROFILE))
+KERNEL  := $(PDIR)/ingot.elf
+ISO     := $(PDIR)/ingot.iso
 
 WARN    := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes
-KCFLAGS := -std=gnu11 -Os -g $(WARN) -DINGOT_KERNEL_BUILD -ffreestanding -fno-pic -fno-pie -mno-red-zone \
-	   -mgeneral-regs-only -fno-stack-protector -fno-omit-frame-pointer \
-	   -fno-asynchronous-unwind-tables -fno-common -ffunction-sections -fdata-sections \
-	   -Iinclude -Isrc/drivers/virtio -MMD -MP \
+# Code generation, for the compiler and (link-time optimisation: one
+# partition, so both ksyms link passes give the same code) the final link.
+KCODE   := -Os -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	   -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-common -ffunction-sections -fdata-sections \
+	   -flto -flto-partition=one
+KCFLAGS := -std=gnu11 $(KCODE) $(WARN) -DINGOT_KERNEL_BUILD -Iinclude -Isrc/drivers/virtio -MMD -MP \
 	   -DBUILD_DATE='"$(BUILD_DATE)"'
-KLDFLAGS := -nostdlib -static --gc-sections -z max-page-size=0x1000 -z noexecstack -T src/kernel.ld
+KLD      = $(CC) $(KCODE) $(WARN) $(KLDFLAGS)
+KLDFLAGS := -nostdlib -static -Wl,--gc-sections -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none \
+	    -Wl,-T,src/kernel.ld
 
 # QEMU settings shared by run, debug and the tests.
 QEMU_MACHINE ?= q35
@@ -34,8 +69,8 @@ QEMU_COMMON  = -M $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) $(QEMU_NET) \
 OVMF_CODE    ?= /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS    ?= /usr/share/OVMF/OVMF_VARS_4M.fd
 
-.PHONY: deps test-images screenshots all iso run run-kernel run-uefi debug test test-matrix unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
-all: $(BUILD)/ingot.elf $(BUILD)/programs.img
+.PHONY: deps profiles test-images screenshots all iso run run-kernel run-uefi debug test test-matrix unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
+all: $(KERNEL) $(BUILD)/programs.img
 
 # The example programs (programs/Makefile: static PIE ELF64 files).
 PROGRAM_NAMES := hello args cores primes fault spin netecho netbench
@@ -45,45 +80,55 @@ programs:
 
 $(PROGRAM_ELFS): programs ;
 
-$(BUILD)/obj/%.c.o: src/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
+# A profile's objects, its two-pass link and its ISO (kernel_profile NAME):
+# the first link pass without symbols gives the addresses, the second embeds
+# them. .ksyms sits after text, rodata and data, so nothing moves.
+define kernel_profile
+OBJS_$(1) := $$(patsubst src/%,$$(DIR_$(1))/obj/%.o,$$(SRCS_$(1)))
 
-$(BUILD)/obj/%.S.o: src/%.S
-	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+$$(DIR_$(1))/obj/%.c.o: src/%.c Makefile
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(KCFLAGS) -c $$< -o $$@
 
-# Two link passes: the first without symbols gives the addresses, the second
-# embeds them. .ksyms sits after text, rodata and data, so nothing moves.
-$(BUILD)/ksyms0.S:
-	@mkdir -p $(BUILD)
-	scripts/ksyms.sh < /dev/null > $@
+$$(DIR_$(1))/obj/%.S.o: src/%.S Makefile
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(KCFLAGS) -D__ASSEMBLY__ -c $$< -o $$@
+
+$$(DIR_$(1))/ksyms0.S:
+	@mkdir -p $$(dir $$@)
+	scripts/ksyms.sh < /dev/null > $$@
+
+$$(DIR_$(1))/ingot.pass1.elf: $$(OBJS_$(1)) $$(DIR_$(1))/ksyms0.o src/kernel.ld
+	$$(KLD) -o $$@ $$(OBJS_$(1)) $$(DIR_$(1))/ksyms0.o
+
+$$(DIR_$(1))/ksyms.S: $$(DIR_$(1))/ingot.pass1.elf scripts/ksyms.sh
+	$$(NM) -n -S --defined-only $$< | scripts/ksyms.sh > $$@
+
+$$(DIR_$(1))/ingot.elf: $$(OBJS_$(1)) $$(DIR_$(1))/ksyms.o src/kernel.ld
+	$$(KLD) -o $$@ $$(OBJS_$(1)) $$(DIR_$(1))/ksyms.o
+	@$$(NM) -n --defined-only $$(DIR_$(1))/ingot.pass1.elf | grep -i ' t ' > $$(DIR_$(1))/syms1.txt
+	@$$(NM) -n --defined-only $$@ | grep -i ' t ' > $$(DIR_$(1))/syms2.txt
+	@cmp -s $$(DIR_$(1))/syms1.txt $$(DIR_$(1))/syms2.txt || { echo "error: functions moved between link passes"; rm -f $$@; exit 1; }
+
+$$(DIR_$(1))/ingot.iso: $$(DIR_$(1))/ingot.elf grub.cfg $$(BUILD)/programs-ram.img
+	@rm -rf $$(DIR_$(1))/iso && mkdir -p $$(DIR_$(1))/iso/boot/grub
+	cp $$(DIR_$(1))/ingot.elf $$(DIR_$(1))/iso/boot/ingot.elf
+	cp $$(BUILD)/programs-ram.img $$(DIR_$(1))/iso/boot/programs.img
+	cp grub.cfg $$(DIR_$(1))/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $$@ $$(DIR_$(1))/iso \
+		--locales= --themes= --fonts= 2> $$(DIR_$(1))/grub-mkrescue.log \
+		|| { cat $$(DIR_$(1))/grub-mkrescue.log; exit 1; }
+endef
 
 $(BUILD)/%.o: $(BUILD)/%.S
 	$(CC) -c $< -o $@
 
-$(BUILD)/ingot.pass1.elf: $(KERNEL_OBJS) $(BUILD)/ksyms0.o src/kernel.ld
-	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms0.o
+$(foreach p,$(PROFILES),$(eval $(call kernel_profile,$(p))))
 
-$(BUILD)/ksyms.S: $(BUILD)/ingot.pass1.elf scripts/ksyms.sh
-	$(NM) -n -S --defined-only $< | scripts/ksyms.sh > $@
+# Every profile's kernel and ISO (make test boots them all).
+profiles: $(foreach p,$(PROFILES),$(DIR_$(p))/ingot.elf $(DIR_$(p))/ingot.iso)
 
-$(BUILD)/ingot.elf: $(KERNEL_OBJS) $(BUILD)/ksyms.o src/kernel.ld
-	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o
-	@$(NM) -n --defined-only $(BUILD)/ingot.pass1.elf | grep -i ' t ' > $(BUILD)/syms1.txt
-	@$(NM) -n --defined-only $@ | grep -i ' t ' > $(BUILD)/syms2.txt
-	@cmp -s $(BUILD)/syms1.txt $(BUILD)/syms2.txt || { echo "error: functions moved between link passes"; rm -f $@; exit 1; }
-
-iso: $(BUILD)/ingot.iso $(BUILD)/programs.img
-
-$(BUILD)/ingot.iso: $(BUILD)/ingot.elf grub.cfg $(BUILD)/programs-ram.img
-	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
-	cp $(BUILD)/ingot.elf $(BUILD)/iso/boot/ingot.elf
-	cp $(BUILD)/programs-ram.img $(BUILD)/iso/boot/programs.img
-	cp grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(BUILD)/iso \
-		--locales= --themes= --fonts= 2> $(BUILD)/grub-mkrescue.log \
-		|| { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+iso: $(ISO) $(BUILD)/programs.img
 
 # ISOs for tests/expect/fbcon.exp: the kernel with a VBE mode asked from the
 # BIOS (fb-WxHxD.iso, console=all) or with another console= under the
@@ -142,21 +187,21 @@ $(BUILD)/programs-ram.img: $(BUILD)/programs.img
 	MTOOLS_SKIP_CHECK=1 mcopy -i $@.tmp $(PROGRAM_ELFS) ::
 	mv $@.tmp $@
 
-run: $(BUILD)/ingot.iso $(BUILD)/programs.img
+run: $(ISO) $(BUILD)/programs.img
 	@echo "Ingot in QEMU: Ctrl-A X quits, Ctrl-A C toggles the QEMU monitor."
 	$(QEMU) $(QEMU_COMMON) -cdrom $< -boot d -no-reboot $(PROGRAMS_DRIVE)
 
-run-kernel: $(BUILD)/ingot.elf $(BUILD)/programs.img
+run-kernel: $(KERNEL) $(BUILD)/programs.img
 	$(QEMU) $(QEMU_COMMON) -kernel $< -no-reboot $(PROGRAMS_DRIVE)
 
-run-uefi: $(BUILD)/ingot.iso $(BUILD)/programs.img
+run-uefi: $(ISO) $(BUILD)/programs.img
 	@cp $(OVMF_VARS) $(BUILD)/ovmf_vars.fd
 	$(QEMU) $(QEMU_COMMON) -drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
 		-drive if=pflash,format=raw,file=$(BUILD)/ovmf_vars.fd -cdrom $< -no-reboot $(PROGRAMS_DRIVE)
 
-debug: $(BUILD)/ingot.iso $(BUILD)/programs.img
+debug: $(ISO) $(BUILD)/programs.img
 	@echo "QEMU waits for gdb; attach with:"
-	@echo "  gdb $(BUILD)/ingot.elf -ex 'target remote localhost:1234'"
+	@echo "  gdb $(KERNEL) -ex 'target remote localhost:1234'"
 	$(QEMU) $(QEMU_COMMON) -cdrom $< -boot d -no-reboot -s -S $(PROGRAMS_DRIVE)
 
 # Host unit tests of pure logic, under ASan and UBSan.
@@ -230,7 +275,7 @@ fuzz-test: | $(BUILD)/unit/
 screenshots: $(BUILD)/ingot.iso
 	expect -f scripts/screenshots.exp $(BUILD)/screenshots
 
-test: all iso programs unit fuzz-test test-images
+test: all iso profiles programs unit fuzz-test test-images
 	tests/run
 
 # The scale matrix: q35 and pc, BIOS, -kernel and UEFI, five CPU models, 1 to
@@ -241,15 +286,15 @@ MATRIX_CELLS ?= full
 test-matrix: all iso programs
 	expect -f tests/matrix/matrix.exp $(MATRIX_CELLS)
 
-bench: all iso
+bench: all iso profiles
 	tests/bench
 
 # The kernel's module cycles (scripts/deps.sh): one line per strongly
 # connected component of more than one module.
-deps: $(BUILD)/ingot.elf
-	@scripts/deps.sh $(KERNEL_OBJS)
+deps: $(KERNEL)
+	@scripts/deps.sh $(OBJS_$(PROFILE))
 
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path '*/obj/*.d' 2>/dev/null)

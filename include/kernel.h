@@ -23,6 +23,12 @@
 #define __used __attribute__((used))
 #define __section(s) __attribute__((section(s)))
 
+/* OPTIONAL(fn): fn's file may be left out of a build profile (make
+ * PROFILE=tiny, see the Makefile). The caller's reference becomes weak, so
+ * fn is NULL there when its file is not linked in: call it as
+ * "if (fn) fn(...)". Put it at file scope after the header that declares fn. */
+#define OPTIONAL(fn) extern __typeof__(fn) fn __attribute__((weak))
+
 /* Image layout, from src/kernel.ld. */
 extern char __kernel_start[], __text_start[], __text_end[], __rodata_end[];
 extern char __rodata_start[], __rodata_content_end[];

@@ -44,4 +44,12 @@ int cmd_arg_width(const char *cmd, const char *arg, unsigned *width);
 /* uint64_t for %llu: the one cast every command's output needs. */
 static inline unsigned long long ull(uint64_t v) { return (unsigned long long)v; }
 
+/* The network interface NAME, or "error: CMD: no interface" and CMD_REPORTED. */
+struct netdev;
+int cmd_arg_iface(const char *cmd, const char *name, struct netdev **out);
+/* From cmd_ip.c, for cmd_net.c: DHCP on n and its result; n's IPv4 address,
+ * netmask, gateway and DNS. */
+int net_run_dhcp(const char *cmd, struct netdev *n);
+void net_print_config(struct netdev *n);
+
 #endif

@@ -24,6 +24,13 @@
 #include "trap.h"
 #include "x86.h"
 
+/* Consoles, the keyboard and the IP layer that a build profile may leave out. */
+OPTIONAL(vga_text_init);
+OPTIONAL(fbcon_init);
+OPTIONAL(fbcon_map);
+OPTIONAL(ps2_kbd_init);
+OPTIONAL(ip_poll);
+
 /* Each stage's name goes out as it begins, on one "boot:" line, so a board
  * that hangs shows where (docs/bring-up.md). Anything a stage prints starts
  * the line afresh. */
@@ -159,10 +166,12 @@ void kmain(uint32_t magic, uint64_t info)
 	serial_init();
 	err = bootinfo_parse(&boot_info, magic, info, boot_phys, NULL);
 	console_err = boot_select_consoles(console_val, sizeof(console_val));
-	if (boot_has_vga_text())
-		vga_text_init();
-	else
+	if (boot_has_vga_text()) {
+		if (vga_text_init)
+			vga_text_init();
+	} else if (fbcon_init) {
 		fbcon_init(&boot_info.fb);
+	}
 	screen_err = console_val[0] ? boot_check_consoles() : 0;
 	kprintf("Ingot " INGOT_VERSION " (x86-64)\n");
 	if (err)
@@ -179,7 +188,8 @@ void kmain(uint32_t magic, uint64_t info)
 	boot_stage("memory");
 	acpi_early();
 	mm_init();
-	fbcon_map();
+	if (fbcon_map)
+		fbcon_map();
 	boot_stage("acpi");
 	acpi_init();
 	boot_stage("interrupts");
@@ -190,7 +200,8 @@ void kmain(uint32_t magic, uint64_t info)
 	timer_init();
 	serial_enable_irq();
 	boot_stage("keyboard");
-	ps2_kbd_init();
+	if (ps2_kbd_init)
+		ps2_kbd_init();
 	cpu_sti();
 	boot_stage("cores");
 	smp_init();
@@ -201,7 +212,7 @@ void kmain(uint32_t magic, uint64_t info)
 	timer_start_heartbeat();
 	boot_stage("disks");
 	ramdisk_init();
-	if (net_count())
+	if (net_count() && ip_poll)
 		console_add_poll(ip_poll); /* answer ARP and ping while at the prompt */
 	part_scan_all();
 	program_init();

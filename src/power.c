@@ -62,7 +62,7 @@ static void power_pm1_sleep(uint32_t port, uint8_t slp_typ)
 static void power_s5(void)
 {
 	const struct fadt_info *f = acpi_fadt();
-	uint8_t typa, typb;
+	uint8_t typa = 0, typb = 0;
 
 	if (!f || !io_port_ok(f->pm1a_cnt))
 		return;

@@ -1,5 +1,5 @@
-/* cmd_core.c: the monitor's general commands: help, version, uptime,
- * clear, reboot, poweroff. */
+/* cmd_core.c: the monitor's general commands: help, version, poweroff
+ * (uptime, clear and reboot: cmd_misc.c). */
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
@@ -7,7 +7,6 @@
 #include "monitor.h"
 #include "power.h"
 #include "string.h"
-#include "timer.h"
 
 #ifndef BUILD_DATE
 #define BUILD_DATE "unknown date"
@@ -67,43 +66,6 @@ static int cmd_version(int argc, char **argv)
 CMD(version, .name = "version", .usage = "version",
     .summary = "version, build date, compiler and kernel size",
     .min_args = 0, .max_args = 0, .fn = cmd_version);
-
-static int cmd_uptime(int argc, char **argv)
-{
-	uint64_t ns = timer_ns(), s = ns / 1000000000ull;
-
-	(void)argc, (void)argv;
-	kprintf("up %llu.%03llu s (%llu:%02llu:%02llu), clock: %s\n", (unsigned long long)s,
-		(unsigned long long)(ns / 1000000 % 1000), (unsigned long long)(s / 3600),
-		(unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60), timer_source());
-	return 0;
-}
-
-CMD(uptime, .name = "uptime", .usage = "uptime",
-    .summary = "time since boot",
-    .min_args = 0, .max_args = 0, .fn = cmd_uptime);
-
-static int cmd_clear(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	console_puts("\x1b[2J\x1b[H");
-	return 0;
-}
-
-CMD(clear, .name = "clear", .usage = "clear",
-    .summary = "clear the screen",
-    .min_args = 0, .max_args = 0, .fn = cmd_clear);
-
-static int cmd_reboot(int argc, char **argv)
-{
-	(void)argc, (void)argv;
-	kprintf("rebooting\n");
-	return power_reset();
-}
-
-CMD(reboot, .name = "reboot", .usage = "reboot",
-    .summary = "reset the machine",
-    .min_args = 0, .max_args = 0, .fn = cmd_reboot);
 
 static int cmd_poweroff(int argc, char **argv)
 {

@@ -10,6 +10,10 @@
 #include "program.h"
 #include "string.h"
 
+/* TFTP, which a build profile without the IPv4 layer leaves out. */
+OPTIONAL(ip_tftp_get);
+OPTIONAL(ip_last_error);
+
 /* The name a program is known by: the last path component. */
 static const char *prog_basename(const char *path)
 {
@@ -42,7 +46,7 @@ static int prog_load_path(const char *cmd, const char *path)
 	int64_t n;
 	int err;
 
-	if (!strncmp(path, "tftp:", 5))
+	if (!strncmp(path, "tftp:", 5) && ip_tftp_get && ip_last_error)
 		return prog_load_tftp(cmd, path);
 	err = fs_resolve(path, &f);
 

@@ -7,6 +7,7 @@
 #include "kernel.h"
 #include "lineedit.h"
 #include "monitor.h"
+#include "netdev.h"
 #include "parse.h"
 #include "string.h"
 #include "trap.h"
@@ -48,6 +49,15 @@ int cmd_arg_width(const char *cmd, const char *arg, unsigned *width)
 	if (parse_u64(arg, 0, &w) || (w != 1 && w != 2 && w != 4 && w != 8))
 		return cmd_error("%s: bad width '%s' (1, 2, 4 or 8)", cmd, arg);
 	*width = (unsigned)w;
+	return 0;
+}
+
+/* The interface NAME, or "error: CMD: no interface" (and CMD_REPORTED). */
+int cmd_arg_iface(const char *cmd, const char *name, struct netdev **out)
+{
+	*out = net_find(name);
+	if (!*out)
+		return cmd_error("%s: no interface '%s' (see 'net')", cmd, name);
 	return 0;
 }
 
