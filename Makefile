@@ -69,7 +69,7 @@ QEMU_COMMON  = -M $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) $(QEMU_NET) \
 OVMF_CODE    ?= /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS    ?= /usr/share/OVMF/OVMF_VARS_4M.fd
 
-.PHONY: deps profiles test-images screenshots all iso run run-kernel run-uefi debug test test-matrix unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
+.PHONY: test-load deps profiles test-images screenshots all iso run run-kernel run-uefi debug test test-matrix unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
 all: $(KERNEL) $(BUILD)/programs.img
 
 # The example programs (programs/Makefile: static PIE ELF64 files).
@@ -277,6 +277,11 @@ screenshots: $(BUILD)/ingot.iso
 
 test: all iso profiles programs unit fuzz-test test-images
 	tests/run
+
+# The expect tests beside a CPU hog on every host core (tests/load): a slow
+# host makes them slower, never red.
+test-load: all iso programs profiles test-images
+	tests/load
 
 # The scale matrix: q35 and pc, BIOS, -kernel and UEFI, five CPU models, 1 to
 # 64 cores in odd topologies, 2 MiB to 64 GiB over NUMA nodes, four NICs and

@@ -27,7 +27,7 @@ fuzz_one() {
 		return
 	fi
 	mkdir -p "build/fuzz/corpus-$name" "tests/fuzz/corpus/$name"
-	if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	if "$bin" -max_total_time="$secs" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="build/fuzz/$name-" "build/fuzz/corpus-$name" "tests/fuzz/corpus/$name" \
 		> "$log" 2>&1; then
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
@@ -44,16 +44,18 @@ fuzz_one() {
 # busy as well as a pool would; results come out in the order given.
 fail=0 total=0 count=0
 mkdir -p build/fuzz
+results=$(mktemp -d)   # this run's own: another run may fuzz at the same time
+trap 'rm -rf "$results"' EXIT
 while [ $# -gt 0 ]; do
 	batch=
 	while [ $# -gt 0 ] && [ "$(echo $batch | wc -w)" -lt "$jobs" ]; do
 		batch="$batch $1"
-		fuzz_one "$1" > "build/fuzz/$1.result" &
+		fuzz_one "$1" > "$results/$1" &
 		shift
 	done
 	wait
 	for name in $batch; do
-		line=$(cat "build/fuzz/$name.result")
+		line=$(cat "$results/$name")
 		echo "$line"
 		count=$((count + 1))
 		case $line in
