@@ -85,6 +85,11 @@ int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvprintf(const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+/* The one way below the monitor to say something failed when no caller
+ * waits for the answer (a probe at boot, a disk that stops answering): one
+ * "error: ..." line on every console. A request the monitor made returns a
+ * negative code and a why text instead, and the monitor prints the line. */
+void console_report_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The formatter underneath: calls out(ctx, s, n) for each run of output. */
 int format_emit(void (*out)(void *ctx, const char *s, size_t n), void *ctx, const char *fmt, va_list ap);
 

@@ -315,6 +315,20 @@ int console_ctrl_c_pending(void)
 	return found;
 }
 
+/* One line under the lock, so another core's output cannot split it. */
+void console_report_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	console_lock();
+	kprintf("error: ");
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+	console_unlock();
+}
+
 int console_at_line_start(void)
 {
 	return console_last == '\n';

@@ -175,12 +175,12 @@ void kmain(uint32_t magic, uint64_t info)
 	screen_err = console_val[0] ? boot_check_consoles() : 0;
 	kprintf("Ingot " INGOT_VERSION " (x86-64)\n");
 	if (err)
-		kprintf("error: the loader's information is malformed; using what could be read\n");
+		console_report_error("the loader's information is malformed; using what could be read");
 	if (console_err)
-		kprintf("error: console=%s: expected serial, screen, vga, fb or all, or a comma list of them\n",
-			console_val);
+		console_report_error("console=%s: expected serial, screen, vga, fb or all, or a comma list of them",
+				     console_val);
 	else if (screen_err)
-		kprintf("error: console=%s: no such console on this machine; using all\n", console_val);
+		console_report_error("console=%s: no such console on this machine; using all", console_val);
 	if (!boot_info.mmap_count)
 		panic("the loader gave no memory map");
 	boot_stage("traps");
