@@ -52,13 +52,6 @@ void console_unlock(void);
  * back (called by the trap code on this core). */
 void console_release(void);
 void console_puts(const char *s);
-/* Whether the last byte written ended a line. */
-int console_at_line_start(void);
-/* A progress line (the boot stages) is open: the next write from anyone else
- * first ends it, so a message never lands in its middle; after such a write
- * the line reads as closed. */
-void console_set_line_open(int open);
-int console_line_is_open(void);
 
 /* Input: called from interrupt handlers (or polling) with one byte. */
 void console_input_push(uint8_t byte);
