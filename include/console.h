@@ -52,13 +52,6 @@ void console_unlock(void);
  * back (called by the trap code on this core). */
 void console_release(void);
 void console_puts(const char *s);
-/* Whether the last byte written ended a line. */
-int console_at_line_start(void);
-/* A progress line (the boot stages) is open: the next write from anyone else
- * first ends it, so a message never lands in its middle; after such a write
- * the line reads as closed. */
-void console_set_line_open(int open);
-int console_line_is_open(void);
 
 /* Input: called from interrupt handlers (or polling) with one byte. */
 void console_input_push(uint8_t byte);
@@ -85,6 +78,11 @@ int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int kvprintf(const char *fmt, va_list ap);
 int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+/* The one way below the monitor to say something failed when no caller
+ * waits for the answer (a probe at boot, a disk that stops answering): one
+ * "error: ..." line on every console. A request the monitor made returns a
+ * negative code and a why text instead, and the monitor prints the line. */
+void console_report_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The formatter underneath: calls out(ctx, s, n) for each run of output. */
 int format_emit(void (*out)(void *ctx, const char *s, size_t n), void *ctx, const char *fmt, va_list ap);
 

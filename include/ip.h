@@ -141,17 +141,27 @@ int ip_mask_prefix(uint32_t mask);
 /* "a.b.c.d" into buf (16 bytes). */
 void ip_format_addr(uint32_t a, char buf[16]);
 
-/* ---- the layer (src/ip.c) ---- */
+/* ---- the layer (src/ipv4.c, arp.c, icmp.c, udp.c, ip_wait.c, ping.c,
+ * dhcp.c, tftp.c; what they share is src/ip_layer.h) ---- */
 
 struct ip_stats {
 	uint64_t arp_rx, arp_tx, ip_rx, ip_tx, icmp_rx, echo_answered, udp_rx;
 	uint64_t not_ours, fragments, unknown_proto;
 };
 
+/* One per netdev, held by the IP layer. */
+struct ip_iface {
+	uint32_t addr, netmask, gateway, dns; /* host byte order, 0 = none */
+	uint32_t lease_s;
+	uint32_t tftp_server;      /* from DHCP: next-server or server id */
+	struct ip_stats stats;
+	struct netdev *dev;
+};
+
 struct arp_entry {
 	uint32_t ip;
 	uint8_t mac[ETH_ALEN];
-	uint8_t dev;               /* net_get index */
+	const struct netdev *dev;
 	uint64_t expires_ns;       /* 0: free */
 };
 #define ARP_CACHE_SIZE 16
@@ -160,11 +170,16 @@ struct arp_entry {
 /* Poll every NIC once, handling what arrived (ARP, ping requests, the
  * replies a waiting call expects). */
 void ip_poll(void);
-/* Static configuration: address, prefix, gateway (0 = none). 0 or -EINVAL. */
+/* The IPv4 state of a registered netdev, NULL for any other device. */
+const struct ip_iface *ip_iface_get(struct netdev *n);
+/* Static configuration: address, prefix, gateway (0 = none). 0, -EINVAL,
+ * -ENODEV (not a registered netdev). */
 int ip_config_static(struct netdev *n, uint32_t addr, unsigned prefix, uint32_t gw);
-/* DHCP: 3 tries of 3 s; fills n->ip, netmask, gateway, dns, lease_s.
- * 0, -ETIMEDOUT, -EIO (link down), -EPROTO (NAK), -ECANCELED (Ctrl-C). */
-int ip_dhcp(struct netdev *n);
+/* DHCP: 3 tries of 3 s; fills n's ip_iface: address, netmask, gateway,
+ * dns, lease. 0, -ETIMEDOUT, -EIO (link down), -EPROTO (NAK), -ENODEV,
+ * -ECANCELED (Ctrl-C); on an error other than -ECANCELED, why says what
+ * went wrong in one line (no "error:" prefix). */
+int ip_dhcp(struct netdev *n, char *why, size_t whysz);
 /* One ICMP echo to dst with this sequence number, waiting at most
  * timeout_ns for the reply: 0 with *rtt_ns, -ETIMEDOUT, -EHOSTUNREACH-like
  * -ENODEV (no configured interface reaches dst), -EIO (link down),
@@ -174,11 +189,8 @@ int ip_ping(uint32_t dst, uint16_t seq, uint64_t timeout_ns, uint64_t *rtt_ns, s
  * server id, else the gateway) into buf: *len bytes. Runs DHCP first when
  * no interface has an address. 0, -EFBIG (more than cap), -ENOENT (the
  * server says not found), -EACCES, -EPROTO (other TFTP error), -ETIMEDOUT,
- * -ENODEV, -ECANCELED; ip_last_error() then says more. */
-int ip_tftp_get(const char *file, void *buf, size_t cap, size_t *len);
-/* The last failure of ip_tftp_get or ip_dhcp in words ("" if none). */
-const char *ip_last_error(void);
-const struct ip_stats *ip_get_stats(const struct netdev *n);
+ * -ENODEV, -ECANCELED; why as for ip_dhcp. */
+int ip_tftp_get(const char *file, void *buf, size_t cap, size_t *len, char *why, size_t whysz);
 /* The ARP cache (entries with expires_ns != 0 are valid). */
 const struct arp_entry *ip_arp_cache(void);
 

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct ip_iface;
+
 #define NET_MAX_DEVICES 8
 #define NET_NAME_MAX 16
 #define ETH_ALEN 6
@@ -40,9 +42,9 @@ struct netdev {
 	int (*poll)(struct netdev *n, void *buf, size_t cap);
 	struct net_stats stats;   /* drivers count rx/tx/dropped/errors here */
 	void *priv;
-	/* IPv4 configuration (the IP layer's) */
-	uint32_t ip, netmask, gateway, dns; /* host byte order, 0 = none */
-	uint32_t lease_s;
+	/* The IPv4 layer's state for this device (include/ip.h): set by that
+	 * layer when it first uses the device, NULL before. */
+	struct ip_iface *ip_iface;
 	int last_link_up;         /* for reporting link changes */
 };
 

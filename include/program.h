@@ -11,12 +11,13 @@
  * the free region), or NULL when it cannot fit. */
 void *program_file_buffer(uint64_t len);
 /* Check, place and load the ELF file held at file (from program_file_buffer).
- * Prints what was loaded, or one error line; returns 0 or a negative code. */
-int program_load(const void *file, size_t len, const char *name);
+ * Prints what was loaded and returns 0, or returns a negative code with
+ * "NAME: reason" in why (the caller prints it). */
+int program_load(const void *file, size_t len, const char *name, char *why, size_t whysz);
 /* Run the loaded program with these arguments (argv[0] is its name). Prints
- * the exit code or how it was stopped; returns 0, or a negative code when
- * nothing is loaded. */
-int program_run(int argc, char **argv);
+ * the exit code or how it was stopped and returns 0; or returns a negative
+ * code, why as for program_load, when it could not start. */
+int program_run(int argc, char **argv, char *why, size_t whysz);
 int program_loaded(void);
 /* Initialise the API table and the kernel hooks (Ctrl-C, symbols). */
 void program_init(void);

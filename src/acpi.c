@@ -221,14 +221,14 @@ static void acpi_parse_all(void)
 static void acpi_report_missing(void)
 {
 	if (rsdp_rev < 0) {
-		kprintf("error: acpi: no RSDP found: only the boot core runs, on the 8259s and the PIT; "
-			"poweroff cannot switch off\n");
+		console_report_error("acpi: no RSDP found: only the boot core runs, on the 8259s and the PIT; "
+				     "poweroff cannot switch off");
 		return;
 	}
 	if (!have_madt)
-		kprintf("error: acpi: no valid MADT: only the boot core runs\n");
+		console_report_error("acpi: no valid MADT: only the boot core runs");
 	if (!have_fadt)
-		kprintf("error: acpi: no valid FADT: poweroff cannot switch off\n");
+		console_report_error("acpi: no valid FADT: poweroff cannot switch off");
 }
 
 void acpi_init(void)

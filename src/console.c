@@ -15,8 +15,6 @@
 #define CONSOLE_FLUSH_TICKS 2u
 
 static struct console *consoles;
-static char console_last = '\n';
-static int console_line_open;
 static volatile uint32_t console_owner = ~0u; /* core index holding the lock */
 static uint64_t console_flags;
 static unsigned console_kinds = CONSOLE_ALL;
@@ -100,12 +98,6 @@ void console_release(void)
 void console_write_to(unsigned kinds, const char *buf, size_t len)
 {
 	console_lock();
-	if (console_line_open && len) {
-		console_line_open = 0;
-		console_write_to(CONSOLE_ALL, "\n", 1);
-	}
-	if (len)
-		console_last = buf[len - 1];
 	for (struct console *c = consoles; c; c = c->next) {
 		if (!(c->kind & console_kinds & kinds))
 			continue;
@@ -315,17 +307,16 @@ int console_ctrl_c_pending(void)
 	return found;
 }
 
-int console_at_line_start(void)
+/* One line under the lock, so another core's output cannot split it. */
+void console_report_error(const char *fmt, ...)
 {
-	return console_last == '\n';
-}
+	va_list ap;
 
-void console_set_line_open(int open)
-{
-	console_line_open = open;
-}
-
-int console_line_is_open(void)
-{
-	return console_line_open;
+	console_lock();
+	kprintf("error: ");
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+	console_unlock();
 }

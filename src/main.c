@@ -31,28 +31,13 @@ OPTIONAL(fbcon_map);
 OPTIONAL(ps2_kbd_init);
 OPTIONAL(ip_poll);
 
-/* Each stage's name goes out as it begins, on one "boot:" line, so a board
- * that hangs shows where (docs/bring-up.md). Anything a stage prints starts
- * the line afresh. */
-
+/* Each stage says its name as it begins, one "boot: NAME" line, so a
+ * board that hangs shows where (docs/bring-up.md); panic names it too. */
 static void boot_stage(const char *name)
 {
-	int line_open;
-
-	console_lock();
-	line_open = console_line_is_open();
-	console_set_line_open(0);
-	if (!name) {
-		if (line_open)
-			kprintf("\n"); /* the end of the last stages line */
-	} else {
-		if (!line_open)
-			kprintf("%sboot:", console_at_line_start() ? "" : "\n");
-		kprintf(" %s", name);
-		console_set_line_open(1);
-	}
+	if (name)
+		kprintf("boot: %s\n", name);
 	panic_note_stage(name);
-	console_unlock();
 }
 
 void kmain(uint32_t magic, uint64_t info);
@@ -175,12 +160,12 @@ void kmain(uint32_t magic, uint64_t info)
 	screen_err = console_val[0] ? boot_check_consoles() : 0;
 	kprintf("Ingot " INGOT_VERSION " (x86-64)\n");
 	if (err)
-		kprintf("error: the loader's information is malformed; using what could be read\n");
+		console_report_error("the loader's information is malformed; using what could be read");
 	if (console_err)
-		kprintf("error: console=%s: expected serial, screen, vga, fb or all, or a comma list of them\n",
-			console_val);
+		console_report_error("console=%s: expected serial, screen, vga, fb or all, or a comma list of them",
+				     console_val);
 	else if (screen_err)
-		kprintf("error: console=%s: no such console on this machine; using all\n", console_val);
+		console_report_error("console=%s: no such console on this machine; using all", console_val);
 	if (!boot_info.mmap_count)
 		panic("the loader gave no memory map");
 	boot_stage("traps");

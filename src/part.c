@@ -510,9 +510,9 @@ void part_scan_all(void)
 		part_boot_table.note[0] = 0;
 		err = part_scan(b);
 		if (part_boot_table.note[0])
-			kprintf("error: %s: %s\n", b->name, part_boot_table.note);
+			console_report_error("%s: %s", b->name, part_boot_table.note);
 		else if (err < 0 && err != -EEXIST)
-			kprintf("error: %s: partition table: %s\n", b->name, error_str(err));
+			console_report_error("%s: partition table: %s", b->name, error_str(err));
 	}
 }
 

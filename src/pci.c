@@ -268,8 +268,8 @@ static void pci_bind(struct pci_dev *d)
 				d->id = id;
 				return;
 			}
-			kprintf("error: pci %02x:%02x.%x: %s: %s\n", d->bus, d->dev, d->fn,
-				id->name ? id->name : drv->name, error_str(d->probe_err));
+			console_report_error("pci %02x:%02x.%x: %s: %s", d->bus, d->dev, d->fn,
+					     id->name ? id->name : drv->name, error_str(d->probe_err));
 			break;
 		}
 	}

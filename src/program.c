@@ -48,10 +48,10 @@ static struct ingot_api api;
 
 _Static_assert(sizeof(ingot_lock_t) == sizeof(struct spinlock), "ingot_lock_t is a struct spinlock");
 
-/* One error line naming the program; returns CMD_REPORTED's code. */
-static int cmd_error_prog(const char *name, const char *why)
+/* The caller's why: "NAME: reason", for the monitor's one error line. */
+static int program_fail(char *why, size_t whysz, const char *name, const char *reason)
 {
-	kprintf("error: %s: %s\n", name, why);
+	ksnprintf(why, whysz, "%s: %s", name, reason);
 	return -ENOEXEC;
 }
 
@@ -108,25 +108,25 @@ static uint64_t program_stack_top(unsigned core)
 	return prog.stacks + MAIN_STACK + prog.stack_size * core;
 }
 
-int program_load(const void *file, size_t len, const char *name)
+int program_load(const void *file, size_t len, const char *name, char *why, size_t whysz)
 {
 	struct mm_stats st;
-	char why[96];
+	char reason[96];
 	int err;
 
 	prog.loaded = 0;
 	mm_get_stats(&st);
-	err = elf_parse(file, len, &prog.img, why, sizeof(why));
+	err = elf_parse(file, len, &prog.img, reason, sizeof(reason));
 	if (!err)
 		err = elf_place(&prog.img, st.region_start, (uint64_t)file - st.region_start, (uint64_t)file,
-				len, &prog.bias, why, sizeof(why));
+				len, &prog.bias, reason, sizeof(reason));
 	if (!err && vm_map(prog.img.lo + prog.bias, prog.img.hi - prog.img.lo, VM_WRITE) < 0)
-		err = -ENOMEM, ksnprintf(why, sizeof(why), "cannot map the image");
+		err = -ENOMEM, ksnprintf(reason, sizeof(reason), "cannot map the image");
 	if (!err)
-		err = elf_load(file, len, &prog.img, prog.bias, why, sizeof(why));
+		err = elf_load(file, len, &prog.img, prog.bias, reason, sizeof(reason));
 	if (err) {
 		mm_region_reset(); /* the tables a half-done mapping split */
-		return cmd_error_prog(name, why);
+		return program_fail(why, whysz, name, reason);
 	}
 	prog.file = file;
 	prog.file_len = len;
@@ -135,7 +135,7 @@ int program_load(const void *file, size_t len, const char *name)
 	program_protect();
 	program_layout();
 	if (api.mem_size < MAIN_STACK || prog.stack_size < 16 * KiB)
-		return cmd_error_prog(name, "no memory left for its stacks");
+		return program_fail(why, whysz, name, "no memory left for its stacks");
 	prog.loaded = 1;
 	kprintf("loaded %s: %zu bytes, %s, %u segments at %016llx-%016llx, entry %016llx\n", prog.name, len,
 		prog.img.type == 3 ? "position-independent" : "fixed address", prog.img.nseg,
@@ -273,7 +273,7 @@ static int program_quiesce(void)
 	} while (busy && timer_ns() < deadline);
 	for (unsigned i = 1; i < smp_core_count(); i++)
 		if (smp_core_busy(i))
-			kprintf("error: core %u did not stop within 1 s\n", i), err = -EBUSY;
+			console_report_error("core %u did not stop within 1 s", i), err = -EBUSY;
 	percpu_boot.stop_request = 0;
 	return err;
 }
@@ -292,28 +292,28 @@ static void program_report(int r, int code, uint64_t ns)
 		kprintf("%s exited with code %d (%llu ms)\n", prog.name, r == 2 ? prog.exit_code : code, ms);
 }
 
-int program_run(int argc, char **argv)
+int program_run(int argc, char **argv, char *why, size_t whysz)
 {
-	char why[96];
+	char reason[96];
 	char **args;
 	int r, code = 0, idle;
 	uint64_t t0;
 
 	if (!prog.loaded)
-		return -ENOENT;
+		return program_fail(why, whysz, "run", "no program loaded");
 	if (prog.scratch_gen != mm_scratch_generation()) {
 		prog.loaded = 0;
-		return cmd_error_prog(prog.name, "its memory was used by a later command; load it again");
+		return program_fail(why, whysz, prog.name, "its memory was used by a later command; load it again");
 	}
 	/* A fresh image every run: the last one's data and BSS are gone. */
 	vm_map(prog.img.lo + prog.bias, prog.img.hi - prog.img.lo, VM_WRITE);
-	if (elf_load(prog.file, prog.file_len, &prog.img, prog.bias, why, sizeof(why)))
-		return cmd_error_prog(prog.name, why);
+	if (elf_load(prog.file, prog.file_len, &prog.img, prog.bias, reason, sizeof(reason)))
+		return program_fail(why, whysz, prog.name, reason);
 	program_protect();
 	if (argc > 0 && !argv[0][0])
 		argv[0] = prog.name; /* run: the program is known by its file name */
 	if (!(args = program_copy_args(argc, argv)))
-		return cmd_error_prog(prog.name, "arguments longer than 64 KiB");
+		return program_fail(why, whysz, prog.name, "arguments longer than 64 KiB");
 	prog.stop_reason = STOP_NONE;
 	percpu_boot.stop_request = 0;
 	prog.running = 1;

@@ -347,7 +347,7 @@ void smp_finish(void)
 	bringup_ns = timer_ns() - init_sent_ns;
 	for (unsigned i = 1; i < core_count; i++)
 		if (!cores[i].online && cores[i].pc)
-			kprintf("error: core %u (APIC ID %u) did not answer; left offline\n", i, cores[i].info.apic_id);
+			console_report_error("core %u (APIC ID %u) did not answer; left offline", i, cores[i].info.apic_id);
 }
 
 int smp_run_on_stack(unsigned core, smp_fn fn, void *arg, const char *name, uint64_t stack_top)

@@ -25,30 +25,34 @@ static void net_addr_str(uint32_t a, char buf[16])
 
 void net_print_config(struct netdev *n)
 {
+	const struct ip_iface *c = ip_iface_get(n);
 	char a[16], mask[16], gw[16], dns[16];
 
-	ip_format_addr(n->ip, a);
-	ip_format_addr(n->netmask, mask);
-	net_addr_str(n->gateway, gw);
-	net_addr_str(n->dns, dns);
-	kprintf("%s: address %s/%d\n  netmask %s\n  gateway %s\n  dns     %s\n", n->name, a, ip_mask_prefix(n->netmask),
+	if (!c)
+		return;
+	ip_format_addr(c->addr, a);
+	ip_format_addr(c->netmask, mask);
+	net_addr_str(c->gateway, gw);
+	net_addr_str(c->dns, dns);
+	kprintf("%s: address %s/%d\n  netmask %s\n  gateway %s\n  dns     %s\n", n->name, a, ip_mask_prefix(c->netmask),
 		mask, gw, dns);
-	if (n->lease_s)
-		kprintf("  lease   %llu s\n", ull(n->lease_s));
+	if (c->lease_s)
+		kprintf("  lease   %llu s\n", ull(c->lease_s));
 	else
 		kprintf("  lease   -\n");
 }
 
 int net_run_dhcp(const char *cmd, struct netdev *n)
 {
+	char why[128];
 	int err;
 
 	kprintf("%s: DHCP...\n", n->name);
-	err = ip_dhcp(n);
+	err = ip_dhcp(n, why, sizeof(why));
 	if (err == -ECANCELED)
 		return err;
 	if (err)
-		return cmd_error("%s: %s", cmd, ip_last_error()[0] ? ip_last_error() : error_str(err));
+		return cmd_error("%s: %s", cmd, why);
 	net_print_config(n);
 	return 0;
 }
@@ -195,7 +199,7 @@ static int cmd_arp(int argc, char **argv)
 			kprintf("%-15s %-17s  %-5s  %s\n", "ADDRESS", "MAC", "IFACE", "EXPIRES");
 		ip_format_addr(e[i].ip, a);
 		kprintf("%-15s %02x:%02x:%02x:%02x:%02x:%02x  %-5s  in %llu s\n", a, m[0], m[1], m[2], m[3], m[4], m[5],
-			net_get(e[i].dev) ? net_get(e[i].dev)->name : "?", ull((e[i].expires_ns - now) / 1000000000));
+			e[i].dev->name, ull((e[i].expires_ns - now) / 1000000000));
 	}
 	if (!shown)
 		kprintf("arp cache empty\n");

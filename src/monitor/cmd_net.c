@@ -1,6 +1,6 @@
 /* cmd_net.c: net (NICs, link, address), net IFACE ip|stats, net up IFACE:
  * the monitor's view of the netdevs (dhcp, ping and arp: cmd_ip.c). A build
- * profile without the IPv4 layer (ip.c, ip_parse.c, cmd_ip.c) still lists
+ * profile without the IPv4 layer (ipv4.c and its kin, ip_parse.c, cmd_ip.c) still lists
  * the interfaces and their driver counters.
  * QEMU: -netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0. */
 #include "console.h"
@@ -17,7 +17,7 @@ OPTIONAL(ip_mask_prefix);
 OPTIONAL(ip_parse_cidr);
 OPTIONAL(ip_parse_addr);
 OPTIONAL(ip_config_static);
-OPTIONAL(ip_get_stats);
+OPTIONAL(ip_iface_get);
 OPTIONAL(net_run_dhcp);
 OPTIONAL(net_print_config);
 
@@ -27,6 +27,7 @@ static void net_print_row(struct netdev *n)
 	unsigned mbps = 0;
 	char addr[16], speed[24] = "";
 	const uint8_t *m = n->mac;
+	const struct ip_iface *c = ip_iface_get ? ip_iface_get(n) : NULL;
 
 	if (n->link(n, &up, &mbps))
 		up = 0;
@@ -34,9 +35,9 @@ static void net_print_row(struct netdev *n)
 		ksnprintf(speed, sizeof(speed), " %u Mb/s", mbps);
 	kprintf("%-5s %-11s %02x:%02x:%02x:%02x:%02x:%02x  %s%-12s", n->name, n->driver, m[0], m[1], m[2], m[3], m[4],
 		m[5], up ? "up" : "down", speed);
-	if (n->ip && ip_format_addr) {
-		ip_format_addr(n->ip, addr);
-		kprintf("  %s/%d\n", addr, ip_mask_prefix(n->netmask));
+	if (c && c->addr && ip_format_addr) {
+		ip_format_addr(c->addr, addr);
+		kprintf("  %s/%d\n", addr, ip_mask_prefix(c->netmask));
 	} else {
 		kprintf("  -\n");
 	}
@@ -78,7 +79,8 @@ static int net_static(struct netdev *n, int argc, char **argv)
 static int net_stats(struct netdev *n)
 {
 	const struct net_stats *s = &n->stats;
-	const struct ip_stats *i = ip_get_stats ? ip_get_stats(n) : NULL;
+	const struct ip_iface *c = ip_iface_get ? ip_iface_get(n) : NULL;
+	const struct ip_stats *i = c ? &c->stats : NULL;
 
 	kprintf("%s (%s)\n  rx: %llu frames, %llu bytes, %llu dropped, %llu errors, %llu malformed\n", n->name,
 		n->driver, ull(s->rx_frames), ull(s->rx_bytes), ull(s->rx_dropped), ull(s->rx_errors),
@@ -101,13 +103,14 @@ static int net_up(struct netdev *n)
 {
 	int up = 0;
 	unsigned mbps = 0;
+	const struct ip_iface *c;
 
 	if (n->link(n, &up, &mbps) || !up)
 		return cmd_error("net: up: %s: link down", n->name);
 	n->last_link_up = 1;
-	if (!net_run_dhcp || !net_print_config)
+	if (!net_run_dhcp || !net_print_config || !ip_iface_get || !(c = ip_iface_get(n)))
 		return cmd_error("net: up: %s: link up; this kernel has no IPv4 layer", n->name);
-	if (!n->ip)
+	if (!c->addr)
 		return net_run_dhcp("net: up", n);
 	kprintf("%s: link up, ", n->name);
 	net_print_config(n);

@@ -12,7 +12,6 @@
 
 /* TFTP, which a build profile without the IPv4 layer leaves out. */
 OPTIONAL(ip_tftp_get);
-OPTIONAL(ip_last_error);
 
 /* The name a program is known by: the last path component. */
 static const char *prog_basename(const char *path)
@@ -25,18 +24,26 @@ static const char *prog_basename(const char *path)
 	return *s ? s : path;
 }
 
+static int prog_load_buffer(const void *buf, size_t len, const char *path)
+{
+	char why[160];
+
+	return program_load(buf, len, prog_basename(path), why, sizeof(why)) ? cmd_error("%s", why) : 0;
+}
+
 /* load tftp:FILE: the file from the TFTP server (DHCP first if needed). */
 static int prog_load_tftp(const char *cmd, const char *path)
 {
 	size_t cap = 16 * MiB, n;
 	void *buf = program_file_buffer(cap);
-	int err = buf ? ip_tftp_get(path + 5, buf, cap, &n) : -ENOMEM;
+	char why[128] = "out of memory";
+	int err = buf ? ip_tftp_get(path + 5, buf, cap, &n, why, sizeof(why)) : -ENOMEM;
 
 	if (err == -ECANCELED)
 		return err;
 	if (err)
-		return cmd_error("%s: %s: %s", cmd, path, ip_last_error()[0] ? ip_last_error() : error_str(err));
-	return program_load(buf, n, prog_basename(path)) ? CMD_REPORTED : 0;
+		return cmd_error("%s: %s: %s", cmd, path, why);
+	return prog_load_buffer(buf, n, path);
 }
 
 static int prog_load_path(const char *cmd, const char *path)
@@ -46,7 +53,7 @@ static int prog_load_path(const char *cmd, const char *path)
 	int64_t n;
 	int err;
 
-	if (!strncmp(path, "tftp:", 5) && ip_tftp_get && ip_last_error)
+	if (!strncmp(path, "tftp:", 5) && ip_tftp_get)
 		return prog_load_tftp(cmd, path);
 	err = fs_resolve(path, &f);
 
@@ -66,7 +73,7 @@ static int prog_load_path(const char *cmd, const char *path)
 	if ((uint64_t)n != f.size)
 		return cmd_error("%s: %s: short read (%lld of %llu bytes)", cmd, path, (long long)n,
 				 (unsigned long long)f.size);
-	return program_load(buf, f.size, prog_basename(path)) ? CMD_REPORTED : 0;
+	return prog_load_buffer(buf, f.size, path);
 }
 
 static int cmd_load(int argc, char **argv)
@@ -85,9 +92,11 @@ CMD(load, .name = "load", .usage = "load FILE",
 
 static int prog_run_args(int argc, char **argv)
 {
+	char why[160];
+
 	if (!program_loaded())
 		return cmd_error("run: no program loaded (use load or exec)");
-	return program_run(argc, argv) ? CMD_REPORTED : 0;
+	return program_run(argc, argv, why, sizeof(why)) ? cmd_error("%s", why) : 0;
 }
 
 /* run's argv[0] becomes the program's own name. */

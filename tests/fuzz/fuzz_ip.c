@@ -1,5 +1,5 @@
 /* fuzz_ip.c: libFuzzer target for src/ip_parse.c: the input as an
- * Ethernet frame walked through every parser the way src/ip.c does
+ * Ethernet frame walked through every parser the way src/ip_wait.c does
  * (ARP, IPv4, ICMP, UDP, then DHCP and TFTP on the UDP data), and the
  * address parsers on it as text. Built by `make fuzz` with clang. */
 /* sources: src/ip_parse.c */

@@ -13,17 +13,18 @@
 
 static char printed[4096];
 
-/* part_scan_all prints through kprintf: keep what it says. */
-int kprintf(const char *fmt, ...)
+/* part_scan_all reports through console_report_error: keep the line it
+ * makes, formatted as the kernel's does. */
+void console_report_error(const char *fmt, ...)
 {
 	va_list ap;
 	size_t n = strlen(printed);
-	int r;
 
+	n += (size_t)snprintf(printed + n, sizeof(printed) - n, "error: ");
 	va_start(ap, fmt);
-	r = kvsnprintf(printed + n, sizeof(printed) - n, fmt, ap);
+	n += (size_t)kvsnprintf(printed + n, sizeof(printed) - n, fmt, ap);
 	va_end(ap);
-	return r;
+	snprintf(printed + n, sizeof(printed) - n, "\n");
 }
 
 static int reads;

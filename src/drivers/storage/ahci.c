@@ -194,8 +194,8 @@ static void ahci_port_give_up(struct ahci_port *p, uint64_t timeout)
 	if (!p->blk.name[0])
 		return;
 	blk_set_failed(&p->blk);
-	kprintf("error: ahci %02x:%02x.%x port %u did not answer in %llu s; no more requests go to %s\n", d->bus,
-		d->dev, d->fn, p->num, (unsigned long long)((timeout + 999999999) / 1000000000), p->blk.name);
+	console_report_error("ahci %02x:%02x.%x port %u did not answer in %llu s; no more requests go to %s", d->bus,
+			     d->dev, d->fn, p->num, (unsigned long long)((timeout + 999999999) / 1000000000), p->blk.name);
 }
 
 /* Wait for every slot in mask to complete; a task file or host error
@@ -555,8 +555,8 @@ static int ahci_probe(struct pci_dev *d, const struct pci_id *id)
 		int err = (pi & (1u << num)) ? ahci_port_probe(h, num) : 0;
 
 		if (err)
-			kprintf("error: pci %02x:%02x.%x: ahci: port %u: %s\n", d->bus, d->dev, d->fn, num,
-				error_str(err));
+			console_report_error("pci %02x:%02x.%x: ahci: port %u: %s", d->bus, d->dev, d->fn, num,
+					     error_str(err));
 	}
 	d->priv = h;
 	return 0;

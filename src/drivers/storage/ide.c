@@ -198,9 +198,9 @@ static void ide_give_up(struct ide_drive *d, uint64_t timeout)
 	if (!d->blk.name[0])
 		return;
 	blk_set_failed(&d->blk);
-	kprintf("error: ide %02x:%02x.%x %s %s did not answer in %llu s; no more requests go to %s\n", p->bus,
-		p->dev, p->fn, d->chan ? "secondary" : "primary", d->dev ? "slave" : "master",
-		(unsigned long long)(timeout / 1000000000ull), d->blk.name);
+	console_report_error("ide %02x:%02x.%x %s %s did not answer in %llu s; no more requests go to %s", p->bus,
+			     p->dev, p->fn, d->chan ? "secondary" : "primary", d->dev ? "slave" : "master",
+			     (unsigned long long)(timeout / 1000000000ull), d->blk.name);
 }
 
 static uint8_t ide_rw_command(const struct ide_drive *d, int lba48, int write)
@@ -438,8 +438,8 @@ static void ide_probe_drive(const struct pci_dev *pd, struct ide_channel *ch, un
 	if (!err)
 		ide_drive_count++;
 	else if (err < 0)
-		kprintf("error: pci %02x:%02x.%x: ide: %s %s: %s\n", pd->bus, pd->dev, pd->fn,
-			chan ? "secondary" : "primary", unit ? "slave" : "master", error_str(err));
+		console_report_error("pci %02x:%02x.%x: ide: %s %s: %s", pd->bus, pd->dev, pd->fn,
+				     chan ? "secondary" : "primary", unit ? "slave" : "master", error_str(err));
 }
 
 /* The channel's ports: fixed in compatibility mode, BARs in native mode. */

@@ -188,6 +188,7 @@ static void nvme_cq_pop(struct nvme_queue *q, const volatile struct nvme_cqe *e)
 static void nvme_give_up(struct nvme_ctrl *c)
 {
 	const struct pci_dev *d = c->pci;
+	char names[NVME_MAX_NS * (BLK_NAME_MAX + 1) + 1] = "";
 
 	c->dead = 1;
 	pci_stop_dma(c->pci);
@@ -195,13 +196,12 @@ static void nvme_give_up(struct nvme_ctrl *c)
 	/* Namespaces are listed all together or not at all (nvme_register). */
 	if (!c->ns_count || !c->ns[0].blk.name[0] || c->ns[0].blk.failed)
 		return;
-	kprintf("error: nvme %02x:%02x.%x did not answer in %llu s; no more requests go to", d->bus, d->dev,
-		d->fn, NVME_CMD_TIMEOUT_NS / 1000000000ull);
-	for (unsigned i = 0; i < c->ns_count; i++) {
+	for (unsigned i = 0, at = 0; i < c->ns_count; i++) {
 		blk_set_failed(&c->ns[i].blk);
-		kprintf(" %s", c->ns[i].blk.name);
+		at += (unsigned)ksnprintf(names + at, sizeof(names) - at, " %s", c->ns[i].blk.name);
 	}
-	kprintf("\n");
+	console_report_error("nvme %02x:%02x.%x did not answer in %llu s; no more requests go to%s", d->bus, d->dev,
+			     d->fn, NVME_CMD_TIMEOUT_NS / 1000000000ull, names);
 }
 
 /* Spin until a completion is posted: 0, or -ETIMEDOUT after a silence of

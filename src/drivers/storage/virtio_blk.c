@@ -62,11 +62,11 @@ static void virtio_blk_fail_device(struct virtio_blk *v, int err)
 		return;
 	blk_set_failed(&v->blk);
 	if (err == -ETIMEDOUT)
-		kprintf("error: virtio-blk %02x:%02x.%x did not answer in %llu s; no more requests go to %s\n",
-			d->bus, d->dev, d->fn, VIRTIO_BLK_TIMEOUT_NS / 1000000000ull, v->blk.name);
+		console_report_error("virtio-blk %02x:%02x.%x did not answer in %llu s; no more requests go to %s",
+				     d->bus, d->dev, d->fn, VIRTIO_BLK_TIMEOUT_NS / 1000000000ull, v->blk.name);
 	else
-		kprintf("error: virtio-blk %02x:%02x.%x answered with a bad descriptor; "
-			"no more requests go to %s\n", d->bus, d->dev, d->fn, v->blk.name);
+		console_report_error("virtio-blk %02x:%02x.%x answered with a bad descriptor; "
+				     "no more requests go to %s", d->bus, d->dev, d->fn, v->blk.name);
 }
 
 static unsigned virtio_blk_descs(const struct virtio_blk *v, uint32_t bytes)

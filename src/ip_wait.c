@@ -1,0 +1,158 @@
+/* ip_wait.c: polling the NICs while a call waits: each frame to ARP, ICMP
+ * or UDP (RFC 826/791), ARP resolution of the next hop, and the senders and
+ * waits that need it. QEMU: -nic user,model=virtio-net-pci,restrict=on. */
+#include "console.h"
+#include "errno.h"
+#include "ip.h"
+#include "ip_layer.h"
+#include "netdev.h"
+#include "string.h"
+#include "timer.h"
+
+#define POLL_BURST 64                    /* frames per NIC per ip_poll */
+#define ARP_TRIES 3
+#define ARP_WAIT_NS (300 * NS_PER_MS)
+
+static uint8_t rx_frame[ETH_FRAME_MAX];
+
+static void ip_handle_ipv4(struct netdev *n, const struct eth_view *eth)
+{
+	struct ip_iface *c = ip_iface_of(n);
+	struct ipv4_view ip;
+	int err = ip_parse_ipv4(eth->payload, eth->len, &ip);
+
+	if (err == -ENOSYS) {
+		c->stats.fragments++;
+		return;
+	}
+	if (err) {
+		n->stats.rx_malformed++;
+		return;
+	}
+	c->stats.ip_rx++;
+	if (!ip_is_ours(c, ip.dst)) {
+		c->stats.not_ours++;
+		return;
+	}
+	if (ip.proto == IPV4_PROTO_ICMP)
+		icmp_handle(n, eth, &ip);
+	else if (ip.proto == IPV4_PROTO_UDP)
+		udp_handle(n, &ip);
+	else
+		c->stats.unknown_proto++;
+}
+
+static void ip_handle_frame(struct netdev *n, size_t len)
+{
+	struct eth_view eth;
+
+	if (ip_parse_eth(rx_frame, len, &eth)) {
+		n->stats.rx_malformed++;
+		return;
+	}
+	if (eth.type == ETH_TYPE_ARP)
+		arp_handle(n, &eth);
+	else if (eth.type == ETH_TYPE_IPV4)
+		ip_handle_ipv4(n, &eth);
+}
+
+void ip_poll(void)
+{
+	for (unsigned i = 0; i < net_count(); i++) {
+		struct netdev *n = net_get(i);
+
+		for (int k = 0; k < POLL_BURST; k++) {
+			int len = n->poll(n, rx_frame, sizeof(rx_frame));
+
+			if (len <= 0)
+				break;
+			ip_handle_frame(n, (size_t)len);
+		}
+	}
+}
+
+int ip_wait_flag(volatile int *flag, uint64_t deadline)
+{
+	for (;;) {
+		ip_poll();
+		if (*flag)
+			return 0;
+		if (console_ctrl_c_pending())
+			return -ECANCELED;
+		if (timer_ns() >= deadline)
+			return -ETIMEDOUT;
+		timer_delay_ns(20000);
+	}
+}
+
+/* ARP, 3 tries of 300 ms, for hop's MAC. */
+static int ip_arp_wait(struct netdev *n, uint32_t hop, uint8_t mac[ETH_ALEN])
+{
+	const uint8_t *m;
+
+	for (int t = 0; t < ARP_TRIES; t++) {
+		uint64_t deadline = timer_ns() + ARP_WAIT_NS;
+
+		if (!(m = arp_lookup(hop, n)))
+			arp_request(n, hop);
+		while (!(m = arp_lookup(hop, n)) && timer_ns() < deadline) {
+			if (console_ctrl_c_pending())
+				return -ECANCELED;
+			ip_poll();
+		}
+		if (m) {
+			memcpy(mac, m, ETH_ALEN);
+			return 0;
+		}
+	}
+	return -ETIMEDOUT;
+}
+
+/* The MAC of the next hop to dst: a broadcast, the host, or the gateway. */
+static int ip_resolve(struct netdev *n, uint32_t dst, uint8_t mac[ETH_ALEN])
+{
+	const struct ip_iface *c = ip_iface_of(n);
+
+	if (!c)
+		return -ENODEV;
+	if (dst == IP_BROADCAST || (c->netmask && dst == (c->addr | ~c->netmask))) {
+		memcpy(mac, ip_eth_broadcast, ETH_ALEN);
+		return 0;
+	}
+	if (c->netmask && ((dst ^ c->addr) & c->netmask)) {
+		if (!c->gateway)
+			return -ENODEV;
+		dst = c->gateway;
+	}
+	return ip_arp_wait(n, dst, mac);
+}
+
+int ip_send_ipv4(struct netdev *n, uint32_t dst, uint8_t proto, size_t payload_len)
+{
+	uint8_t mac[ETH_ALEN];
+	int err = ip_resolve(n, dst, mac);
+
+	return err ? err : ip_send_ipv4_to(n, mac, dst, proto, payload_len);
+}
+
+int ip_send_udp(struct netdev *n, uint32_t dst, uint16_t sport, uint16_t dport, size_t len)
+{
+	const struct ip_iface *c = ip_iface_of(n);
+	size_t ulen;
+
+	if (!c)
+		return -ENODEV;
+	ulen = ip_build_udp(ip_out_frame + L4_OFF, c->addr, dst, sport, dport, len);
+	return ip_send_ipv4(n, dst, IPV4_PROTO_UDP, ulen);
+}
+
+int udp_wait(struct netdev *n, uint64_t deadline)
+{
+	for (;;) {
+		int err = ip_wait_flag(&udp_rx.ready, deadline);
+
+		if (err || udp_rx.dev == n)
+			return err;
+		udp_rx.ready = 0;
+	}
+}
