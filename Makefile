@@ -51,8 +51,10 @@ KCODE   := -Os -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-
 	   -flto -flto-partition=one
 # Per profile, after KCODE: tiny trades a little speed for size (-Oz, and
 # no jump tables: compare chains are smaller than the tables they replace).
+# INGOT_TINY picks only the usage and help texts of commands whose optional
+# subcommands the tiny profile leaves out (e.g. disk without cmd_disk_io.c).
 KOPT_full :=
-KOPT_tiny := -Oz -fno-jump-tables
+KOPT_tiny := -Oz -fno-jump-tables -DINGOT_TINY
 KCFLAGS := -std=gnu11 $(KCODE) $(WARN) -DINGOT_KERNEL_BUILD -Iinclude -Isrc/drivers/virtio -MMD -MP \
 	   -DBUILD_DATE='"$(BUILD_DATE)"'
 KLD      = $(CC) $(KCODE) $(WARN) $(KLDFLAGS)
