@@ -7,8 +7,6 @@
 #include "monitor.h"
 #include "string.h"
 
-/* cmd_disk_io.c: disk read|write|bench ... (argv[1] is the subcommand). */
-int disk_io_cmd(int argc, char **argv);
 OPTIONAL(disk_io_cmd);
 
 static void disk_print_size(uint64_t bytes)
