@@ -50,12 +50,13 @@ KCODE   := -Os -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-
 	   -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-common -ffunction-sections -fdata-sections \
 	   -flto -flto-partition=one
 # Per profile, after KCODE: tiny trades a little speed for size (-Oz, and
-# no jump tables: compare chains are smaller than the tables they replace;
-# no frame pointers: without backtrace.c nothing walks them).
+# no jump tables: compare chains are smaller than the tables they replace).
+# (-fomit-frame-pointer would save 1.3 KB more but the tiny kernel then
+# stops after the boot stage "cores-up": not yet understood.)
 # INGOT_TINY picks only the usage and help texts of commands whose optional
 # subcommands the tiny profile leaves out (e.g. disk without cmd_disk_io.c).
 KOPT_full :=
-KOPT_tiny := -Oz -fno-jump-tables -fomit-frame-pointer -DINGOT_TINY
+KOPT_tiny := -Oz -fno-jump-tables -DINGOT_TINY
 KCFLAGS := -std=gnu11 $(KCODE) $(WARN) -DINGOT_KERNEL_BUILD -Iinclude -Isrc/drivers/virtio -MMD -MP \
 	   -DBUILD_DATE='"$(BUILD_DATE)"'
 KLD      = $(CC) $(KCODE) $(WARN) $(KLDFLAGS)
