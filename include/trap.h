@@ -31,5 +31,12 @@ void trap_set_recovery(struct jmp_state *js);
  * calls made by a program end with this. */
 void trap_check_stop(void);
 void trap_set_hooks(const char *(*symbol)(uint64_t addr, uint64_t *off), void (*fault)(unsigned core));
+/* The symbol hook trap_set_hooks set, for backtrace.c. */
+extern const char *(*trap_symbol_hook)(uint64_t addr, uint64_t *off);
+/* backtrace.c (not in the tiny profile): ADDR <symbol+off> (a return
+ * address, is_ret, is looked up one byte back), and the frame-pointer walk
+ * of the exception report (RSP may be 0 when unknown). */
+void trap_print_addr(uint64_t addr, int is_ret);
+void trap_backtrace(uint64_t rip, uint64_t rsp, uint64_t rbp);
 
 #endif

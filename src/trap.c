@@ -4,12 +4,14 @@
 #include "console.h"
 #include "irq.h"
 #include "kernel.h"
-#include "ksyms.h"
 #include "mm.h"
 #include "percpu.h"
 #include "string.h"
 #include "trap.h"
 #include "x86.h"
+
+OPTIONAL(trap_print_addr);
+OPTIONAL(trap_backtrace);
 
 #define IST_STACK_SIZE 8192
 #define IST_DF 1
@@ -18,7 +20,6 @@
 #define GDT_CODE 0x08
 #define GDT_DATA 0x10
 #define GDT_TSS 0x18
-#define BACKTRACE_MAX 16
 
 struct tss {
 	uint32_t reserved0;
@@ -136,98 +137,23 @@ void trap_set_recovery(struct jmp_state *js)
 	this_cpu()->recovery = js;
 }
 
-/* A return address (is_ret) is looked up one byte back: after a call to a
- * function that never returns it is the first byte of the next function. */
 /* Kernel symbols, else the running program's (set by the program loader). */
-static const char *(*symbol_hook)(uint64_t addr, uint64_t *off);
+const char *(*trap_symbol_hook)(uint64_t addr, uint64_t *off);
 static void (*fault_hook)(unsigned core);
 
 void trap_set_hooks(const char *(*symbol)(uint64_t, uint64_t *), void (*fault)(unsigned))
 {
-	symbol_hook = symbol;
+	trap_symbol_hook = symbol;
 	fault_hook = fault;
 }
 
-static const char *symbol_lookup(uint64_t addr, uint64_t *off)
+/* The address, with its symbol when backtrace.c is in the profile. */
+static void print_addr(uint64_t addr)
 {
-	const char *name = ksyms_lookup(addr, off);
-
-	if (!name && symbol_hook)
-		name = symbol_hook(addr, off);
-	return name;
-}
-
-static void print_addr(uint64_t addr, int is_ret)
-{
-	uint64_t off, back = is_ret ? 1 : 0;
-	const char *name = symbol_lookup(addr - back, &off);
-
-	kprintf("%016llx", (unsigned long long)addr);
-	if (name)
-		kprintf(" <%s+%#llx>", name, (unsigned long long)(off + back));
-}
-
-/* Whether the instruction just before ret is a call: e8 rel32, or ff /2
- * (call through a register or memory, 2 to 7 bytes with REX, SIB, disp). */
-static int after_call(uint64_t ret)
-{
-	const uint8_t *p = (const uint8_t *)ret;
-	uint64_t off;
-
-	if (!symbol_lookup(ret - 1, &off))
-		return 0;
-	if (p[-5] == 0xe8)
-		return 1;
-	for (int k = 2; k <= 7; k++)
-		if (p[-k] == 0xff && (p[-k + 1] & 0x38) == 0x10)
-			return 1;
-	return 0;
-}
-
-/* gcc leaves leaf functions frameless even with -fno-omit-frame-pointer,
- * and a call to a bad address faults before any frame exists: then the
- * caller is not in the rbp chain but its return address is at RSP. Returns
- * that address, or 0 when the faulting function has its own frame. */
-static uint64_t frameless_return(uint64_t rip, uint64_t rsp)
-{
-	uint64_t off = 0, bad;
-	const char *name = symbol_lookup(rip, &off);
-
-	if (name && off && *(const uint8_t *)(rip - off) == 0x55) /* push %rbp */
-		return 0;
-	if (!rsp || (rsp & 7) || vm_check_range(rsp, 8, 0, &bad) < 0)
-		return 0;
-	return after_call(*(const uint64_t *)rsp) ? *(const uint64_t *)rsp : 0;
-}
-
-/* Walk saved frame pointers, reading each only when it is mapped. RSP may
- * be 0 when unknown. */
-static void backtrace_walk(uint64_t rip, uint64_t rsp, uint64_t rbp)
-{
-	uint64_t ret = frameless_return(rip, rsp);
-	int i = 1;
-
-	kprintf("backtrace:\n  #0 ");
-	print_addr(rip, 0);
-	kprintf("\n");
-	if (ret) {
-		kprintf("  #%d ", i++);
-		print_addr(ret, 1);
-		kprintf("\n");
-	}
-	for (; i < BACKTRACE_MAX && rbp; i++) {
-		const uint64_t *fp = (const uint64_t *)rbp;
-		uint64_t bad;
-
-		if ((rbp & 7) || vm_check_range(rbp, 16, 0, &bad) < 0 || fp[1] == 0)
-			break;
-		kprintf("  #%d ", i);
-		print_addr(fp[1], 1);
-		kprintf("\n");
-		if (fp[0] <= rbp) /* frames must go up the stack */
-			break;
-		rbp = fp[0];
-	}
+	if (trap_print_addr)
+		trap_print_addr(addr, 0);
+	else
+		kprintf("%016llx", (unsigned long long)addr);
 }
 
 static void pf_detail(uint64_t err)
@@ -244,7 +170,7 @@ static void trap_report(const struct trap_frame *f)
 	if (f->vector == 14)
 		pf_detail(f->error);
 	kprintf("\nRIP ");
-	print_addr(f->rip, 0);
+	print_addr(f->rip);
 	kprintf("\nRSP %016llx  RFLAGS %016llx  CS %04llx  SS %04llx\n", (unsigned long long)f->rsp,
 		(unsigned long long)f->rflags, (unsigned long long)f->cs, (unsigned long long)f->ss);
 	kprintf("RAX %016llx  RBX %016llx  RCX %016llx\n", (unsigned long long)f->rax,
@@ -259,7 +185,8 @@ static void trap_report(const struct trap_frame *f)
 		(unsigned long long)f->r14, (unsigned long long)f->r15);
 	kprintf("CR0 %016llx  CR2 %016llx  CR3 %016llx  CR4 %016llx\n", (unsigned long long)read_cr0(),
 		(unsigned long long)read_cr2(), (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
-	backtrace_walk(f->rip, f->rsp, f->rbp);
+	if (trap_backtrace)
+		trap_backtrace(f->rip, f->rsp, f->rbp);
 }
 
 /* Resume at the recovery point through iretq, so an NMI's blocking ends

@@ -1,6 +1,6 @@
 /* cmd_cpu.c: the cpu command (the boot core's CPUID identification, TSC and
- * bus clocks, one row per core); cpuid (raw registers, Intel SDM vol. 2A) is
- * in cmd_cpuid.c.
+ * bus clocks, one row per core); features, caches and topology are in
+ * cmd_cpu_detail.c, cpuid (raw registers, Intel SDM vol. 2A) in cmd_cpuid.c.
  * Exercised by tests/expect/cpu.exp with QEMU -cpu qemu64, max, Westmere, EPYC. */
 #include "console.h"
 #include "cpu.h"
@@ -11,10 +11,7 @@
 #include "timer.h"
 #include "x86.h"
 
-#define CPU_INDENT 12 /* width of the labels: "features:   " */
-#define CPU_WRAP 76
-
-static const char *cpu_plural(uint64_t n) { return n == 1 ? "" : "s"; }
+OPTIONAL(cpu_print_detail);
 
 static void cpu_print_mhz(uint64_t hz)
 {
@@ -36,69 +33,10 @@ static void cpu_print_ident(const struct cpu_info *ci)
 		kprintf("address:    %u-bit physical, %u-bit virtual\n", ci->phys_bits, ci->virt_bits);
 }
 
-/* Feature names separated by spaces, wrapped before column CPU_WRAP. */
-static void cpu_print_features(const struct cpu_info *ci)
-{
-	unsigned col = CPU_INDENT - 1, n = 0;
-
-	kprintf("%-*s", CPU_INDENT - 1, "features:");
-	for (unsigned f = 0; f < CPU_FEAT_COUNT; f++) {
-		const char *name = cpu_feature_name((enum cpu_feature)f);
-		unsigned len = (unsigned)strlen(name);
-
-		if (!cpu_has(ci, (enum cpu_feature)f))
-			continue;
-		if (n++ && col + 1 + len > CPU_WRAP) {
-			kprintf("\n%*s", CPU_INDENT - 1, "");
-			col = CPU_INDENT - 1;
-		}
-		kprintf(" %s", name);
-		col += 1 + len;
-	}
-	kprintf("%s\n", n ? "" : " (none)");
-}
-
-/* "L1d 32 KiB 8-way 64 B line, shared by 2 threads" */
-static void cpu_print_cache(const struct cpu_cache *c)
-{
-	const char *suffix = c->type == CPU_CACHE_DATA ? "d" : c->type == CPU_CACHE_INSTRUCTION ? "i" : "";
-
-	if (c->size_kib >= 1024 && !(c->size_kib % 1024))
-		kprintf("L%u%s %u MiB", c->level, suffix, c->size_kib / 1024);
-	else
-		kprintf("L%u%s %u KiB", c->level, suffix, c->size_kib);
-	if (c->ways == CPU_WAYS_FULL)
-		kprintf(" fully associative");
-	else if (c->ways)
-		kprintf(" %u-way", c->ways);
-	kprintf(" %u B line", c->line);
-	if (c->sharing > 1)
-		kprintf(", shared by %u threads", c->sharing);
-	else if (c->sharing == 1)
-		kprintf(", not shared");
-	kprintf("\n");
-}
-
-static void cpu_print_caches(const struct cpu_info *ci)
-{
-	if (!ci->cache_count) {
-		kprintf("caches:     not reported\n");
-		return;
-	}
-	for (unsigned i = 0; i < ci->cache_count; i++) {
-		kprintf("%-*s", CPU_INDENT, i ? "" : "caches:");
-		cpu_print_cache(&ci->caches[i]);
-	}
-	kprintf("%*s(from %s)\n", CPU_INDENT, "", ci->cache_source);
-}
-
 static void cpu_print_clocks(const struct cpu_info *ci)
 {
 	uint64_t tsc = timer_tsc_hz(), bus = timer_lapic_hz();
 
-	kprintf("topology:   %u thread%s per core, %u logical processor%s per package (from %s)\n",
-		ci->threads_per_core, cpu_plural(ci->threads_per_core), ci->logical_per_package,
-		cpu_plural(ci->logical_per_package), ci->topo_source);
 	kprintf("tsc:        ");
 	if (tsc) {
 		cpu_print_mhz(tsc);
@@ -148,13 +86,22 @@ static int cmd_cpu(int argc, char **argv)
 
 	(void)argc, (void)argv;
 	cpu_print_ident(ci);
-	cpu_print_features(ci);
-	cpu_print_caches(ci);
+	if (cpu_print_detail)
+		cpu_print_detail(ci);
 	cpu_print_clocks(ci);
 	cpu_print_cores();
 	return 0;
 }
 
+#ifdef INGOT_TINY /* the tiny profile: no cmd_cpu_detail.c */
+CMD(cpu, .name = "cpu", .usage = "cpu",
+    .summary = "boot core identification and clocks; one row per core",
+    .help = "Vendor, brand, family/model/stepping (decimal and hex), hypervisor,\n"
+	    "TSC and bus (local APIC timer) clocks of the boot core,\n"
+	    "then index, APIC ID, state and last work of every core.\n"
+	    "examples:\n  cpu",
+    .min_args = 0, .max_args = 0, .fn = cmd_cpu);
+#else
 CMD(cpu, .name = "cpu", .usage = "cpu",
     .summary = "boot core identification, features, caches, clocks; one row per core",
     .help = "Vendor, brand, family/model/stepping (decimal and hex), hypervisor, features,\n"
@@ -162,3 +109,4 @@ CMD(cpu, .name = "cpu", .usage = "cpu",
 	    "then index, APIC ID, state and last work of every core.\n"
 	    "examples:\n  cpu\n  cpuid 1   (the raw registers behind it)",
     .min_args = 0, .max_args = 0, .fn = cmd_cpu);
+#endif

@@ -1,9 +1,9 @@
 /* fuzz_cmdline.c: libFuzzer target for the command-line path: the input fed
- * byte by byte to the line editor (src/monitor/lineedit.c), whose echo must
+ * byte by byte to the line editor (src/monitor/lineedit.c src/monitor/lineedit_keys.c), whose echo must
  * draw exactly its line; each line it finishes, and the input itself as text,
  * through the monitor's splitter and number parser (src/monitor/parse.c) and
  * the kernel command line lookup (cmdline_get, src/bootinfo.c). */
-/* sources: src/monitor/parse.c src/monitor/lineedit.c src/bootinfo.c */
+/* sources: src/monitor/parse.c src/monitor/lineedit.c src/monitor/lineedit_keys.c src/bootinfo.c */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

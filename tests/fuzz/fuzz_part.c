@@ -1,7 +1,7 @@
 /* fuzz_part.c: libFuzzer target for src/part.c: part_parse on the sparse
  * disk an input describes (tests/fuzz/fuzz_disk.h), then every name and
  * GUID helper on what it found. Built by `make fuzz` with clang. */
-/* sources: src/part.c */
+/* sources: src/part.c src/part_gpt.c src/part_ebr.c */
 #include <stddef.h>
 #include <stdint.h>
 #include "console.h"

@@ -1,7 +1,7 @@
 /* test_cpu.c: host tests of src/cpu.c: CPUID tables written by hand from the
  * Intel SDM vol. 2A and AMD APM vol. 3 layouts (Skylake-SP, Alder Lake, EPYC
  * 7601, QEMU's -cpu qemu64 as recorded in Ingot, a broken one) fed to cpu_decode. */
-/* sources: src/cpu.c */
+/* sources: src/cpu.c src/cpu_detail.c */
 #include <stdint.h>
 #include <stdlib.h>
 #include "cpu.h"

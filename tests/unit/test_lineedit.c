@@ -1,7 +1,7 @@
-/* test_lineedit.c: host unit tests for src/monitor/lineedit.c, feeding byte
+/* test_lineedit.c: host unit tests for src/monitor/lineedit.c src/monitor/lineedit_keys.c, feeding byte
  * strings and checking the line, the return codes and the exact echo.
  * Prints PASS:/FAIL: per check, exits 1 on any failure. */
-/* sources: src/monitor/lineedit.c */
+/* sources: src/monitor/lineedit.c src/monitor/lineedit_keys.c */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

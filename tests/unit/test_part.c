@@ -1,7 +1,7 @@
 /* test_part.c: host tests of src/part.c on disks built in memory: empty
  * disk, MBR with an EBR chain (and a looping one), a FAT boot sector, GPT
  * with 128 entries, a corrupt primary header or array, 4 KiB sectors. */
-/* sources: src/part.c src/crc32.c src/block.c src/format.c src/error.c */
+/* sources: src/part.c src/part_gpt.c src/part_ebr.c src/crc32.c src/block.c src/format.c src/error.c */
 #include <stdarg.h>
 #include <stdio.h>
 #include "blkdev.h"

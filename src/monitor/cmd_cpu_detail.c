@@ -1,0 +1,78 @@
+/* cmd_cpu_detail.c: the parts of the cpu command the tiny profile leaves
+ * out: feature names, caches and topology of the boot core (cpu_detail.c).
+ * Exercised by tests/expect/cpu.exp with QEMU -cpu qemu64, max, Westmere, EPYC. */
+#include "console.h"
+#include "cpu.h"
+#include "kernel.h"
+#include "monitor.h"
+#include "string.h"
+
+#define CPU_INDENT 12 /* width of the labels: "features:   " */
+#define CPU_WRAP 76
+
+static const char *cpu_plural(uint64_t n) { return n == 1 ? "" : "s"; }
+
+/* Feature names separated by spaces, wrapped before column CPU_WRAP. */
+static void cpu_print_features(const struct cpu_info *ci)
+{
+	unsigned col = CPU_INDENT - 1, n = 0;
+
+	kprintf("%-*s", CPU_INDENT - 1, "features:");
+	for (unsigned f = 0; f < CPU_FEAT_COUNT; f++) {
+		const char *name = cpu_feature_name((enum cpu_feature)f);
+		unsigned len = (unsigned)strlen(name);
+
+		if (!cpu_has(ci, (enum cpu_feature)f))
+			continue;
+		if (n++ && col + 1 + len > CPU_WRAP) {
+			kprintf("\n%*s", CPU_INDENT - 1, "");
+			col = CPU_INDENT - 1;
+		}
+		kprintf(" %s", name);
+		col += 1 + len;
+	}
+	kprintf("%s\n", n ? "" : " (none)");
+}
+
+/* "L1d 32 KiB 8-way 64 B line, shared by 2 threads" */
+static void cpu_print_cache(const struct cpu_cache *c)
+{
+	const char *suffix = c->type == CPU_CACHE_DATA ? "d" : c->type == CPU_CACHE_INSTRUCTION ? "i" : "";
+
+	if (c->size_kib >= 1024 && !(c->size_kib % 1024))
+		kprintf("L%u%s %u MiB", c->level, suffix, c->size_kib / 1024);
+	else
+		kprintf("L%u%s %u KiB", c->level, suffix, c->size_kib);
+	if (c->ways == CPU_WAYS_FULL)
+		kprintf(" fully associative");
+	else if (c->ways)
+		kprintf(" %u-way", c->ways);
+	kprintf(" %u B line", c->line);
+	if (c->sharing > 1)
+		kprintf(", shared by %u threads", c->sharing);
+	else if (c->sharing == 1)
+		kprintf(", not shared");
+	kprintf("\n");
+}
+
+static void cpu_print_caches(const struct cpu_info *ci)
+{
+	if (!ci->cache_count) {
+		kprintf("caches:     not reported\n");
+		return;
+	}
+	for (unsigned i = 0; i < ci->cache_count; i++) {
+		kprintf("%-*s", CPU_INDENT, i ? "" : "caches:");
+		cpu_print_cache(&ci->caches[i]);
+	}
+	kprintf("%*s(from %s)\n", CPU_INDENT, "", ci->cache_source);
+}
+
+void cpu_print_detail(const struct cpu_info *ci)
+{
+	cpu_print_features(ci);
+	cpu_print_caches(ci);
+	kprintf("topology:   %u thread%s per core, %u logical processor%s per package (from %s)\n",
+		ci->threads_per_core, cpu_plural(ci->threads_per_core), ci->logical_per_package,
+		cpu_plural(ci->logical_per_package), ci->topo_source);
+}
