@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/deps.sh: the kernel's module dependency graph from its object files
-# (nm: module A uses module B when A leaves undefined a symbol B defines; a
-# module is one .c or .S file) and its cycles, the strongly connected
+# (nm: module A uses module B when A leaves undefined a symbol B defines,
+# weak references apart; a module is one .c or .S file) and its cycles, the strongly connected
 # components of more than one module (Tarjan), one per line. Always exits 0.
 # Usage: scripts/deps.sh [-e] [OBJ...]   (default: every build/obj/*.o; make
 # deps names the kernel's own, so stale objects do not count; -e: every edge
@@ -15,7 +15,10 @@ objs=${*:-$(find "$objdir" -name '*.o' | LC_ALL=C sort)}
 # nm -A names the object on every line: "OBJ:VALUE TYPE NAME" or "OBJ: U NAME".
 {
 	"$NM" -A --defined-only -g $objs | sed 's/^\([^:]*\):.* \([^ ]*\)$/D \1 \2/'
-	"$NM" -A -u $objs | sed 's/^\([^:]*\):.* \([^ ]*\)$/U \1 \2/'
+	# A weak reference (OPTIONAL() in include/kernel.h: a feature a build
+	# profile may leave out) is a hook, not a dependency: the module works
+	# without the other one, so it makes no edge.
+	"$NM" -A -u $objs | grep -v ' [wv] ' | sed 's/^\([^:]*\):.* \([^ ]*\)$/U \1 \2/'
 } | sed "s| $objdir/\([^ ]*\)\.o | src/\1 |" | awk -v edges=$edges '
 $1 == "D" { def[$3] = $2; mods[$2] = 1; next }
 $1 == "U" { use[++nu] = $2 " " $3; mods[$2] = 1 }
