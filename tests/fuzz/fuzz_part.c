@@ -9,6 +9,18 @@
 #include "part.h"
 #include "fuzz_disk.h"
 
+/* part_scan_all reports through the console: format the line as the
+ * kernel would, so a bad format or argument still shows under ASan. */
+void console_report_error(const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* part_scan_all (not fuzzed) prints through kprintf. */
