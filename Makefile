@@ -76,14 +76,21 @@ $(BUILD)/ingot.elf: $(KERNEL_OBJS) $(BUILD)/ksyms.o src/kernel.ld
 
 iso: $(BUILD)/ingot.iso $(BUILD)/programs.img
 
+# grub_iso OUT,DIR: the bootable ISO OUT (BIOS by El Torito, UEFI by its EFI
+# system partition image, and a USB stick by the hybrid MBR) from the tree
+# DIR, which holds boot/grub/grub.cfg and what it loads. The one recipe of
+# build/ingot.iso, the test images and the bench's floor ISO.
+define grub_iso
+	grub-mkrescue -o $(1) $(2) --locales= --themes= --fonts= 2> $(1).log || { cat $(1).log; exit 1; }
+	@rm -f $(1).log
+endef
+
 $(BUILD)/ingot.iso: $(BUILD)/ingot.elf grub.cfg $(BUILD)/programs-ram.img
 	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
 	cp $(BUILD)/ingot.elf $(BUILD)/iso/boot/ingot.elf
 	cp $(BUILD)/programs-ram.img $(BUILD)/iso/boot/programs.img
 	cp grub.cfg $(BUILD)/iso/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(BUILD)/iso \
-		--locales= --themes= --fonts= 2> $(BUILD)/grub-mkrescue.log \
-		|| { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+	$(call grub_iso,$@,$(BUILD)/iso)
 
 # ISOs for tests/expect/fbcon.exp: the kernel with a VBE mode asked from the
 # BIOS (fb-WxHxD.iso, console=all) or with another console= under the
@@ -99,8 +106,8 @@ define test_iso
 	@rm -rf $@.d && mkdir -p $@.d/boot/grub
 	cp $(BUILD)/ingot.elf $@.d/boot/ingot.elf
 	sed -e 's/@ARGS@/$(2)/' -e 's/@GFX@/$(3)/' -e '/gfxpayload=auto/d' tests/images/grub-test.cfg > $@.d/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $@.d --locales= --themes= --fonts= 2> $@.log || { cat $@.log; exit 1; }
-	@rm -rf $@.d $@.log
+	$(call grub_iso,$@,$@.d)
+	@rm -rf $@.d
 endef
 
 $(TEST_IMAGES)/fb-%.iso: $(BUILD)/ingot.elf tests/images/grub-test.cfg
@@ -258,7 +265,22 @@ MATRIX_CELLS ?= full
 test-matrix: all iso programs
 	expect -f tests/matrix/matrix.exp $(MATRIX_CELLS)
 
-bench: all iso
+# The floor of `make bench`: a do-nothing Multiboot kernel (tests/floor/floor.S)
+# that prints one line, booted by -kernel and from an ISO made like
+# build/ingot.iso (grub.cfg, without the RAM disk).
+FLOOR := $(BUILD)/floor
+$(FLOOR)/floor.elf: tests/floor/floor.S
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -c $< -o $(FLOOR)/floor.o
+	$(LD) -m elf_i386 -N --no-warn-rwx-segments -Ttext 0x100000 -e _start -o $@ $(FLOOR)/floor.o
+
+$(FLOOR)/floor.iso: $(FLOOR)/floor.elf grub.cfg
+	@rm -rf $(FLOOR)/iso && mkdir -p $(FLOOR)/iso/boot/grub
+	cp $< $(FLOOR)/iso/boot/ingot.elf
+	sed -e '/module2/d' grub.cfg > $(FLOOR)/iso/boot/grub/grub.cfg
+	$(call grub_iso,$@,$(FLOOR)/iso)
+
+bench: all iso $(FLOOR)/floor.elf $(FLOOR)/floor.iso
 	tests/bench
 
 clean:
