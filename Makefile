@@ -134,11 +134,13 @@ define grub_iso
 	@rm -rf $(1).g
 endef
 
-$(BUILD)/ingot.iso: $(BUILD)/ingot-nodebug.elf grub.cfg $(BUILD)/programs-ram.img Makefile scripts/grub-moddeps.sh
+# `make iso GRUB_CFG=FILE`: build/ingot.iso with another boot script.
+GRUB_CFG ?= grub.cfg
+$(BUILD)/ingot.iso: $(BUILD)/ingot-nodebug.elf $(GRUB_CFG) $(BUILD)/programs-ram.img Makefile scripts/grub-moddeps.sh
 	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot
 	cp $(BUILD)/ingot-nodebug.elf $(BUILD)/iso/boot/ingot.elf
 	cp $(BUILD)/programs-ram.img $(BUILD)/iso/boot/programs.img
-	$(call grub_iso,$@,$(BUILD)/iso,grub.cfg)
+	$(call grub_iso,$@,$(BUILD)/iso,$(GRUB_CFG))
 
 # ISOs for tests/expect/fbcon.exp: the kernel with a VBE mode asked from the
 # BIOS (fb-WxHxD.iso, console=all) or with another console= under the
