@@ -186,12 +186,13 @@ $(BUILD)/programs.img: Makefile $(PROGRAM_ELFS)
 	mv $@.tmp $@
 
 # The copy GRUB loads as a module (ram0): the same files in a FAT12 image
-# sized to them, because GRUB reads a module byte by byte through the
-# firmware: a 64 MiB FAT32 image costs two seconds of boot under QEMU.
+# sized to them (twice their size, at least 256 KiB), because GRUB reads a
+# module byte by byte through the firmware: a 64 MiB FAT32 image costs two
+# seconds of boot under QEMU.
 $(BUILD)/programs-ram.img: $(BUILD)/programs.img
 	@rm -f $@.tmp
 	kib=$$(du -k -c $(PROGRAM_ELFS) | tail -1 | cut -f1); \
-	dd if=/dev/zero of=$@.tmp bs=1K count=0 seek=$$(( kib * 2 < 1024 ? 1024 : kib * 2 )) 2> /dev/null
+	dd if=/dev/zero of=$@.tmp bs=1K count=0 seek=$$(( kib * 2 < 256 ? 256 : kib * 2 )) 2> /dev/null
 	MTOOLS_SKIP_CHECK=1 mformat -i $@.tmp -v INGOT ::
 	MTOOLS_SKIP_CHECK=1 mcopy -i $@.tmp $(BUILD)/programs.d/README.TXT ::README.TXT
 	MTOOLS_SKIP_CHECK=1 mmd -i $@.tmp ::tests
