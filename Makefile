@@ -34,7 +34,7 @@ QEMU_COMMON  = -M $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) $(QEMU_NET) \
 OVMF_CODE    ?= /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS    ?= /usr/share/OVMF/OVMF_VARS_4M.fd
 
-.PHONY: test-images screenshots all iso run run-kernel run-uefi debug test test-matrix unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
+.PHONY: FORCE test-images screenshots all iso run run-kernel run-uefi debug test test-matrix unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
 all: $(BUILD)/ingot.elf $(BUILD)/programs.img
 
 # The example programs (programs/Makefile: static PIE ELF64 files).
@@ -134,13 +134,19 @@ define grub_iso
 	@rm -rf $(1).g
 endef
 
-# `make iso GRUB_CFG=FILE`: build/ingot.iso with another boot script.
+# `make iso GRUB_CFG=FILE`: build/ingot.iso with another boot script. Its
+# copy build/grub.cfg changes only with the script's content, so that a
+# `make iso` without GRUB_CFG builds the ISO from grub.cfg again.
 GRUB_CFG ?= grub.cfg
-$(BUILD)/ingot.iso: $(BUILD)/ingot-nodebug.elf $(GRUB_CFG) $(BUILD)/programs-ram.img Makefile scripts/grub-moddeps.sh
+$(BUILD)/grub.cfg: FORCE
+	@mkdir -p $(BUILD)
+	@cmp -s $(GRUB_CFG) $@ || cp $(GRUB_CFG) $@
+
+$(BUILD)/ingot.iso: $(BUILD)/ingot-nodebug.elf $(BUILD)/grub.cfg $(BUILD)/programs-ram.img Makefile scripts/grub-moddeps.sh
 	@rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot
 	cp $(BUILD)/ingot-nodebug.elf $(BUILD)/iso/boot/ingot.elf
 	cp $(BUILD)/programs-ram.img $(BUILD)/iso/boot/programs.img
-	$(call grub_iso,$@,$(BUILD)/iso,$(GRUB_CFG))
+	$(call grub_iso,$@,$(BUILD)/iso,$(BUILD)/grub.cfg)
 
 # ISOs for tests/expect/fbcon.exp: the kernel with a VBE mode asked from the
 # BIOS (fb-WxHxD.iso, console=all) or with another console= under the
