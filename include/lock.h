@@ -18,4 +18,23 @@ void spin_unlock(struct spinlock *l);
 /* Does the calling core hold l? */
 int spin_holding(const struct spinlock *l);
 
+/* Fault recovery. Each core keeps the locks it holds, most recent last. A
+ * fault on a core that holds locks (a program's bad buffer copied inside a
+ * driver, say) would leave them taken for ever: trap.c's recovery calls
+ * spin_recover_held, which gives each one back, most recent first, after
+ * calling its reset. A lock that guards device state that a request cut
+ * short can leave half done (an IDE channel with data pending, a ring
+ * with a descriptor posted) is taken with spin_lock_reset: reset(arg)
+ * runs with the lock still held, puts the device back in a state the next
+ * request can use, and reports on the console what it did. */
+#define LOCK_HELD_MAX 8
+struct lock_held {
+	struct spinlock *lock;
+	void (*reset)(void *arg);
+	void *arg;
+};
+void spin_lock_reset(struct spinlock *l, void (*reset)(void *arg), void *arg);
+/* Reset and release every lock the calling core holds; how many there were. */
+unsigned spin_recover_held(void);
+
 #endif

@@ -5,6 +5,7 @@
 #define INGOT_PERCPU_H
 
 #include <stdint.h>
+#include "lock.h"
 #include "trap.h"
 
 #define MSR_GS_BASE 0xC0000101u
@@ -23,6 +24,8 @@ struct percpu {
 	volatile int work_faulted;   /* the work running here raised an exception */
 	volatile int stop_request;   /* leave for the recovery point (program stop) */
 	volatile int stop_nmis;      /* NMIs sent for stops, not yet arrived */
+	uint32_t nheld;              /* locks this core holds (lock.c) */
+	struct lock_held held[LOCK_HELD_MAX];
 };
 
 static inline struct percpu *this_cpu(void)

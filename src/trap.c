@@ -4,6 +4,7 @@
 #include "console.h"
 #include "irq.h"
 #include "kernel.h"
+#include "lock.h"
 #include "mm.h"
 #include "percpu.h"
 #include "string.h"
@@ -203,6 +204,7 @@ static void trap_redirect(struct trap_frame *f, struct percpu *pc)
 	if (pc->index == 0)
 		irq_abort_inflight();
 	console_release();
+	spin_recover_held();
 	pc->stop_request = 0; /* honoured now */
 	f->rip = (uint64_t)trap_resume;
 	f->rsp = ALIGN_DOWN(pc->recovery->rsp - 256, 16) - 8;
@@ -282,6 +284,7 @@ void trap_check_stop(void)
 		pc->stop_request = 0;
 		cpu_cli();
 		console_release();
+		spin_recover_held();
 		trap_longjmp(pc->recovery, 1);
 	}
 }
