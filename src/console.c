@@ -3,6 +3,7 @@
  * serial and keyboard interrupt handlers. */
 #include "console.h"
 #include "kernel.h"
+#include "lock.h"
 #include "percpu.h"
 #include "string.h"
 #include "x86.h"
@@ -22,6 +23,10 @@ static volatile bool console_ticking; /* the heartbeat runs: screens may wait fo
 static volatile bool console_unflushed; /* a screen was written since its flush */
 static uint8_t input_ring[INPUT_RING];
 static volatile uint32_t input_head, input_tail;
+/* Readers take bytes under it: a program calls getc from every core at
+ * once, and two readers of one tail would hand out one byte twice. The
+ * producer (interrupt handlers on one core) only moves the head. */
+static struct spinlock input_lock = SPINLOCK_INIT;
 static void (*polls[MAX_POLLS])(void);
 static unsigned poll_count;
 
@@ -179,8 +184,7 @@ void console_input_push(uint8_t byte)
 	if (head - input_tail >= INPUT_RING)
 		return; /* sources check console_input_room first */
 	input_ring[head & (INPUT_RING - 1)] = byte;
-	__asm__ volatile("" ::: "memory");
-	input_head = head + 1;
+	__atomic_store_n(&input_head, head + 1, __ATOMIC_RELEASE); /* readers on other cores */
 }
 
 uint32_t console_input_room(void)
@@ -197,14 +201,16 @@ uint32_t console_input_room(void)
 
 int console_try_getc(void)
 {
-	uint32_t tail = input_tail;
-	int c;
+	uint32_t tail;
+	int c = -1;
 
-	if (tail == input_head)
-		return -1;
-	c = input_ring[tail & (INPUT_RING - 1)];
-	__asm__ volatile("" ::: "memory");
-	input_tail = tail + 1;
+	spin_lock(&input_lock);
+	tail = input_tail;
+	if (tail != __atomic_load_n(&input_head, __ATOMIC_ACQUIRE)) {
+		c = input_ring[tail & (INPUT_RING - 1)];
+		__atomic_store_n(&input_tail, tail + 1, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&input_lock);
 	return c;
 }
 
@@ -292,10 +298,12 @@ int kprintf(const char *fmt, ...)
 
 int console_ctrl_c_pending(void)
 {
-	uint64_t f = cpu_irq_save();
-	uint32_t tail = input_tail, head = input_head;
+	uint32_t tail, head;
 	int found = 0;
 
+	spin_lock(&input_lock);
+	tail = input_tail;
+	head = __atomic_load_n(&input_head, __ATOMIC_ACQUIRE);
 	for (uint32_t i = tail; i != head; i++) {
 		if (input_ring[i & (INPUT_RING - 1)] == 0x03) {
 			input_tail = i + 1; /* drop what was typed before the Ctrl-C */
@@ -303,7 +311,7 @@ int console_ctrl_c_pending(void)
 			break;
 		}
 	}
-	cpu_irq_restore(f);
+	spin_unlock(&input_lock);
 	return found;
 }
 

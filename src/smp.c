@@ -179,9 +179,13 @@ static void smp_claimed(void *arg) { (void)arg; }
 
 static __noreturn void smp_idle_loop(struct core *c)
 {
+	smp_fn fn;
+
 	for (;;) {
 		cpu_cli();
-		while (!c->fn || c->fn == smp_claimed)
+		/* Acquire: pairs with smp_run_on_stack's release, so arg, name and
+		 * stack are seen as written before the pointer. */
+		while (!(fn = __atomic_load_n(&c->fn, __ATOMIC_ACQUIRE)) || fn == smp_claimed)
 			cpu_sti_hlt(), cpu_cli();
 		if (c->stopping) { /* stopped before it began */
 			c->stopping = 0;
@@ -196,7 +200,7 @@ static __noreturn void smp_idle_loop(struct core *c)
 		strlcpy(c->last, c->name ? c->name : "?", sizeof(c->last));
 		c->info.last_work = c->last;
 		c->pc->work_faulted = 0;
-		int r = smp_call(c, c->fn, c->arg);
+		int r = smp_call(c, fn, c->arg);
 		/* A stop asked while the exception was being reported (the fault
 		 * stops the program everywhere, this core too) leaves it a fault. */
 		int faulted = r == 1 && c->pc->work_faulted;

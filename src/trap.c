@@ -201,8 +201,7 @@ static void trap_resume(void)
  * trap_resume on a stack below the one the recovery point saved. */
 static void trap_redirect(struct trap_frame *f, struct percpu *pc)
 {
-	if (pc->index == 0)
-		irq_abort_inflight();
+	irq_abort_inflight();
 	console_release();
 	spin_recover_held();
 	pc->stop_request = 0; /* honoured now */
