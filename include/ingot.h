@@ -53,7 +53,8 @@ struct ingot_api {
 	int (*run_on)(unsigned core, void (*fn)(void *), void *arg);
 	int (*run_all)(void (*fn)(void *), void *arg);
 	/* Wait until every core given work is idle again: 0 or -ETIMEDOUT
-	 * (110) after timeout_ns. */
+	 * (110) after timeout_ns. From another core than the boot core: only
+	 * the cores it handed work itself. */
 	int (*wait_all)(uint64_t timeout_ns);
 
 	/* Spin locks (interrupts stay off on the holding core). */

@@ -51,9 +51,11 @@ int smp_core_busy(unsigned core);
 int smp_stop(unsigned core);
 /* From inside work on an application processor: end it, back to idle. */
 __attribute__((noreturn)) void smp_leave_work(void);
-/* Wait until core (or every core, for SMP_ALL) is idle again: 0, or
- * -ETIMEDOUT after timeout_ns. */
+/* Wait until core (or every core but the caller and the boot core, for
+ * SMP_ALL; or every core whose work the caller handed, for SMP_MINE) is
+ * idle again: 0, or -ETIMEDOUT after timeout_ns. */
 #define SMP_ALL 0xFFFFFFFFu
+#define SMP_MINE 0xFFFFFFFEu
 int smp_wait(unsigned core, uint64_t timeout_ns);
 
 #endif

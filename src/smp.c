@@ -33,6 +33,7 @@ struct core {
 	void *arg;
 	uint64_t stack_top;        /* run fn on this stack (0: the core's own) */
 	const char *name;
+	unsigned starter;          /* index of the core that handed the work */
 	char last[32];             /* a copy: the caller's name may change */
 	volatile int online;
 	volatile int stopping;     /* a stop was asked: work not begun is dropped */
@@ -208,6 +209,10 @@ static __noreturn void smp_idle_loop(struct core *c)
 		c->info.faults += faulted;
 		c->info.state = faulted ? CORE_FAULTED : CORE_IDLE;
 		c->stopping = 0;
+		/* The flush on the way back, acknowledged by the cleared pointer:
+		 * once every core is idle, the boot core may remap and reuse the
+		 * memory the work ran in, and no core keeps a stale translation. */
+		write_cr3(read_cr3());
 		__atomic_store_n(&c->fn, NULL, __ATOMIC_RELEASE);
 	}
 }
@@ -368,6 +373,7 @@ int smp_run_on_stack(unsigned core, smp_fn fn, void *arg, const char *name, uint
 		return -EBUSY;
 	c->arg = arg;
 	c->name = name;
+	c->starter = smp_this_core();
 	c->stack_top = stack_top;
 	c->stopping = 0;
 	__atomic_store_n(&c->fn, fn, __ATOMIC_RELEASE);
@@ -397,12 +403,24 @@ int smp_stop(unsigned core)
 	return apic_send_ipi(c->info.apic_id, LAPIC_IPI_NMI);
 }
 
+/* Is core i one that smp_wait(core) waits for? */
+static int smp_waits_for(unsigned core, unsigned i)
+{
+	unsigned me = smp_this_core();
+
+	if (core == SMP_MINE)
+		return i != me && cores[i].starter == me;
+	if (core == SMP_ALL)
+		return i != me && i != 0;
+	return i == core;
+}
+
 int smp_wait(unsigned core, uint64_t timeout_ns)
 {
 	uint64_t deadline = timer_ns() + timeout_ns;
 
 	for (unsigned i = 0; i < core_count; i++) {
-		if ((core != SMP_ALL && i != core) || (core == SMP_ALL && (i == smp_this_core() || i == 0)))
+		if (!smp_waits_for(core, i))
 			continue;
 		while (cores[i].fn) {
 			if (timer_ns() >= deadline)

@@ -157,6 +157,13 @@ static int pit_ns(uint64_t *ns)
 	return 1;
 }
 
+void timer_release(void)
+{
+	uint32_t me = this_cpu()->index + 1;
+
+	__atomic_compare_exchange_n(&pit_owner, &me, 0, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+}
+
 /* The PIT's ticks and its count race (another core's read may see the
  * count wrap before the tick is counted): never step back. */
 static uint64_t pit_monotonic(void)
