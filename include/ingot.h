@@ -43,7 +43,9 @@ struct ingot_api {
 	/* Time since boot, nanoseconds, from the kernel clock (HPET, ...). */
 	uint64_t (*time_ns)(void);
 
-	/* Cores: how many are online, which one calls, its APIC ID. */
+	/* Cores: how many are online, which one calls, its APIC ID. The
+	 * online cores are numbered 0 .. core_count() - 1, with no gaps:
+	 * loop over them with i < core_count(). */
 	unsigned (*core_count)(void);
 	unsigned (*core_index)(void);
 	uint32_t (*core_apic_id)(void);

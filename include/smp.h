@@ -29,7 +29,9 @@ typedef void (*smp_fn)(void *arg);
  * work may go on in between) sends the start-up IPIs and waits for them. */
 void smp_init(void);
 void smp_finish(void);
-unsigned smp_core_count(void);     /* cores listed (online or not) */
+/* Cores listed (online or not). After smp_finish the online ones are
+ * 0 .. smp_online_count() - 1, the offline ones after them. */
+unsigned smp_core_count(void);
 unsigned smp_online_count(void);
 /* Time smp_init took to bring the application processors up. */
 uint64_t smp_bringup_ns(void);
