@@ -3,7 +3,6 @@
  * serial and keyboard interrupt handlers. */
 #include "console.h"
 #include "kernel.h"
-#include "lock.h"
 #include "percpu.h"
 #include "string.h"
 #include "x86.h"
@@ -23,10 +22,27 @@ static volatile bool console_ticking; /* the heartbeat runs: screens may wait fo
 static volatile bool console_unflushed; /* a screen was written since its flush */
 static uint8_t input_ring[INPUT_RING];
 static volatile uint32_t input_head, input_tail;
-/* Readers take bytes under it: a program calls getc from every core at
- * once, and two readers of one tail would hand out one byte twice. The
- * producer (interrupt handlers on one core) only moves the head. */
-static struct spinlock input_lock = SPINLOCK_INIT;
+/* Readers take bytes under the input lock: a program calls getc from
+ * every core at once, and two readers of one tail would hand out one byte
+ * twice. The producer (interrupt handlers on one core) only moves the head.
+ * A flag holding the owner's index + 1, not a spin lock (lock.c reports
+ * through the console); console_release frees it on recovery. */
+static volatile uint32_t input_owner;
+
+static void input_lock(void)
+{
+	uint32_t me = this_cpu()->index + 1, free_ = 0;
+
+	while (!__atomic_compare_exchange_n(&input_owner, &free_, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		free_ = 0;
+		cpu_pause();
+	}
+}
+
+static void input_unlock(void)
+{
+	__atomic_store_n(&input_owner, 0, __ATOMIC_RELEASE);
+}
 static void (*polls[MAX_POLLS])(void);
 static unsigned poll_count;
 
@@ -91,6 +107,9 @@ void console_unlock(void)
 void console_release(void)
 {
 	struct percpu *pc = this_cpu();
+	uint32_t me = pc->index + 1;
+
+	__atomic_compare_exchange_n(&input_owner, &me, 0, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
 
 	if (console_owner != pc->index)
 		return;
@@ -202,15 +221,18 @@ uint32_t console_input_room(void)
 int console_try_getc(void)
 {
 	uint32_t tail;
+	uint64_t f;
 	int c = -1;
 
-	spin_lock(&input_lock);
+	f = cpu_irq_save();
+	input_lock();
 	tail = input_tail;
 	if (tail != __atomic_load_n(&input_head, __ATOMIC_ACQUIRE)) {
 		c = input_ring[tail & (INPUT_RING - 1)];
 		__atomic_store_n(&input_tail, tail + 1, __ATOMIC_RELEASE);
 	}
-	spin_unlock(&input_lock);
+	input_unlock();
+	cpu_irq_restore(f);
 	return c;
 }
 
@@ -298,10 +320,11 @@ int kprintf(const char *fmt, ...)
 
 int console_ctrl_c_pending(void)
 {
+	uint64_t f = cpu_irq_save();
 	uint32_t tail, head;
 	int found = 0;
 
-	spin_lock(&input_lock);
+	input_lock();
 	tail = input_tail;
 	head = __atomic_load_n(&input_head, __ATOMIC_ACQUIRE);
 	for (uint32_t i = tail; i != head; i++) {
@@ -311,7 +334,8 @@ int console_ctrl_c_pending(void)
 			break;
 		}
 	}
-	spin_unlock(&input_lock);
+	input_unlock();
+	cpu_irq_restore(f);
 	return found;
 }
 
