@@ -62,7 +62,8 @@ struct madt_cpu {
 struct madt_info {
 	uint64_t lapic_addr;       /* with the 64-bit override applied */
 	uint32_t flags;            /* bit 0: PC-AT compatible 8259s present */
-	unsigned cpu_count;        /* processor entries kept, all of them, in MADT order */
+	unsigned cpu_count;        /* processors, in MADT order, each APIC ID once */
+	unsigned duplicates;       /* entries naming an APIC ID already listed */
 	struct madt_cpu cpus[ACPI_MAX_CPUS];
 	unsigned ioapic_count;
 	struct { uint8_t id; uint32_t addr, gsi_base; } ioapics[ACPI_MAX_IOAPICS];

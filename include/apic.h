@@ -8,6 +8,7 @@
 
 #define VECTOR_LAPIC_TIMER 0xF0
 #define VECTOR_IPI_WAKE 0xF1
+#define VECTOR_FAULT_TEST 0xF2  /* `fault irq`: a handler that faults */
 #define VECTOR_LAPIC_ERROR 0xFE
 #define VECTOR_SPURIOUS 0xFF
 

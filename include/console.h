@@ -48,8 +48,8 @@ void console_tick(void);
 /* Hold the consoles across several writes (recursive per core). */
 void console_lock(void);
 void console_unlock(void);
-/* Code abandoned for a recovery point may have held the consoles: give them
- * back (called by the trap code on this core). */
+/* Code abandoned for a recovery point may have held the consoles or the
+ * input ring: give them back (called by the trap code on this core). */
 void console_release(void);
 void console_puts(const char *s);
 

@@ -43,7 +43,9 @@ struct ingot_api {
 	/* Time since boot, nanoseconds, from the kernel clock (HPET, ...). */
 	uint64_t (*time_ns)(void);
 
-	/* Cores: how many are online, which one calls, its APIC ID. */
+	/* Cores: how many are online, which one calls, its APIC ID. The
+	 * online cores are numbered 0 .. core_count() - 1, with no gaps:
+	 * loop over them with i < core_count(). */
 	unsigned (*core_count)(void);
 	unsigned (*core_index)(void);
 	uint32_t (*core_apic_id)(void);
@@ -53,7 +55,8 @@ struct ingot_api {
 	int (*run_on)(unsigned core, void (*fn)(void *), void *arg);
 	int (*run_all)(void (*fn)(void *), void *arg);
 	/* Wait until every core given work is idle again: 0 or -ETIMEDOUT
-	 * (110) after timeout_ns. */
+	 * (110) after timeout_ns. From another core than the boot core: only
+	 * the cores it handed work itself. */
 	int (*wait_all)(uint64_t timeout_ns);
 
 	/* Spin locks (interrupts stay off on the holding core). */

@@ -23,7 +23,8 @@ int irq_register(unsigned line, irq_handler_t fn, void *arg);
 int irq_register_vector(unsigned vector, irq_handler_t fn, void *arg);
 /* Called by the trap code for every vector >= 32. */
 void irq_dispatch(unsigned vector);
-/* An exception left a handler half-way: acknowledge its interrupt so the
+/* An exception (or a stop) left a handler half-way on this core:
+ * acknowledge its interrupt, legacy line or local APIC vector, so the
  * controller does not stay blocked. */
 void irq_abort_inflight(void);
 

@@ -54,6 +54,9 @@ void *pmm_alloc_pages(size_t count);
  * the start of the free region programs get, page-aligned, or NULL when the
  * region is smaller than len. Valid until the next program runs. */
 void *mm_scratch(uint64_t len);
+/* busy() says whether a core may still run in the region (a program it
+ * did not stop): mm_scratch returns NULL while it does. */
+void mm_set_region_busy(int (*busy)(void));
 /* A program's protections undone: the free region is plain writable RAM
  * with the largest pages again, and the page tables that held them go back
  * to the kernel for the next program. */

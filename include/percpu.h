@@ -24,6 +24,8 @@ struct percpu {
 	volatile int work_faulted;   /* the work running here raised an exception */
 	volatile int stop_request;   /* leave for the recovery point (program stop) */
 	volatile int stop_nmis;      /* NMIs sent for stops, not yet arrived */
+	volatile uint64_t stop_since; /* timer_ns when the pending stop was asked */
+	volatile uint32_t irq_inflight; /* vector + 1 of the interrupt being handled here; 0: none */
 	uint32_t nheld;              /* locks this core holds (lock.c) */
 	struct lock_held held[LOCK_HELD_MAX];
 };

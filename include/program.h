@@ -19,6 +19,10 @@ int program_load(const void *file, size_t len, const char *name, char *why, size
  * code, why as for program_load, when it could not start. */
 int program_run(int argc, char **argv, char *why, size_t whysz);
 int program_loaded(void);
+/* 0 when the program memory may be used; -EBUSY with the reason in why
+ * while a core that a stop failed to stop may still run in it. Check it
+ * before reading a program's file into program_file_buffer. */
+int program_memory_free(char *why, size_t whysz);
 /* Initialise the API table and the kernel hooks (Ctrl-C, symbols). */
 void program_init(void);
 

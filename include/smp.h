@@ -29,7 +29,9 @@ typedef void (*smp_fn)(void *arg);
  * work may go on in between) sends the start-up IPIs and waits for them. */
 void smp_init(void);
 void smp_finish(void);
-unsigned smp_core_count(void);     /* cores listed (online or not) */
+/* Cores listed (online or not). After smp_finish the online ones are
+ * 0 .. smp_online_count() - 1, the offline ones after them. */
+unsigned smp_core_count(void);
 unsigned smp_online_count(void);
 /* Time smp_init took to bring the application processors up. */
 uint64_t smp_bringup_ns(void);
@@ -51,9 +53,11 @@ int smp_core_busy(unsigned core);
 int smp_stop(unsigned core);
 /* From inside work on an application processor: end it, back to idle. */
 __attribute__((noreturn)) void smp_leave_work(void);
-/* Wait until core (or every core, for SMP_ALL) is idle again: 0, or
- * -ETIMEDOUT after timeout_ns. */
+/* Wait until core (or every core but the caller and the boot core, for
+ * SMP_ALL; or every core whose work the caller handed, for SMP_MINE) is
+ * idle again: 0, or -ETIMEDOUT after timeout_ns. */
 #define SMP_ALL 0xFFFFFFFFu
+#define SMP_MINE 0xFFFFFFFEu
 int smp_wait(unsigned core, uint64_t timeout_ns);
 
 #endif

@@ -18,4 +18,8 @@ uint64_t timer_lapic_hz(void);
 /* Measure the local APIC timer and start the periodic heartbeat. */
 void timer_start_heartbeat(void);
 
+/* Code abandoned for a recovery point may have been reading the PIT:
+ * let other cores read it again (called by the trap code on this core). */
+void timer_release(void);
+
 #endif

@@ -156,10 +156,22 @@ int acpi_madt_next(const void *table, size_t len, size_t *off, const uint8_t **e
 	return 1;
 }
 
+/* One processor may be listed twice, by a Local APIC and a Local x2APIC
+ * entry with the same APIC ID (firmware that serves old and new readers):
+ * it is one core, kept where first listed, usable if either entry says so. */
 static void madt_add_cpu(struct madt_info *m, uint32_t apic_id, uint32_t uid, uint32_t flags, int x2)
 {
 	struct madt_cpu *c;
 
+	for (unsigned i = 0; i < m->cpu_count; i++) {
+		c = &m->cpus[i];
+		if (c->apic_id != apic_id)
+			continue;
+		c->enabled |= !!(flags & MADT_CPU_ENABLED);
+		c->online_capable = !c->enabled && (c->online_capable || (flags & MADT_CPU_ONLINE_CAPABLE));
+		m->duplicates++;
+		return;
+	}
 	if (m->cpu_count == ACPI_MAX_CPUS) {
 		m->truncated = 1;
 		return;

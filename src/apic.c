@@ -131,6 +131,11 @@ int apic_send_ipi(uint32_t dest, uint32_t low)
 	int err = -ETIMEDOUT;
 
 	if (x2apic_mode) {
+		/* A WRMSR to the x2APIC ICR is not serialising (Intel SDM vol. 3A,
+		 * x2APIC chapter): the IPI may leave before this core's earlier
+		 * stores (the work pointer a woken core reads) are visible, and
+		 * that core halts again with no work. The fence orders them. */
+		__asm__ volatile("mfence" ::: "memory");
 		wrmsr(X2APIC_MSR_ICR, icr); /* no delivery status to poll in x2APIC */
 		cpu_irq_restore(f);
 		return 0;

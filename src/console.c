@@ -22,6 +22,27 @@ static volatile bool console_ticking; /* the heartbeat runs: screens may wait fo
 static volatile bool console_unflushed; /* a screen was written since its flush */
 static uint8_t input_ring[INPUT_RING];
 static volatile uint32_t input_head, input_tail;
+/* Readers take bytes under the input lock: a program calls getc from
+ * every core at once, and two readers of one tail would hand out one byte
+ * twice. The producer (interrupt handlers on one core) only moves the head.
+ * A flag holding the owner's index + 1, not a spin lock (lock.c reports
+ * through the console); console_release frees it on recovery. */
+static volatile uint32_t input_owner;
+
+static void input_lock(void)
+{
+	uint32_t me = this_cpu()->index + 1, free_ = 0;
+
+	while (!__atomic_compare_exchange_n(&input_owner, &free_, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		free_ = 0;
+		cpu_pause();
+	}
+}
+
+static void input_unlock(void)
+{
+	__atomic_store_n(&input_owner, 0, __ATOMIC_RELEASE);
+}
 static void (*polls[MAX_POLLS])(void);
 static unsigned poll_count;
 
@@ -86,6 +107,9 @@ void console_unlock(void)
 void console_release(void)
 {
 	struct percpu *pc = this_cpu();
+	uint32_t me = pc->index + 1;
+
+	__atomic_compare_exchange_n(&input_owner, &me, 0, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
 
 	if (console_owner != pc->index)
 		return;
@@ -179,8 +203,7 @@ void console_input_push(uint8_t byte)
 	if (head - input_tail >= INPUT_RING)
 		return; /* sources check console_input_room first */
 	input_ring[head & (INPUT_RING - 1)] = byte;
-	__asm__ volatile("" ::: "memory");
-	input_head = head + 1;
+	__atomic_store_n(&input_head, head + 1, __ATOMIC_RELEASE); /* readers on other cores */
 }
 
 uint32_t console_input_room(void)
@@ -197,14 +220,19 @@ uint32_t console_input_room(void)
 
 int console_try_getc(void)
 {
-	uint32_t tail = input_tail;
-	int c;
+	uint32_t tail;
+	uint64_t f;
+	int c = -1;
 
-	if (tail == input_head)
-		return -1;
-	c = input_ring[tail & (INPUT_RING - 1)];
-	__asm__ volatile("" ::: "memory");
-	input_tail = tail + 1;
+	f = cpu_irq_save();
+	input_lock();
+	tail = input_tail;
+	if (tail != __atomic_load_n(&input_head, __ATOMIC_ACQUIRE)) {
+		c = input_ring[tail & (INPUT_RING - 1)];
+		__atomic_store_n(&input_tail, tail + 1, __ATOMIC_RELEASE);
+	}
+	input_unlock();
+	cpu_irq_restore(f);
 	return c;
 }
 
@@ -293,9 +321,12 @@ int kprintf(const char *fmt, ...)
 int console_ctrl_c_pending(void)
 {
 	uint64_t f = cpu_irq_save();
-	uint32_t tail = input_tail, head = input_head;
+	uint32_t tail, head;
 	int found = 0;
 
+	input_lock();
+	tail = input_tail;
+	head = __atomic_load_n(&input_head, __ATOMIC_ACQUIRE);
 	for (uint32_t i = tail; i != head; i++) {
 		if (input_ring[i & (INPUT_RING - 1)] == 0x03) {
 			input_tail = i + 1; /* drop what was typed before the Ctrl-C */
@@ -303,6 +334,7 @@ int console_ctrl_c_pending(void)
 			break;
 		}
 	}
+	input_unlock();
 	cpu_irq_restore(f);
 	return found;
 }

@@ -6,6 +6,7 @@
 #include "errno.h"
 #include "irq.h"
 #include "kernel.h"
+#include "percpu.h"
 #include "x86.h"
 
 #define PIC1_CMD 0x20
@@ -26,7 +27,6 @@ struct irq_slot {
 static struct irq_slot slots[256];
 static uint16_t pic_mask = 0xFFFF;
 static int use_apic;
-static volatile int inflight = -1; /* boot core only: legacy lines go there */
 
 static void pic_write_mask(void)
 {
@@ -125,28 +125,35 @@ static int pic_spurious(unsigned line)
 	return 0;
 }
 
+/* Each core notes the vector it is handling (percpu irq_inflight): an
+ * exception in a handler (a screen redrawn on the heartbeat, vector 0xF0,
+ * on any core) leaves it in service, and every vector of its priority
+ * class and below stays blocked until an EOI. Cleared after the EOI: an
+ * extra EOI with nothing in service is harmless, a missing one is not. */
 void irq_dispatch(unsigned vector)
 {
 	struct irq_slot *s = &slots[vector & 0xFF];
+	struct percpu *pc = this_cpu();
 	int legacy = vector >= IRQ_VECTOR_BASE && vector < IRQ_VECTOR_BASE + 16;
 
 	if (vector == VECTOR_SPURIOUS)
 		return; /* no EOI for the spurious vector (SDM 11.9) */
 	if (legacy && !use_apic && pic_spurious(vector - IRQ_VECTOR_BASE))
 		return;
-	if (legacy)
-		inflight = (int)vector;
+	pc->irq_inflight = vector + 1;
 	if (s->fn)
 		s->fn(s->arg);
-	if (legacy)
-		inflight = -1;
 	irq_eoi(vector);
+	pc->irq_inflight = 0;
 }
 
 void irq_abort_inflight(void)
 {
-	if (inflight >= 0) {
-		irq_eoi((unsigned)inflight);
-		inflight = -1;
+	struct percpu *pc = this_cpu();
+	uint32_t v = pc->irq_inflight;
+
+	if (v) {
+		irq_eoi(v - 1);
+		pc->irq_inflight = 0;
 	}
 }

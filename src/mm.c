@@ -443,10 +443,19 @@ void mm_region_reset(void)
 		vm_map(st.region_start, st.region_len, VM_WRITE);
 }
 
+static int (*region_busy)(void);
+
+void mm_set_region_busy(int (*busy)(void))
+{
+	region_busy = busy;
+}
+
 void *mm_scratch(uint64_t len)
 {
 	struct mm_stats st;
 
+	if (region_busy && region_busy())
+		return NULL;
 	scratch_gen++;
 	mm_get_stats(&st);
 	if (st.region_len < len)

@@ -36,10 +36,12 @@ struct program {
 	uint64_t bias, img_end, stacks, stack_size;
 	uint64_t scratch_gen;      /* mm_scratch() since the load reuses our memory */
 	int loaded;
+	int held;                  /* a stop failed: a core may still run in our memory */
 	volatile int running, in_main;
 	volatile int stop_reason;
 	volatile unsigned stop_core;
-	volatile int exit_code;
+	volatile int exit_code;    /* with stop_core: the exit that stopped it */
+	int main_code;             /* exit called by main on the boot core */
 	struct jmp_state js;
 };
 
@@ -114,6 +116,8 @@ int program_load(const void *file, size_t len, const char *name, char *why, size
 	char reason[96];
 	int err;
 
+	if (program_memory_free(why, whysz))
+		return -EBUSY;
 	prog.loaded = 0;
 	mm_get_stats(&st);
 	err = elf_parse(file, len, &prog.img, reason, sizeof(reason));
@@ -157,16 +161,20 @@ static void program_stop_others(void)
 		smp_stop(0);
 }
 
-static void program_stop(enum stop_reason why)
+/* code: the exit code, for STOP_EXIT_ELSEWHERE. */
+static void program_stop(enum stop_reason why, int code)
 {
 	int none = STOP_NONE;
 
 	if (!prog.running)
 		return;
 	/* The first reason wins: a fault that stops the others is not followed
-	 * by their stop NMIs' reasons. */
-	if (__atomic_compare_exchange_n(&prog.stop_reason, &none, why, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+	 * by their stop NMIs' reasons; of two cores calling exit at once, the
+	 * winner's code goes with the winner's index. */
+	if (__atomic_compare_exchange_n(&prog.stop_reason, &none, why, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 		prog.stop_core = smp_this_core();
+		prog.exit_code = code;
+	}
 	program_stop_others();
 }
 
@@ -174,7 +182,7 @@ static void program_stop(enum stop_reason why)
 static void program_fault_hook(unsigned core)
 {
 	(void)core;
-	program_stop(STOP_FAULT);
+	program_stop(STOP_FAULT, 0);
 }
 
 /* Ctrl-C arrives by an interrupt on the boot core; main leaves for the
@@ -183,7 +191,7 @@ static int program_ctrl_c(int take)
 {
 	if (!prog.running || !take)
 		return prog.running;
-	program_stop(STOP_CTRL_C);
+	program_stop(STOP_CTRL_C, 0);
 	if (prog.in_main)
 		trap_request_stop(&percpu_boot);
 	return 1;
@@ -255,8 +263,10 @@ static __attribute__((noinline)) int program_call_main(char **args, int argc, in
 
 /* Every core back to idle: stop what still runs, wait, bounded. A stop
  * NMI that lands in kernel code the program called is put off until that
- * call returns; a core that never calls again gets another NMI each 10 ms.
- * Returns 0, or -EBUSY when a core still runs. */
+ * call returns or 100 ms pass (trap_stop); a core that never calls again
+ * gets another NMI each 10 ms, and one of those forces it out. Returns 0,
+ * or -EBUSY when a core still runs after 1 s: then the program's memory is
+ * held (program_memory_free) until that core is back. */
 static int program_quiesce(void)
 {
 	uint64_t deadline = timer_ns() + STOP_WAIT_NS;
@@ -273,9 +283,47 @@ static int program_quiesce(void)
 	} while (busy && timer_ns() < deadline);
 	for (unsigned i = 1; i < smp_core_count(); i++)
 		if (smp_core_busy(i))
-			console_report_error("core %u did not stop within 1 s", i), err = -EBUSY;
+			console_report_error("core %u did not stop within 1 s; the program's memory stays in use until it does", i),
+				err = -EBUSY;
 	percpu_boot.stop_request = 0;
 	return err;
+}
+
+/* The first core still in the program's work, or -1. */
+static int program_busy_core(void)
+{
+	for (unsigned i = 1; i < smp_core_count(); i++)
+		if (smp_core_busy(i))
+			return (int)i;
+	return -1;
+}
+
+/* A core that did not stop may still run the last program, in its memory
+ * and with its page tables cached: nothing may load there, read a file
+ * there, or remap it, until it is back in its idle loop, which flushes its
+ * TLB on the way (smp.c). Then the memory is given back. */
+int program_memory_free(char *why, size_t whysz)
+{
+	int core;
+
+	if (!prog.held)
+		return 0;
+	if ((core = program_busy_core()) >= 0) {
+		ksnprintf(why, whysz, "core %d still runs %s, which it did not stop; its memory stays in use", core,
+			  prog.name);
+		return -EBUSY;
+	}
+	prog.held = 0;
+	mm_region_reset();
+	return 0;
+}
+
+/* mm_scratch asks before it hands out the region. */
+static int program_region_busy(void)
+{
+	char why[8];
+
+	return program_memory_free(why, sizeof(why)) < 0;
 }
 
 static void program_report(int r, int code, uint64_t ns)
@@ -289,7 +337,7 @@ static void program_report(int r, int code, uint64_t ns)
 	else if (prog.stop_reason == STOP_EXIT_ELSEWHERE)
 		kprintf("%s exited with code %d on core %u (%llu ms)\n", prog.name, prog.exit_code, prog.stop_core, ms);
 	else
-		kprintf("%s exited with code %d (%llu ms)\n", prog.name, r == 2 ? prog.exit_code : code, ms);
+		kprintf("%s exited with code %d (%llu ms)\n", prog.name, r == 2 ? prog.main_code : code, ms);
 }
 
 int program_run(int argc, char **argv, char *why, size_t whysz)
@@ -299,6 +347,8 @@ int program_run(int argc, char **argv, char *why, size_t whysz)
 	int r, code = 0, idle;
 	uint64_t t0;
 
+	if (program_memory_free(why, whysz))
+		return -EBUSY;
 	if (!prog.loaded)
 		return program_fail(why, whysz, "run", "no program loaded");
 	if (prog.scratch_gen != mm_scratch_generation()) {
@@ -328,6 +378,8 @@ int program_run(int argc, char **argv, char *why, size_t whysz)
 	/* Its page tables back to the kernel, unless a core still runs it. */
 	if (idle)
 		mm_region_reset();
+	else
+		prog.held = 1, prog.loaded = 0;
 	return 0;
 }
 
@@ -362,9 +414,11 @@ static int api_run_all(void (*fn)(void *), void *arg)
 	API_RETURN(n);
 }
 
+/* main waits for every core; a worker only for the work it started
+ * itself, so two workers in wait_all never wait for each other. */
 static int api_wait_all(uint64_t timeout_ns)
 {
-	API_RETURN(smp_wait(SMP_ALL, timeout_ns));
+	API_RETURN(smp_wait(smp_this_core() == 0 ? SMP_ALL : SMP_MINE, timeout_ns));
 }
 
 /* Like spin_lock, but a core told to stop while it waits leaves: the
@@ -460,10 +514,11 @@ static int api_net_recv(int nic, void *buf, size_t cap)
  * records the code, stops everything else, and that core goes idle. */
 static __noreturn void api_exit(int code)
 {
-	prog.exit_code = code;
-	if (smp_this_core() == 0 && prog.in_main)
+	if (smp_this_core() == 0 && prog.in_main) {
+		prog.main_code = code;
 		trap_longjmp(&prog.js, 2);
-	program_stop(STOP_EXIT_ELSEWHERE);
+	}
+	program_stop(STOP_EXIT_ELSEWHERE, code);
 	smp_leave_work();
 }
 
@@ -492,4 +547,5 @@ void program_init(void)
 	api.net_recv = api_net_recv;
 	api.exit = api_exit;
 	console_set_ctrl_c_hook(program_ctrl_c);
+	mm_set_region_busy(program_region_busy);
 }

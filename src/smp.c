@@ -33,8 +33,10 @@ struct core {
 	void *arg;
 	uint64_t stack_top;        /* run fn on this stack (0: the core's own) */
 	const char *name;
+	unsigned starter;          /* index of the core that handed the work */
 	char last[32];             /* a copy: the caller's name may change */
 	volatile int online;
+	volatile int claim;        /* CLAIM_*: the core came, or was given up on */
 	volatile int stopping;     /* a stop was asked: work not begun is dropped */
 	struct jmp_state js;
 };
@@ -43,7 +45,11 @@ extern const char trampoline_start[], trampoline_end[];
 extern char tr_gdtr[], tr_far32[], tr_far64[], tr_cr3[], tr_efer[], tr_stack[], tr_entry[], tr_lock[];
 extern const uint64_t tr_pm32_off, tr_lm64_off, tr_gdt_off;
 
+enum { CLAIM_NONE, CLAIM_CAME, CLAIM_GIVEN_UP };
+
 static struct core cores[SMP_MAX_CORES];
+/* Set once the online cores have their final, dense indices (smp_finish). */
+static volatile int indices_final;
 static unsigned core_count = 1;
 static volatile unsigned online_count = 1;
 static uint64_t tramp_base;
@@ -179,9 +185,13 @@ static void smp_claimed(void *arg) { (void)arg; }
 
 static __noreturn void smp_idle_loop(struct core *c)
 {
+	smp_fn fn;
+
 	for (;;) {
 		cpu_cli();
-		while (!c->fn || c->fn == smp_claimed)
+		/* Acquire: pairs with smp_run_on_stack's release, so arg, name and
+		 * stack are seen as written before the pointer. */
+		while (!(fn = __atomic_load_n(&c->fn, __ATOMIC_ACQUIRE)) || fn == smp_claimed)
 			cpu_sti_hlt(), cpu_cli();
 		if (c->stopping) { /* stopped before it began */
 			c->stopping = 0;
@@ -196,7 +206,7 @@ static __noreturn void smp_idle_loop(struct core *c)
 		strlcpy(c->last, c->name ? c->name : "?", sizeof(c->last));
 		c->info.last_work = c->last;
 		c->pc->work_faulted = 0;
-		int r = smp_call(c, c->fn, c->arg);
+		int r = smp_call(c, fn, c->arg);
 		/* A stop asked while the exception was being reported (the fault
 		 * stops the program everywhere, this core too) leaves it a fault. */
 		int faulted = r == 1 && c->pc->work_faulted;
@@ -204,19 +214,29 @@ static __noreturn void smp_idle_loop(struct core *c)
 		c->info.faults += faulted;
 		c->info.state = faulted ? CORE_FAULTED : CORE_IDLE;
 		c->stopping = 0;
+		/* The flush on the way back, acknowledged by the cleared pointer:
+		 * once every core is idle, the boot core may remap and reuse the
+		 * memory the work ran in, and no core keeps a stale translation. */
+		write_cr3(read_cr3());
 		__atomic_store_n(&c->fn, NULL, __ATOMIC_RELEASE);
 	}
 }
 
+/* The core waits until smp_finish has given it its final index (its slot
+ * may move then: see smp_compact). */
 static __noreturn void ap_main(struct core *c)
 {
+	struct percpu *pc = c->pc;
+
 	mm_init_cpu();
-	trap_init_cpu(c->pc);
+	trap_init_cpu(pc);
 	apic_init_ap();
 	c->info.state = CORE_IDLE;
 	c->online = 1;
 	__atomic_add_fetch(&online_count, 1, __ATOMIC_RELEASE);
-	smp_idle_loop(c);
+	while (!__atomic_load_n(&indices_final, __ATOMIC_ACQUIRE))
+		cpu_pause();
+	smp_idle_loop(&cores[pc->index]);
 }
 
 /* Which core am I? The initial APIC ID from CPUID (leaf 0xB has all 32 bits). */
@@ -252,7 +272,9 @@ void ap_entry(uint64_t base)
 	for (unsigned i = 1; i < core_count; i++)
 		if (cores[i].info.apic_id == id)
 			c = &cores[i];
-	if (!c) {
+	/* Unknown, or too late: smp_finish gave up on it and it is offline. */
+	if (!c || !__atomic_compare_exchange_n(&c->claim, &(int){ CLAIM_NONE }, CLAIM_CAME, 0, __ATOMIC_ACQ_REL,
+					       __ATOMIC_ACQUIRE)) {
 		__atomic_store_n((uint32_t *)(base + (uint64_t)(tr_lock - trampoline_start)), 0, __ATOMIC_RELEASE);
 		cpu_halt_forever();
 	}
@@ -270,7 +292,7 @@ static void smp_wake_irq(void *arg)
 }
 
 /* List the MADT's processors: the boot core first, then the others in MADT
- * order; disabled ones are listed offline. */
+ * order; disabled ones are listed offline (and moved last by smp_compact). */
 static void smp_list_cores(void)
 {
 	const struct madt_info *m = acpi_madt();
@@ -313,6 +335,43 @@ static void smp_send_all(uint32_t icr, uint64_t delay_ns)
 static uint64_t init_sent_ns;
 static unsigned startable;
 
+/* A core that did not answer in time is given up on, unless it is on its
+ * way in at this moment (then it is waited for): 1 when given up. */
+static int smp_give_up(struct core *c)
+{
+	int none = CLAIM_NONE;
+
+	if (__atomic_compare_exchange_n(&c->claim, &none, CLAIM_GIVEN_UP, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return 1;
+	while (!c->online)
+		cpu_pause();
+	return 0;
+}
+
+/* Programs loop over cores 0 .. online count - 1, so those are the online
+ * ones: disabled, online-capable and silent cores move after them, in MADT
+ * order still. Each online core's slot and index move together; the core
+ * waits in ap_main until this is done. */
+static void smp_compact(void)
+{
+	static struct core rest[SMP_MAX_CORES];
+	unsigned n = 0, k = 0;
+
+	for (unsigned i = 0; i < core_count; i++) {
+		if (!cores[i].online) {
+			rest[k++] = cores[i];
+			continue;
+		}
+		if (n != i)
+			cores[n] = cores[i];
+		cores[n].pc->index = n;
+		n++;
+	}
+	for (unsigned i = 0; i < k; i++)
+		cores[n + i] = rest[i];
+	__atomic_store_n(&indices_final, 1, __ATOMIC_RELEASE);
+}
+
 /* Every AP at once: INIT to all now; smp_finish sends the two SIPIs once
  * the SDM's 10 ms have passed, so boot does useful work (PCI) meanwhile. */
 void smp_init(void)
@@ -335,8 +394,10 @@ void smp_finish(void)
 {
 	uint64_t deadline;
 
-	if (!startable)
+	if (!startable) {
+		smp_compact();
 		return;
+	}
 	while (timer_ns() - init_sent_ns < INIT_DELAY_NS)
 		cpu_pause();
 	smp_send_all(LAPIC_IPI_SIPI | (uint32_t)(tramp_base >> 12), SIPI_DELAY_NS);
@@ -346,8 +407,9 @@ void smp_finish(void)
 		cpu_pause();
 	bringup_ns = timer_ns() - init_sent_ns;
 	for (unsigned i = 1; i < core_count; i++)
-		if (!cores[i].online && cores[i].pc)
+		if (!cores[i].online && cores[i].pc && smp_give_up(&cores[i]))
 			console_report_error("core %u (APIC ID %u) did not answer; left offline", i, cores[i].info.apic_id);
+	smp_compact();
 }
 
 int smp_run_on_stack(unsigned core, smp_fn fn, void *arg, const char *name, uint64_t stack_top)
@@ -364,6 +426,7 @@ int smp_run_on_stack(unsigned core, smp_fn fn, void *arg, const char *name, uint
 		return -EBUSY;
 	c->arg = arg;
 	c->name = name;
+	c->starter = smp_this_core();
 	c->stack_top = stack_top;
 	c->stopping = 0;
 	__atomic_store_n(&c->fn, fn, __ATOMIC_RELEASE);
@@ -393,12 +456,24 @@ int smp_stop(unsigned core)
 	return apic_send_ipi(c->info.apic_id, LAPIC_IPI_NMI);
 }
 
+/* Is core i one that smp_wait(core) waits for? */
+static int smp_waits_for(unsigned core, unsigned i)
+{
+	unsigned me = smp_this_core();
+
+	if (core == SMP_MINE)
+		return i != me && cores[i].starter == me;
+	if (core == SMP_ALL)
+		return i != me && i != 0;
+	return i == core;
+}
+
 int smp_wait(unsigned core, uint64_t timeout_ns)
 {
 	uint64_t deadline = timer_ns() + timeout_ns;
 
 	for (unsigned i = 0; i < core_count; i++) {
-		if ((core != SMP_ALL && i != core) || (core == SMP_ALL && (i == smp_this_core() || i == 0)))
+		if (!smp_waits_for(core, i))
 			continue;
 		while (cores[i].fn) {
 			if (timer_ns() >= deadline)

@@ -9,7 +9,6 @@
 #include "cpu.h"
 #include "irq.h"
 #include "kernel.h"
-#include "lock.h"
 #include "mm.h"
 #include "percpu.h"
 #include "timer.h"
@@ -44,10 +43,13 @@ static uint16_t pm_port;
 static uint64_t counter_mask;       /* width of the hardware counter */
 static uint64_t counter_hz;
 static volatile uint64_t pit_ticks;
-static struct spinlock clock_lock = SPINLOCK_INIT;
-static uint64_t ext_last, ext_high;  /* software extension of narrow counters */
+/* The PIT's latch and its two byte reads must not interleave between
+ * cores. A plain flag, not a spin lock: an NMI that finds its own core
+ * holding it must not wait (see pit_ns). Holder: core index + 1. */
+static volatile uint32_t pit_owner;
+static uint64_t ext_count;           /* narrow counters widened to 64 bits */
 static uint64_t start_count;
-static uint64_t last_ns;
+static uint64_t last_ns;             /* the PIT only: see timer_ns */
 static uint64_t cal_tsc0, cal_ns0, tsc_hz, lapic_hz;
 static uint32_t cal_lapic0;
 static int heartbeat;
@@ -99,23 +101,27 @@ static uint64_t counter_raw(void)
 	return inl(pm_port) & counter_mask;
 }
 
-/* Widen a counter of counter_mask bits to 64: it must be read at least
- * once per wrap, which the heartbeat guarantees. */
+/* Widen a counter of counter_mask bits to 64 without a lock, so any core,
+ * an NMI handler too, can read the clock at once: ext_count moves forward
+ * by how far the counter moved since it was last stored. A reading taken
+ * before another core stored a later one looks like a step back of less
+ * than half a wrap: then the stored value is the answer. The counter must
+ * be read at least once per half wrap (the PM timer's 24 bits: 2.3 s),
+ * which the heartbeat guarantees. A 64-bit HPET needs none of this. */
 static uint64_t counter_read(void)
 {
-	uint64_t raw, v;
+	uint64_t raw = counter_raw(), old, delta;
 
-	spin_lock(&clock_lock);
-	raw = counter_raw();
-	if (counter_mask != ~0ull) {
-		if (raw < ext_last)
-			ext_high += counter_mask + 1;
-		ext_last = raw;
-		raw += ext_high;
-	}
-	v = raw;
-	spin_unlock(&clock_lock);
-	return v;
+	if (counter_mask == ~0ull)
+		return raw;
+	old = __atomic_load_n(&ext_count, __ATOMIC_ACQUIRE);
+	do {
+		delta = (raw - old) & counter_mask;
+		if (delta > counter_mask / 2)
+			return old;
+	} while (!__atomic_compare_exchange_n(&ext_count, &old, old + delta, 0, __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE));
+	return old + delta;
 }
 
 static uint64_t count_to_ns(uint64_t c, uint64_t hz)
@@ -123,35 +129,63 @@ static uint64_t count_to_ns(uint64_t c, uint64_t hz)
 	return c / hz * 1000000000ull + c % hz * 1000000000ull / hz;
 }
 
-static uint64_t pit_ns(void)
+/* The PIT's count, latched and read under pit_owner. An NMI that
+ * interrupted its own core's read gets the last time given out instead:
+ * waiting would be for ever. Returns 0 then, 1 with *ns set. */
+static int pit_ns(uint64_t *ns)
 {
-	uint64_t f = cpu_irq_save(), t, ns;
+	uint32_t me = this_cpu()->index + 1, free_ = 0;
+	uint64_t f, t;
 	uint8_t lo, hi;
 	uint16_t count;
 
+	if (pit_owner == me)
+		return 0;
+	f = cpu_irq_save();
+	while (!__atomic_compare_exchange_n(&pit_owner, &free_, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		free_ = 0;
+		cpu_pause();
+	}
 	t = pit_ticks;
 	outb(PIT_CMD, PIT_CMD_LATCH_CH0);
 	lo = inb(PIT_CH0);
 	hi = inb(PIT_CH0);
-	count = (uint16_t)(lo | hi << 8);
-	ns = count_to_ns(t * PIT_DIVISOR + (PIT_DIVISOR - MIN(count, PIT_DIVISOR)), PIT_HZ);
+	__atomic_store_n(&pit_owner, 0, __ATOMIC_RELEASE);
 	cpu_irq_restore(f);
+	count = (uint16_t)(lo | hi << 8);
+	*ns = count_to_ns(t * PIT_DIVISOR + (PIT_DIVISOR - MIN(count, PIT_DIVISOR)), PIT_HZ);
+	return 1;
+}
+
+void timer_release(void)
+{
+	uint32_t me = this_cpu()->index + 1;
+
+	__atomic_compare_exchange_n(&pit_owner, &me, 0, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+}
+
+/* The PIT's ticks and its count race (another core's read may see the
+ * count wrap before the tick is counted): never step back. */
+static uint64_t pit_monotonic(void)
+{
+	uint64_t ns, old = __atomic_load_n(&last_ns, __ATOMIC_ACQUIRE);
+
+	if (!pit_ns(&ns))
+		return old;
+	do {
+		if (ns <= old)
+			return old;
+	} while (!__atomic_compare_exchange_n(&last_ns, &old, ns, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 	return ns;
 }
 
+/* Lock-free on every clock but the PIT (whose reads are serialised): no
+ * core waits for another, and an NMI handler may call it. */
 uint64_t timer_ns(void)
 {
-	uint64_t ns;
-
 	if (kind == CLOCK_PIT)
-		ns = pit_ns();
-	else
-		ns = count_to_ns(counter_read() - start_count, counter_hz);
-	/* A counter read racing its tick must never step back. */
-	if (ns < last_ns)
-		ns = last_ns;
-	last_ns = ns;
-	return ns;
+		return pit_monotonic();
+	return count_to_ns(counter_read() - start_count, counter_hz);
 }
 
 static void heartbeat_irq(void *arg)
@@ -191,8 +225,10 @@ void timer_init(void)
 			panic("no clock: ACPI lists no HPET or PM timer, and there is no PIT");
 		irq_register(IRQ_TIMER, pit_irq, NULL);
 	}
-	if (kind != CLOCK_PIT)
+	if (kind != CLOCK_PIT) {
+		ext_count = counter_raw(); /* counter_read moves forward from here */
 		start_count = counter_read();
+	}
 	cal_ns0 = timer_ns();
 	cal_tsc0 = rdtsc();
 	if (apic_present()) {

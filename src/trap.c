@@ -8,6 +8,7 @@
 #include "mm.h"
 #include "percpu.h"
 #include "string.h"
+#include "timer.h"
 #include "trap.h"
 #include "x86.h"
 
@@ -15,6 +16,9 @@ OPTIONAL(trap_print_addr);
 OPTIONAL(trap_backtrace);
 
 #define IST_STACK_SIZE 8192
+/* How long a stop waits for kernel code the program called to return
+ * before it is forced: short calls end cleanly, a 249 MiB read does not. */
+#define STOP_GRACE_NS 100000000ull
 #define IST_DF 1
 #define IST_NMI 2
 #define IST_MC 3
@@ -201,10 +205,11 @@ static void trap_resume(void)
  * trap_resume on a stack below the one the recovery point saved. */
 static void trap_redirect(struct trap_frame *f, struct percpu *pc)
 {
-	if (pc->index == 0)
-		irq_abort_inflight();
+	irq_abort_inflight();
 	console_release();
+	timer_release();
 	spin_recover_held();
+	pc->in_report = 0;
 	pc->stop_request = 0; /* honoured now */
 	f->rip = (uint64_t)trap_resume;
 	f->rsp = ALIGN_DOWN(pc->recovery->rsp - 256, 16) - 8;
@@ -238,6 +243,8 @@ static void trap_exception(struct trap_frame *f)
 
 void trap_request_stop(struct percpu *pc)
 {
+	if (!pc->stop_request)
+		pc->stop_since = timer_ns();
 	__atomic_store_n(&pc->stop_request, 1, __ATOMIC_RELEASE);
 }
 
@@ -262,13 +269,18 @@ static int trap_stop_nmi(struct percpu *pc)
 /* A stop request (a program being stopped on every core) makes this core
  * leave what it runs for its recovery point: from the NMI sent for it, or on
  * the way out of an interrupt (Ctrl-C arrives by one on core 0). Kernel code
- * the program called may hold a lock: then the stop waits until that call
- * returns (trap_check_stop). Returns 1 when a stop was pending. */
+ * the program called is given STOP_GRACE_NS to return (trap_check_stop);
+ * after that the next NMI (resent every 10 ms) or interrupt (the heartbeat)
+ * stops it where it is, and the recovery path resets and releases the
+ * locks it held. An exception report in progress always finishes first.
+ * Returns 1 when a stop was pending. */
 static int trap_stop(struct trap_frame *f, struct percpu *pc)
 {
+	int in_kernel = f->rip >= (uint64_t)__text_start && f->rip < (uint64_t)__text_end;
+
 	if (!pc->stop_request)
 		return 0;
-	if (f->rip >= (uint64_t)__text_start && f->rip < (uint64_t)__text_end && pc->recovery)
+	if (pc->recovery && (pc->in_report || (in_kernel && timer_ns() - pc->stop_since < STOP_GRACE_NS)))
 		return 1;
 	pc->stop_request = 0;
 	if (pc->recovery)

@@ -1,11 +1,15 @@
 /* cmd_fault.c: raise a CPU exception on purpose, to check the exception
  * report and the monitor's recovery on this machine. */
+#include "apic.h"
 #include "console.h"
 #include "errno.h"
+#include "irq.h"
 #include "kernel.h"
 #include "monitor.h"
+#include "percpu.h"
 #include "smp.h"
 #include "string.h"
+#include "x86.h"
 
 static void fault_de(void)
 {
@@ -29,11 +33,32 @@ static void fault_pf(void)
 	__asm__ volatile("xor %%eax, %%eax; mov (%%rax), %%rax" : : : "rax", "memory");
 }
 
+static void fault_irq_handler(void *arg)
+{
+	(void)arg;
+	fault_pf();
+}
+
+/* A page fault inside a local-APIC interrupt handler: the core sends
+ * itself VECTOR_FAULT_TEST, in the heartbeat's priority class, so an
+ * interrupt left unacknowledged would block the heartbeat, the wake-up
+ * IPI and every legacy line on this core. */
+static void fault_irq(void)
+{
+	(void)irq_register_vector(VECTOR_FAULT_TEST, fault_irq_handler, NULL); /* -EBUSY after the first */
+	if (!apic_present())
+		return;
+	cpu_sti();
+	apic_send_ipi(this_cpu()->apic_id, VECTOR_FAULT_TEST);
+	for (int i = 0; i < 1000000; i++)
+		cpu_pause();
+}
+
 static const struct {
 	const char *name;
 	void (*raise)(void);
 } fault_kinds[] = {
-	{ "de", fault_de }, { "ud", fault_ud }, { "gp", fault_gp }, { "pf", fault_pf },
+	{ "de", fault_de }, { "ud", fault_ud }, { "gp", fault_gp }, { "pf", fault_pf }, { "irq", fault_irq },
 };
 
 static void fault_on_core(void *arg)
@@ -75,12 +100,13 @@ static int cmd_fault(int argc, char **argv)
 		fault_kinds[i].raise();
 		return cmd_error("fault: %s raised no exception", argv[1]);
 	}
-	return cmd_error("fault: unknown kind '%s' (de, ud, gp or pf)", argv[1]);
+	return cmd_error("fault: unknown kind '%s' (de, ud, gp, pf or irq)", argv[1]);
 }
 
-CMD(fault, .name = "fault", .usage = "fault de|ud|gp|pf [CORE]",
+CMD(fault, .name = "fault", .usage = "fault de|ud|gp|pf|irq [CORE]",
     .summary = "raise a CPU exception on purpose to test the handler",
     .help = "  de: divide error, ud: invalid opcode, gp: general protection\n"
-	    "  (non-canonical load), pf: page fault (read of address 0)\n"
+	    "  (non-canonical load), pf: page fault (read of address 0),\n"
+	    "  irq: page fault inside a local-APIC interrupt handler\n"
 	    "examples:\n  fault pf\n  fault gp 0",
     .min_args = 1, .max_args = 2, .fn = cmd_fault);

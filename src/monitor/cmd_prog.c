@@ -49,10 +49,13 @@ static int prog_load_tftp(const char *cmd, const char *path)
 static int prog_load_path(const char *cmd, const char *path)
 {
 	struct fs_file f;
+	char why[160];
 	void *buf;
 	int64_t n;
 	int err;
 
+	if (program_memory_free(why, sizeof(why)))
+		return cmd_error("%s: %s", cmd, why);
 	if (!strncmp(path, "tftp:", 5) && ip_tftp_get)
 		return prog_load_tftp(cmd, path);
 	err = fs_resolve(path, &f);

@@ -178,20 +178,54 @@ static void test_madt_bad(void)
 static void test_madt_many_cpus(void)
 {
 	struct madt_info *m = calloc(1, sizeof(*m));
-	static uint8_t big[44 + (ACPI_MAX_CPUS + 4) * 8];
+	/* Local x2APIC entries: more distinct APIC IDs than a byte holds. */
+	static uint8_t big[44 + (ACPI_MAX_CPUS + 4) * 16];
 	uint32_t len = sizeof(big);
 
 	memset(big, 0, sizeof(big));
 	memcpy(big, "APIC", 4);
 	memcpy(big + 4, &len, 4);
 	for (unsigned i = 0; i < ACPI_MAX_CPUS + 4; i++) {
-		big[44 + i * 8] = 0;
-		big[44 + i * 8 + 1] = 8;
-		big[44 + i * 8 + 3] = (uint8_t)i;
-		big[44 + i * 8 + 4] = 1;
+		big[44 + i * 16] = 9;
+		big[44 + i * 16 + 1] = 16;
+		memcpy(big + 44 + i * 16 + 4, &i, 4);
+		big[44 + i * 16 + 8] = 1;
 	}
 	CHECK("madt_many_ok", acpi_parse_madt(big, sizeof(big), m) == 0);
 	CHECK("madt_many_kept_max", m->cpu_count == ACPI_MAX_CPUS && m->truncated == 1);
+	free(m);
+}
+
+/* The same core listed twice (Local APIC and Local x2APIC entries for one
+ * APIC ID, as some firmware does), and a disabled entry then an enabled one
+ * for the same ID: each core kept once, in first-listed order, usable if
+ * either entry says so. */
+static void test_madt_duplicates(void)
+{
+	static const uint8_t la0[] = { 0, 8, 0, 0, 1, 0, 0, 0 };
+	static const uint8_t la1[] = { 0, 8, 1, 1, 1, 0, 0, 0 };
+	static const uint8_t la2_off[] = { 0, 8, 2, 2, 0, 0, 0, 0 };        /* disabled */
+	static const uint8_t x0[] = { 9, 16, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t x1[] = { 9, 16, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0 };
+	static const uint8_t x2_on[] = { 9, 16, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0 };
+	static const uint8_t x3[] = { 9, 16, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0 }; /* online-capable */
+	static const uint8_t la3[] = { 0, 8, 3, 3, 2, 0, 0, 0 };            /* online-capable again */
+	struct madt_info *m = calloc(1, sizeof(*m));
+
+	table_start("APIC", 44);
+	put32(36, 0xfee00000);
+	add_entry(la0, 8); add_entry(la1, 8); add_entry(la2_off, 8);
+	add_entry(x0, 16); add_entry(x1, 16); add_entry(x2_on, 16); add_entry(x3, 16); add_entry(la3, 8);
+	table_end();
+	CHECK("madt_dup_ok", acpi_parse_madt(tbl, tlen, m) == 0 && !m->truncated);
+	CHECK_U64("madt_dup_cpu_count", m->cpu_count, 4);
+	CHECK_U64("madt_dup_count", m->duplicates, 4);
+	CHECK("madt_dup_order", m->cpus[0].apic_id == 0 && m->cpus[1].apic_id == 1 && m->cpus[2].apic_id == 2 &&
+	      m->cpus[3].apic_id == 3);
+	CHECK("madt_dup_first_kept", !m->cpus[0].x2apic && !m->cpus[1].x2apic && m->cpus[3].x2apic);
+	CHECK("madt_dup_enabled_by_either", m->cpus[0].enabled && m->cpus[1].enabled && m->cpus[2].enabled &&
+	      !m->cpus[2].online_capable);
+	CHECK("madt_dup_online_capable", !m->cpus[3].enabled && m->cpus[3].online_capable);
 	free(m);
 }
 
@@ -498,6 +532,7 @@ int main(void)
 	test_madt_walk();
 	test_madt_bad();
 	test_madt_many_cpus();
+	test_madt_duplicates();
 	test_fadt_short();
 	test_fadt_full();
 	test_hpet();
