@@ -13,6 +13,9 @@
  *   exec blkrace.elf fault ADDR DISK [write]
  *     reads (writes) LBA 100 of DISK with the buffer at ADDR: a bad address
  *     must stop the program with an exception report.
+ *   exec blkrace.elf speed MIB CORES DISK
+ *     cores 0..CORES-1 each read their share of the first MIB MiB at once,
+ *     in 4 MiB requests: "blkrace: speed: N cores, M MiB in T ms: R MB/s".
  *   exec blkrace.elf check LBA COUNT DISK
  *     reads COUNT sectors at LBA and checks their tags: "blkrace: check ok". */
 #include "ingot.h"
@@ -192,6 +195,48 @@ static int big(char **argv)
 	return 1;
 }
 
+#define SPEED_REQ (4ull << 20)
+static uint64_t speed_share;       /* bytes per core */
+static unsigned speed_errors;
+
+static void speed_core(void *arg)
+{
+	unsigned core = ingot_core_index();
+	uint64_t ss = infos[0].sector_size, lba = core * speed_share / ss;
+	uint8_t *buf = (uint8_t *)ingot_mem_base() + core * SPEED_REQ;
+
+	(void)arg;
+	for (uint64_t done = 0; done < speed_share; done += SPEED_REQ, lba += SPEED_REQ / ss)
+		if (ingot_blk_read(disks[0], lba, SPEED_REQ / ss, buf))
+			__atomic_fetch_add(&speed_errors, 1, __ATOMIC_RELAXED);
+}
+
+static int speed(char **argv)
+{
+	uint64_t mib = strtoul(argv[2], NULL, 0), t0, ms;
+	unsigned n = (unsigned)strtoul(argv[3], NULL, 0), started = 1;
+
+	if (find_disk(argv[4], 0))
+		return 1;
+	if (!n || n > ingot_core_count() || (mib << 20) / infos[0].sector_size > infos[0].sectors ||
+	    n * SPEED_REQ > ingot_mem_size()) {
+		ingot_printf("error: blkrace: speed: bad size or core count\n");
+		return 1;
+	}
+	speed_share = (mib << 20) / n / SPEED_REQ * SPEED_REQ;
+	t0 = ingot_time_ns();
+	for (unsigned c = 1; c < MAX_CORES && started < n; c++)
+		started += ingot_smp_run(c, speed_core, 0) == 0;
+	speed_core(0);
+	if (started > 1 && ingot_smp_wait(WAIT_NS))
+		return 1;
+	ms = (ingot_time_ns() - t0) / 1000000;
+	ingot_printf("blkrace: speed: %u cores, %lu MiB in %lu ms: %lu MB/s, %u errors\n", started,
+		     (unsigned long)(speed_share * started >> 20), (unsigned long)ms,
+		     (unsigned long)(speed_share * started / 1000 / (ms ? ms : 1)), speed_errors);
+	return speed_errors != 0;
+}
+
 static int fault(int argc, char **argv)
 {
 	void *addr = (void *)strtoul(argv[2], NULL, 0);
@@ -237,7 +282,9 @@ int main(int argc, char **argv)
 		return fault(argc, argv);
 	if (argc == 5 && !strcmp(argv[1], "check"))
 		return check(argv);
+	if (argc == 5 && !strcmp(argv[1], "speed"))
+		return speed(argv);
 	ingot_printf("usage: blkrace.elf race READS DISK [DISK2] | big MIB DISK | fault ADDR DISK [write] |"
-		     " check LBA COUNT DISK\n");
+		     " speed MIB CORES DISK | check LBA COUNT DISK\n");
 	return 2;
 }
