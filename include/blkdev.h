@@ -1,7 +1,20 @@
 /* blkdev.h: the block layer: every disk, partition and RAM disk behind one
  * interface, used by the monitor, the file system and programs. Requests of
  * any length are split to what the device takes and checked against its
- * size; drivers only see requests they can do in one go. */
+ * size; drivers only see requests they can do in one go.
+ *
+ * Concurrency: every call may come from any core at once (a program runs on
+ * all of them), on one device or several. The block layer holds no lock; each
+ * driver serialises its own shared state, per device or per channel as the
+ * hardware shares registers: AHCI per port (requests take free command slots
+ * and wait for them without the lock, so several are in flight), IDE per
+ * channel (master and slave share it), NVMe per controller (its I/O queue
+ * pair), virtio-blk per device (its queue). A driver copies the caller's
+ * buffer only under a lock taken with spin_lock_reset, or under none, so a
+ * fault in the copy (a program's bad buffer) leaves no lock taken and the
+ * device ready (see lock.h). Between driver calls, and only there, the layer
+ * honours a pending stop of the program (trap_check_stop): calls are cut at
+ * BLK_STOP_BYTES so a long request stops promptly. */
 #ifndef INGOT_BLKDEV_H
 #define INGOT_BLKDEV_H
 
@@ -26,7 +39,7 @@ struct blkdev {
 	 * buf is identity-mapped memory (physical = virtual) of any alignment:
 	 * a driver whose device needs more (or addresses below 4 GiB) bounces
 	 * through its own buffer. Every wait inside is bounded; they return 0
-	 * or a negative code. */
+	 * or a negative code. Called from any core at once: the driver locks. */
 	int (*read)(struct blkdev *b, uint64_t lba, uint32_t count, void *buf);
 	int (*write)(struct blkdev *b, uint64_t lba, uint32_t count, const void *buf);
 	int (*flush)(struct blkdev *b);   /* NULL: nothing to flush */

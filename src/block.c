@@ -6,6 +6,11 @@
 #include "errno.h"
 #include "kernel.h"
 #include "string.h"
+#include "trap.h"
+
+/* Bytes per driver call at most: a long request (a program's 256 MiB read)
+ * checks for a stop between calls, so one is honoured within ~16 MiB. */
+#define BLK_STOP_BYTES (16u * 1024 * 1024)
 
 static struct blkdev *devices[BLK_MAX_DEVICES];
 static unsigned device_count;
@@ -60,16 +65,27 @@ void blk_set_failed(struct blkdev *b)
 	b->failed = 1;
 }
 
+/* Sectors per driver call: what the driver takes, at most BLK_STOP_BYTES. */
+static uint32_t blk_call_sectors(const struct blkdev *b)
+{
+	return MAX(1u, MIN(b->max_sectors, BLK_STOP_BYTES / b->sector_size));
+}
+
+/* Between driver calls no lock is held (drivers take and give back their
+ * own inside a call): the place to honour a pending stop of the program. */
 int blk_read(struct blkdev *b, uint64_t lba, uint64_t count, void *buf)
 {
 	int err = blk_check(b, lba, count);
+	uint32_t per = err ? 0 : blk_call_sectors(b);
 
 	while (!err && count) {
-		uint32_t n = (uint32_t)MIN(count, b->max_sectors);
+		uint32_t n = (uint32_t)MIN(count, per);
 
 		err = b->read(b, lba, n, buf);
 		lba += n, count -= n;
 		buf = (uint8_t *)buf + (uint64_t)n * b->sector_size;
+		if (count)
+			trap_check_stop();
 	}
 	return err;
 }
@@ -77,15 +93,18 @@ int blk_read(struct blkdev *b, uint64_t lba, uint64_t count, void *buf)
 int blk_write(struct blkdev *b, uint64_t lba, uint64_t count, const void *buf)
 {
 	int err = blk_check(b, lba, count);
+	uint32_t per = err ? 0 : blk_call_sectors(b);
 
 	if (!err && (b->read_only || !b->write))
 		err = -EACCES;
 	while (!err && count) {
-		uint32_t n = (uint32_t)MIN(count, b->max_sectors);
+		uint32_t n = (uint32_t)MIN(count, per);
 
 		err = b->write(b, lba, n, buf);
 		lba += n, count -= n;
 		buf = (const uint8_t *)buf + (uint64_t)n * b->sector_size;
+		if (count)
+			trap_check_stop();
 	}
 	return err;
 }

@@ -16,3 +16,10 @@ size_t strlcpy(char *dst, const char *src, size_t size)
 	}
 	return n;
 }
+
+/* block.c honours a pending program stop between driver calls; a host
+ * test has no programs to stop. */
+#include "trap.h"
+void trap_check_stop(void)
+{
+}

@@ -6,6 +6,7 @@
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
+#include "lock.h"
 #include "mm.h"
 #include "mmio.h"
 #include "pci.h"
@@ -36,12 +37,14 @@ _Static_assert(AHCI_CMD_MAX_BYTES <= AHCI_PRDS_PER_CMD * AHCI_PRD_MAX_BYTES, "a 
 #define AHCI_OWNERSHIP_NS (25 * 1000000ull)        /* spec 10.6.3: 25 ms, 2 s if BB */
 #define AHCI_BIOS_BUSY_NS (2000 * 1000000ull)
 
+/* The HBA's global registers are only touched at probe; after it each port
+ * is on its own (its registers, command list and slots), so the locks are
+ * per port. */
 struct ahci_hba {
 	const struct pci_dev *pci;
 	volatile uint8_t *abar;
 	uint32_t cap;
 	unsigned nslots;
-	uint8_t *bounce;           /* word aligned, below 4 GiB */
 };
 
 struct ahci_port {
@@ -54,6 +57,21 @@ struct ahci_port {
 	uint32_t cmd_sectors;      /* sectors one command moves */
 	uint32_t last_tfd;         /* task file of the last failed command */
 	int dead;                  /* a command did not complete: the port is left */
+	/* Requests from any core share the port: a core claims free slots under
+	 * lock, fills and issues them, waits for their PxCI bits without it,
+	 * and gives them back under it. Recovery (which drops every command in
+	 * PxCI) runs under it too and marks the dropped slots lost, so their
+	 * owners fail instead of taking a cleared bit for success. */
+	struct spinlock lock;
+	uint32_t busy;             /* slots claimed by a request */
+	uint32_t lost;             /* claimed slots whose command a recovery dropped */
+	uint32_t slot_bytes[AHCI_MAX_SLOTS]; /* what each claimed slot must move (PRDBC) */
+	/* The bounce buffer (word aligned, below 4 GiB) is one request's at a
+	 * time: the copies to and from the caller's buffer run under
+	 * bounce_lock, while the request holds no slot, so a fault in them
+	 * (a program's bad buffer) leaves the port as it was. */
+	struct spinlock bounce_lock;
+	uint8_t *bounce;
 	struct blkdev blk;
 };
 
@@ -142,9 +160,11 @@ static int ahci_port_start(struct ahci_port *p)
 }
 
 /* After an error the HBA stops taking commands until ST is cycled (spec
- * 6.2.2.1); the slots it held are forgotten. */
+ * 6.2.2.1), which clears PxCI: every command still in it is dropped, so
+ * its slot is marked lost first. Under p->lock. */
 static void ahci_port_recover(struct ahci_port *p)
 {
+	p->lost |= p->busy & ahci_port_read(p, AHCI_PxCI);
 	p->last_tfd = ahci_port_read(p, AHCI_PxTFD);
 	ahci_port_stop(p);
 	ahci_port_write(p, AHCI_PxSERR, 0xFFFFFFFFu);
@@ -178,17 +198,20 @@ static void ahci_slot_prepare(struct ahci_port *p, unsigned slot, const struct a
 	h->flags = flags;
 	h->prdtl = (uint16_t)n;
 	h->prdbc = 0;
+	p->slot_bytes[slot] = x->bytes;
 }
 
 /* A command that did not complete in time: the port's engines stop and
  * its device is reset (COMRESET drops the command), so no DMA can land
- * later, and it gets no more commands; one line says so once its device
- * is listed (a probe reports its own). Every wait is bounded. */
+ * later, and it gets no more commands; every slot in flight is lost. One
+ * line says so once its device is listed (a probe reports its own).
+ * Every wait is bounded. Under p->lock. */
 static void ahci_port_give_up(struct ahci_port *p, uint64_t timeout)
 {
 	const struct pci_dev *d = p->hba->pci;
 
 	p->dead = 1;
+	p->lost |= p->busy;
 	ahci_port_stop(p);
 	(void)ahci_port_comreset(p);
 	if (!p->blk.name[0])
@@ -198,50 +221,113 @@ static void ahci_port_give_up(struct ahci_port *p, uint64_t timeout)
 			     d->dev, d->fn, p->num, (unsigned long long)((timeout + 999999999) / 1000000000), p->blk.name);
 }
 
-/* Wait for every slot in mask to complete; a task file or host error
- * fails them all. */
+/* A task file or host error seen while waiting: the first core to get the
+ * lock recovers the port; the others find PxIS clean and go on. */
+static void ahci_port_error(struct ahci_port *p)
+{
+	spin_lock(&p->lock);
+	if (!p->dead && (ahci_port_read(p, AHCI_PxIS) & AHCI_PxIS_FATAL))
+		ahci_port_recover(p);
+	spin_unlock(&p->lock);
+}
+
+static void ahci_port_timeout(struct ahci_port *p, uint64_t timeout)
+{
+	spin_lock(&p->lock);
+	if (!p->dead)
+		ahci_port_give_up(p, timeout);
+	spin_unlock(&p->lock);
+}
+
+/* Wait, holding no lock, until the slots in mask leave PxCI: completed,
+ * or dropped by a recovery (ahci_slots_put tells which). */
 static int ahci_slots_wait(struct ahci_port *p, uint32_t mask, uint64_t timeout)
 {
 	uint64_t t0 = timer_ns();
 
 	for (;;) {
-		uint32_t ci = ahci_port_read(p, AHCI_PxCI);
-		uint32_t is = ahci_port_read(p, AHCI_PxIS);
-
-		if (is & AHCI_PxIS_FATAL) {
-			ahci_port_recover(p);
-			return -EIO;
-		}
-		if (!(ci & mask)) {
-			ahci_port_write(p, AHCI_PxIS, is);
+		if (!(ahci_port_read(p, AHCI_PxCI) & mask))
 			return 0;
+		if (ahci_port_read(p, AHCI_PxIS) & AHCI_PxIS_FATAL) {
+			ahci_port_error(p);
+			continue;
 		}
 		if (timer_ns() - t0 > timeout) {
-			ahci_port_give_up(p, timeout);
+			ahci_port_timeout(p, timeout);
 			return -ETIMEDOUT;
 		}
 		cpu_pause();
 	}
 }
 
-/* Issue the transfers in slots 0..n-1 together and wait for them all;
- * a command that moved fewer bytes than asked (PRDBC) failed. */
-static int ahci_exec(struct ahci_port *p, const struct ahci_xfer *x, unsigned n, uint64_t timeout)
+/* Claim up to want free slots (at least one, waiting for it when all are
+ * taken); the mask, or 0 when the port is dead. Returns with p->lock held
+ * unless 0. */
+static uint32_t ahci_slots_get(struct ahci_port *p, unsigned want)
 {
-	uint32_t mask = n >= 32 ? 0xFFFFFFFFu : (1u << n) - 1;
-	int err;
+	uint32_t all = p->hba->nslots >= 32 ? 0xFFFFFFFFu : (1u << p->hba->nslots) - 1;
+	uint32_t free, mask = 0;
 
-	if (p->dead)
-		return -ESHUTDOWN;
-	for (unsigned i = 0; i < n; i++)
-		ahci_slot_prepare(p, i, &x[i]);
+	for (;;) {
+		spin_lock(&p->lock);
+		if (p->dead)
+			break;
+		free = all & ~p->busy;
+		if (free)
+			break;
+		spin_unlock(&p->lock);
+		cpu_pause();
+	}
+	if (p->dead) {
+		spin_unlock(&p->lock);
+		return 0;
+	}
+	while (free && want--) {
+		mask |= free & -free;
+		free &= free - 1;
+	}
+	p->busy |= mask;
+	p->lost &= ~mask;
+	return mask;
+}
+
+/* Ring the doorbell for the slots just filled and drop the lock. */
+static void ahci_slots_issue(struct ahci_port *p, uint32_t mask)
+{
 	dma_wmb(); /* tables before the doorbell */
 	ahci_port_write(p, AHCI_PxCI, mask);
-	err = ahci_slots_wait(p, mask, timeout);
-	for (unsigned i = 0; i < n && !err; i++)
-		if (p->list[i].prdbc != x[i].bytes)
+	spin_unlock(&p->lock);
+}
+
+/* Give the slots back: a slot a recovery dropped, or one that moved fewer
+ * bytes than asked (PRDBC), failed. */
+static int ahci_slots_put(struct ahci_port *p, uint32_t mask, int err)
+{
+	spin_lock(&p->lock);
+	if (!err && (p->lost & mask))
+		err = -EIO;
+	for (uint32_t m = mask; m && !err; m &= m - 1) {
+		unsigned s = (unsigned)__builtin_ctz(m);
+
+		if (p->list[s].prdbc != p->slot_bytes[s])
 			err = -EIO;
+	}
+	p->busy &= ~mask;
+	p->lost &= ~mask;
+	spin_unlock(&p->lock);
 	return err;
+}
+
+/* One command in one slot, to completion. */
+static int ahci_exec(struct ahci_port *p, const struct ahci_xfer *x, uint64_t timeout)
+{
+	uint32_t mask = ahci_slots_get(p, 1);
+
+	if (!mask)
+		return -ESHUTDOWN;
+	ahci_slot_prepare(p, (unsigned)__builtin_ctz(mask), x);
+	ahci_slots_issue(p, mask);
+	return ahci_slots_put(p, mask, ahci_slots_wait(p, mask, timeout));
 }
 
 static void ahci_fis_init(struct ahci_fis_h2d *f, uint8_t command)
@@ -269,7 +355,8 @@ static void ahci_fis_set_lba(struct ahci_fis_h2d *f, uint64_t lba, uint32_t coun
 	f->count_lo = (uint8_t)count; /* 0 means 256 or 65536 */
 }
 
-/* The transfer for sectors [lba, lba + count) at addr. */
+/* The transfer for sectors [lba, lba + count) at addr; cdb holds an ATAPI
+ * packet until the slot is prepared. */
 static void ahci_xfer_rw(struct ahci_port *p, struct ahci_xfer *x, uint64_t lba, uint32_t count, uint64_t addr,
 			 int write, uint8_t *cdb)
 {
@@ -291,25 +378,32 @@ static void ahci_xfer_rw(struct ahci_port *p, struct ahci_xfer *x, uint64_t lba,
 	x->write = write;
 }
 
-/* Up to one command per slot, all in flight at once, then the next batch. */
+/* Commands of cmd_sectors each in as many free slots as the request needs
+ * (other cores' requests hold the rest), all in flight at once; then the
+ * next batch. The request's state lives on this stack and in its slots. */
 static int ahci_rw_direct(struct ahci_port *p, uint64_t lba, uint32_t count, uint64_t addr, int write)
 {
-	static struct ahci_xfer xfers[AHCI_MAX_SLOTS];
-	static uint8_t cdbs[AHCI_MAX_SLOTS][ATAPI_PACKET_SIZE];
 	int err = 0;
 
 	while (!err && count) {
-		unsigned n = 0;
+		uint32_t mask = ahci_slots_get(p, (count + p->cmd_sectors - 1) / p->cmd_sectors);
 		uint64_t bytes = 0;
 
-		for (; n < p->hba->nslots && count; n++) {
+		if (!mask)
+			return -ESHUTDOWN;
+		for (uint32_t m = mask; m; m &= m - 1) {
 			uint32_t c = MIN(count, p->cmd_sectors);
+			uint8_t cdb[ATAPI_PACKET_SIZE];
+			struct ahci_xfer x;
 
-			ahci_xfer_rw(p, &xfers[n], lba, c, addr, write, cdbs[n]);
+			ahci_xfer_rw(p, &x, lba, c, addr, write, cdb);
+			ahci_slot_prepare(p, (unsigned)__builtin_ctz(m), &x);
 			lba += c, count -= c;
-			addr += xfers[n].bytes, bytes += xfers[n].bytes;
+			addr += x.bytes, bytes += x.bytes;
 		}
-		err = ahci_exec(p, xfers, n, AHCI_CMD_TIMEOUT_NS + bytes / MiB * AHCI_NS_PER_MIB);
+		ahci_slots_issue(p, mask);
+		err = ahci_slots_wait(p, mask, AHCI_CMD_TIMEOUT_NS + bytes / MiB * AHCI_NS_PER_MIB);
+		err = ahci_slots_put(p, mask, err);
 	}
 	return err;
 }
@@ -322,24 +416,43 @@ static int ahci_dma_ok(const struct ahci_port *p, uint64_t addr, uint64_t bytes)
 	return (p->hba->cap & AHCI_CAP_S64A) || addr + bytes <= 4 * GiB;
 }
 
-static int ahci_rw(struct ahci_port *p, uint64_t lba, uint32_t count, uint8_t *buf, int write)
+/* spin_lock_reset hook of bounce_lock: a fault in a copy to or from the
+ * caller's buffer. The request held no slot then, so the port is ready. */
+static void ahci_bounce_reset(void *arg)
+{
+	struct ahci_port *p = arg;
+	const struct pci_dev *d = p->hba->pci;
+
+	console_report_error("ahci %02x:%02x.%x port %u: a fault cut a request short in its buffer copy; the port is ready",
+			     d->bus, d->dev, d->fn, p->num);
+}
+
+/* Odd or unreachable buffers: a bounce buffer's worth at a time. */
+static int ahci_rw_bounce(struct ahci_port *p, uint64_t lba, uint32_t count, uint8_t *buf, int write)
 {
 	uint32_t ss = p->blk.sector_size, chunk = AHCI_BOUNCE_BYTES / ss;
 	int err = 0;
 
-	if (ahci_dma_ok(p, (uint64_t)buf, (uint64_t)count * ss))
-		return ahci_rw_direct(p, lba, count, (uint64_t)buf, write);
+	spin_lock_reset(&p->bounce_lock, ahci_bounce_reset, p);
 	while (!err && count) {
 		uint32_t c = MIN(count, chunk);
 
 		if (write)
-			memcpy(p->hba->bounce, buf, (size_t)c * ss);
-		err = ahci_rw_direct(p, lba, c, (uint64_t)p->hba->bounce, write);
+			memcpy(p->bounce, buf, (size_t)c * ss);
+		err = ahci_rw_direct(p, lba, c, (uint64_t)p->bounce, write);
 		if (!err && !write)
-			memcpy(buf, p->hba->bounce, (size_t)c * ss);
+			memcpy(buf, p->bounce, (size_t)c * ss);
 		lba += c, count -= c, buf += (size_t)c * ss;
 	}
+	spin_unlock(&p->bounce_lock);
 	return err;
+}
+
+static int ahci_rw(struct ahci_port *p, uint64_t lba, uint32_t count, uint8_t *buf, int write)
+{
+	if (ahci_dma_ok(p, (uint64_t)buf, (uint64_t)count * p->blk.sector_size))
+		return ahci_rw_direct(p, lba, count, (uint64_t)buf, write);
+	return ahci_rw_bounce(p, lba, count, buf, write);
 }
 
 static int ahci_blk_read(struct blkdev *b, uint64_t lba, uint32_t count, void *buf)
@@ -359,38 +472,46 @@ static int ahci_blk_flush(struct blkdev *b)
 
 	ahci_fis_init(&x.fis, p->lba48 ? ATA_CMD_FLUSH_CACHE_EXT : ATA_CMD_FLUSH_CACHE);
 	x.fis.device = ATA_DEVICE_LBA;
-	return ahci_exec(p, &x, 1, AHCI_FLUSH_TIMEOUT_NS);
+	return ahci_exec(p, &x, AHCI_FLUSH_TIMEOUT_NS);
 }
 
-/* A non-queued command with up to one bounce buffer of data in. */
-static int ahci_cmd_in(struct ahci_port *p, uint8_t command, const uint8_t *cdb, uint32_t bytes)
+/* A non-queued command with up to one bounce buffer of data in, copied to
+ * out; *tfd gets the task file when it failed. */
+static int ahci_cmd_in(struct ahci_port *p, uint8_t command, const uint8_t *cdb, void *out, uint32_t bytes,
+		       uint32_t *tfd)
 {
-	struct ahci_xfer x = { .cdb = cdb, .addr = (uint64_t)p->hba->bounce, .bytes = bytes };
+	struct ahci_xfer x = { .cdb = cdb, .addr = (uint64_t)p->bounce, .bytes = bytes };
+	int err;
 
 	ahci_fis_init(&x.fis, command);
 	if (cdb)
 		x.fis.feature_lo = AHCI_FEATURE_ATAPI_DMA;
-	return ahci_exec(p, &x, 1, AHCI_CMD_TIMEOUT_NS);
+	spin_lock_reset(&p->bounce_lock, ahci_bounce_reset, p);
+	err = ahci_exec(p, &x, AHCI_CMD_TIMEOUT_NS);
+	if (err == -EIO && tfd)
+		*tfd = p->last_tfd;
+	if (!err && bytes)
+		memcpy(out, p->bounce, bytes);
+	spin_unlock(&p->bounce_lock);
+	return err;
 }
 
 /* atapi_send_fn for ATAPI drives on a port: the reply comes through the
  * bounce buffer, so any buf will do. */
 static int ahci_atapi_send(void *dev, const uint8_t *cdb, void *buf, uint32_t bytes, uint8_t *error)
 {
-	struct ahci_port *p = dev;
-	int err = ahci_cmd_in(p, ATA_CMD_PACKET, cdb, bytes);
+	uint32_t tfd = 0;
+	int err = ahci_cmd_in(dev, ATA_CMD_PACKET, cdb, buf, bytes, &tfd);
 
 	if (err == -EIO)
-		*error = (uint8_t)AHCI_PxTFD_ERR(p->last_tfd);
-	if (!err && bytes)
-		memcpy(buf, p->hba->bounce, bytes);
+		*error = (uint8_t)AHCI_PxTFD_ERR(tfd);
 	return err;
 }
 
 static int ahci_identify_atapi(struct ahci_port *p)
 {
-	const uint16_t *id = (const uint16_t *)p->hba->bounce;
-	int err = ahci_cmd_in(p, ATA_CMD_IDENTIFY_PACKET, NULL, ATA_ID_WORDS * 2);
+	uint16_t id[ATA_ID_WORDS];
+	int err = ahci_cmd_in(p, ATA_CMD_IDENTIFY_PACKET, NULL, id, sizeof(id), NULL);
 
 	if (err)
 		return err;
@@ -406,11 +527,12 @@ static int ahci_identify_atapi(struct ahci_port *p)
 
 static int ahci_identify_ata(struct ahci_port *p)
 {
+	uint16_t raw[ATA_ID_WORDS];
 	struct ata_ident id;
-	int err = ahci_cmd_in(p, ATA_CMD_IDENTIFY, NULL, ATA_ID_WORDS * 2);
+	int err = ahci_cmd_in(p, ATA_CMD_IDENTIFY, NULL, raw, sizeof(raw), NULL);
 
 	if (!err)
-		err = ata_parse_identify((const uint16_t *)p->hba->bounce, &id);
+		err = ata_parse_identify(raw, &id);
 	if (err)
 		return err;
 	memcpy(p->blk.model, id.model, sizeof(id.model));
@@ -486,15 +608,18 @@ static int ahci_port_identify(struct ahci_port *p)
 static int ahci_port_probe(struct ahci_hba *h, unsigned num)
 {
 	struct ahci_port *p = &ahci_ports[ahci_port_count];
+	uint8_t *bounce;
 	int err;
 
 	if (AHCI_PxSSTS_DET(mmio_read32(h->abar + AHCI_PORT(num) + AHCI_PxSSTS)) != AHCI_PxSSTS_DET_PRESENT)
 		return 0;
 	if (ahci_port_count >= AHCI_MAX_DEVICES)
 		return -ENOSPC;
-	if (!h->bounce)
-		h->bounce = pmm_alloc_pages(AHCI_BOUNCE_BYTES / PAGE_SIZE);
+	bounce = p->bounce; /* kept from a port probed here before that had nothing */
 	memset(p, 0, sizeof(*p));
+	p->bounce = bounce ? bounce : pmm_alloc_pages(AHCI_BOUNCE_BYTES / PAGE_SIZE);
+	p->lock = (struct spinlock)SPINLOCK_INIT;
+	p->bounce_lock = (struct spinlock)SPINLOCK_INIT;
 	p->hba = h;
 	p->regs = h->abar + AHCI_PORT(num);
 	p->num = num;

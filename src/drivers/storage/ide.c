@@ -6,6 +6,7 @@
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
+#include "lock.h"
 #include "mmio.h"
 #include "pci.h"
 #include "string.h"
@@ -23,10 +24,24 @@
 #define IDE_SRST_PULSE_NS 5000                     /* ATA-6 9.2: SRST held >= 5 us */
 #define IDE_SRST_SETTLE_NS (2 * 1000000ull)        /* then BSY within 2 ms */
 #define IDE_CD_MAX_SECTORS 32768u                  /* 64 MiB per READ(10) */
+/* Sectors per call to a disk: the channel is held (interrupts off) for
+ * one call, so it stays short enough for the other drive's requests and
+ * for a stop to be honoured between calls (1 MiB: ~30 ms in QEMU). */
+#define IDE_DISK_MAX_SECTORS 2048u
 #define IDE_PACKET_BYTE_LIMIT 0xF800u              /* per DRQ block: 31 CD sectors */
 
+struct ide_drive;
+
+/* Master and slave share the channel's registers: one request at a time
+ * per channel, from any core, under lock. It is taken with a reset hook: a
+ * request cut short by a fault (a program's bad buffer in rep insw) leaves
+ * the drive with data pending, which would make it ignore the next command. */
 struct ide_channel {
 	uint16_t cmd, ctrl;        /* command block base, control register */
+	uint8_t chan;              /* 0 primary, 1 secondary */
+	const struct pci_dev *pci;
+	struct ide_drive *drive[2]; /* master, slave: NULL when absent */
+	struct spinlock lock;
 };
 
 struct ide_drive {
@@ -78,18 +93,25 @@ static uint8_t ide_delay(const struct ide_channel *ch)
 	return st;
 }
 
-/* Wait for BSY to clear; *st gets the status. A floating bus never does:
- * it is told apart first, so it fails at once rather than at the timeout. */
-static int ide_wait_ready(const struct ide_channel *ch, uint64_t timeout, uint8_t *st)
+/* Wait for the status bits in mask to clear; *st gets the status. A
+ * floating bus never does: it is told apart first, so it fails at once
+ * rather than at the timeout. */
+static int ide_wait_clear(const struct ide_channel *ch, uint8_t mask, uint64_t timeout, uint8_t *st)
 {
 	int err;
 
 	*st = inb(ch->ctrl);
 	if (*st == IDE_STATUS_FLOATING)
 		return -ENODEV;
-	err = port_wait8(ch->ctrl, ATA_STATUS_BSY, 0, timeout);
+	err = port_wait8(ch->ctrl, mask, 0, timeout);
 	*st = inb(ch->ctrl);
 	return err;
+}
+
+/* Wait for BSY to clear. */
+static int ide_wait_ready(const struct ide_channel *ch, uint64_t timeout, uint8_t *st)
+{
+	return ide_wait_clear(ch, ATA_STATUS_BSY, timeout, st);
 }
 
 /* Wait for the device to ask for a data block. */
@@ -121,17 +143,18 @@ static int ide_finish(const struct ide_channel *ch, uint64_t timeout)
 }
 
 /* Select the drive with the device register's top bits, wait until it
- * takes commands. */
+ * takes commands: BSY and DRQ clear (ATA-6 9.4, HI0). A drive with data
+ * still pending would ignore the command, so DRQ counts too. */
 static int ide_select(const struct ide_drive *d, uint8_t device_bits)
 {
-	uint8_t st;
-	int err = ide_wait_ready(d->ch, IDE_IO_TIMEOUT_NS, &st);
+	uint8_t st, idle = ATA_STATUS_BSY | ATA_STATUS_DRQ;
+	int err = ide_wait_clear(d->ch, idle, IDE_IO_TIMEOUT_NS, &st);
 
 	if (err)
 		return err;
 	ide_out(d->ch, IDE_REG_DEVICE, ATA_DEVICE_OBS | d->dev | device_bits);
 	ide_delay(d->ch);
-	return ide_wait_ready(d->ch, IDE_IO_TIMEOUT_NS, &st);
+	return ide_wait_clear(d->ch, idle, IDE_IO_TIMEOUT_NS, &st);
 }
 
 /* Write the task file and the command (ACS 4.1: the previous content of
@@ -172,18 +195,42 @@ static void ide_set_multiple(struct ide_drive *d, unsigned max)
 		d->multiple = n;
 }
 
-/* A device that stopped answering: reset the channel (ATA-6 9.2) and give
- * the drive its multiple mode back. */
-static void ide_recover(struct ide_drive *d)
+/* Reset the channel (SRST, ATA-6 9.2): whatever command either drive was
+ * in is dropped with its pending data, and each disk gets its multiple mode
+ * back (a reset clears it). Under ch->lock. */
+static void ide_channel_reset(struct ide_channel *ch)
 {
 	uint8_t st;
 
-	outb(d->ch->ctrl, IDE_CTRL_NIEN | IDE_CTRL_SRST);
+	outb(ch->ctrl, IDE_CTRL_NIEN | IDE_CTRL_SRST);
 	timer_delay_ns(IDE_SRST_PULSE_NS);
-	outb(d->ch->ctrl, IDE_CTRL_NIEN);
+	outb(ch->ctrl, IDE_CTRL_NIEN);
 	timer_delay_ns(IDE_SRST_SETTLE_NS);
-	if (!ide_wait_ready(d->ch, IDE_DETECT_TIMEOUT_NS, &st) && !d->atapi)
-		ide_set_multiple(d, d->multiple);
+	if (ide_wait_ready(ch, IDE_DETECT_TIMEOUT_NS, &st))
+		return;
+	for (unsigned i = 0; i < 2; i++) {
+		struct ide_drive *d = ch->drive[i];
+
+		if (d && !d->atapi && !d->dead)
+			ide_set_multiple(d, d->multiple);
+	}
+}
+
+/* spin_lock_reset hook of ch->lock: a fault (a program's bad buffer) cut a
+ * request short with data pending; the next command needs a clean channel. */
+static void ide_lock_reset(void *arg)
+{
+	struct ide_channel *ch = arg;
+	const struct pci_dev *p = ch->pci;
+
+	ide_channel_reset(ch);
+	console_report_error("ide %02x:%02x.%x %s channel: a fault cut a request short; channel reset", p->bus,
+			     p->dev, p->fn, ch->chan ? "secondary" : "primary");
+}
+
+static void ide_lock(struct ide_channel *ch)
+{
+	spin_lock_reset(&ch->lock, ide_lock_reset, ch);
 }
 
 /* A command that timed out: the channel is reset so the other drive on it
@@ -193,8 +240,8 @@ static void ide_give_up(struct ide_drive *d, uint64_t timeout)
 {
 	const struct pci_dev *p = d->pci;
 
-	ide_recover(d);
 	d->dead = 1;
+	ide_channel_reset(d->ch);
 	if (!d->blk.name[0])
 		return;
 	blk_set_failed(&d->blk);
@@ -242,30 +289,45 @@ static int ide_rw(struct ide_drive *d, uint64_t lba, uint32_t count, uint8_t *bu
 	if (err == -ETIMEDOUT)
 		ide_give_up(d, IDE_IO_TIMEOUT_NS);
 	else if (err && err != -ESHUTDOWN)
-		(void)ide_in(ch, IDE_REG_STATUS);
+		ide_channel_reset(d->ch); /* a failed command may leave data pending */
 	return err;
 }
 
 static int ide_blk_read(struct blkdev *b, uint64_t lba, uint32_t count, void *buf)
 {
-	return ide_rw(b->priv, lba, count, buf, 0);
+	struct ide_drive *d = b->priv;
+	int err;
+
+	ide_lock(d->ch);
+	err = ide_rw(d, lba, count, buf, 0);
+	spin_unlock(&d->ch->lock);
+	return err;
 }
 
 static int ide_blk_write(struct blkdev *b, uint64_t lba, uint32_t count, const void *buf)
 {
-	return ide_rw(b->priv, lba, count, (uint8_t *)buf, 1);
+	struct ide_drive *d = b->priv;
+	int err;
+
+	ide_lock(d->ch);
+	err = ide_rw(d, lba, count, (uint8_t *)buf, 1);
+	spin_unlock(&d->ch->lock);
+	return err;
 }
 
 static int ide_blk_flush(struct blkdev *b)
 {
 	struct ide_drive *d = b->priv;
 	uint8_t cmd = d->lba48 ? ATA_CMD_FLUSH_CACHE_EXT : ATA_CMD_FLUSH_CACHE;
-	int err = d->dead ? -ESHUTDOWN : ide_issue(d, cmd, 0, 0, 0);
+	int err;
 
+	ide_lock(d->ch);
+	err = d->dead ? -ESHUTDOWN : ide_issue(d, cmd, 0, 0, 0);
 	if (!err)
 		err = ide_finish(d->ch, IDE_FLUSH_TIMEOUT_NS);
 	if (err == -ETIMEDOUT)
 		ide_give_up(d, IDE_FLUSH_TIMEOUT_NS);
+	spin_unlock(&d->ch->lock);
 	return err;
 }
 
@@ -300,10 +362,9 @@ static int ide_packet_data(const struct ide_channel *ch, uint8_t *buf, uint32_t 
 	return done == bytes ? 0 : -EIO;
 }
 
-/* atapi_send_fn: PACKET with PIO data in. */
-static int ide_atapi_send(void *dev, const uint8_t *cdb, void *buf, uint32_t bytes, uint8_t *error)
+/* PACKET with PIO data in, under the channel lock. */
+static int ide_packet(struct ide_drive *d, const uint8_t *cdb, void *buf, uint32_t bytes, uint8_t *error)
 {
-	struct ide_drive *d = dev;
 	const struct ide_channel *ch = d->ch;
 	int err = d->dead ? -ESHUTDOWN : ide_select(d, 0);
 
@@ -326,6 +387,18 @@ static int ide_atapi_send(void *dev, const uint8_t *cdb, void *buf, uint32_t byt
 		*error = ide_in(ch, IDE_REG_ERROR);
 	if (err == -ETIMEDOUT)
 		ide_give_up(d, IDE_IO_TIMEOUT_NS);
+	return err;
+}
+
+/* atapi_send_fn: one packet command, the channel held for it. */
+static int ide_atapi_send(void *dev, const uint8_t *cdb, void *buf, uint32_t bytes, uint8_t *error)
+{
+	struct ide_drive *d = dev;
+	int err;
+
+	ide_lock(d->ch);
+	err = ide_packet(d, cdb, buf, bytes, error);
+	spin_unlock(&d->ch->lock);
 	return err;
 }
 
@@ -360,7 +433,7 @@ static int ide_setup_ata(struct ide_drive *d, const uint16_t *id)
 	d->blk.kind = BLK_DISK;
 	d->blk.sectors = info.sectors;
 	d->blk.sector_size = info.sector_size;
-	d->blk.max_sectors = info.lba48 ? ATA_LBA48_MAX_COUNT : ATA_LBA28_MAX_COUNT;
+	d->blk.max_sectors = info.lba48 ? IDE_DISK_MAX_SECTORS : ATA_LBA28_MAX_COUNT;
 	d->blk.read = ide_blk_read;
 	d->blk.write = ide_blk_write;
 	d->blk.flush = ide_blk_flush;
@@ -435,8 +508,10 @@ static void ide_probe_drive(const struct pci_dev *pd, struct ide_channel *ch, un
 		d->blk.priv = d;
 		err = blk_register(&d->blk);
 	}
-	if (!err)
+	if (!err) {
+		ch->drive[unit] = d;
 		ide_drive_count++;
+	}
 	else if (err < 0)
 		console_report_error("pci %02x:%02x.%x: ide: %s %s: %s", pd->bus, pd->dev, pd->fn,
 				     chan ? "secondary" : "primary", unit ? "slave" : "master", error_str(err));
@@ -469,6 +544,9 @@ static int ide_probe(struct pci_dev *pd, const struct pci_id *id)
 		if (ide_channel_ports(pd, chan, ch) || inb(ch->ctrl) == IDE_STATUS_FLOATING)
 			continue;
 		ide_channel_count++;
+		ch->chan = (uint8_t)chan;
+		ch->pci = pd;
+		ch->lock = (struct spinlock)SPINLOCK_INIT;
 		outb(ch->ctrl, IDE_CTRL_NIEN);
 		for (unsigned unit = 0; unit < 2; unit++)
 			ide_probe_drive(pd, ch, chan, unit);

@@ -66,7 +66,12 @@ struct nvme_ctrl {
 	int dead;                   /* a command never completed: queues unusable */
 	uint16_t admin_cid;
 	uint32_t nn;
+	/* lock: the queues, slots and io_err, one request at a time (commands
+	 * of that request in flight together); nothing under it can fault.
+	 * bounce_lock: the bounce buffer, held across a bounced request with
+	 * the copies to and from the caller's buffer, which can fault. */
 	struct spinlock lock;
+	struct spinlock bounce_lock;
 	char model[41], serial[21], firmware[9];
 	unsigned ns_count, ns_skipped;
 	struct nvme_ns ns[NVME_MAX_NS];
@@ -445,42 +450,60 @@ static int nvme_rw_direct(struct nvme_ns *ns, uint8_t opcode, uint64_t lba, uint
 	return nvme_io_drain(c);
 }
 
+/* A dword-aligned transfer with the queues held. */
+static int nvme_rw_locked(struct nvme_ns *ns, uint8_t opcode, uint64_t lba, uint32_t count, uint8_t *buf)
+{
+	struct nvme_ctrl *c = ns->ctrl;
+	int err = -ESHUTDOWN;
+
+	spin_lock(&c->lock);
+	if (!c->dead)
+		err = nvme_rw_direct(ns, opcode, lba, count, buf);
+	spin_unlock(&c->lock);
+	return err;
+}
+
+/* spin_lock_reset hook of bounce_lock: a fault in a copy to or from the
+ * caller's buffer. No command was in flight then (the copies come before
+ * the submission and after the drain), so the queues are in step. */
+static void nvme_bounce_reset(void *arg)
+{
+	struct nvme_ctrl *c = arg;
+	const struct pci_dev *d = c->pci;
+
+	console_report_error("nvme %02x:%02x.%x: a fault cut a request short in its buffer copy; the queues are in step",
+			     d->bus, d->dev, d->fn);
+}
+
 /* PRP entries must be dword aligned: other buffers go through the bounce
- * buffer, a piece at a time. */
+ * buffer, a piece at a time; the copies run outside the queue lock. */
 static int nvme_rw_bounce(struct nvme_ns *ns, uint8_t opcode, uint64_t lba, uint32_t count, uint8_t *buf)
 {
 	struct nvme_ctrl *c = ns->ctrl;
 	uint32_t per = NVME_BOUNCE_BYTES >> ns->lba_shift;
 	int err = 0;
 
+	spin_lock_reset(&c->bounce_lock, nvme_bounce_reset, c);
 	while (count && !err) {
 		uint32_t n = MIN(count, per);
 		size_t bytes = (size_t)n << ns->lba_shift;
 
 		if (opcode == NVME_CMD_WRITE)
 			memcpy(c->bounce, buf, bytes);
-		err = nvme_rw_direct(ns, opcode, lba, n, c->bounce);
+		err = nvme_rw_locked(ns, opcode, lba, n, c->bounce);
 		if (!err && opcode == NVME_CMD_READ)
 			memcpy(buf, c->bounce, bytes);
 		lba += n, count -= n, buf += bytes;
 	}
+	spin_unlock(&c->bounce_lock);
 	return err;
 }
 
 static int nvme_rw(struct nvme_ns *ns, uint8_t opcode, uint64_t lba, uint32_t count, uint8_t *buf)
 {
-	struct nvme_ctrl *c = ns->ctrl;
-	int err;
-
-	spin_lock(&c->lock);
-	if (c->dead)
-		err = -ESHUTDOWN;
-	else if ((uintptr_t)buf & 3)
-		err = nvme_rw_bounce(ns, opcode, lba, count, buf);
-	else
-		err = nvme_rw_direct(ns, opcode, lba, count, buf);
-	spin_unlock(&c->lock);
-	return err;
+	if ((uintptr_t)buf & 3)
+		return nvme_rw_bounce(ns, opcode, lba, count, buf);
+	return nvme_rw_locked(ns, opcode, lba, count, buf);
 }
 
 static int nvme_blk_read(struct blkdev *b, uint64_t lba, uint32_t count, void *buf)
@@ -643,6 +666,7 @@ static struct nvme_ctrl *nvme_ctrl_alloc(struct pci_dev *d, volatile uint8_t *re
 	c->ident = pmm_alloc_pages(1);
 	c->bounce = pmm_alloc_pages(NVME_BOUNCE_BYTES / PAGE_SIZE);
 	c->lock = (struct spinlock)SPINLOCK_INIT;
+	c->bounce_lock = (struct spinlock)SPINLOCK_INIT;
 	d->priv = c;
 	return c;
 }
