@@ -228,10 +228,12 @@ static void e1000_bring_up(struct e1000 *e)
 	e1000_start_tx(e);
 }
 
-/* Fault recovery, with the lock held (lock.h): a request cut short may
- * have left a descriptor half written or the indices out of step with the
- * device, so the device starts again from empty rings. The buffer arrays
- * stay valid through any cut: each entry changes in one store. */
+/* Fault recovery, with the lock held (lock.h). Nothing under the lock
+ * touches a program's memory, so only a kernel bug gets here; a request
+ * cut short may have left a descriptor half written or the indices out of
+ * step with the device, so the device starts again from empty rings. The
+ * buffer arrays stay as they are (a buffer swap is two stores, with
+ * nothing between them that can fault). */
 static void e1000_recover(void *arg)
 {
 	struct e1000 *e = arg;

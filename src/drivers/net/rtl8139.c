@@ -141,9 +141,10 @@ static int rtl8139_restart(struct rtl8139 *r)
 	return err;
 }
 
-/* Fault recovery, with the lock held (lock.h): a request cut short may
- * have left CAPR or a descriptor out of step with our indices, so the chip
- * starts again from empty rings. */
+/* Fault recovery, with the lock held (lock.h). Nothing under the lock
+ * touches a program's memory, so only a kernel bug gets here; a request
+ * cut short may have left CAPR or a descriptor out of step with our
+ * indices, so the chip starts again from empty rings. */
 static void rtl8139_recover(void *arg)
 {
 	struct rtl8139 *r = arg;

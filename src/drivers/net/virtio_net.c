@@ -78,9 +78,11 @@ static void virtio_net_reclaim_tx(struct virtio_net *v)
 	}
 }
 
-/* Fault recovery, with the lock held (lock.h). Slots change hands in
- * single stores, so a request cut short leaves at worst a chain added but
- * not announced: reclaim what was sent and kick both queues. */
+/* Fault recovery, with the lock held (lock.h). Nothing under the lock
+ * touches a program's memory, so only a kernel bug gets here. Slots are
+ * handed on in an order that leaves none both queued and a core's: a
+ * request cut short leaves at worst a slot out of use or a chain added but
+ * not announced. Reclaim what was sent and kick both queues. */
 static void virtio_net_recover(void *arg)
 {
 	struct virtio_net *v = arg;
@@ -111,11 +113,15 @@ static int virtio_net_tx_post(struct virtio_net *v, struct virtio_net_spare *sp,
 		v->net.stats.tx_dropped++;
 		return -EAGAIN;
 	}
+	/* The core takes its next slot before this one is queued: cut short
+	 * in between, a slot is lost, but none is both queued and the core's. */
+	sp->tx = v->tx_free[--v->ntx_free];
 	if (virtq_add(&v->txq, segs, 2, s)) {
+		v->tx_free[v->ntx_free++] = sp->tx;
+		sp->tx = s;
 		v->net.stats.tx_errors++;
 		return -EIO;
 	}
-	sp->tx = v->tx_free[--v->ntx_free];
 	virtq_kick(&v->txq);
 	v->net.stats.tx_frames++;
 	v->net.stats.tx_bytes += wire;
