@@ -2,7 +2,26 @@
  * driver, behind one struct used by the monitor, the IPv4 layer and
  * programs (raw Ethernet frames). Drivers register in PCI scan order and
  * are named net0, net1, ... Receiving is by polling: nothing runs in
- * interrupt context. */
+ * interrupt context.
+ *
+ * Concurrency: a program calls transmit and poll from every core at once,
+ * on one device or several, and the monitor's IP layer calls them too
+ * (link from `net`, say). Each driver serialises its own device with one
+ * spin lock per device (struct netdev has none): the lock covers the rings
+ * and their indices, the registers, the link state and `stats`. Readers of
+ * `stats` outside the driver (the `net` command) see counters that may be
+ * a frame apart; nothing else in this struct changes after net_register.
+ *
+ * Faults: `frame` and `buf` may be a program's memory, so the copy can
+ * fault. Drivers copy them with no lock held, into or out of a buffer the
+ * calling core owns (one per core per device: no net call runs in an
+ * interrupt handler, so a core never reenters a driver), and under the
+ * lock a buffer only trades places with a descriptor's. A fault in the
+ * copy therefore leaves the device as it was; the frame is lost, and a
+ * received one is already counted. The device lock is taken with
+ * spin_lock_reset (lock.h): should anything fault while it is held, the
+ * driver's reset puts the rings back in step (restarting the device where
+ * that is the only sure way) and reports it on the console. */
 #ifndef INGOT_NETDEV_H
 #define INGOT_NETDEV_H
 
@@ -35,10 +54,12 @@ struct netdev {
 	/* Link state as last read from the device: up/down and speed in Mb/s. */
 	int (*link)(struct netdev *n, int *up, unsigned *mbps);
 	/* Queue one frame (len 14..ETH_FRAME_MAX bytes, any alignment, copied
-	 * before return): 0, -EAGAIN when the ring is full, -EINVAL. */
+	 * before return): 0, -EAGAIN when the ring is full, -EINVAL. Any core,
+	 * any time (see above). */
 	int (*transmit)(struct netdev *n, const void *frame, size_t len);
 	/* Take one received frame into buf: its length, 0 when none waits, or
-	 * a negative code. Frames longer than cap are dropped and counted. */
+	 * a negative code. Frames longer than cap are dropped and counted.
+	 * Several cores polling at once each get different frames. */
 	int (*poll)(struct netdev *n, void *buf, size_t cap);
 	struct net_stats stats;   /* drivers count rx/tx/dropped/errors here */
 	void *priv;
@@ -48,7 +69,9 @@ struct netdev {
 	int last_link_up;         /* for reporting link changes */
 };
 
-/* Name the device net%u and list it: 0 or -ENOSPC. */
+/* Name the device net%u and list it: 0 or -ENOSPC. Only while the PCI
+ * scan runs on the boot core, before any other core runs work: the list is
+ * then read by every core without a lock. */
 int net_register(struct netdev *n);
 unsigned net_count(void);
 struct netdev *net_get(unsigned i);

@@ -1,5 +1,8 @@
 /* net.c: the list of network devices (include/netdev.h), named net0, net1,
- * ... in the order drivers register them, which is PCI scan order. */
+ * ... in the order drivers register them, which is PCI scan order. The
+ * list is written only during the PCI scan, on the boot core, and read
+ * from every core afterwards: it needs no lock. Each device's transmit and
+ * poll lock for themselves (netdev.h says how). */
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"

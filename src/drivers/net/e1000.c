@@ -1,6 +1,7 @@
 /* e1000.c: Intel 8254x and 82574 Gigabit Ethernet, polled, with legacy
  * descriptor rings (8254x SDM rev. 4.0; 82574 GbE Controller datasheet).
  * QEMU: -device e1000,netdev=N (82540EM) and -device e1000e,netdev=N (82574L). */
+#include "console.h"
 #include "e1000_regs.h"
 #include "errno.h"
 #include "kernel.h"
@@ -9,6 +10,7 @@
 #include "mmio.h"
 #include "netdev.h"
 #include "pci.h"
+#include "smp.h"
 #include "string.h"
 #include "timer.h"
 #include "x86.h"
@@ -36,6 +38,15 @@ static const struct e1000_variant e1000_8254x = { "e1000", 0, 10, 0 };
 static const struct e1000_variant e1000_8254x_short = { "e1000", 1, 10, 0 };
 static const struct e1000_variant e1000_82574 = { "e1000e", 1, 8, 1 };
 
+/* Each core's own pair of frame buffers. A program's frame is copied into
+ * (or out of) them with no lock held, since that copy can fault; under the
+ * lock a buffer only changes hands with a descriptor's, so the rings never
+ * see a copy cut short. No net call runs in an interrupt handler, so one
+ * pair per core is enough. */
+struct e1000_spare {
+	uint8_t *tx, *rx;
+};
+
 struct e1000 {
 	struct netdev net;
 	struct pci_dev *pci;
@@ -43,7 +54,12 @@ struct e1000 {
 	const struct e1000_variant *var;
 	volatile struct e1000_rx_desc *rx;
 	volatile struct e1000_tx_desc *tx;
-	uint8_t *rx_buf, *tx_buf;
+	uint8_t *rx_bufs[E1000_RX_DESCS];   /* each descriptor's buffer, as we gave it */
+	uint8_t *tx_bufs[E1000_TX_DESCS];
+	struct e1000_spare *spares;         /* by core index */
+	unsigned nspares;
+	/* The lock covers the ring indices, the descriptors, the buffer
+	 * arrays, the registers and the stats. */
 	uint32_t rx_next;       /* the next descriptor the device fills */
 	uint32_t tx_head;       /* the next descriptor we fill */
 	uint32_t tx_clean;      /* the oldest descriptor not yet reclaimed */
@@ -100,6 +116,15 @@ static int e1000_mac_valid(const uint8_t *mac)
 	return memcmp(mac, zero, ETH_ALEN) != 0 && !(mac[0] & 1);
 }
 
+static void e1000_write_mac(const struct e1000 *e)
+{
+	const uint8_t *mac = e->net.mac;
+
+	e1000_write32(e, E1000_RAL0, (uint32_t)mac[0] | (uint32_t)mac[1] << 8 |
+				     (uint32_t)mac[2] << 16 | (uint32_t)mac[3] << 24);
+	e1000_write32(e, E1000_RAH0, (uint32_t)mac[4] | (uint32_t)mac[5] << 8 | E1000_RAH_AV);
+}
+
 /* The address in receive address 0 when firmware (or QEMU) loaded it,
  * else words 0-2 of the EEPROM; then written back so the filter has it. */
 static int e1000_read_mac(struct e1000 *e)
@@ -124,26 +149,47 @@ static int e1000_read_mac(struct e1000 *e)
 	}
 	if (!e1000_mac_valid(mac))
 		return -ENODEV;
-	e1000_write32(e, E1000_RAL0, (uint32_t)mac[0] | (uint32_t)mac[1] << 8 |
-				     (uint32_t)mac[2] << 16 | (uint32_t)mac[3] << 24);
-	e1000_write32(e, E1000_RAH0, (uint32_t)mac[4] | (uint32_t)mac[5] << 8 | E1000_RAH_AV);
+	e1000_write_mac(e);
 	return 0;
 }
 
+/* Rings, a buffer per descriptor, and a TX and an RX buffer for every
+ * core listed (smp_init ran before the PCI scan). */
 static void e1000_alloc_rings(struct e1000 *e)
 {
+	uint8_t *rx_buf, *tx_buf, *spare_buf;
+
 	e->rx = pmm_alloc_pages(ALIGN_UP(E1000_RX_DESCS * sizeof(struct e1000_rx_desc), PAGE_SIZE) / PAGE_SIZE);
 	e->tx = pmm_alloc_pages(ALIGN_UP(E1000_TX_DESCS * sizeof(struct e1000_tx_desc), PAGE_SIZE) / PAGE_SIZE);
-	e->rx_buf = pmm_alloc_pages(E1000_RX_DESCS * E1000_BUF_SIZE / PAGE_SIZE);
-	e->tx_buf = pmm_alloc_pages(E1000_TX_DESCS * E1000_BUF_SIZE / PAGE_SIZE);
+	rx_buf = pmm_alloc_pages(E1000_RX_DESCS * E1000_BUF_SIZE / PAGE_SIZE);
+	tx_buf = pmm_alloc_pages(E1000_TX_DESCS * E1000_BUF_SIZE / PAGE_SIZE);
 	for (unsigned i = 0; i < E1000_RX_DESCS; i++)
-		e->rx[i].addr = (uint64_t)(e->rx_buf + i * E1000_BUF_SIZE);
+		e->rx_bufs[i] = rx_buf + i * E1000_BUF_SIZE;
+	for (unsigned i = 0; i < E1000_TX_DESCS; i++)
+		e->tx_bufs[i] = tx_buf + i * E1000_BUF_SIZE;
+	e->nspares = MAX(smp_core_count(), 1u);
+	e->spares = pmm_alloc_pages(ALIGN_UP(e->nspares * sizeof(*e->spares), PAGE_SIZE) / PAGE_SIZE);
+	spare_buf = pmm_alloc_pages(e->nspares * 2 * E1000_BUF_SIZE / PAGE_SIZE);
+	for (unsigned c = 0; c < e->nspares; c++) {
+		e->spares[c].tx = spare_buf + 2 * c * E1000_BUF_SIZE;
+		e->spares[c].rx = e->spares[c].tx + E1000_BUF_SIZE;
+	}
+}
+
+/* The calling core's buffers, NULL for a core the probe did not know. */
+static struct e1000_spare *e1000_spare(struct e1000 *e)
+{
+	unsigned core = smp_this_core();
+
+	return core < e->nspares ? &e->spares[core] : NULL;
 }
 
 /* Receive: every descriptor but one handed over (RDT one behind RDH), so
  * head == tail never looks like a full ring (8254x 3.2.6). */
 static void e1000_start_rx(struct e1000 *e)
 {
+	for (unsigned i = 0; i < E1000_RX_DESCS; i++)
+		e->rx[i] = (struct e1000_rx_desc){ .addr = (uint64_t)e->rx_bufs[i] };
 	for (unsigned i = 0; i < E1000_MTA_ENTRIES; i++)
 		e1000_write32(e, E1000_MTA + 4 * i, 0);
 	e1000_write32(e, E1000_RDBAL, (uint32_t)(uint64_t)e->rx);
@@ -158,6 +204,8 @@ static void e1000_start_rx(struct e1000 *e)
 
 static void e1000_start_tx(struct e1000 *e)
 {
+	for (unsigned i = 0; i < E1000_TX_DESCS; i++)
+		e->tx[i] = (struct e1000_tx_desc){ 0 };
 	e1000_write32(e, E1000_TDBAL, (uint32_t)(uint64_t)e->tx);
 	e1000_write32(e, E1000_TDBAH, (uint32_t)((uint64_t)e->tx >> 32));
 	e1000_write32(e, E1000_TDLEN, E1000_TX_DESCS * sizeof(struct e1000_tx_desc));
@@ -168,6 +216,33 @@ static void e1000_start_tx(struct e1000 *e)
 		e1000_write32(e, E1000_TXDCTL, E1000_TXDCTL_GRAN | E1000_TXDCTL_82574_ONE);
 	e1000_write32(e, E1000_TIPG, E1000_TIPG_IPGT(e->var->ipgt) | E1000_TIPG_IPGR1(8) | E1000_TIPG_IPGR2(6));
 	e1000_write32(e, E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP | E1000_TCTL_CT(15) | E1000_TCTL_COLD(64));
+}
+
+/* After a reset: the link forced up, our address, both rings from empty. */
+static void e1000_bring_up(struct e1000 *e)
+{
+	e1000_write32(e, E1000_CTRL, (e1000_read32(e, E1000_CTRL) | E1000_CTRL_SLU | E1000_CTRL_ASDE) &
+				     ~(E1000_CTRL_LRST | E1000_CTRL_PHY_RST | E1000_CTRL_ILOS | E1000_CTRL_VME));
+	e1000_write_mac(e);
+	e1000_start_rx(e);
+	e1000_start_tx(e);
+}
+
+/* Fault recovery, with the lock held (lock.h). Nothing under the lock
+ * touches a program's memory, so only a kernel bug gets here; a request
+ * cut short may have left a descriptor half written or the indices out of
+ * step with the device, so the device starts again from empty rings. The
+ * buffer arrays stay as they are (a buffer swap is two stores, with
+ * nothing between them that can fault). */
+static void e1000_recover(void *arg)
+{
+	struct e1000 *e = arg;
+	int err = e1000_reset(e);
+
+	if (!err)
+		e1000_bring_up(e);
+	console_report_error("%s: a fault inside its driver; %s, frames in its rings dropped", e->net.name,
+			     err ? "the device did not come back from a reset" : "device reset, rings restarted");
 }
 
 /* Statistics clear on read: fold the missed-frame count into the stats. */
@@ -210,31 +285,21 @@ static void e1000_tx_reclaim(struct e1000 *e)
 	}
 }
 
-static int e1000_transmit(struct netdev *n, const void *frame, size_t len)
+/* The frame is already in the core's TX buffer: that buffer becomes the
+ * descriptor's, and the descriptor's old one (sent and reclaimed) becomes
+ * the core's. 0 or -EAGAIN; called with the lock held. */
+static int e1000_tx_post(struct e1000 *e, struct e1000_spare *sp, size_t len)
 {
-	struct e1000 *e = n->priv;
-	volatile struct e1000_tx_desc *d;
-	uint8_t *buf;
+	volatile struct e1000_tx_desc *d = &e->tx[e->tx_head];
+	uint8_t *buf = sp->tx;
 
-	if (len < 14)
-		return -EINVAL;
-	spin_lock(&e->lock);
-	if (len > ETH_FRAME_MAX) {
-		n->stats.tx_dropped++;
-		spin_unlock(&e->lock);
-		return -EINVAL;
-	}
 	e1000_tx_reclaim(e);
 	if ((e->tx_head + 1) % E1000_TX_DESCS == e->tx_clean) {
-		n->stats.tx_dropped++;
-		spin_unlock(&e->lock);
+		e->net.stats.tx_dropped++;
 		return -EAGAIN;
 	}
-	buf = e->tx_buf + e->tx_head * E1000_BUF_SIZE;
-	memcpy(buf, frame, len);
-	if (len < ETH_FRAME_MIN)
-		memset(buf + len, 0, ETH_FRAME_MIN - len);
-	d = &e->tx[e->tx_head];
+	sp->tx = e->tx_bufs[e->tx_head];
+	e->tx_bufs[e->tx_head] = buf;
 	d->addr = (uint64_t)buf;
 	d->length = (uint16_t)MAX(len, (size_t)ETH_FRAME_MIN);
 	d->cso = d->css = 0;
@@ -245,15 +310,39 @@ static int e1000_transmit(struct netdev *n, const void *frame, size_t len)
 	/* The descriptor must be in memory before the tail moves past it. */
 	dma_wmb();
 	e1000_write32(e, E1000_TDT, e->tx_head);
-	n->stats.tx_frames++;
-	n->stats.tx_bytes += len;
-	spin_unlock(&e->lock);
+	e->net.stats.tx_frames++;
+	e->net.stats.tx_bytes += len;
 	return 0;
 }
 
-/* Judge and copy out one completed descriptor: its length, or 0 when the
- * frame was dropped (and counted). */
-static int e1000_rx_take(struct e1000 *e, volatile struct e1000_rx_desc *d, void *buf, size_t cap)
+/* The caller's frame (a program's, which may fault) is copied with no lock
+ * held, into this core's own buffer; only posting it takes the lock. */
+static int e1000_transmit(struct netdev *n, const void *frame, size_t len)
+{
+	struct e1000 *e = n->priv;
+	struct e1000_spare *sp = e1000_spare(e);
+	int err;
+
+	if (len < 14 || !sp)
+		return -EINVAL;
+	if (len > ETH_FRAME_MAX) {
+		spin_lock_reset(&e->lock, e1000_recover, e);
+		n->stats.tx_dropped++;
+		spin_unlock(&e->lock);
+		return -EINVAL;
+	}
+	memcpy(sp->tx, frame, len);
+	if (len < ETH_FRAME_MIN)
+		memset(sp->tx + len, 0, ETH_FRAME_MIN - len);
+	spin_lock_reset(&e->lock, e1000_recover, e);
+	err = e1000_tx_post(e, sp, len);
+	spin_unlock(&e->lock);
+	return err;
+}
+
+/* Judge one completed descriptor: the frame's length, or 0 when it was
+ * dropped (and counted). */
+static int e1000_rx_judge(struct e1000 *e, volatile struct e1000_rx_desc *d, size_t cap)
 {
 	uint16_t len = d->length;
 	uint8_t status = d->status, errors = d->errors;
@@ -268,37 +357,60 @@ static int e1000_rx_take(struct e1000 *e, volatile struct e1000_rx_desc *d, void
 		e->net.stats.rx_dropped++;
 		return 0;
 	}
-	memcpy(buf, e->rx_buf + (size_t)(d - e->rx) * E1000_BUF_SIZE, len);
 	e->net.stats.rx_frames++;
 	e->net.stats.rx_bytes += len;
 	return len;
 }
 
-static int e1000_poll(struct netdev *n, void *buf, size_t cap)
+/* Take the next good frame, if any: its buffer becomes the core's RX
+ * buffer and the core's goes to the descriptor, handed straight back to
+ * the device. Its length or 0; called with the lock held. */
+static int e1000_rx_take(struct e1000 *e, struct e1000_spare *sp, size_t cap)
 {
-	struct e1000 *e = n->priv;
-	volatile struct e1000_rx_desc *d;
 	int len = 0;
 
-	spin_lock(&e->lock);
 	/* At most one ring's worth: a device that keeps marking descriptors
 	 * done with nothing usable in them cannot keep the caller here. */
-	for (unsigned seen = 0; seen < E1000_RX_DESCS; seen++) {
-		d = &e->rx[e->rx_next];
+	for (unsigned seen = 0; seen < E1000_RX_DESCS && !len; seen++) {
+		volatile struct e1000_rx_desc *d = &e->rx[e->rx_next];
+		uint8_t *buf;
+
 		if (!(d->status & E1000_RXD_STAT_DD))
 			break;
 		/* Read the fields only after DD said they are written. */
 		dma_rmb();
-		len = e1000_rx_take(e, d, buf, cap);
+		len = e1000_rx_judge(e, d, cap);
+		if (len) {
+			buf = e->rx_bufs[e->rx_next];
+			e->rx_bufs[e->rx_next] = sp->rx;
+			sp->rx = buf;
+			d->addr = (uint64_t)e->rx_bufs[e->rx_next];
+		}
 		d->status = 0;
 		d->errors = 0;
 		/* Hand the buffer back: the tail trails our next descriptor. */
+		dma_wmb();
 		e1000_write32(e, E1000_RDT, e->rx_next);
 		e->rx_next = (e->rx_next + 1) % E1000_RX_DESCS;
-		if (len)
-			break;
 	}
+	return len;
+}
+
+/* The copy into the caller's buffer (a program's, which may fault) is made
+ * after the lock is given back, from the buffer this core now owns. */
+static int e1000_poll(struct netdev *n, void *buf, size_t cap)
+{
+	struct e1000 *e = n->priv;
+	struct e1000_spare *sp = e1000_spare(e);
+	int len;
+
+	if (!sp)
+		return -EINVAL;
+	spin_lock_reset(&e->lock, e1000_recover, e);
+	len = e1000_rx_take(e, sp, cap);
 	spin_unlock(&e->lock);
+	if (len)
+		memcpy(buf, sp->rx, (size_t)len);
 	return len;
 }
 
@@ -335,11 +447,8 @@ static int e1000_probe_variant(struct pci_dev *d, const struct e1000_variant *v)
 	err = e1000_read_mac(e);
 	if (err)
 		goto err_master;
-	e1000_write32(e, E1000_CTRL, (e1000_read32(e, E1000_CTRL) | E1000_CTRL_SLU | E1000_CTRL_ASDE) &
-				     ~(E1000_CTRL_LRST | E1000_CTRL_PHY_RST | E1000_CTRL_ILOS | E1000_CTRL_VME));
 	e1000_alloc_rings(e);
-	e1000_start_rx(e);
-	e1000_start_tx(e);
+	e1000_bring_up(e);
 	e1000_collect_stats(e);
 	e->net.stats = (struct net_stats){ 0 };  /* counts from before us are not ours */
 	e->link_prev = !!(e1000_read32(e, E1000_STATUS) & E1000_STATUS_LU);

@@ -1,6 +1,7 @@
 /* rtl8139.c: RealTek RTL8139 Fast Ethernet, polled: the receive ring read
  * behind CAPR, four round-robin transmit descriptors. RTL8139C(L) datasheet
  * rev. 1.4 and the RTL8139 Programming Guide. QEMU: -device rtl8139,netdev=N. */
+#include "console.h"
 #include "errno.h"
 #include "kernel.h"
 #include "lock.h"
@@ -9,6 +10,7 @@
 #include "netdev.h"
 #include "pci.h"
 #include "rtl8139_regs.h"
+#include "smp.h"
 #include "string.h"
 #include "timer.h"
 #include "x86.h"
@@ -22,13 +24,26 @@
 #define RTL8139_RX_ALLOC (RTL8139_RX_RING + RTL8139_RX_PAD + 4 + ETH_FRAME_MAX + RTL8139_CRC_LEN)
 #define RTL8139_LEN_IN_PROGRESS 0xFFF0u  /* header of a frame still being written */
 
+/* Each core's own pair of frame buffers. A program's frame is copied into
+ * (or out of) them with no lock held, since that copy can fault: a sent
+ * frame's buffer trades places with a descriptor's under the lock, and a
+ * received frame is copied out of the ring into the RX one under it. No
+ * net call runs in an interrupt handler, so one pair per core is enough. */
+struct rtl8139_spare {
+	uint8_t *tx, *rx;
+};
+
 struct rtl8139 {
 	struct netdev net;
 	struct pci_dev *pci;
 	volatile uint8_t *mmio;  /* the memory BAR, or NULL to use port I/O */
 	uint16_t io;
 	uint8_t *rx_ring;
-	uint8_t *tx_buf;
+	uint8_t *tx_bufs[RTL8139_TX_DESCS];  /* in TSAD(i) */
+	struct rtl8139_spare *spares;        /* by core index */
+	unsigned nspares;
+	/* The lock covers what follows, the buffer arrays, the registers and
+	 * the stats. */
 	uint32_t rx_off;         /* where the next packet header is */
 	unsigned tx_head;        /* next descriptor to fill */
 	unsigned tx_clean;       /* oldest descriptor in flight */
@@ -109,7 +124,7 @@ static void rtl8139_start(struct rtl8139 *r)
 	rtl8139_start_rx(r);
 	rtl_write32(r, RTL8139_TCR, RTL8139_TCR_IFG_STD | RTL8139_TCR_MXDMA_2048);
 	for (unsigned i = 0; i < RTL8139_TX_DESCS; i++)
-		rtl_write32(r, RTL8139_TSAD(i), (uint32_t)(uint64_t)(r->tx_buf + i * RTL8139_TX_SLOT));
+		rtl_write32(r, RTL8139_TSAD(i), (uint32_t)(uint64_t)r->tx_bufs[i]);
 	r->tx_head = r->tx_clean = r->tx_busy = 0;
 	rtl_write32(r, RTL8139_MPC, 0);
 }
@@ -124,6 +139,27 @@ static int rtl8139_restart(struct rtl8139 *r)
 	if (!err)
 		rtl8139_start(r);
 	return err;
+}
+
+/* Fault recovery, with the lock held (lock.h). Nothing under the lock
+ * touches a program's memory, so only a kernel bug gets here; a request
+ * cut short may have left CAPR or a descriptor out of step with our
+ * indices, so the chip starts again from empty rings. */
+static void rtl8139_recover(void *arg)
+{
+	struct rtl8139 *r = arg;
+	int err = rtl8139_restart(r);
+
+	console_report_error("%s: a fault inside its driver; %s, frames in its rings dropped", r->net.name,
+			     err ? "the chip did not come back from a reset" : "chip reset, rings restarted");
+}
+
+/* The calling core's buffers, NULL for a core the probe did not know. */
+static struct rtl8139_spare *rtl8139_spare(struct rtl8139 *r)
+{
+	unsigned core = smp_this_core();
+
+	return core < r->nspares ? &r->spares[core] : NULL;
 }
 
 /* Missed frames (the ring was full) are counted by the chip. */
@@ -172,40 +208,56 @@ static void rtl8139_tx_reclaim(struct rtl8139 *r)
 	}
 }
 
-static int rtl8139_transmit(struct netdev *n, const void *frame, size_t len)
+/* The frame is already in the core's TX buffer, padded: that buffer goes
+ * to the next descriptor and the descriptor's old one (sent) to the core.
+ * 0 or -EAGAIN; called with the lock held. */
+static int rtl8139_tx_post(struct rtl8139 *r, struct rtl8139_spare *sp, size_t len, size_t wire)
 {
-	struct rtl8139 *r = n->priv;
-	uint8_t *buf;
-	size_t wire = MAX(len, (size_t)ETH_FRAME_MIN);
+	uint8_t *buf = sp->tx;
 
-	if (len < 14)
-		return -EINVAL;
-	spin_lock(&r->lock);
-	if (len > ETH_FRAME_MAX) {
-		n->stats.tx_dropped++;
-		spin_unlock(&r->lock);
-		return -EINVAL;
-	}
 	rtl8139_tx_reclaim(r);
 	if (r->tx_busy == RTL8139_TX_DESCS) {
-		n->stats.tx_dropped++;
-		spin_unlock(&r->lock);
+		r->net.stats.tx_dropped++;
 		return -EAGAIN;
 	}
-	buf = r->tx_buf + r->tx_head * RTL8139_TX_SLOT;
-	memcpy(buf, frame, len);
-	if (len < wire)
-		memset(buf + len, 0, wire - len);
+	sp->tx = r->tx_bufs[r->tx_head];
+	r->tx_bufs[r->tx_head] = buf;
+	rtl_write32(r, RTL8139_TSAD(r->tx_head), (uint32_t)(uint64_t)buf);
 	dma_wmb();
 	/* Writing the size with OWN clear hands the buffer to the chip; an
 	 * early-TX threshold of 1536 bytes sends whole frames from the FIFO. */
 	rtl_write32(r, RTL8139_TSD(r->tx_head), RTL8139_TSD_SIZE(wire) | RTL8139_TSD_ERTXTH(48));
 	r->tx_head = (r->tx_head + 1) % RTL8139_TX_DESCS;
 	r->tx_busy++;
-	n->stats.tx_frames++;
-	n->stats.tx_bytes += len;
-	spin_unlock(&r->lock);
+	r->net.stats.tx_frames++;
+	r->net.stats.tx_bytes += len;
 	return 0;
+}
+
+/* The caller's frame (a program's, which may fault) is copied with no lock
+ * held, into this core's own buffer; only posting it takes the lock. */
+static int rtl8139_transmit(struct netdev *n, const void *frame, size_t len)
+{
+	struct rtl8139 *r = n->priv;
+	struct rtl8139_spare *sp = rtl8139_spare(r);
+	size_t wire = MAX(len, (size_t)ETH_FRAME_MIN);
+	int err;
+
+	if (len < 14 || !sp)
+		return -EINVAL;
+	if (len > ETH_FRAME_MAX) {
+		spin_lock_reset(&r->lock, rtl8139_recover, r);
+		n->stats.tx_dropped++;
+		spin_unlock(&r->lock);
+		return -EINVAL;
+	}
+	memcpy(sp->tx, frame, len);
+	if (len < wire)
+		memset(sp->tx + len, 0, wire - len);
+	spin_lock_reset(&r->lock, rtl8139_recover, r);
+	err = rtl8139_tx_post(r, sp, len, wire);
+	spin_unlock(&r->lock);
+	return err;
 }
 
 /* Step past the packet at rx_off and tell the chip (CAPR) it may reuse it. */
@@ -218,7 +270,7 @@ static void rtl8139_rx_advance(struct rtl8139 *r, uint32_t length)
 /* One packet from the ring: its frame length, 0 when it was dropped (and
  * counted), -EAGAIN while the chip is still writing it, -EIO when the
  * chip did not come back from a reset. */
-static int rtl8139_rx_take(struct rtl8139 *r, void *buf, size_t cap)
+static int rtl8139_rx_take(struct rtl8139 *r, uint8_t *buf, size_t cap)
 {
 	const struct rtl8139_rx_header *h = (const void *)(r->rx_ring + r->rx_off);
 	uint16_t status = ((volatile const struct rtl8139_rx_header *)h)->status;
@@ -239,6 +291,7 @@ static int rtl8139_rx_take(struct rtl8139 *r, void *buf, size_t cap)
 		rtl8139_rx_advance(r, length);
 		return 0;
 	}
+	/* Both kernel buffers: this copy cannot fault. */
 	memcpy(buf, (const uint8_t *)(h + 1), frame);
 	rtl8139_rx_advance(r, length);
 	r->net.stats.rx_frames++;
@@ -249,14 +302,17 @@ static int rtl8139_rx_take(struct rtl8139 *r, void *buf, size_t cap)
 static int rtl8139_poll(struct netdev *n, void *buf, size_t cap)
 {
 	struct rtl8139 *r = n->priv;
+	struct rtl8139_spare *sp = rtl8139_spare(r);
 	int len = 0;
 
-	spin_lock(&r->lock);
+	if (!sp)
+		return -EINVAL;
+	spin_lock_reset(&r->lock, rtl8139_recover, r);
 	/* Bounded: a chip whose buffer never reads empty, with nothing usable
 	 * in it, cannot keep the caller here. */
 	for (unsigned seen = 0; seen < RTL8139_POLL_MAX && !(rtl_read8(r, RTL8139_CR) & RTL8139_CR_BUFE); seen++) {
 		dma_rmb();
-		len = rtl8139_rx_take(r, buf, cap);
+		len = rtl8139_rx_take(r, sp->rx, MIN(cap, (size_t)ETH_FRAME_MAX));
 		if (len)
 			break;
 	}
@@ -266,6 +322,9 @@ static int rtl8139_poll(struct netdev *n, void *buf, size_t cap)
 			len = 0;
 	}
 	spin_unlock(&r->lock);
+	/* The caller's buffer (a program's, which may fault) only now. */
+	if (len > 0)
+		memcpy(buf, sp->rx, (size_t)len);
 	return len;
 }
 
@@ -297,6 +356,24 @@ static int rtl8139_read_mac(struct rtl8139 *r)
 	return 0;
 }
 
+/* A buffer per transmit descriptor, and a pair for every core listed
+ * (smp_init ran before the PCI scan). */
+static void rtl8139_alloc_buffers(struct rtl8139 *r)
+{
+	uint8_t *tx_buf = pmm_alloc_pages(RTL8139_TX_DESCS * RTL8139_TX_SLOT / PAGE_SIZE);
+	uint8_t *spare_buf;
+
+	for (unsigned i = 0; i < RTL8139_TX_DESCS; i++)
+		r->tx_bufs[i] = tx_buf + i * RTL8139_TX_SLOT;
+	r->nspares = MAX(smp_core_count(), 1u);
+	r->spares = pmm_alloc_pages(ALIGN_UP(r->nspares * sizeof(*r->spares), PAGE_SIZE) / PAGE_SIZE);
+	spare_buf = pmm_alloc_pages(r->nspares * 2 * RTL8139_TX_SLOT / PAGE_SIZE);
+	for (unsigned c = 0; c < r->nspares; c++) {
+		r->spares[c].tx = spare_buf + 2 * c * RTL8139_TX_SLOT;
+		r->spares[c].rx = r->spares[c].tx + RTL8139_TX_SLOT;
+	}
+}
+
 /* Memory BAR 1 when the platform mapped it, else the I/O ports of BAR 0. */
 static int rtl8139_probe(struct pci_dev *d, const struct pci_id *id)
 {
@@ -317,7 +394,7 @@ static int rtl8139_probe(struct pci_dev *d, const struct pci_id *id)
 	if (err)
 		goto err_master;
 	r->rx_ring = pmm_alloc_pages(ALIGN_UP(RTL8139_RX_ALLOC, PAGE_SIZE) / PAGE_SIZE);
-	r->tx_buf = pmm_alloc_pages(RTL8139_TX_DESCS * RTL8139_TX_SLOT / PAGE_SIZE);
+	rtl8139_alloc_buffers(r);
 	rtl8139_start(r);
 	r->link_prev = !(rtl_read8(r, RTL8139_MSR) & RTL8139_MSR_LINKB);
 	err = net_register(&r->net);

@@ -2,12 +2,14 @@
  * is kept full of buffers, sent buffers are reclaimed on the next transmit.
  * Spec: virtio 1.1 5.1, over drivers/virtio. QEMU: -device virtio-net-pci,netdev=ID[,disable-modern=on]. */
 #include "virtio_pci.h"
+#include "console.h"
 #include "errno.h"
 #include "kernel.h"
 #include "lock.h"
 #include "mm.h"
 #include "netdev.h"
 #include "pci.h"
+#include "smp.h"
 #include "string.h"
 #include "virtio_net_regs.h"
 
@@ -26,15 +28,29 @@ struct virtio_net_slot {
 } __attribute__((packed));
 _Static_assert(sizeof(struct virtio_net_slot) == 1600, "virtio_net_slot: header, pad, frame");
 
+/* Each core's own pair of slots. A program's frame is copied into (or out
+ * of) them with no lock held, since that copy can fault; under the lock a
+ * slot only changes hands: a filled TX slot is queued and a free one taken
+ * in its place, a received slot is taken and the core's RX slot queued in
+ * its place. No net call runs in an interrupt handler, so one pair per
+ * core is enough. */
+struct virtio_net_spare {
+	struct virtio_net_slot *tx, *rx;
+};
+
 struct virtio_net {
 	struct netdev net;
 	struct virtio_pci vp;
-	struct virtq rxq, txq;
+	/* The lock covers both queues, the free list, the link state and the
+	 * stats. */
 	struct spinlock lock;
-	struct virtio_net_slot *rx, *tx;      /* DMA, from pmm */
+	struct virtq rxq, txq;
+	struct virtio_net_slot *slots;        /* DMA, from pmm */
 	unsigned nrx, ntx, hdr_len;
-	uint8_t tx_free[VIRTIO_NET_TX_SLOTS];
+	struct virtio_net_slot *tx_free[VIRTIO_NET_TX_SLOTS];
 	unsigned ntx_free;
+	struct virtio_net_spare *spares;      /* by core index */
+	unsigned nspares;
 	int link_up;
 };
 
@@ -58,81 +74,145 @@ static void virtio_net_reclaim_tx(struct virtio_net *v)
 		struct virtio_net_slot *s = token;
 
 		if (v->ntx_free < v->ntx)
-			v->tx_free[v->ntx_free++] = (uint8_t)(s - v->tx);
+			v->tx_free[v->ntx_free++] = s;
 	}
 }
 
+/* Fault recovery, with the lock held (lock.h). Nothing under the lock
+ * touches a program's memory, so only a kernel bug gets here. Slots are
+ * handed on in an order that leaves none both queued and a core's: a
+ * request cut short leaves at worst a slot out of use or a chain added but
+ * not announced. Reclaim what was sent and kick both queues. */
+static void virtio_net_recover(void *arg)
+{
+	struct virtio_net *v = arg;
+
+	virtio_net_reclaim_tx(v);
+	virtq_kick(&v->txq);
+	virtq_kick(&v->rxq);
+	console_report_error("%s: a fault inside its driver; queues resynchronised", v->net.name);
+}
+
+/* The calling core's slots, NULL for a core the probe did not know. */
+static struct virtio_net_spare *virtio_net_spare(struct virtio_net *v)
+{
+	unsigned core = smp_this_core();
+
+	return core < v->nspares ? &v->spares[core] : NULL;
+}
+
+/* The frame is already in the core's TX slot: queue it, and take a free
+ * slot as the core's next. 0, -EAGAIN or -EIO; called with the lock held. */
+static int virtio_net_tx_post(struct virtio_net *v, struct virtio_net_spare *sp, size_t wire)
+{
+	struct virtio_net_slot *s = sp->tx;
+	struct virtq_seg segs[2] = { { (uint64_t)&s->hdr, v->hdr_len, 0 }, { (uint64_t)s->frame, (uint32_t)wire, 0 } };
+
+	virtio_net_reclaim_tx(v);
+	if (!v->ntx_free) {
+		v->net.stats.tx_dropped++;
+		return -EAGAIN;
+	}
+	/* The core takes its next slot before this one is queued: cut short
+	 * in between, a slot is lost, but none is both queued and the core's. */
+	sp->tx = v->tx_free[--v->ntx_free];
+	if (virtq_add(&v->txq, segs, 2, s)) {
+		v->tx_free[v->ntx_free++] = sp->tx;
+		sp->tx = s;
+		v->net.stats.tx_errors++;
+		return -EIO;
+	}
+	virtq_kick(&v->txq);
+	v->net.stats.tx_frames++;
+	v->net.stats.tx_bytes += wire;
+	return 0;
+}
+
+/* The caller's frame (a program's, which may fault) is copied with no lock
+ * held, into this core's own slot; only queueing it takes the lock. */
 static int virtio_net_transmit(struct netdev *n, const void *frame, size_t len)
 {
 	struct virtio_net *v = n->priv;
-	struct virtio_net_slot *s;
+	struct virtio_net_spare *sp = virtio_net_spare(v);
 	size_t wire = MAX(len, (size_t)ETH_FRAME_MIN);
 	int err;
 
-	if (len < 14 || len > ETH_FRAME_MAX) {
-		n->stats.tx_dropped++;
-		return -EINVAL;
-	}
-	spin_lock(&v->lock);
-	virtio_net_reclaim_tx(v);
-	if (!v->ntx_free) {
+	if (len < 14 || len > ETH_FRAME_MAX || !sp) {
+		spin_lock_reset(&v->lock, virtio_net_recover, v);
 		n->stats.tx_dropped++;
 		spin_unlock(&v->lock);
-		return -EAGAIN;
+		return -EINVAL;
 	}
-	s = &v->tx[v->tx_free[--v->ntx_free]];
-	memset(&s->hdr, 0, sizeof(s->hdr));
-	memcpy(s->frame, frame, len);
-	memset(s->frame + len, 0, wire - len);
-	struct virtq_seg segs[2] = { { (uint64_t)&s->hdr, v->hdr_len, 0 }, { (uint64_t)s->frame, (uint32_t)wire, 0 } };
-	err = virtq_add(&v->txq, segs, 2, s);
-	if (err) {
-		v->tx_free[v->ntx_free++] = (uint8_t)(s - v->tx);
-		n->stats.tx_errors++;
-	} else {
-		virtq_kick(&v->txq);
-		n->stats.tx_frames++;
-		n->stats.tx_bytes += wire;
-	}
+	memset(&sp->tx->hdr, 0, sizeof(sp->tx->hdr));
+	memcpy(sp->tx->frame, frame, len);
+	memset(sp->tx->frame + len, 0, wire - len);
+	spin_lock_reset(&v->lock, virtio_net_recover, v);
+	err = virtio_net_tx_post(v, sp, wire);
 	spin_unlock(&v->lock);
-	return err ? -EIO : 0;
+	return err;
 }
 
-/* Copy one completed receive buffer out (or count why not), then give the
- * buffer straight back to the device. */
-static int virtio_net_take(struct virtio_net *v, struct virtio_net_slot *s, uint32_t written, void *buf, size_t cap)
+/* Judge one completed receive buffer: the frame's length, or 0 when it
+ * was dropped (and counted). */
+static int virtio_net_judge(struct virtio_net *v, uint32_t written, size_t cap)
 {
 	struct netdev *n = &v->net;
-	int ret = 0;
 
 	if (written < v->hdr_len + 14u || written > v->hdr_len + ETH_FRAME_MAX) {
 		n->stats.rx_errors++;
-	} else if (written - v->hdr_len > cap) {
-		n->stats.rx_dropped++;
-	} else {
-		ret = (int)(written - v->hdr_len);
-		memcpy(buf, s->frame, (size_t)ret);
-		n->stats.rx_frames++;
-		n->stats.rx_bytes += (uint64_t)ret;
+		return 0;
 	}
-	if (virtio_net_post_rx(v, s) == 0)
-		virtq_kick(&v->rxq);
-	return ret;
+	if (written - v->hdr_len > cap) {
+		n->stats.rx_dropped++;
+		return 0;
+	}
+	n->stats.rx_frames++;
+	n->stats.rx_bytes += written - v->hdr_len;
+	return (int)(written - v->hdr_len);
 }
 
+/* Take the next good frame, if any: its slot becomes the core's RX slot
+ * and the core's goes to the device in its place (a bad one goes straight
+ * back). Its length or 0; called with the lock held. */
+static int virtio_net_rx_take(struct virtio_net *v, struct virtio_net_spare *sp, size_t cap)
+{
+	void *token;
+	uint32_t written;
+	int len = 0;
+
+	/* Bad buffers are skipped so one call still returns a good frame. */
+	while (!len && virtq_poll(&v->rxq, &token, &written) == 1) {
+		struct virtio_net_slot *s = token;
+
+		len = virtio_net_judge(v, written, cap);
+		if (len) {
+			struct virtio_net_slot *mine = sp->rx;
+
+			sp->rx = s;
+			s = mine;
+		}
+		if (virtio_net_post_rx(v, s) == 0)
+			virtq_kick(&v->rxq);
+	}
+	return len;
+}
+
+/* The copy into the caller's buffer (a program's, which may fault) is made
+ * after the lock is given back, from the slot this core now owns. */
 static int virtio_net_poll(struct netdev *n, void *buf, size_t cap)
 {
 	struct virtio_net *v = n->priv;
-	void *token;
-	uint32_t written;
-	int ret = 0;
+	struct virtio_net_spare *sp = virtio_net_spare(v);
+	int len;
 
-	spin_lock(&v->lock);
-	/* Bad buffers are skipped so one call still returns a good frame. */
-	while (!ret && virtq_poll(&v->rxq, &token, &written) == 1)
-		ret = virtio_net_take(v, token, written, buf, cap);
+	if (!sp)
+		return -EINVAL;
+	spin_lock_reset(&v->lock, virtio_net_recover, v);
+	len = virtio_net_rx_take(v, sp, cap);
 	spin_unlock(&v->lock);
-	return ret;
+	if (len)
+		memcpy(buf, sp->rx->frame, (size_t)len);
+	return len;
 }
 
 static int virtio_net_link(struct netdev *n, int *up, unsigned *mbps)
@@ -167,6 +247,26 @@ static void virtio_net_read_mac(struct virtio_net *v)
 		v->net.mac[i] = virtio_pci_cfg_read8(&v->vp, VIRTIO_NET_CFG_MAC + i);
 }
 
+/* Slots for the receive queue, the free list, then a pair for every core
+ * listed (smp_init ran before the PCI scan). */
+static void virtio_net_alloc_slots(struct virtio_net *v)
+{
+	struct virtio_net_slot *s;
+
+	v->nspares = MAX(smp_core_count(), 1u);
+	v->slots = pmm_alloc_pages(ALIGN_UP((v->nrx + v->ntx + 2 * v->nspares) * sizeof(struct virtio_net_slot),
+					    PAGE_SIZE) / PAGE_SIZE);
+	v->spares = pmm_alloc_pages(ALIGN_UP(v->nspares * sizeof(*v->spares), PAGE_SIZE) / PAGE_SIZE);
+	s = v->slots + v->nrx;
+	for (unsigned i = 0; i < v->ntx; i++)
+		v->tx_free[i] = s++;
+	v->ntx_free = v->ntx;
+	for (unsigned c = 0; c < v->nspares; c++) {
+		v->spares[c].tx = s++;
+		v->spares[c].rx = s++;
+	}
+}
+
 /* Both queues, slot memory, and every receive buffer posted. */
 static int virtio_net_setup_queues(struct virtio_net *v)
 {
@@ -180,15 +280,9 @@ static int virtio_net_setup_queues(struct virtio_net *v)
 	v->ntx = MIN(VIRTIO_NET_TX_SLOTS, v->txq.size / 2u);
 	if (!v->nrx || !v->ntx)
 		return -ENODEV;
-	v->rx = pmm_alloc_pages(ALIGN_UP((v->nrx + v->ntx) * sizeof(struct virtio_net_slot), PAGE_SIZE) / PAGE_SIZE);
-	if (!v->rx)
-		return -ENOMEM;
-	v->tx = v->rx + v->nrx;
-	for (unsigned i = 0; i < v->ntx; i++)
-		v->tx_free[i] = (uint8_t)i;
-	v->ntx_free = v->ntx;
+	virtio_net_alloc_slots(v);
 	for (unsigned i = 0; i < v->nrx; i++) {
-		err = virtio_net_post_rx(v, &v->rx[i]);
+		err = virtio_net_post_rx(v, &v->slots[i]);
 		if (err)
 			return err;
 	}
