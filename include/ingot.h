@@ -15,7 +15,7 @@
 #define INGOT_API_VERSION 1
 
 /* A spin lock: zero-initialised means unlocked. */
-typedef struct { volatile uint32_t locked; uint32_t owner; uint64_t flags; } ingot_lock_t;
+typedef struct { volatile uint32_t locked; uint32_t reserved; uint64_t flags; } ingot_lock_t;
 
 struct ingot_blk_info {
 	char name[16];             /* disk0, disk0p1, ram0, ... */

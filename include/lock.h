@@ -7,8 +7,11 @@
 #include <stdint.h>
 
 struct spinlock {
+	/* 0: free; else the holding core's index + 1, set by the one atomic
+	 * exchange that takes the lock, so there is no moment when the lock is
+	 * taken but its owner unknown (fault recovery relies on it). */
 	volatile uint32_t locked;
-	uint32_t owner;            /* holding core's index + 1; 0: none */
+	uint32_t reserved;         /* the layout of the program API's ingot_lock_t */
 	uint64_t saved_flags;      /* the holder's interrupt flag, restored on unlock */
 };
 #define SPINLOCK_INIT { 0, 0, 0 }

@@ -7,9 +7,14 @@
 #include "percpu.h"
 #include "x86.h"
 
+static uint32_t lock_me(struct percpu *pc)
+{
+	return pc->index + 1;
+}
+
 int spin_holding(const struct spinlock *l)
 {
-	return l->locked && l->owner == this_cpu()->index + 1;
+	return l->locked == lock_me(this_cpu());
 }
 
 static void lock_note_held(struct percpu *pc, struct spinlock *l, void (*reset)(void *), void *arg)
@@ -31,20 +36,28 @@ static void lock_forget_held(struct percpu *pc, struct spinlock *l)
 	}
 }
 
+/* The lock is noted before it is taken and given back before the note goes,
+ * so a core forced out at any instruction (a stop's NMI) leaves no lock
+ * behind that recovery does not know: recovery releases a noted lock only
+ * if its word names this core. */
 void spin_lock_reset(struct spinlock *l, void (*reset)(void *), void *arg)
 {
 	uint64_t f = cpu_irq_save();
 	struct percpu *pc = this_cpu();
+	uint32_t me = lock_me(pc), free;
 
 	/* panic takes no spin lock, so this cannot recurse. */
-	if (spin_holding(l))
+	if (l->locked == me)
 		panic("spin lock %p taken twice by core %u", (void *)l, pc->index);
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+	lock_note_held(pc, l, reset, arg);
+	for (;;) {
+		free = 0;
+		if (__atomic_compare_exchange_n(&l->locked, &free, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			break;
 		while (l->locked)
 			cpu_pause();
-	l->owner = pc->index + 1;
+	}
 	l->saved_flags = f;
-	lock_note_held(pc, l, reset, arg);
 }
 
 void spin_lock(struct spinlock *l)
@@ -55,11 +68,10 @@ void spin_lock(struct spinlock *l)
 void spin_unlock(struct spinlock *l)
 {
 	uint64_t f = l->saved_flags;
+	struct percpu *pc = this_cpu();
 
-	lock_forget_held(this_cpu(), l);
-	/* Cleared before the release: another core may take it at once. */
-	l->owner = 0;
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+	lock_forget_held(pc, l);
 	cpu_irq_restore(f);
 }
 
@@ -68,16 +80,18 @@ void spin_unlock(struct spinlock *l)
 unsigned spin_recover_held(void)
 {
 	struct percpu *pc = this_cpu();
-	unsigned n = pc->nheld;
+	uint32_t me = lock_me(pc);
+	unsigned n = 0;
 
 	while (pc->nheld) {
-		struct lock_held h = pc->held[pc->nheld - 1];
+		struct lock_held h = pc->held[--pc->nheld];
 
+		if (h.lock->locked != me)
+			continue; /* noted but not yet taken, or already given back */
 		if (h.reset)
 			h.reset(h.arg);
-		pc->nheld--;
-		h.lock->owner = 0;
 		__atomic_store_n(&h.lock->locked, 0, __ATOMIC_RELEASE);
+		n++;
 	}
 	return n;
 }
