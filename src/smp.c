@@ -21,7 +21,12 @@
 #define AP_IST_SIZE (4 * KiB)
 #define INIT_DELAY_NS 10000000ull    /* SDM 9.4.4.1 */
 #define SIPI_DELAY_NS 200000ull
-#define AP_ANSWER_NS 500000000ull    /* generous: TCG starts cores slowly */
+/* How long the cores get to answer, counted again from each core that
+ * does: on a PC they answer within milliseconds. Under a hypervisor or an
+ * emulator (CPUID.1:ECX[31]) virtual cores run when the host lets them,
+ * and 64 of them on a busy host with two cores can take seconds. */
+#define AP_ANSWER_NS 500000000ull
+#define AP_ANSWER_VIRTUAL_NS 10000000000ull
 #define LAPIC_IPI_INIT 0x4500u     /* INIT, level assert */
 #define LAPIC_IPI_SIPI 0x4600u     /* start-up, assert; the vector is the page */
 #define LAPIC_IPI_NMI 0x4400u      /* NMI, assert */
@@ -390,10 +395,26 @@ void smp_init(void)
 	smp_send_all(LAPIC_IPI_INIT, 0);
 }
 
+static void smp_await_answers(void)
+{
+	uint32_t r[4];
+	uint64_t wait, deadline;
+	unsigned seen = online_count;
+
+	cpuid(1, 0, r);
+	wait = (r[2] & (1u << 31)) ? AP_ANSWER_VIRTUAL_NS : AP_ANSWER_NS;
+	deadline = timer_ns() + wait;
+	while (online_count < startable + 1 && timer_ns() < deadline) {
+		if (online_count != seen) {
+			seen = online_count;
+			deadline = timer_ns() + wait;
+		}
+		cpu_pause();
+	}
+}
+
 void smp_finish(void)
 {
-	uint64_t deadline;
-
 	if (!startable) {
 		smp_compact();
 		return;
@@ -402,9 +423,7 @@ void smp_finish(void)
 		cpu_pause();
 	smp_send_all(LAPIC_IPI_SIPI | (uint32_t)(tramp_base >> 12), SIPI_DELAY_NS);
 	smp_send_all(LAPIC_IPI_SIPI | (uint32_t)(tramp_base >> 12), 0);
-	deadline = timer_ns() + AP_ANSWER_NS;
-	while (online_count < startable + 1 && timer_ns() < deadline)
-		cpu_pause();
+	smp_await_answers();
 	bringup_ns = timer_ns() - init_sent_ns;
 	for (unsigned i = 1; i < core_count; i++)
 		if (!cores[i].online && cores[i].pc && smp_give_up(&cores[i]))
