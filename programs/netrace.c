@@ -31,7 +31,7 @@
 #define LEN_SPAN (1514 - LEN_MIN)
 #define MAX_SENDERS 16
 #define MAX_SEQ 8192
-#define QUIET_NS 5000000000ull         /* recv gives up after this long with no frame */
+#define QUIET_NS 30000000000ull        /* recv gives up after this long with no frame: past ACK_WAIT_NS */
 #define RUN_NS 120000000000ull
 #define ACK_WAIT_NS 10000000000ull     /* long: a busy host can stall a guest for seconds */
 #define ACK_LEN 60
