@@ -129,6 +129,30 @@ static uint64_t count_to_ns(uint64_t c, uint64_t hz)
 	return c / hz * 1000000000ull + c % hz * 1000000000ull / hz;
 }
 
+/* Whole PIT periods so far, under pit_owner. The tick interrupt counts
+ * them, but a core that waits with interrupts off (a probe under its
+ * device's lock) or a boot core whose tick is held back would see the
+ * clock stand still and wait for ever: a count that went up since the
+ * last read, with no tick counted meanwhile, is a period that ended. */
+static uint64_t pit_periods(uint16_t count)
+{
+	static uint64_t seen;
+	static uint16_t last_count;
+	static int started;
+	uint64_t t = pit_ticks;
+
+	if (!started)
+		started = 1;
+	else if (t > seen)
+		seen = t;
+	else if (count > last_count)
+		seen++;
+	if (t > seen)
+		seen = t;
+	last_count = count;
+	return seen;
+}
+
 /* The PIT's count, latched and read under pit_owner. An NMI that
  * interrupted its own core's read gets the last time given out instead:
  * waiting would be for ever. Returns 0 then, 1 with *ns set. */
@@ -146,13 +170,13 @@ static int pit_ns(uint64_t *ns)
 		free_ = 0;
 		cpu_pause();
 	}
-	t = pit_ticks;
 	outb(PIT_CMD, PIT_CMD_LATCH_CH0);
 	lo = inb(PIT_CH0);
 	hi = inb(PIT_CH0);
+	count = (uint16_t)(lo | hi << 8);
+	t = pit_periods(count);
 	__atomic_store_n(&pit_owner, 0, __ATOMIC_RELEASE);
 	cpu_irq_restore(f);
-	count = (uint16_t)(lo | hi << 8);
 	*ns = count_to_ns(t * PIT_DIVISOR + (PIT_DIVISOR - MIN(count, PIT_DIVISOR)), PIT_HZ);
 	return 1;
 }
