@@ -170,6 +170,10 @@ struct arp_entry {
 /* Poll every NIC once, handling what arrived (ARP, ping requests, the
  * replies a waiting call expects). */
 void ip_poll(void);
+/* While a program runs (net_set_kernel_rx): handle the frame and return 1
+ * when the kernel owns it (ARP for our address, echo to it, a UDP port a
+ * kernel call listens on), else 0. Any core, interrupt context too. */
+int ip_take_frame(struct netdev *n, const uint8_t *frame, size_t len);
 /* The IPv4 state of a registered netdev, NULL for any other device. */
 const struct ip_iface *ip_iface_get(struct netdev *n);
 /* Static configuration: address, prefix, gateway (0 = none). 0, -EINVAL,

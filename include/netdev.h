@@ -1,8 +1,16 @@
 /* netdev.h: the network layer's device interface: every NIC, whatever its
  * driver, behind one struct used by the monitor, the IPv4 layer and
  * programs (raw Ethernet frames). Drivers register in PCI scan order and
- * are named net0, net1, ... Receiving is by polling: nothing runs in
- * interrupt context.
+ * are named net0, net1, ...
+ *
+ * Interrupts: a driver that got one (pci_irq_enable) acknowledges its
+ * device in the handler and calls net_irq, on the boot core. At the prompt
+ * that only wakes the idle core, whose loop polls (ip_poll). While a
+ * program runs, net_irq takes the frames off the ring itself: those the
+ * kernel owns (ARP for its address, echo requests to it, the UDP port it
+ * listens on) are answered there, every other frame waits in order in the
+ * device's queue for the program's net_recv (net_program_recv), which
+ * also takes the kernel's frames it meets on the ring.
  *
  * Concurrency: a program calls transmit and poll from every core at once,
  * on one device or several, and the monitor's IP layer calls them too
@@ -14,8 +22,9 @@
  *
  * Faults: `frame` and `buf` may be a program's memory, so the copy can
  * fault. Drivers copy them with no lock held, into or out of a buffer the
- * calling core owns (one per core per device: no net call runs in an
- * interrupt handler, so a core never reenters a driver), and under the
+ * calling core owns (one per core per device: a core never reenters a
+ * driver, because net_irq polls only on the boot core, where every other
+ * call a program makes keeps interrupts off around the driver), and under the
  * lock a buffer only trades places with a descriptor's. A fault in the
  * copy therefore leaves the device as it was; the frame is lost, and a
  * received one is already counted. The device lock is taken with
@@ -44,7 +53,12 @@ struct net_stats {
 	uint64_t tx_dropped;      /* ring full, or too long */
 	uint64_t tx_errors;
 	uint64_t link_changes;
+	uint64_t irqs;            /* interrupts taken */
+	uint64_t kernel_rx;       /* frames the kernel took while a program ran */
+	uint64_t queue_dropped;   /* program queue full: frames lost */
 };
+
+struct net_rxq;
 
 struct netdev {
 	char name[NET_NAME_MAX];  /* set by net_register: net0, net1, ... */
@@ -67,6 +81,8 @@ struct netdev {
 	 * layer when it first uses the device, NULL before. */
 	struct ip_iface *ip_iface;
 	int last_link_up;         /* for reporting link changes */
+	const char *irq_mode;     /* "msi-x", "msi", "intx"; NULL: polled */
+	struct net_rxq *rxq;      /* frames waiting for a program (net.c) */
 };
 
 /* Name the device net%u and list it: 0 or -ENOSPC. Only while the PCI
@@ -74,6 +90,20 @@ struct netdev {
  * then read by every core without a lock. */
 int net_register(struct netdev *n);
 unsigned net_count(void);
+/* From a driver's interrupt handler, after it acknowledged the device
+ * (boot core, interrupts off). */
+void net_irq(struct netdev *n);
+/* The kernel's share, set once at boot by the IP layer: take(n, frame,
+ * len) handles the frame and returns 1 when the kernel owns it, else 0.
+ * It runs in interrupt context and on any core at once. */
+void net_set_kernel_rx(int (*take)(struct netdev *n, const uint8_t *frame, size_t len));
+/* A program's net_recv: the frame that waited longest in the queue, else
+ * one from the ring that is not the kernel's: its length, 0, or < 0. */
+int net_program_recv(struct netdev *n, void *buf, size_t cap);
+/* A program's net_send: the driver's transmit. */
+int net_program_send(struct netdev *n, const void *frame, size_t len);
+/* A program starts (1) or ended (0): the split on or off, queues emptied. */
+void net_program_mode(int on);
 struct netdev *net_get(unsigned i);
 struct netdev *net_find(const char *name);
 

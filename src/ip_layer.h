@@ -70,6 +70,8 @@ void udp_handle(struct netdev *n, const struct ipv4_view *ip);
 void udp_listen(uint16_t port);
 
 /* ip_wait.c: poll while waiting; the senders that resolve first. */
+/* One received frame: ARP, echo requests, the datagram a call waits for. */
+void ip_handle_frame(struct netdev *n, const uint8_t *frame, size_t len);
 /* Poll until *flag is set: 0, -ETIMEDOUT, or -ECANCELED on Ctrl-C. */
 int ip_wait_flag(volatile int *flag, uint64_t deadline);
 int ip_send_ipv4(struct netdev *n, uint32_t dst, uint8_t proto, size_t payload_len);

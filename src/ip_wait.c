@@ -42,11 +42,11 @@ static void ip_handle_ipv4(struct netdev *n, const struct eth_view *eth)
 		c->stats.unknown_proto++;
 }
 
-static void ip_handle_frame(struct netdev *n, size_t len)
+void ip_handle_frame(struct netdev *n, const uint8_t *frame, size_t len)
 {
 	struct eth_view eth;
 
-	if (ip_parse_eth(rx_frame, len, &eth)) {
+	if (ip_parse_eth(frame, len, &eth)) {
 		n->stats.rx_malformed++;
 		return;
 	}
@@ -66,7 +66,7 @@ void ip_poll(void)
 
 			if (len <= 0)
 				break;
-			ip_handle_frame(n, (size_t)len);
+			ip_handle_frame(n, rx_frame, (size_t)len);
 		}
 	}
 }

@@ -30,6 +30,7 @@ OPTIONAL(fbcon_init);
 OPTIONAL(fbcon_map);
 OPTIONAL(ps2_kbd_init);
 OPTIONAL(ip_poll);
+OPTIONAL(ip_take_frame);
 
 /* Each stage says its name as it begins, one "boot: NAME" line, so a
  * board that hangs shows where (docs/bring-up.md); panic names it too. */
@@ -199,6 +200,8 @@ void kmain(uint32_t magic, uint64_t info)
 	ramdisk_init();
 	if (net_count() && ip_poll)
 		console_add_poll(ip_poll); /* answer ARP and ping while at the prompt */
+	if (ip_take_frame)
+		net_set_kernel_rx(ip_take_frame); /* and while a program runs */
 	part_scan_all();
 	program_init();
 	mm_seal();

@@ -189,6 +189,8 @@ int pci_irq_enable(struct pci_dev *d, irq_handler_t fn, void *arg, char *why, si
 			  d->irq_line);
 		return err;
 	}
+	/* Drivers that polled kept INTx quiet with the command register. */
+	pci_write16(d, PCI_COMMAND, pci_read16(d, PCI_COMMAND) & ~PCI_COMMAND_INTX_DISABLE);
 	d->irq_kind = PCI_IRQ_INTX;
 	return 0;
 }

@@ -367,11 +367,13 @@ int program_run(int argc, char **argv, char *why, size_t whysz)
 	prog.stop_reason = STOP_NONE;
 	percpu_boot.stop_request = 0;
 	prog.running = 1;
+	net_program_mode(1);
 	trap_set_hooks(program_symbol, program_fault_hook);
 	t0 = timer_ns();
 	r = program_call_main(args, argc, &code);
 	cpu_sti();
 	idle = !program_quiesce();
+	net_program_mode(0);
 	prog.running = 0;
 	program_report(r, code, timer_ns() - t0);
 	trap_set_hooks(program_symbol, NULL);
@@ -498,7 +500,7 @@ static int api_net_send(int nic, const void *frame, size_t len)
 		return -ENODEV;
 	if (len < 14 || len > ETH_FRAME_MAX)
 		return -EINVAL;
-	API_RETURN(n->transmit(n, frame, len));
+	API_RETURN(net_program_send(n, frame, len));
 }
 
 static int api_net_recv(int nic, void *buf, size_t cap)
@@ -507,7 +509,7 @@ static int api_net_recv(int nic, void *buf, size_t cap)
 
 	if (!n)
 		return -ENODEV;
-	API_RETURN(n->poll(n, buf, cap));
+	API_RETURN(net_program_recv(n, buf, cap));
 }
 
 /* exit from main goes straight back to program_run; from another core it

@@ -137,7 +137,10 @@ static void pci_print_detail(const struct pci_dev *d)
 	kprintf("  command %04x, status %04x", pci_read16(d, PCI_COMMAND), pci_read16(d, PCI_STATUS));
 	if ((d->header_type & 0x7F) == 0)
 		kprintf(", subsystem %04x:%04x", d->subsys_vendor, d->subsys_device);
-	kprintf("\n  IRQ line %u, pin %c\n", d->irq_line, d->irq_pin ? 'A' + d->irq_pin - 1 : '-');
+	kprintf("\n  IRQ line %u, pin %c", d->irq_line, d->irq_pin ? 'A' + d->irq_pin - 1 : '-');
+	if (d->irq_kind != PCI_IRQ_NONE)
+		kprintf("; interrupts by %s, vector %02x", pci_irq_kind_name(d->irq_kind), d->irq_vector);
+	kprintf("\n");
 	if ((d->header_type & 0x7F) == 1)
 		kprintf("  bridge: secondary bus %02x, subordinate bus %02x\n", d->secondary_bus, d->subordinate_bus);
 	pci_print_bars(d);

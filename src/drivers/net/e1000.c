@@ -41,8 +41,9 @@ static const struct e1000_variant e1000_82574 = { "e1000e", 1, 8, 1 };
 /* Each core's own pair of frame buffers. A program's frame is copied into
  * (or out of) them with no lock held, since that copy can fault; under the
  * lock a buffer only changes hands with a descriptor's, so the rings never
- * see a copy cut short. No net call runs in an interrupt handler, so one
- * pair per core is enough. */
+ * see a copy cut short.
+ * A core never reenters the driver (netdev.h), so one pair per core is
+ * enough. */
 struct e1000_spare {
 	uint8_t *tx, *rx;
 };
@@ -219,6 +220,19 @@ static void e1000_start_tx(struct e1000 *e)
 }
 
 /* After a reset: the link forced up, our address, both rings from empty. */
+/* Frames and link changes interrupt. The 82574 under MSI-X sends only the
+ * causes its IVAR maps: all of them to entry 0. */
+static void e1000_unmask_irq(struct e1000 *e)
+{
+	uint32_t causes = E1000_INT_LSC | E1000_INT_RXDMT0 | E1000_INT_RXO | E1000_INT_RXT0;
+
+	if (e->var->is_82574 && e->pci->irq_kind == PCI_IRQ_MSIX) {
+		e1000_write32(e, E1000_IVAR, E1000_IVAR_RXQ0_VALID | E1000_IVAR_OTHER_VALID);
+		causes |= E1000_INT_RXQ0 | E1000_INT_OTHER;
+	}
+	e1000_write32(e, E1000_IMS, causes);
+}
+
 static void e1000_bring_up(struct e1000 *e)
 {
 	e1000_write32(e, E1000_CTRL, (e1000_read32(e, E1000_CTRL) | E1000_CTRL_SLU | E1000_CTRL_ASDE) &
@@ -226,6 +240,8 @@ static void e1000_bring_up(struct e1000 *e)
 	e1000_write_mac(e);
 	e1000_start_rx(e);
 	e1000_start_tx(e);
+	if (e->net.irq_mode)
+		e1000_unmask_irq(e);
 }
 
 /* Fault recovery, with the lock held (lock.h). Nothing under the lock
@@ -431,6 +447,32 @@ static struct e1000 *e1000_alloc(struct pci_dev *d, volatile uint8_t *regs, cons
 	return e;
 }
 
+/* ICR reads as 0 when a shared INTx line was another device's. The read
+ * clears it, except on an 82574 under MSI-X, where only writing the bits
+ * back does (82574 10.2.4.1); on the others that write clears nothing more. */
+static void e1000_irq(void *arg)
+{
+	struct e1000 *e = arg;
+	uint32_t icr = e1000_read32(e, E1000_ICR);
+
+	if (!icr)
+		return;
+	e1000_write32(e, E1000_ICR, icr);
+	net_irq(&e->net);
+}
+
+/* Without an interrupt the idle loop and the program's own calls poll, as
+ * before. */
+static void e1000_enable_irq(struct e1000 *e)
+{
+	char why[64];
+
+	if (pci_irq_enable(e->pci, e1000_irq, e, why, sizeof(why)) < 0)
+		return;
+	e->net.irq_mode = pci_irq_kind_name(e->pci->irq_kind);
+	e1000_unmask_irq(e);
+}
+
 static int e1000_probe_variant(struct pci_dev *d, const struct e1000_variant *v)
 {
 	volatile uint8_t *regs = (volatile uint8_t *)pci_bar_mmio(d, 0);
@@ -456,6 +498,7 @@ static int e1000_probe_variant(struct pci_dev *d, const struct e1000_variant *v)
 	if (err)
 		goto err_reset;
 	d->priv = e;
+	e1000_enable_irq(e);
 	return 0;
 
 err_reset:

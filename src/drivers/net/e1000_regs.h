@@ -40,6 +40,15 @@
 #define E1000_IMS 0x00D0
 #define E1000_IMC 0x00D8
 #define  E1000_IMC_ALL 0xFFFFFFFFu
+#define  E1000_INT_LSC (1u << 2)        /* link status change */
+#define  E1000_INT_RXDMT0 (1u << 4)     /* receive descriptors low */
+#define  E1000_INT_RXO (1u << 6)        /* receiver overrun */
+#define  E1000_INT_RXT0 (1u << 7)       /* receive timer: a frame arrived */
+#define  E1000_INT_RXQ0 (1u << 20)      /* 82574 MSI-X: RX queue 0 (10.2.4.1) */
+#define  E1000_INT_OTHER (1u << 24)     /* 82574 MSI-X: the other causes */
+#define E1000_IVAR 0x00E4               /* 82574 only: causes to MSI-X vectors (10.2.4.9) */
+#define  E1000_IVAR_RXQ0_VALID (1u << 3)   /* vector 0 for RX queue 0 */
+#define  E1000_IVAR_OTHER_VALID (1u << 19) /* ... link and the rest */
 
 /* Receive Control (8254x 13.4.22, 82574 10.2.5.1) */
 #define E1000_RCTL 0x0100

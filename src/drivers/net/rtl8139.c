@@ -24,11 +24,15 @@
 #define RTL8139_RX_ALLOC (RTL8139_RX_RING + RTL8139_RX_PAD + 4 + ETH_FRAME_MAX + RTL8139_CRC_LEN)
 #define RTL8139_LEN_IN_PROGRESS 0xFFF0u  /* header of a frame still being written */
 
+/* What interrupts: frames in or lost, and link changes. */
+#define RTL8139_IRQS (RTL8139_ISR_ROK | RTL8139_ISR_RER | RTL8139_ISR_RXOVW | RTL8139_ISR_LINKCHG | RTL8139_ISR_FOVW)
+
 /* Each core's own pair of frame buffers. A program's frame is copied into
  * (or out of) them with no lock held, since that copy can fault: a sent
  * frame's buffer trades places with a descriptor's under the lock, and a
- * received frame is copied out of the ring into the RX one under it. No
- * net call runs in an interrupt handler, so one pair per core is enough. */
+ * received frame is copied out of the ring into the RX one under it.
+ * A core never reenters the driver (netdev.h), so one pair per core is
+ * enough. */
 struct rtl8139_spare {
 	uint8_t *tx, *rx;
 };
@@ -60,6 +64,11 @@ static uint8_t rtl_read8(const struct rtl8139 *r, unsigned off)
 static uint32_t rtl_read32(const struct rtl8139 *r, unsigned off)
 {
 	return r->mmio ? mmio_read32(r->mmio + off) : inl((uint16_t)(r->io + off));
+}
+
+static uint16_t rtl_read16(const struct rtl8139 *r, unsigned off)
+{
+	return r->mmio ? mmio_read16(r->mmio + off) : inw((uint16_t)(r->io + off));
 }
 
 static void rtl_write8(const struct rtl8139 *r, unsigned off, uint8_t v)
@@ -127,6 +136,8 @@ static void rtl8139_start(struct rtl8139 *r)
 		rtl_write32(r, RTL8139_TSAD(i), (uint32_t)(uint64_t)r->tx_bufs[i]);
 	r->tx_head = r->tx_clean = r->tx_busy = 0;
 	rtl_write32(r, RTL8139_MPC, 0);
+	if (r->net.irq_mode)
+		rtl_write16(r, RTL8139_IMR, RTL8139_IRQS);
 }
 
 /* Only a reset puts the chip's write offset (CBR) back to the start:
@@ -374,6 +385,35 @@ static void rtl8139_alloc_buffers(struct rtl8139 *r)
 	}
 }
 
+/* The line is level-triggered and maybe shared: clear what the chip
+ * raised (ISR bits are write-1-to-clear) before anyone else runs. */
+static void rtl8139_irq(void *arg)
+{
+	struct rtl8139 *r = arg;
+	uint16_t isr;
+
+	spin_lock(&r->lock);
+	isr = rtl_read16(r, RTL8139_ISR);
+	if (isr)
+		rtl_write16(r, RTL8139_ISR, isr);
+	spin_unlock(&r->lock);
+	if (isr)
+		net_irq(&r->net);
+}
+
+/* Without an interrupt the idle loop and the program's own calls poll. */
+static void rtl8139_enable_irq(struct rtl8139 *r)
+{
+	char why[64];
+
+	if (pci_irq_enable(r->pci, rtl8139_irq, r, why, sizeof(why)) < 0)
+		return;
+	spin_lock(&r->lock);
+	r->net.irq_mode = pci_irq_kind_name(r->pci->irq_kind);
+	rtl_write16(r, RTL8139_IMR, RTL8139_IRQS);
+	spin_unlock(&r->lock);
+}
+
 /* Memory BAR 1 when the platform mapped it, else the I/O ports of BAR 0. */
 static int rtl8139_probe(struct pci_dev *d, const struct pci_id *id)
 {
@@ -401,6 +441,7 @@ static int rtl8139_probe(struct pci_dev *d, const struct pci_id *id)
 	if (err)
 		goto err_reset;
 	d->priv = r;
+	rtl8139_enable_irq(r);
 	return 0;
 
 err_reset:

@@ -37,6 +37,7 @@
 #define  RTL8139_ISR_ROK (1u << 0)
 #define  RTL8139_ISR_RER (1u << 1)
 #define  RTL8139_ISR_RXOVW (1u << 4)
+#define  RTL8139_ISR_LINKCHG (1u << 5)   /* packet underrun / link change */
 #define  RTL8139_ISR_FOVW (1u << 6)
 #define  RTL8139_ISR_ALL 0xFFFFu
 

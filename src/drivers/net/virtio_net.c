@@ -32,8 +32,7 @@ _Static_assert(sizeof(struct virtio_net_slot) == 1600, "virtio_net_slot: header,
  * of) them with no lock held, since that copy can fault; under the lock a
  * slot only changes hands: a filled TX slot is queued and a free one taken
  * in its place, a received slot is taken and the core's RX slot queued in
- * its place. No net call runs in an interrupt handler, so one pair per
- * core is enough. */
+ * its place. A core never reenters the driver (netdev.h), so one pair per core is enough. */
 struct virtio_net_spare {
 	struct virtio_net_slot *tx, *rx;
 };
@@ -276,6 +275,8 @@ static int virtio_net_setup_queues(struct virtio_net *v)
 		err = virtio_pci_queue_setup(&v->vp, &v->txq, VIRTIO_NET_Q_TX, VIRTIO_NET_QUEUE_MAX);
 	if (err)
 		return err;
+	/* Sent frames are reclaimed as the next ones go: no interrupt for them. */
+	v->txq.avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT;
 	v->nrx = MIN(VIRTIO_NET_RX_SLOTS, v->rxq.size / 2u);
 	v->ntx = MIN(VIRTIO_NET_TX_SLOTS, v->txq.size / 2u);
 	if (!v->nrx || !v->ntx)
@@ -306,6 +307,27 @@ static void virtio_net_fill_netdev(struct virtio_net *v)
 	n->last_link_up = up;
 }
 
+/* Under MSI-X the queue's entry says it was us; on a shared INTx line the
+ * ISR read both tells and lowers the line. */
+static void virtio_net_irq(void *arg)
+{
+	struct virtio_net *v = arg;
+
+	if (virtio_pci_irq_ack(&v->vp))
+		net_irq(&v->net);
+}
+
+/* Before the queues: they take the interrupt's vector as they are set up.
+ * Without one the idle loop and the program's own calls poll. */
+static void virtio_net_enable_irq(struct virtio_net *v)
+{
+	char why[64];
+
+	if (virtio_pci_irq_enable(&v->vp, virtio_net_irq, v, why, sizeof(why)) < 0)
+		return;
+	v->net.irq_mode = pci_irq_kind_name(v->vp.pci->irq_kind);
+}
+
 static int virtio_net_probe(struct pci_dev *d, const struct pci_id *id)
 {
 	struct virtio_net *v = pmm_alloc_pages(1);
@@ -323,6 +345,7 @@ static int virtio_net_probe(struct pci_dev *d, const struct pci_id *id)
 	v->hdr_len = virtio_pci_has(&v->vp, VIRTIO_F_VERSION_1) ? VIRTIO_NET_HDR_LEN_V1 : VIRTIO_NET_HDR_LEN_LEGACY;
 	v->link_up = -1;
 	virtio_net_read_mac(v);
+	virtio_net_enable_irq(v);
 	err = virtio_net_setup_queues(v);
 	if (err)
 		goto err_fail;

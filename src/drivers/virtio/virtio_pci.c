@@ -2,6 +2,7 @@
  * the legacy I/O header as fallback, feature negotiation, polled split
  * virtqueues. Spec: virtio 1.1 (2.1, 2.6, 3.1, 4.1). QEMU: -device
  * virtio-blk-pci[,disable-modern=on|,disable-legacy=on]. */
+#include "console.h"
 #include "errno.h"
 #include "kernel.h"
 #include "mm.h"
@@ -73,6 +74,8 @@ static void virtio_pci_take_cap(struct virtio_pci *vp, unsigned cap, uint32_t *c
 		vp->notify = p;
 		vp->notify_len = len;
 		vp->notify_mult = pci_read32(vp->pci, cap + VIRTIO_PCI_CAP_NOTIFY_MULT);
+	} else if (type == VIRTIO_PCI_CAP_ISR_CFG && !vp->isr && (p = virtio_pci_map_cap(vp, cap, &len)) && len) {
+		vp->isr = p;
 	}
 }
 
@@ -84,7 +87,7 @@ static int virtio_pci_find_modern(struct virtio_pci *vp)
 	     cap = pci_find_cap(vp->pci, PCI_CAP_VENDOR, cap))
 		virtio_pci_take_cap(vp, cap, &common_len);
 	if (!vp->common || common_len < VIRTIO_PCI_COMMON_LEN || !vp->notify) {
-		vp->common = vp->device = vp->notify = NULL;
+		vp->common = vp->device = vp->notify = vp->isr = NULL;
 		return -ENODEV;
 	}
 	return 0;
@@ -121,6 +124,7 @@ int virtio_pci_init(struct virtio_pci *vp, struct pci_dev *pci)
 
 	memset(vp, 0, sizeof(*vp));
 	vp->pci = pci;
+	vp->queue_vector = VIRTIO_PCI_NO_VECTOR;
 	if (virtio_pci_find_modern(vp) && virtio_pci_find_legacy(vp))
 		return -ENODEV;
 	/* Completions are polled: keep INTx quiet. */
@@ -253,7 +257,8 @@ static int virtq_alloc(struct virtq *q, struct virtio_pci *vp, uint16_t index, u
 	for (uint16_t i = 0; i < size; i++)
 		q->desc[i].next = (uint16_t)(i + 1);
 	q->num_free = size;
-	q->avail->flags = VIRTQ_AVAIL_F_NO_INTERRUPT; /* polled */
+	/* Polled unless the device got an interrupt (virtio_pci_irq_enable). */
+	q->avail->flags = vp->pci->irq_kind == PCI_IRQ_NONE ? VIRTQ_AVAIL_F_NO_INTERRUPT : 0;
 	return 0;
 }
 
@@ -271,6 +276,8 @@ static int virtio_pci_queue_legacy(struct virtio_pci *vp, struct virtq *q, uint1
 	if (err)
 		return err;
 	outl(vp->io + VIRTIO_PCI_LEGACY_QUEUE_PFN, (uint32_t)((uint64_t)q->desc >> VIRTIO_PCI_LEGACY_PFN_SHIFT));
+	if (vp->io_config == VIRTIO_PCI_LEGACY_CONFIG_MSIX)
+		outw(vp->io + VIRTIO_PCI_LEGACY_QUEUE_VECTOR, vp->queue_vector);
 	return 0;
 }
 
@@ -305,7 +312,7 @@ static int virtio_pci_queue_modern(struct virtio_pci *vp, struct virtq *q, uint1
 	virtio_pci_write64(vp, VIRTIO_PCI_COMMON_Q_DESCLO, (uint64_t)q->desc);
 	virtio_pci_write64(vp, VIRTIO_PCI_COMMON_Q_AVAILLO, (uint64_t)q->avail);
 	virtio_pci_write64(vp, VIRTIO_PCI_COMMON_Q_USEDLO, (uint64_t)q->used);
-	mmio_write16(vp->common + VIRTIO_PCI_COMMON_Q_MSIX, VIRTIO_PCI_NO_VECTOR);
+	mmio_write16(vp->common + VIRTIO_PCI_COMMON_Q_MSIX, vp->queue_vector);
 	mmio_write16(vp->common + VIRTIO_PCI_COMMON_Q_ENABLE, 1);
 	return 0;
 }
@@ -319,6 +326,39 @@ int virtio_pci_queue_setup(struct virtio_pci *vp, struct virtq *q, uint16_t inde
 	return virtio_pci_queue_modern(vp, q, index, max_size);
 }
 
+int virtio_pci_irq_enable(struct virtio_pci *vp, irq_handler_t fn, void *arg, char *why, size_t whysz)
+{
+	int err = pci_irq_enable(vp->pci, fn, arg, why, whysz);
+
+	if (err)
+		return err;
+	if (vp->pci->irq_kind == PCI_IRQ_MSIX) {
+		/* Config changes stay unsignalled; queues take entry 0. A
+		 * legacy header grows by the two vector registers (4.1.4.8). */
+		vp->queue_vector = 0;
+		if (vp->legacy) {
+			vp->io_config = VIRTIO_PCI_LEGACY_CONFIG_MSIX;
+			outw(vp->io + VIRTIO_PCI_LEGACY_CONFIG_VECTOR, VIRTIO_PCI_NO_VECTOR);
+		} else {
+			mmio_write16(vp->common + VIRTIO_PCI_COMMON_MSIX, VIRTIO_PCI_NO_VECTOR);
+		}
+		return 0;
+	}
+	if (!vp->legacy && !vp->isr) {
+		pci_irq_disable(vp->pci);
+		ksnprintf(why, whysz, "no ISR status structure for INTx");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+uint8_t virtio_pci_irq_ack(struct virtio_pci *vp)
+{
+	if (vp->pci->irq_kind == PCI_IRQ_MSIX)
+		return 1;
+	return vp->legacy ? inb(vp->io + VIRTIO_PCI_LEGACY_ISR) : mmio_read8(vp->isr);
+}
+
 void virtio_pci_driver_ok(struct virtio_pci *vp)
 {
 	virtio_pci_add_status(vp, VIRTIO_STATUS_DRIVER_OK);
@@ -330,6 +370,8 @@ void virtio_pci_fail(struct virtio_pci *vp)
 	 * reset does not take. The reset then makes the device drop its
 	 * queues; a timeout still leaves FAILED set for the device to see. */
 	pci_stop_dma(vp->pci);
+	if (vp->pci->irq_kind != PCI_IRQ_NONE)
+		pci_irq_disable(vp->pci);
 	(void)virtio_pci_reset(vp);
 	virtio_pci_write_status(vp, VIRTIO_STATUS_FAILED);
 }

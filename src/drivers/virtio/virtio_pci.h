@@ -30,6 +30,8 @@ struct virtio_pci {
 	volatile uint8_t *common;         /* modern: common configuration */
 	volatile uint8_t *device;         /* modern: device configuration (NULL if none) */
 	volatile uint8_t *notify;         /* modern: notification area */
+	volatile uint8_t *isr;            /* modern: ISR status (INTx) */
+	uint16_t queue_vector;            /* MSI-X entry for queues set up next, or NO_VECTOR */
 	uint32_t device_len, notify_len;
 	uint32_t notify_mult;             /* modern: notify_off_multiplier */
 	uint64_t features;                /* negotiated */
@@ -53,6 +55,14 @@ struct virtq {
 	uint16_t free_head, num_free;
 	uint16_t avail_idx, last_used;
 };
+
+/* Between negotiate and the queues that should interrupt: the device's
+ * interrupt (pci_irq_enable), with MSI-X entry 0 given to every queue set
+ * up after it. 0, or a negative code with why (the driver polls then). */
+int virtio_pci_irq_enable(struct virtio_pci *vp, irq_handler_t fn, void *arg, char *why, size_t whysz);
+/* For INTx: read, and so clear, the ISR status; nonzero when this device
+ * raised the shared line. Under MSI-X: 1. */
+uint8_t virtio_pci_irq_ack(struct virtio_pci *vp);
 
 /* Reset the device (bounded wait), find the modern capabilities or else
  * the legacy I/O BAR, enable decoding and bus mastering, set ACKNOWLEDGE

@@ -82,6 +82,8 @@
 #define VIRTIO_PCI_LEGACY_STATUS 0x12         /* u8 */
 #define VIRTIO_PCI_LEGACY_ISR 0x13            /* u8, read clears */
 #define VIRTIO_PCI_LEGACY_CONFIG 0x14         /* device config, MSI-X off */
+#define VIRTIO_PCI_LEGACY_CONFIG_VECTOR 0x14  /* le16, MSI-X on: config change vector */
+#define VIRTIO_PCI_LEGACY_QUEUE_VECTOR 0x16   /* le16, MSI-X on: selected queue's vector */
 #define VIRTIO_PCI_LEGACY_CONFIG_MSIX 0x18    /* device config, MSI-X on */
 #define VIRTIO_PCI_LEGACY_MIN_SIZE 0x14
 
