@@ -55,7 +55,6 @@ struct net_stats {
 	uint64_t link_changes;
 	uint64_t irqs;            /* interrupts taken */
 	uint64_t kernel_rx;       /* frames the kernel took while a program ran */
-	uint64_t queue_dropped;   /* program queue full: frames lost */
 };
 
 struct net_rxq;

@@ -17,6 +17,9 @@ uint64_t timer_tsc_hz(void);
 uint64_t timer_lapic_hz(void);
 /* Measure the local APIC timer and start the periodic heartbeat. */
 void timer_start_heartbeat(void);
+/* Call fn on every heartbeat (100 Hz, boot core, interrupts off), from
+ * boot on; at most four. */
+void timer_add_tick(void (*fn)(void));
 
 /* Code abandoned for a recovery point may have been reading the PIT:
  * let other cores read it again (called by the trap code on this core). */

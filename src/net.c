@@ -11,9 +11,10 @@
 #include "mm.h"
 #include "netdev.h"
 #include "string.h"
+#include "timer.h"
 #include "x86.h"
 
-#define RXQ_FRAMES 32        /* a program that reads late loses the 33rd */
+#define RXQ_FRAMES 128       /* then frames wait in the NIC's own ring */
 #define RXQ_SLOT 1520        /* ETH_FRAME_MAX, rounded */
 #define IRQ_BURST 64         /* frames per interrupt, so one NIC cannot hold the core */
 _Static_assert(RXQ_SLOT >= ETH_FRAME_MAX, "a queue slot holds any frame");
@@ -32,6 +33,8 @@ static int (*kernel_take)(struct netdev *n, const uint8_t *frame, size_t len);
 static volatile int program_mode;
 static uint8_t irq_frame[ETH_FRAME_MAX]; /* interrupts arrive on the boot core only */
 
+static void net_tick(void);
+
 int net_register(struct netdev *n)
 {
 	if (device_count >= NET_MAX_DEVICES)
@@ -39,6 +42,8 @@ int net_register(struct netdev *n)
 	ksnprintf(n->name, sizeof(n->name), "net%u", device_count);
 	if (!n->mtu)
 		n->mtu = 1500;
+	if (!device_count)
+		timer_add_tick(net_tick);
 	n->rxq = &rxqs[device_count];
 	n->rxq->slot = pmm_alloc_pages(RXQ_FRAMES * RXQ_SLOT / PAGE_SIZE + 1);
 	devices[device_count++] = n;
@@ -50,19 +55,16 @@ void net_set_kernel_rx(int (*take)(struct netdev *n, const uint8_t *frame, size_
 	kernel_take = take;
 }
 
+/* Only net_irq pushes, and only when there was room: nothing else fills. */
 static void rxq_push(struct netdev *n, const uint8_t *frame, size_t len)
 {
 	struct net_rxq *q = n->rxq;
+	unsigned i;
 
 	spin_lock(&q->lock);
-	if (q->count == RXQ_FRAMES || !q->slot) {
-		n->stats.queue_dropped++;
-	} else {
-		unsigned i = (q->head + q->count++) % RXQ_FRAMES;
-
-		memcpy(q->slot[i], frame, len);
-		q->len[i] = (uint16_t)len;
-	}
+	i = (q->head + q->count++) % RXQ_FRAMES;
+	memcpy(q->slot[i], frame, len);
+	q->len[i] = (uint16_t)len;
 	spin_unlock(&q->lock);
 }
 
@@ -100,12 +102,13 @@ static int rxq_pop(struct netdev *n, void *buf, size_t cap)
 	return len;
 }
 
-void net_irq(struct netdev *n)
+/* With the queue full, frames stay in the NIC's ring for net_recv (and
+ * the device counts what its full ring drops): the queue only adds room. */
+static void net_service(struct netdev *n)
 {
-	n->stats.irqs++;
-	if (!program_mode)
+	if (!program_mode || !n->rxq->slot)
 		return; /* the idle loop, woken by this interrupt, polls */
-	for (int k = 0; k < IRQ_BURST; k++) {
+	for (int k = 0; k < IRQ_BURST && n->rxq->count < RXQ_FRAMES; k++) {
 		int len = n->poll(n, irq_frame, sizeof(irq_frame));
 
 		if (len <= 0)
@@ -115,6 +118,24 @@ void net_irq(struct netdev *n)
 			continue;
 		}
 		rxq_push(n, irq_frame, (size_t)len);
+	}
+}
+
+void net_irq(struct netdev *n)
+{
+	n->stats.irqs++;
+	net_service(n);
+}
+
+/* A NIC without an interrupt is looked at on the heartbeat while a
+ * program runs, so the kernel still answers for itself, 100 times a second. */
+static void net_tick(void)
+{
+	if (!program_mode)
+		return;
+	for (unsigned i = 0; i < device_count; i++) {
+		if (!devices[i]->irq_mode)
+			net_service(devices[i]);
 	}
 }
 

@@ -3,11 +3,13 @@
  * for the message address and data). QEMU: virtio-*-pci and nvme (MSI-X),
  * ich9-ahci (MSI), e1000 and rtl8139 (INTx). */
 #include "apic.h"
+#include "bootinfo.h"
 #include "console.h"
 #include "errno.h"
 #include "irq.h"
 #include "mmio.h"
 #include "pci.h"
+#include "string.h"
 #include "x86.h"
 
 /* MSI capability (PCI 3.0 6.8.1) */
@@ -50,6 +52,30 @@ struct intx_line {
 };
 
 static struct intx_line intx[INTX_LINES];
+
+/* The kernel command line's irq=: msi (the default: MSI-X, MSI, then INTx),
+ * intx (never MSI), poll (no device interrupts): for hardware whose
+ * messages or lines are broken, and for the tests of each path. */
+enum irq_policy { IRQ_POLICY_MSI, IRQ_POLICY_INTX, IRQ_POLICY_POLL, IRQ_POLICY_UNREAD };
+static enum irq_policy policy = IRQ_POLICY_UNREAD;
+
+static enum irq_policy pci_irq_policy(void)
+{
+	char v[8];
+
+	if (policy != IRQ_POLICY_UNREAD)
+		return policy;
+	policy = IRQ_POLICY_MSI;
+	if (cmdline_get(boot_info.cmdline, "irq", v, sizeof(v)) < 0 || !strcmp(v, "msi"))
+		return policy;
+	if (!strcmp(v, "intx"))
+		policy = IRQ_POLICY_INTX;
+	else if (!strcmp(v, "poll"))
+		policy = IRQ_POLICY_POLL;
+	else
+		kprintf("error: irq=%s: expected msi, intx or poll; using msi\n", v);
+	return policy;
+}
 
 const char *pci_irq_kind_name(unsigned kind)
 {
@@ -166,9 +192,14 @@ static int pci_intx_enable(struct pci_dev *d, irq_handler_t fn, void *arg)
 int pci_irq_enable(struct pci_dev *d, irq_handler_t fn, void *arg, char *why, size_t whysz)
 {
 	unsigned msix = pci_find_cap(d, PCI_CAP_MSIX, 0), msi = pci_find_cap(d, PCI_CAP_MSI, 0);
+	enum irq_policy p = pci_irq_policy();
 	int v, err = -ENODEV;
 
-	if (msix || msi) {
+	if (p == IRQ_POLICY_POLL) {
+		ksnprintf(why, whysz, "irq=poll");
+		return -ENODEV;
+	}
+	if ((msix || msi) && p == IRQ_POLICY_MSI) {
 		v = irq_alloc_vector(fn, arg);
 		if (v < 0) {
 			ksnprintf(why, whysz, "no free interrupt vector");

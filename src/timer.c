@@ -212,12 +212,24 @@ uint64_t timer_ns(void)
 	return count_to_ns(counter_read() - start_count, counter_hz);
 }
 
+#define MAX_TICK_HOOKS 4
+static void (*tick_hooks[MAX_TICK_HOOKS])(void);
+static unsigned tick_hook_count;
+
+void timer_add_tick(void (*fn)(void))
+{
+	if (tick_hook_count < MAX_TICK_HOOKS)
+		tick_hooks[tick_hook_count++] = fn;
+}
+
 static void heartbeat_irq(void *arg)
 {
 	(void)arg;
 	if (kind != CLOCK_PIT)
 		(void)counter_read();
 	console_tick(); /* screens catch up with what was written */
+	for (unsigned i = 0; i < tick_hook_count; i++)
+		tick_hooks[i]();
 }
 
 /* Absent, the PIT's ports float at 0xFF (-M pc,acpi=off,pit=off). A real

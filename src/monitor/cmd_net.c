@@ -87,9 +87,8 @@ static int net_stats(struct netdev *n)
 		ull(s->rx_malformed));
 	kprintf("  tx: %llu frames, %llu bytes, %llu dropped, %llu errors\n  link changes: %llu\n", ull(s->tx_frames),
 		ull(s->tx_bytes), ull(s->tx_dropped), ull(s->tx_errors), ull(s->link_changes));
-	kprintf("  interrupts: %s, %llu taken   while programs ran: %llu frames kept by the kernel, %llu lost"
-		" (program queue full)\n", n->irq_mode ? n->irq_mode : "none (polled)", ull(s->irqs),
-		ull(s->kernel_rx), ull(s->queue_dropped));
+	kprintf("  interrupts: %s, %llu taken   while programs ran: %llu frames kept by the kernel\n",
+		n->irq_mode ? n->irq_mode : "none (polled)", ull(s->irqs), ull(s->kernel_rx));
 	if (!i)
 		return 0;
 	kprintf("  arp: %llu in, %llu out   ipv4: %llu in, %llu out, %llu not ours, %llu fragments dropped,"
