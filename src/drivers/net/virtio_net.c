@@ -325,7 +325,7 @@ static void virtio_net_enable_irq(struct virtio_net *v)
 
 	if (virtio_pci_irq_enable(&v->vp, virtio_net_irq, v, why, sizeof(why)) < 0)
 		return;
-	v->net.irq_mode = pci_irq_kind_name(v->vp.pci->irq_kind);
+	v->net.irq_mode = v->vp.pci->irq_kind == PCI_IRQ_MSIX ? "msi-x" : "intx";
 }
 
 static int virtio_net_probe(struct pci_dev *d, const struct pci_id *id)
