@@ -365,6 +365,13 @@ MATRIX_CELLS ?= full
 test-matrix: all iso programs
 	expect -f tests/matrix/matrix.exp $(MATRIX_CELLS)
 
+# The Linux of `make bench`'s network figures: Debian's kernel and busybox,
+# built by the shared tool (apt-get download: needs root and Debian's archive).
+LINUX_PEER ?= ../shared/tools/linux-peer
+PEER_DIR := $(BUILD)/peer
+$(PEER_DIR)/vmlinuz:
+	$(LINUX_PEER) build $(PEER_DIR)
+
 # The floor of `make bench`: a do-nothing Multiboot kernel (tests/floor/floor.S)
 # that prints one line, booted by -kernel and from an ISO made like
 # build/ingot.iso (grub.cfg, without the RAM disk).
@@ -380,8 +387,8 @@ $(FLOOR)/floor.iso: $(FLOOR)/floor.elf grub.cfg Makefile scripts/grub-moddeps.sh
 	sed -e '/module2/d' grub.cfg > $(FLOOR)/grub.cfg
 	$(call grub_iso,$@,$(FLOOR)/iso,$(FLOOR)/grub.cfg)
 
-bench: all iso profiles $(FLOOR)/floor.elf $(FLOOR)/floor.iso
-	tests/bench
+bench: all iso profiles $(FLOOR)/floor.elf $(FLOOR)/floor.iso $(PEER_DIR)/vmlinuz
+	LINUX_PEER=$(LINUX_PEER) LINUX_PEER_DIR=$(PEER_DIR) tests/bench
 
 # The kernel's module cycles (scripts/deps.sh): one line per strongly
 # connected component of more than one module.
