@@ -12,8 +12,10 @@
  * `stats` outside the driver (the `net` command) see counters that may be
  * a frame apart; nothing else in this struct changes after net_register.
  *
- * Faults: `frame` and `buf` may be a program's memory, so the copy can
- * fault. Drivers copy them with no lock held, into or out of a buffer the
+ * Faults: `frame` and `buf` may be a program's memory. Programs reach the
+ * drivers through net_send and net_recv, which check the buffer first
+ * (-EFAULT for a bad one); still, a copy could fault (the tests make one
+ * on purpose, see vm_buf_check), so drivers copy them with no lock held, into or out of a buffer the
  * calling core owns (one per core per device: no net call runs in an
  * interrupt handler, so a core never reenters a driver), and under the
  * lock a buffer only trades places with a descriptor's. A fault in the
@@ -76,5 +78,10 @@ int net_register(struct netdev *n);
 unsigned net_count(void);
 struct netdev *net_get(unsigned i);
 struct netdev *net_find(const char *name);
+/* transmit and poll for buffers from programs: the buffer (len bytes, or
+ * MIN(cap, ETH_FRAME_MAX)) is checked first, -EFAULT when not all of it
+ * is mapped (and writable, for net_recv); then the driver's answer. */
+int net_send(struct netdev *n, const void *frame, size_t len);
+int net_recv(struct netdev *n, void *buf, size_t cap);
 
 #endif

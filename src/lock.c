@@ -21,13 +21,17 @@ static void lock_note_held(struct percpu *pc, struct spinlock *l, void (*reset)(
 {
 	if (pc->nheld == LOCK_HELD_MAX)
 		panic("core %u holds more than %u locks", pc->index, LOCK_HELD_MAX);
-	pc->held[pc->nheld++] = (struct lock_held){ l, reset, arg };
+	/* The entry before the count: a stop's NMI may read the list any time. */
+	pc->held[pc->nheld] = (struct lock_held){ l, reset, arg };
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	pc->nheld++;
 }
 
-static void lock_forget_held(struct percpu *pc, struct spinlock *l)
+/* The most recent note of l (or, l NULL, of the claim with this arg). */
+static void lock_forget_held(struct percpu *pc, struct spinlock *l, void *arg)
 {
 	for (uint32_t i = pc->nheld; i-- > 0;) {
-		if (pc->held[i].lock != l)
+		if (pc->held[i].lock != l || (!l && pc->held[i].arg != arg))
 			continue;
 		for (; i + 1 < pc->nheld; i++)
 			pc->held[i] = pc->held[i + 1];
@@ -71,7 +75,25 @@ void spin_unlock(struct spinlock *l)
 	struct percpu *pc = this_cpu();
 
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
-	lock_forget_held(pc, l);
+	lock_forget_held(pc, l, NULL);
+	cpu_irq_restore(f);
+}
+
+/* Interrupts off while the list changes: a stop on the way out of an
+ * interrupt reads it. */
+void spin_claim(void (*release)(void *), void *arg)
+{
+	uint64_t f = cpu_irq_save();
+
+	lock_note_held(this_cpu(), NULL, release, arg);
+	cpu_irq_restore(f);
+}
+
+void spin_unclaim(void *arg)
+{
+	uint64_t f = cpu_irq_save();
+
+	lock_forget_held(this_cpu(), NULL, arg);
 	cpu_irq_restore(f);
 }
 
@@ -86,6 +108,10 @@ unsigned spin_recover_held(void)
 	while (pc->nheld) {
 		struct lock_held h = pc->held[--pc->nheld];
 
+		if (!h.lock) {
+			h.reset(h.arg); /* a claim: may take and give back locks */
+			continue;
+		}
 		if (h.lock->locked != me)
 			continue; /* noted but not yet taken, or already given back */
 		if (h.reset)

@@ -2,10 +2,12 @@
  * ... in the order drivers register them, which is PCI scan order. The
  * list is written only during the PCI scan, on the boot core, and read
  * from every core afterwards: it needs no lock. Each device's transmit and
- * poll lock for themselves (netdev.h says how). */
+ * poll lock for themselves (netdev.h says how); net_send and net_recv
+ * check a program's buffer before the driver sees it. */
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
+#include "mm.h"
 #include "netdev.h"
 #include "string.h"
 
@@ -36,4 +38,29 @@ struct netdev *net_find(const char *name)
 		if (!strcmp(devices[i]->name, name))
 			return devices[i];
 	return NULL;
+}
+
+/* The buffer is checked before the driver takes its lock: a bad one is
+ * -EFAULT. Only the bytes the driver may touch: the frame, or the room for
+ * the longest frame it can hand back. */
+int net_send(struct netdev *n, const void *frame, size_t len)
+{
+	int err = vm_buf_check(frame, len, 0);
+
+	if (err)
+		return err;
+	err = n->transmit(n, frame, len);
+	vm_buf_done();
+	return err;
+}
+
+int net_recv(struct netdev *n, void *buf, size_t cap)
+{
+	int err = vm_buf_check(buf, MIN(cap, ETH_FRAME_MAX), 1);
+
+	if (err)
+		return err;
+	err = n->poll(n, buf, cap);
+	vm_buf_done();
+	return err;
 }

@@ -387,9 +387,20 @@ int program_run(int argc, char **argv, char *why, size_t whysz)
  * code it ran may have held a lock, so the stop waited for it to return. */
 #define API_RETURN(expr) do { __typeof__(expr) r_ = (expr); trap_check_stop(); return r_; } while (0)
 
+/* Buffers the block and net layers do not see: checked here, with no test
+ * hook (vm_buf_check's is for the drivers' copies). */
+static int api_buf_ok(const void *p, size_t len, int write)
+{
+	uint64_t bad;
+
+	return !len || vm_check_range((uint64_t)p, len, write, &bad) == 0;
+}
+
+/* A bad string prints nothing (print has no code to return). */
 static void api_print(const char *s, size_t len)
 {
-	console_write(s, len);
+	if (api_buf_ok(s, len, 0))
+		console_write(s, len);
 	trap_check_stop();
 }
 
@@ -449,6 +460,8 @@ static int api_blk_info(int dev, struct ingot_blk_info *info)
 
 	if (!b)
 		return -ENODEV;
+	if (!api_buf_ok(info, sizeof(*info), 1))
+		return -EFAULT;
 	strlcpy(info->name, b->name, sizeof(info->name));
 	info->sector_size = b->sector_size;
 	info->sectors = b->sectors;
@@ -480,6 +493,8 @@ static int api_net_info(int nic, struct ingot_net_info *info)
 
 	if (!n)
 		return -ENODEV;
+	if (!api_buf_ok(info, sizeof(*info), 1))
+		return -EFAULT;
 	strlcpy(info->name, n->name, sizeof(info->name));
 	memcpy(info->mac, n->mac, ETH_ALEN);
 	if (n->link(n, &up, &mbps) < 0)
@@ -489,7 +504,8 @@ static int api_net_info(int nic, struct ingot_net_info *info)
 	API_RETURN(0);
 }
 
-/* Raw frames, straight to the driver: no copy beyond the driver's own. */
+/* Raw frames, to the driver through the net layer's buffer check: no copy
+ * beyond the driver's own. */
 static int api_net_send(int nic, const void *frame, size_t len)
 {
 	struct netdev *n = nic >= 0 ? net_get((unsigned)nic) : NULL;
@@ -498,7 +514,7 @@ static int api_net_send(int nic, const void *frame, size_t len)
 		return -ENODEV;
 	if (len < 14 || len > ETH_FRAME_MAX)
 		return -EINVAL;
-	API_RETURN(n->transmit(n, frame, len));
+	API_RETURN(net_send(n, frame, len));
 }
 
 static int api_net_recv(int nic, void *buf, size_t cap)
@@ -507,8 +523,10 @@ static int api_net_recv(int nic, void *buf, size_t cap)
 
 	if (!n)
 		return -ENODEV;
-	API_RETURN(n->poll(n, buf, cap));
+	API_RETURN(net_recv(n, buf, cap));
 }
+
+static void api_test_fault_next_copy(void) { vm_fault_next_copy(); }
 
 /* exit from main goes straight back to program_run; from another core it
  * records the code, stops everything else, and that core goes idle. */
@@ -546,6 +564,7 @@ void program_init(void)
 	api.net_send = api_net_send;
 	api.net_recv = api_net_recv;
 	api.exit = api_exit;
+	api.test_fault_next_copy = api_test_fault_next_copy;
 	console_set_ctrl_c_hook(program_ctrl_c);
 	mm_set_region_busy(program_region_busy);
 }
