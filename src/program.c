@@ -24,7 +24,9 @@
 #define MAIN_STACK (1 * MiB)
 #define CORE_STACK (256 * KiB)
 #define ARGS_AREA (64 * KiB)
-#define STOP_WAIT_NS 1000000000ull
+/* A stopped core may wait for its disk commands in flight (ahci.c): four
+ * cores' 64 MiB on a disk of 32 MB/s take two seconds. */
+#define STOP_WAIT_NS 10000000000ull
 
 enum stop_reason { STOP_NONE, STOP_FAULT, STOP_CTRL_C, STOP_EXIT_ELSEWHERE };
 
@@ -264,8 +266,9 @@ static __attribute__((noinline)) int program_call_main(char **args, int argc, in
 /* Every core back to idle: stop what still runs, wait, bounded. A stop
  * NMI that lands in kernel code the program called is put off until that
  * call returns or 100 ms pass (trap_stop); a core that never calls again
- * gets another NMI each 10 ms, and one of those forces it out. Returns 0,
- * or -EBUSY when a core still runs after 1 s: then the program's memory is
+ * gets another NMI each 10 ms, and one of those forces it out; its
+ * recovery may still wait for the transfers it started. Returns 0, or
+ * -EBUSY when a core still runs after 10 s: then the program's memory is
  * held (program_memory_free) until that core is back. */
 static int program_quiesce(void)
 {
@@ -283,7 +286,7 @@ static int program_quiesce(void)
 	} while (busy && timer_ns() < deadline);
 	for (unsigned i = 1; i < smp_core_count(); i++)
 		if (smp_core_busy(i))
-			console_report_error("core %u did not stop within 1 s; the program's memory stays in use until it does", i),
+			console_report_error("core %u did not stop within 10 s; the program's memory stays in use until it does", i),
 				err = -EBUSY;
 	percpu_boot.stop_request = 0;
 	return err;

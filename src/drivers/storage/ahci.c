@@ -331,15 +331,17 @@ static int ahci_slots_put(struct ahci_port *p, uint32_t mask, int err)
 	return err;
 }
 
-/* spin_claim release (lock.h) of a request this core left midway, its
- * slots claimed: a command of them still in PxCI could yet move data to or
- * from memory that is no longer the request's (a stopped program's), so
- * the port's engine is cycled, which drops every command in flight (the
- * other requests' are marked lost and fail); then the slots are free. */
+/* spin_claim release (lock.h) of a request this core left midway (a fault,
+ * a stop's NMI), its slots claimed: their commands still in PxCI may yet
+ * move data to or from memory that is no longer the request's (a stopped
+ * program's), so they are waited for, as any request waits (bounded by
+ * the port's progress: a port that stops answering is left); then the
+ * slots are free. (They are not cut short by cycling PxCMD.ST: spec
+ * 10.1.2 says that drops them, but QEMU's HBA keeps PxCI and the transfer
+ * in progress, and dies when the engine restarts under it.) */
 static void ahci_slots_release(void *arg)
 {
 	struct ahci_port *p = arg;
-	const struct pci_dev *d = p->hba->pci;
 	uint16_t me = (uint16_t)(smp_this_core() + 1);
 	uint32_t mine = 0;
 
@@ -347,14 +349,9 @@ static void ahci_slots_release(void *arg)
 	for (unsigned s = 0; s < AHCI_MAX_SLOTS; s++)
 		if (p->slot_core[s] == me && (p->busy & 1u << s))
 			mine |= 1u << s;
-	if (!p->dead && ((ahci_port_read(p, AHCI_PxCI) & mine) || !(ahci_port_read(p, AHCI_PxCMD) & AHCI_PxCMD_ST))) {
-		ahci_port_recover(p);
-		console_report_error("ahci %02x:%02x.%x port %u: a request cut short left commands in flight; "
-				     "they were dropped and the port restarted", d->bus, d->dev, d->fn, p->num);
-	}
-	p->busy &= ~mine;
-	p->lost &= ~mine;
 	spin_unlock(&p->lock);
+	if (mine)
+		ahci_slots_put(p, mine, p->dead ? 0 : ahci_slots_wait(p, mine, AHCI_CMD_TIMEOUT_NS));
 }
 
 /* One command in one slot, to completion. */
