@@ -79,22 +79,17 @@ void spin_unlock(struct spinlock *l)
 	cpu_irq_restore(f);
 }
 
-/* Interrupts off while the list changes: a stop on the way out of an
- * interrupt reads it. */
+/* No need for interrupts off: an entry is written before it is counted,
+ * and a stop that sees the list midway through a removal runs a release
+ * twice, or one whose claim is already given back: it then finds nothing. */
 void spin_claim(void (*release)(void *), void *arg)
 {
-	uint64_t f = cpu_irq_save();
-
 	lock_note_held(this_cpu(), NULL, release, arg);
-	cpu_irq_restore(f);
 }
 
 void spin_unclaim(void *arg)
 {
-	uint64_t f = cpu_irq_save();
-
 	lock_forget_held(this_cpu(), NULL, arg);
-	cpu_irq_restore(f);
 }
 
 /* Interrupts stay as the recovery path has them (off): the saved flags of

@@ -392,7 +392,7 @@ int program_run(int argc, char **argv, char *why, size_t whysz)
 
 /* Buffers the block and net layers do not see: checked here, with no test
  * hook (vm_buf_check's is for the drivers' copies). */
-static int api_buf_ok(const void *p, size_t len, int write)
+static __attribute__((noinline)) int api_buf_ok(const void *p, size_t len, int write)
 {
 	uint64_t bad;
 
