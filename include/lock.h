@@ -47,7 +47,9 @@ void spin_lock_reset(struct spinlock *l, void (*reset)(void *arg), void *arg);
 void spin_claim(void (*release)(void *arg), void *arg);
 void spin_unclaim(void *arg);
 /* Reset and release every lock the calling core holds, and give back its
- * claims; how many locks there were. */
+ * claims; how many locks there were. An entry stays listed until its reset
+ * or release has finished, so a stop forced in the middle of one (they may
+ * wait for a device) runs it again rather than losing it. */
 unsigned spin_recover_held(void);
 
 #endif

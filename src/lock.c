@@ -100,19 +100,22 @@ unsigned spin_recover_held(void)
 	uint32_t me = lock_me(pc);
 	unsigned n = 0;
 
+	/* An entry leaves the list only once dealt with: resets and releases
+	 * may wait for a device, and a stop forced meanwhile (its NMI: a
+	 * recovery in trap_check_stop runs with NMIs open) finds the entry
+	 * still there and runs it again, to the end. */
 	while (pc->nheld) {
-		struct lock_held h = pc->held[--pc->nheld];
+		struct lock_held h = pc->held[pc->nheld - 1];
 
 		if (!h.lock) {
 			h.reset(h.arg); /* a claim: may take and give back locks */
-			continue;
+		} else if (h.lock->locked == me) { /* else noted but not yet taken, or given back */
+			if (h.reset)
+				h.reset(h.arg);
+			__atomic_store_n(&h.lock->locked, 0, __ATOMIC_RELEASE);
+			n++;
 		}
-		if (h.lock->locked != me)
-			continue; /* noted but not yet taken, or already given back */
-		if (h.reset)
-			h.reset(h.arg);
-		__atomic_store_n(&h.lock->locked, 0, __ATOMIC_RELEASE);
-		n++;
+		pc->nheld--;
 	}
 	return n;
 }
