@@ -26,6 +26,11 @@
  *     16 MiB requests (the block layer's largest driver call: an AHCI
  *     request then fills 8 command slots), and checks every sector's tag:
  *     "blkrace: sweep: N cores, M MiB in T ms, W wrong, E errors".
+ *   exec blkrace.elf quiet MIB
+ *     fills the first MIB MiB of its memory with a pattern, waits 2 s and
+ *     counts the 64-bit words that changed: run right after a stopped
+ *     `big`, whose reads went there, it shows a transfer that was still in
+ *     flight when the prompt came back: "blkrace: quiet: W words changed".
  *   exec blkrace.elf check LBA COUNT DISK
  *     reads COUNT sectors at LBA and checks their tags: "blkrace: check ok". */
 #include "ingot.h"
@@ -315,6 +320,28 @@ static int sweep(char **argv)
 	return sweep_wrong || sweep_errors;
 }
 
+#define QUIET_NS 2000000000ull
+#define QUIET_WORD(i) (0x51E7000000000000ull ^ (i))
+
+static int quiet(char **argv)
+{
+	uint64_t words = (strtoul(argv[2], NULL, 0) << 20) / 8, changed = 0, t0;
+	volatile uint64_t *m = ingot_mem_base();
+
+	if (words * 8 > ingot_mem_size()) {
+		ingot_printf("error: blkrace: quiet: %s MiB does not fit the memory\n", argv[2]);
+		return 1;
+	}
+	for (uint64_t i = 0; i < words; i++)
+		m[i] = QUIET_WORD(i);
+	for (t0 = ingot_time_ns(); ingot_time_ns() - t0 < QUIET_NS;)
+		;
+	for (uint64_t i = 0; i < words; i++)
+		changed += m[i] != QUIET_WORD(i);
+	ingot_printf("blkrace: quiet: %lu words changed\n", (unsigned long)changed);
+	return changed != 0;
+}
+
 static int check(char **argv)
 {
 	uint64_t lba = strtoul(argv[2], NULL, 0);
@@ -353,7 +380,9 @@ int main(int argc, char **argv)
 		return speed(argv);
 	if (argc == 4 && !strcmp(argv[1], "sweep"))
 		return sweep(argv);
+	if (argc == 3 && !strcmp(argv[1], "quiet"))
+		return quiet(argv);
 	ingot_printf("usage: blkrace.elf race READS DISK [DISK2] | big MIB DISK | fault ADDR DISK [write] | inject DISK [write] |"
-		     " speed MIB CORES DISK | sweep MIB DISK | check LBA COUNT DISK\n");
+		     " speed MIB CORES DISK | sweep MIB DISK | quiet MIB | check LBA COUNT DISK\n");
 	return 2;
 }
