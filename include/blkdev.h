@@ -9,9 +9,11 @@
  * hardware shares registers: AHCI per port (requests take free command slots
  * and wait for them without the lock, so several are in flight), IDE per
  * channel (master and slave share it), NVMe per controller (its I/O queue
- * pair), virtio-blk per device (its queue). A driver copies the caller's
+ * pair), virtio-blk per device (its queue). blk_read and blk_write check
+ * the caller's whole buffer (mapped, canonical, writable for a read) before
+ * any driver runs, so a bad one is -EFAULT, not a fault. A driver copies the caller's
  * buffer only under a lock taken with spin_lock_reset, or under none, so a
- * fault in the copy (a program's bad buffer) leaves no lock taken and the
+ * fault in the copy (only a test makes one now: vm_buf_check) leaves no lock taken and the
  * device ready (see lock.h). Between driver calls, and only there, the layer
  * honours a pending stop of the program (trap_check_stop): calls are cut at
  * BLK_STOP_BYTES so a long request stops promptly. */
@@ -56,7 +58,8 @@ unsigned blk_count(void);
 struct blkdev *blk_get(unsigned i);
 struct blkdev *blk_find(const char *name);
 
-/* Checked and split requests: 0, -EINVAL (out of range), -ENOMEDIUM (no
+/* Checked and split requests: 0, -EINVAL (out of range), -EFAULT (a bad
+ * buffer: unmapped, non-canonical or, for a read, read-only), -ENOMEDIUM (no
  * sectors: an empty drive), -EACCES (read only), -ESHUTDOWN (the driver
  * left the device), or the driver's error. */
 int blk_read(struct blkdev *b, uint64_t lba, uint64_t count, void *buf);

@@ -84,6 +84,15 @@ struct ingot_api {
 
 	/* End the program from any core with this exit code. */
 	void (*exit)(int code) __attribute__((noreturn));
+
+	/* For tests of the kernel's fault recovery only: the calling core's
+	 * next blk_read, blk_write, net_send or net_recv whose buffer passes
+	 * the check (see -EFAULT) then has the buffer's first page taken away
+	 * until the call returns, so the driver's own copy of it faults and
+	 * the program is stopped, as a bad buffer was before the check. A call
+	 * that copies nothing (DMA straight to the buffer, no frame waiting)
+	 * gives the page back and leaves the hook armed. */
+	void (*test_fault_next_copy)(void);
 };
 
 /* ---- The program side (the SDK in programs/): not part of the kernel. ----
@@ -97,6 +106,7 @@ struct ingot_api {
 #define INGOT_EIO        5
 #define INGOT_EAGAIN    11   /* net_send: the ring is full, try again */
 #define INGOT_ENOMEM    12
+#define INGOT_EFAULT    14   /* a buffer not (all) mapped, or read-only where the kernel writes */
 #define INGOT_EBUSY     16
 #define INGOT_ENODEV    19
 #define INGOT_EINVAL    22
@@ -149,6 +159,8 @@ static inline int ingot_net_send(int nic, const void *frame, size_t len) { retur
 static inline int ingot_net_recv(int nic, void *buf, size_t cap) { return ingot->net_recv(nic, buf, cap); }
 
 static inline __attribute__((noreturn)) void ingot_exit(int code) { ingot->exit(code); }
+/* Tests only; check INGOT_API_HAS(test_fault_next_copy) first. */
+static inline void ingot_test_fault_next_copy(void) { ingot->test_fault_next_copy(); }
 
 /* The SDK library (programs/lib): the usual meanings. */
 void *memcpy(void *dst, const void *src, size_t n);

@@ -37,7 +37,19 @@ struct lock_held {
 	void *arg;
 };
 void spin_lock_reset(struct spinlock *l, void (*reset)(void *arg), void *arg);
-/* Reset and release every lock the calling core holds; how many there were. */
+/* A claim: something a core holds between locks, such as the AHCI command
+ * slots a request waits for with no lock held. Noted (spin_claim) before
+ * anything is claimed, forgotten (spin_unclaim, same arg) after all is
+ * given back; recovery calls release(arg), with the locks noted after it
+ * already given back, so release may take them. It finds what this core
+ * still has (the owner is recorded with the claim, under the owner's lock)
+ * and gives it back; it may find nothing. Entries in held[] with lock NULL. */
+void spin_claim(void (*release)(void *arg), void *arg);
+void spin_unclaim(void *arg);
+/* Reset and release every lock the calling core holds, and give back its
+ * claims; how many locks there were. An entry stays listed until its reset
+ * or release has finished, so a stop forced in the middle of one (they may
+ * wait for a device) runs it again rather than losing it. */
 unsigned spin_recover_held(void);
 
 #endif

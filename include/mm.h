@@ -46,6 +46,17 @@ int vm_query(uint64_t addr, uint64_t *flags);
 /* Check that every byte of [addr, addr+len) is mapped (and writable when
  * write is set): 0, -EFAULT or -EACCES. *bad gets the first bad address. */
 int vm_check_range(uint64_t addr, uint64_t len, int write, uint64_t *bad);
+/* A buffer from a program, checked once per layer (block.c, net.c) before
+ * any lock is taken or device touched: every byte of [buf, buf + len)
+ * canonical and mapped, writable when write (the kernel writes it): 0 or
+ * -EFAULT. After vm_fault_next_copy on this core, a good buffer in the
+ * free region then loses its first page until vm_buf_done (the call
+ * returned; a faulting one never does: mm_region_reset maps the page
+ * again), so the driver's own copy faults: the program API's
+ * test_fault_next_copy, for the tests of recovery from such faults. */
+int vm_buf_check(const void *buf, uint64_t len, int write);
+void vm_buf_done(void);
+void vm_fault_next_copy(void);
 
 /* Physical pages for the kernel's own use (page tables, stacks). Zeroed. */
 void *pmm_alloc_pages(size_t count);

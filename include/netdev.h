@@ -9,7 +9,7 @@
  * program runs, net_irq takes the frames off the ring itself: those the
  * kernel owns (ARP for its address, echo requests to it, the UDP port it
  * listens on) are answered there, every other frame waits in order in the
- * device's queue for the program's net_recv (net_program_recv), which
+ * device's queue for the program's net_recv (net.c), which
  * also takes the kernel's frames it meets on the ring.
  *
  * Concurrency: a program calls transmit and poll from every core at once,
@@ -20,11 +20,14 @@
  * `stats` outside the driver (the `net` command) see counters that may be
  * a frame apart; nothing else in this struct changes after net_register.
  *
- * Faults: `frame` and `buf` may be a program's memory, so the copy can
- * fault. Drivers copy them with no lock held, into or out of a buffer the
- * calling core owns (one per core per device: a core never reenters a
- * driver, because net_irq polls only on the boot core, where every other
- * call a program makes keeps interrupts off around the driver), and under the
+ * Faults: `frame` and `buf` may be a program's memory. Programs reach the
+ * drivers through net_send and net_recv, which check the buffer first
+ * (-EFAULT for a bad one); still, a copy could fault (the tests make one
+ * on purpose, see vm_buf_check), so drivers copy them with no lock held,
+ * into or out of a buffer the calling core owns (one per core per device:
+ * a core never reenters a driver, because net_irq polls only on the boot
+ * core, where net_send and net_recv keep interrupts off around the
+ * driver), and under the
  * lock a buffer only trades places with a descriptor's. A fault in the
  * copy therefore leaves the device as it was; the frame is lost, and a
  * received one is already counted. The device lock is taken with
@@ -96,14 +99,16 @@ void net_irq(struct netdev *n);
  * len) handles the frame and returns 1 when the kernel owns it, else 0.
  * It runs in interrupt context and on any core at once. */
 void net_set_kernel_rx(int (*take)(struct netdev *n, const uint8_t *frame, size_t len));
-/* A program's net_recv: the frame that waited longest in the queue, else
- * one from the ring that is not the kernel's: its length, 0, or < 0. */
-int net_program_recv(struct netdev *n, void *buf, size_t cap);
-/* A program's net_send: the driver's transmit. */
-int net_program_send(struct netdev *n, const void *frame, size_t len);
 /* A program starts (1) or ended (0): the split on or off, queues emptied. */
 void net_program_mode(int on);
 struct netdev *net_get(unsigned i);
 struct netdev *net_find(const char *name);
+/* transmit and poll for buffers from programs: the buffer (len bytes, or
+ * MIN(cap, ETH_FRAME_MAX)) is checked first, -EFAULT when not all of it
+ * is mapped (and writable, for net_recv); then the driver's answer.
+ * net_recv gives the frame that waited longest in the program queue, else
+ * one from the ring that is not the kernel's. */
+int net_send(struct netdev *n, const void *frame, size_t len);
+int net_recv(struct netdev *n, void *buf, size_t cap);
 
 #endif

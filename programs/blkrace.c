@@ -11,11 +11,26 @@
  *     every core reads MIB MiB from DISK into one buffer, again and again,
  *     until stopped (Ctrl-C).
  *   exec blkrace.elf fault ADDR DISK [write]
- *     reads (writes) LBA 100 of DISK with the buffer at ADDR: a bad address
- *     must stop the program with an exception report.
+ *     reads (writes) LBA 100 of DISK with the buffer at ADDR ("text": this
+ *     program's read-only code): a bad buffer must give -EFAULT (-14),
+ *     "blkrace: the call returned -14", and exit 0.
+ *   exec blkrace.elf inject DISK [write]
+ *     the same with a good buffer at an odd address (through the drivers'
+ *     bounce buffers) and test_fault_next_copy armed: the driver's copy
+ *     faults, which must stop the program with an exception report.
  *   exec blkrace.elf speed MIB CORES DISK
  *     cores 0..CORES-1 each read their share of the first MIB MiB at once,
  *     in 4 MiB requests: "blkrace: speed: N cores, M MiB in T ms: R MB/s".
+ *   exec blkrace.elf sweep MIB DISK
+ *     every core reads its share of the first MIB MiB of DISK at once, in
+ *     16 MiB requests (the block layer's largest driver call: an AHCI
+ *     request then fills 8 command slots), and checks every sector's tag:
+ *     "blkrace: sweep: N cores, M MiB in T ms, W wrong, E errors".
+ *   exec blkrace.elf quiet MIB
+ *     fills the first MIB MiB of its memory with a pattern, waits 2 s and
+ *     counts the 64-bit words that changed: run right after a stopped
+ *     `big`, whose reads went there, it shows a transfer that was still in
+ *     flight when the prompt came back: "blkrace: quiet: W words changed".
  *   exec blkrace.elf check LBA COUNT DISK
  *     reads COUNT sectors at LBA and checks their tags: "blkrace: check ok". */
 #include "ingot.h"
@@ -237,17 +252,94 @@ static int speed(char **argv)
 	return speed_errors != 0;
 }
 
+int main(int argc, char **argv);
+
 static int fault(int argc, char **argv)
 {
-	void *addr = (void *)strtoul(argv[2], NULL, 0);
-	int write = argc > 4 && !strcmp(argv[4], "write"), err;
+	int inject = !strcmp(argv[1], "inject"), disk = inject ? 2 : 3;
+	int write = argc > disk + 1 && !strcmp(argv[disk + 1], "write"), err;
+	void *addr = !strcmp(argv[2], "text") ? (void *)main : (void *)strtoul(argv[2], NULL, 0);
+
+	if (find_disk(argv[disk], 0))
+		return 1;
+	if (inject) {
+		if (!INGOT_API_HAS(test_fault_next_copy)) {
+			ingot_printf("error: blkrace: the kernel has no test_fault_next_copy\n");
+			return 1;
+		}
+		addr = (uint8_t *)ingot_mem_base() + 1;
+		ingot_test_fault_next_copy();
+	}
+	ingot_printf("blkrace: %s LBA 100 of %s at %p\n", write ? "writing" : "reading", argv[disk], addr);
+	err = write ? ingot_blk_write(disks[0], 100, 1, addr) : ingot_blk_read(disks[0], 100, 1, addr);
+	ingot_printf("blkrace: the call returned %d\n", err);
+	return inject || err != -INGOT_EFAULT;
+}
+
+#define SWEEP_REQ (16ull << 20)
+static uint64_t sweep_share;       /* bytes per core, a multiple of SWEEP_REQ */
+static unsigned sweep_cores, sweep_wrong, sweep_errors;
+
+static void sweep_core(void *arg)
+{
+	unsigned core = ingot_core_index();
+	uint32_t ss = infos[0].sector_size;
+	uint64_t lba = core * sweep_share / ss;
+	uint8_t *buf = (uint8_t *)ingot_mem_base() + core * SWEEP_REQ;
+
+	(void)arg;
+	for (uint64_t done = 0; done < sweep_share; done += SWEEP_REQ, lba += SWEEP_REQ / ss) {
+		if (ingot_blk_read(disks[0], lba, SWEEP_REQ / ss, buf))
+			__atomic_fetch_add(&sweep_errors, 1, __ATOMIC_RELAXED);
+		else
+			__atomic_fetch_add(&sweep_wrong, check_run(buf, lba, (unsigned)(SWEEP_REQ / ss), ss, -1),
+					   __ATOMIC_RELAXED);
+	}
+}
+
+static int sweep(char **argv)
+{
+	uint64_t mib = strtoul(argv[2], NULL, 0), t0;
+	int n;
 
 	if (find_disk(argv[3], 0))
 		return 1;
-	ingot_printf("blkrace: %s LBA 100 of %s at %p\n", write ? "writing" : "reading", argv[3], addr);
-	err = write ? ingot_blk_write(disks[0], 100, 1, addr) : ingot_blk_read(disks[0], 100, 1, addr);
-	ingot_printf("blkrace: the call returned %d\n", err);
-	return 1;
+	sweep_cores = ingot_core_count();
+	if ((mib << 20) / infos[0].sector_size > infos[0].sectors || sweep_cores * SWEEP_REQ > ingot_mem_size() ||
+	    sweep_cores > MAX_CORES) {
+		ingot_printf("error: blkrace: sweep: %s MiB does not fit the disk or memory\n", argv[2]);
+		return 1;
+	}
+	sweep_share = (mib << 20) / sweep_cores / SWEEP_REQ * SWEEP_REQ;
+	t0 = ingot_time_ns();
+	if ((n = run_everywhere(sweep_core)) < 0)
+		return 1;
+	ingot_printf("blkrace: sweep: %d cores, %lu MiB in %lu ms, %u wrong, %u errors\n", n,
+		     (unsigned long)(sweep_share * (unsigned)n >> 20),
+		     (unsigned long)((ingot_time_ns() - t0) / 1000000), sweep_wrong, sweep_errors);
+	return sweep_wrong || sweep_errors;
+}
+
+#define QUIET_NS 2000000000ull
+#define QUIET_WORD(i) (0x51E7000000000000ull ^ (i))
+
+static int quiet(char **argv)
+{
+	uint64_t words = (strtoul(argv[2], NULL, 0) << 20) / 8, changed = 0, t0;
+	volatile uint64_t *m = ingot_mem_base();
+
+	if (words * 8 > ingot_mem_size()) {
+		ingot_printf("error: blkrace: quiet: %s MiB does not fit the memory\n", argv[2]);
+		return 1;
+	}
+	for (uint64_t i = 0; i < words; i++)
+		m[i] = QUIET_WORD(i);
+	for (t0 = ingot_time_ns(); ingot_time_ns() - t0 < QUIET_NS;)
+		;
+	for (uint64_t i = 0; i < words; i++)
+		changed += m[i] != QUIET_WORD(i);
+	ingot_printf("blkrace: quiet: %lu words changed\n", (unsigned long)changed);
+	return changed != 0;
 }
 
 static int check(char **argv)
@@ -280,11 +372,17 @@ int main(int argc, char **argv)
 		return big(argv);
 	if (argc >= 4 && !strcmp(argv[1], "fault"))
 		return fault(argc, argv);
+	if (argc >= 3 && !strcmp(argv[1], "inject"))
+		return fault(argc, argv);
 	if (argc == 5 && !strcmp(argv[1], "check"))
 		return check(argv);
 	if (argc == 5 && !strcmp(argv[1], "speed"))
 		return speed(argv);
-	ingot_printf("usage: blkrace.elf race READS DISK [DISK2] | big MIB DISK | fault ADDR DISK [write] |"
-		     " speed MIB CORES DISK | check LBA COUNT DISK\n");
+	if (argc == 4 && !strcmp(argv[1], "sweep"))
+		return sweep(argv);
+	if (argc == 3 && !strcmp(argv[1], "quiet"))
+		return quiet(argv);
+	ingot_printf("usage: blkrace.elf race READS DISK [DISK2] | big MIB DISK | fault ADDR DISK [write] | inject DISK [write] |"
+		     " speed MIB CORES DISK | sweep MIB DISK | quiet MIB | check LBA COUNT DISK\n");
 	return 2;
 }

@@ -5,9 +5,15 @@
  *   exec netrace.elf recv CORES N [NIC]  every core receives, until CORES*N
  *                                        frames came, or none for 5 s
  *   exec netrace.elf burst [NIC]         every core sends one frame, no waiting
- *   exec netrace.elf fault-send [NIC]    net_send from address 16: faults
- *   exec netrace.elf fault-recv [NIC]    net_recv into address 16 once a
- *                                        frame waits: faults
+ *   exec netrace.elf fault-send [NIC]    net_send from address 16, and from
+ *                                        a frame that ends past 4 GiB: -EFAULT
+ *   exec netrace.elf fault-recv [NIC]    net_recv into address 16 and into
+ *                                        this program's code: -EFAULT
+ *   exec netrace.elf inject-send [NIC]   net_send of a good frame with
+ *                                        test_fault_next_copy: the driver's
+ *                                        copy faults
+ *   exec netrace.elf inject-recv [NIC]   the same for net_recv, once a frame
+ *                                        waits
  * A frame is broadcast, of the Ingot race EtherType (0x88B6, IEEE local
  * experimental), and carries the sending core, its sequence number and a
  * checksum over everything after the Ethernet header, with a length and a
@@ -282,16 +288,43 @@ static int do_recv(void)
 	return got != senders * per_core || corrupt || dup || send_errors;
 }
 
-/* Address 16 is unmapped: the driver's copy faults and the program stops. */
+/* Bad buffers: the call must say -EFAULT (and touch nothing). Address 16
+ * is in page 0, never mapped; below 4 GiB everything is mapped, above it
+ * (with less RAM) nothing: a frame at 4 GiB - 30 ends unmapped; the
+ * program's code is read-only. */
 static int do_fault(int recv)
 {
+	int a, b;
+
 	if (!recv) {
-		ingot_printf("netrace: sending from address 16\n");
-		return ingot_net_send(nic, (const void *)16, 60);
+		a = ingot_net_send(nic, (const void *)16, 60);
+		b = ingot_net_send(nic, (const void *)0xFFFFFFE2ull, 60);
+	} else {
+		a = ingot_net_recv(nic, (void *)16, FRAME_MAX);
+		b = ingot_net_recv(nic, (void *)do_fault, FRAME_MAX);
 	}
-	ingot_printf("netrace: receiving into address 16\n");
+	ingot_printf("netrace: %s with bad buffers returned %d and %d\n", recv ? "net_recv" : "net_send", a, b);
+	return a != -INGOT_EFAULT || b != -INGOT_EFAULT;
+}
+
+/* A good buffer, but the kernel's test hook takes its page away after the
+ * check: the driver's copy faults and the program is stopped. */
+static int do_inject(int recv)
+{
+	static uint8_t f[FRAME_MAX];
+
+	if (!INGOT_API_HAS(test_fault_next_copy)) {
+		ingot_printf("error: netrace: the kernel has no test_fault_next_copy\n");
+		return 1;
+	}
+	ingot_test_fault_next_copy();
+	if (!recv) {
+		ingot_printf("netrace: sending with the copy made to fault\n");
+		return ingot_net_send(nic, f, build(f, 0, 0));
+	}
+	ingot_printf("netrace: receiving with the copy made to fault\n");
 	for (;;) {
-		int len = ingot_net_recv(nic, (void *)16, FRAME_MAX);
+		int len = ingot_net_recv(nic, f, FRAME_MAX);
 
 		if (len)
 			return len;
@@ -305,7 +338,7 @@ int main(int argc, char **argv)
 	int recv = !strcmp(mode, "recv");
 
 	nic = argc > 4 ? atoi(argv[4]) : 0;
-	if (!strncmp(mode, "fault", 5) || !strcmp(mode, "burst"))
+	if (!strncmp(mode, "fault", 5) || !strncmp(mode, "inject", 6) || !strcmp(mode, "burst"))
 		nic = argc > 2 ? atoi(argv[2]) : 0;
 	if (ingot_net_info(nic, &info) < 0) {
 		ingot_printf("error: netrace: no NIC %d\n", nic);
@@ -326,6 +359,8 @@ int main(int argc, char **argv)
 		return do_burst();
 	if (!strcmp(mode, "fault-send") || !strcmp(mode, "fault-recv"))
 		return do_fault(mode[6] == 'r');
-	ingot_printf("error: netrace: usage: send N WINDOW | recv CORES N | burst | fault-send | fault-recv [NIC]\n");
+	if (!strcmp(mode, "inject-send") || !strcmp(mode, "inject-recv"))
+		return do_inject(mode[7] == 'r');
+	ingot_printf("error: netrace: usage: send N WINDOW | recv CORES N | burst | fault-send | fault-recv | inject-send | inject-recv [NIC]\n");
 	return 2;
 }

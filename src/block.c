@@ -5,6 +5,7 @@
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
+#include "mm.h"
 #include "string.h"
 #include "trap.h"
 
@@ -72,41 +73,51 @@ static uint32_t blk_call_sectors(const struct blkdev *b)
 }
 
 /* Between driver calls no lock is held (drivers take and give back their
- * own inside a call): the place to honour a pending stop of the program. */
-int blk_read(struct blkdev *b, uint64_t lba, uint64_t count, void *buf)
+ * own inside a call): the place to honour a pending stop of the program.
+ * The buffer is checked by the caller (blk_read, blk_write). */
+static int blk_rw(struct blkdev *b, uint64_t lba, uint64_t count, uint8_t *buf, int write)
 {
 	int err = blk_check(b, lba, count);
 	uint32_t per = err ? 0 : blk_call_sectors(b);
 
+	if (!err && write && (b->read_only || !b->write))
+		err = -EACCES;
 	while (!err && count) {
 		uint32_t n = (uint32_t)MIN(count, per);
 
-		err = b->read(b, lba, n, buf);
+		err = write ? b->write(b, lba, n, buf) : b->read(b, lba, n, buf);
 		lba += n, count -= n;
-		buf = (uint8_t *)buf + (uint64_t)n * b->sector_size;
+		buf += (uint64_t)n * b->sector_size;
 		if (count)
 			trap_check_stop();
 	}
 	return err;
 }
 
-int blk_write(struct blkdev *b, uint64_t lba, uint64_t count, const void *buf)
+/* The whole buffer is checked once, before any driver (and its locks) is
+ * involved: a bad one (a program's) gets -EFAULT, not a fault inside the
+ * driver. A request past the device's end is -EINVAL first. */
+static int blk_rw_checked(struct blkdev *b, uint64_t lba, uint64_t count, void *buf, int write)
 {
 	int err = blk_check(b, lba, count);
-	uint32_t per = err ? 0 : blk_call_sectors(b);
 
-	if (!err && (b->read_only || !b->write))
-		err = -EACCES;
-	while (!err && count) {
-		uint32_t n = (uint32_t)MIN(count, per);
-
-		err = b->write(b, lba, n, buf);
-		lba += n, count -= n;
-		buf = (const uint8_t *)buf + (uint64_t)n * b->sector_size;
-		if (count)
-			trap_check_stop();
-	}
+	if (!err)
+		err = vm_buf_check(buf, count * b->sector_size, !write);
+	if (err)
+		return err;
+	err = blk_rw(b, lba, count, buf, write);
+	vm_buf_done();
 	return err;
+}
+
+int blk_read(struct blkdev *b, uint64_t lba, uint64_t count, void *buf)
+{
+	return blk_rw_checked(b, lba, count, buf, 0);
+}
+
+int blk_write(struct blkdev *b, uint64_t lba, uint64_t count, const void *buf)
+{
+	return blk_rw_checked(b, lba, count, (void *)buf, 1);
 }
 
 int blk_flush(struct blkdev *b)
@@ -116,14 +127,16 @@ int blk_flush(struct blkdev *b)
 	return b->flush ? b->flush(b) : 0;
 }
 
+/* The partition's blk_read checked the buffer already (and a test may
+ * have taken a page of it away since, for the driver's copy to fault). */
 static int part_read(struct blkdev *b, uint64_t lba, uint32_t count, void *buf)
 {
-	return blk_read(b->parent, b->first_lba + lba, count, buf);
+	return blk_rw(b->parent, b->first_lba + lba, count, buf, 0);
 }
 
 static int part_write(struct blkdev *b, uint64_t lba, uint32_t count, const void *buf)
 {
-	return blk_write(b->parent, b->first_lba + lba, count, buf);
+	return blk_rw(b->parent, b->first_lba + lba, count, (uint8_t *)buf, 1);
 }
 
 static int part_flush(struct blkdev *b)

@@ -21,13 +21,17 @@ static void lock_note_held(struct percpu *pc, struct spinlock *l, void (*reset)(
 {
 	if (pc->nheld == LOCK_HELD_MAX)
 		panic("core %u holds more than %u locks", pc->index, LOCK_HELD_MAX);
-	pc->held[pc->nheld++] = (struct lock_held){ l, reset, arg };
+	/* The entry before the count: a stop's NMI may read the list any time. */
+	pc->held[pc->nheld] = (struct lock_held){ l, reset, arg };
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	pc->nheld++;
 }
 
-static void lock_forget_held(struct percpu *pc, struct spinlock *l)
+/* The most recent note of l (or, l NULL, of the claim with this arg). */
+static void lock_forget_held(struct percpu *pc, struct spinlock *l, void *arg)
 {
 	for (uint32_t i = pc->nheld; i-- > 0;) {
-		if (pc->held[i].lock != l)
+		if (pc->held[i].lock != l || (!l && pc->held[i].arg != arg))
 			continue;
 		for (; i + 1 < pc->nheld; i++)
 			pc->held[i] = pc->held[i + 1];
@@ -71,8 +75,21 @@ void spin_unlock(struct spinlock *l)
 	struct percpu *pc = this_cpu();
 
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
-	lock_forget_held(pc, l);
+	lock_forget_held(pc, l, NULL);
 	cpu_irq_restore(f);
+}
+
+/* No need for interrupts off: an entry is written before it is counted,
+ * and a stop that sees the list midway through a removal runs a release
+ * twice, or one whose claim is already given back: it then finds nothing. */
+void spin_claim(void (*release)(void *), void *arg)
+{
+	lock_note_held(this_cpu(), NULL, release, arg);
+}
+
+void spin_unclaim(void *arg)
+{
+	lock_forget_held(this_cpu(), NULL, arg);
 }
 
 /* Interrupts stay as the recovery path has them (off): the saved flags of
@@ -83,15 +100,22 @@ unsigned spin_recover_held(void)
 	uint32_t me = lock_me(pc);
 	unsigned n = 0;
 
+	/* An entry leaves the list only once dealt with: resets and releases
+	 * may wait for a device, and a stop forced meanwhile (its NMI: a
+	 * recovery in trap_check_stop runs with NMIs open) finds the entry
+	 * still there and runs it again, to the end. */
 	while (pc->nheld) {
-		struct lock_held h = pc->held[--pc->nheld];
+		struct lock_held h = pc->held[pc->nheld - 1];
 
-		if (h.lock->locked != me)
-			continue; /* noted but not yet taken, or already given back */
-		if (h.reset)
-			h.reset(h.arg);
-		__atomic_store_n(&h.lock->locked, 0, __ATOMIC_RELEASE);
-		n++;
+		if (!h.lock) {
+			h.reset(h.arg); /* a claim: may take and give back locks */
+		} else if (h.lock->locked == me) { /* else noted but not yet taken, or given back */
+			if (h.reset)
+				h.reset(h.arg);
+			__atomic_store_n(&h.lock->locked, 0, __ATOMIC_RELEASE);
+			n++;
+		}
+		pc->nheld--;
 	}
 	return n;
 }

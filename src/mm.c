@@ -8,6 +8,7 @@
 #include "errno.h"
 #include "kernel.h"
 #include "mm.h"
+#include "percpu.h"
 #include "string.h"
 #include "x86.h"
 
@@ -230,15 +231,20 @@ int vm_map_mmio(uint64_t phys, uint64_t len)
 	return vm_map(phys, len, VM_WRITE | VM_UNCACHED);
 }
 
-static void vm_unmap_page(uint64_t addr)
+/* The 4 KiB entry for addr, larger pages above it split. */
+static uint64_t *pt_entry_4k(uint64_t addr)
 {
-	uint64_t *t = pml4, *e;
+	uint64_t *t = pml4;
 	uint64_t level_size = 512 * SIZE_1G;
 
 	for (int shift = 39; shift > 12; shift -= 9, level_size >>= 9)
 		t = pt_next(&t[(addr >> shift) & 511], level_size);
-	e = &t[(addr >> 12) & 511];
-	*e = 0;
+	return &t[(addr >> 12) & 511];
+}
+
+static void vm_unmap_page(uint64_t addr)
+{
+	*pt_entry_4k(addr) = 0;
 	invlpg(addr);
 }
 
@@ -308,48 +314,108 @@ int vm_canonical(uint64_t addr)
 	return top == 0 || top == 0x1ffff;
 }
 
-int vm_query(uint64_t addr, uint64_t *flags)
+/* The leaf entry mapping addr and the size of its page; 0 when none. */
+static uint64_t vm_leaf(uint64_t addr, uint64_t *size)
 {
 	const uint64_t *t = (const uint64_t *)(read_cr3() & PTE_ADDR);
 
 	if (!vm_canonical(addr))
-		return -EFAULT;
+		return 0;
 	for (int shift = 39; shift >= 12; shift -= 9) {
 		uint64_t e = t[(addr >> shift) & 511];
 
 		if (!(e & PTE_P))
-			return -EFAULT;
-		if (shift == 12 || (e & PTE_PS)) {
-			if (flags)
-				*flags = e & ~PTE_ADDR;
 			return 0;
+		if (shift == 12 || (e & PTE_PS)) {
+			*size = 1ull << shift;
+			return e;
 		}
 		t = (const uint64_t *)(e & PTE_ADDR);
 	}
-	return -EFAULT;
+	return 0;
 }
 
+int vm_query(uint64_t addr, uint64_t *flags)
+{
+	uint64_t size, e = vm_leaf(addr, &size);
+
+	if (!e)
+		return -EFAULT;
+	if (flags)
+		*flags = e & ~PTE_ADDR;
+	return 0;
+}
+
+/* One look per page, whatever its size: a 256 MiB buffer in 1 GiB pages
+ * costs one walk. */
 int vm_check_range(uint64_t addr, uint64_t len, int write, uint64_t *bad)
 {
-	uint64_t a = addr, end = addr + len, flags;
+	uint64_t a = addr, end = addr + len, size = SIZE_4K, e;
 
 	if (len && end < addr) {
 		*bad = addr;
 		return -EFAULT;
 	}
-	for (; a < end || a == addr; a = ALIGN_DOWN(a, SIZE_4K) + SIZE_4K) {
-		if (vm_query(a, &flags) < 0) {
+	for (; a < end || a == addr; a = ALIGN_DOWN(a, size) + size) {
+		if (!(e = vm_leaf(a, &size))) {
 			*bad = a;
 			return -EFAULT;
 		}
-		if (write && !(flags & PTE_W)) {
+		if (write && !(e & PTE_W)) {
 			*bad = a;
 			return -EACCES;
 		}
-		if (!len)
+		if (!len || ALIGN_DOWN(a, size) + size < a)
 			break;
 	}
 	return 0;
+}
+
+/* The fault-injection test hook (vm_fault_next_copy): the core it is armed
+ * for, and the page it took away (0: none) with its entry, to put back. */
+static volatile int inject_core = -1;
+static uint64_t inject_page, inject_pte;
+
+void vm_fault_next_copy(void)
+{
+	inject_core = (int)this_cpu()->index;
+}
+
+/* Take away the first page of the buffer, if it is the free region's (a
+ * program's memory, mapped again for good by mm_region_reset). */
+static void vm_fault_inject(uint64_t addr)
+{
+	struct mm_stats st;
+	uint64_t *e;
+
+	mm_get_stats(&st);
+	if (addr < st.region_start || addr >= st.region_start + st.region_len)
+		return;
+	e = pt_entry_4k(addr);
+	inject_page = ALIGN_DOWN(addr, SIZE_4K);
+	inject_pte = *e;
+	*e = 0;
+	invlpg(inject_page);
+}
+
+int vm_buf_check(const void *buf, uint64_t len, int write)
+{
+	uint64_t bad;
+
+	if (len && vm_check_range((uint64_t)buf, len, write, &bad))
+		return -EFAULT;
+	if (len && inject_core == (int)this_cpu()->index && !inject_page)
+		vm_fault_inject((uint64_t)buf);
+	return 0;
+}
+
+void vm_buf_done(void)
+{
+	if (!inject_page || inject_core != (int)this_cpu()->index)
+		return;
+	*pt_entry_4k(inject_page) = inject_pte;
+	invlpg(inject_page);
+	inject_page = 0;
 }
 
 struct range { uint64_t start, end; };
@@ -441,6 +507,7 @@ void mm_region_reset(void)
 	mm_get_stats(&st);
 	if (st.region_len)
 		vm_map(st.region_start, st.region_len, VM_WRITE);
+	inject_core = -1, inject_page = 0; /* the page it took is back too */
 }
 
 static int (*region_busy)(void);

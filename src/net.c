@@ -3,7 +3,8 @@
  * split of received frames between the kernel and a running program. The
  * list is written only during the PCI scan, on the boot core, and read
  * from every core afterwards: it needs no lock. Each device's transmit and
- * poll lock for themselves (netdev.h says how). */
+ * poll lock for themselves (netdev.h says how); net_send and net_recv
+ * check a program's buffer before the driver sees it. */
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
@@ -139,35 +140,6 @@ static void net_tick(void)
 	}
 }
 
-/* Interrupts stay off around the driver: net_irq on this core would
- * otherwise reenter it and reuse this core's frame buffers. */
-int net_program_recv(struct netdev *n, void *buf, size_t cap)
-{
-	uint64_t f = cpu_irq_save();
-	int len;
-
-	for (;;) {
-		len = rxq_pop(n, buf, cap);
-		if (len >= 0)
-			break;
-		len = n->poll(n, buf, cap);
-		if (len <= 0 || !kernel_take || !kernel_take(n, buf, (size_t)len))
-			break;
-		n->stats.kernel_rx++;
-	}
-	cpu_irq_restore(f);
-	return len;
-}
-
-int net_program_send(struct netdev *n, const void *frame, size_t len)
-{
-	uint64_t f = cpu_irq_save();
-	int err = n->transmit(n, frame, len);
-
-	cpu_irq_restore(f);
-	return err;
-}
-
 void net_program_mode(int on)
 {
 	for (unsigned i = 0; i < device_count; i++) {
@@ -193,4 +165,53 @@ struct netdev *net_find(const char *name)
 		if (!strcmp(devices[i]->name, name))
 			return devices[i];
 	return NULL;
+}
+
+/* The buffer is checked before the driver takes its lock: a bad one is
+ * -EFAULT. Only the bytes the driver may touch: the frame, or the room for
+ * the longest frame it can hand back. */
+/* Interrupts stay off around the driver: net_irq on this core would
+ * otherwise reenter it and reuse this core's frame buffers. */
+int net_send(struct netdev *n, const void *frame, size_t len)
+{
+	int err = vm_buf_check(frame, len, 0);
+	uint64_t f;
+
+	if (err)
+		return err;
+	f = cpu_irq_save();
+	err = n->transmit(n, frame, len);
+	cpu_irq_restore(f);
+	vm_buf_done();
+	return err;
+}
+
+/* The queue first, then the ring, taking the kernel's frames on the way. */
+static int net_recv_checked(struct netdev *n, void *buf, size_t cap)
+{
+	uint64_t f = cpu_irq_save();
+	int len;
+
+	for (;;) {
+		len = rxq_pop(n, buf, cap);
+		if (len >= 0)
+			break;
+		len = n->poll(n, buf, cap);
+		if (len <= 0 || !kernel_take || !kernel_take(n, buf, (size_t)len))
+			break;
+		n->stats.kernel_rx++;
+	}
+	cpu_irq_restore(f);
+	return len;
+}
+
+int net_recv(struct netdev *n, void *buf, size_t cap)
+{
+	int err = vm_buf_check(buf, MIN(cap, ETH_FRAME_MAX), 1);
+
+	if (err)
+		return err;
+	err = net_recv_checked(n, buf, cap);
+	vm_buf_done();
+	return err;
 }

@@ -10,6 +10,7 @@
 #include "mm.h"
 #include "mmio.h"
 #include "pci.h"
+#include "smp.h"
 #include "string.h"
 #include "timer.h"
 #include "x86.h"
@@ -66,6 +67,10 @@ struct ahci_port {
 	uint32_t busy;             /* slots claimed by a request */
 	uint32_t lost;             /* claimed slots whose command a recovery dropped */
 	uint32_t slot_bytes[AHCI_MAX_SLOTS]; /* what each claimed slot must move (PRDBC) */
+	/* Who claimed each slot (core index + 1): a core that leaves a request
+	 * midway (a fault, a stop's NMI) gets its slots back in its recovery
+	 * (ahci_slots_release), else they would stay claimed for good. */
+	uint16_t slot_core[AHCI_MAX_SLOTS];
 	/* The bounce buffer (word aligned, below 4 GiB) is one request's at a
 	 * time: the copies to and from the caller's buffer run under
 	 * bounce_lock, while the request holds no slot, so a fault in them
@@ -240,14 +245,21 @@ static void ahci_port_timeout(struct ahci_port *p, uint64_t timeout)
 }
 
 /* Wait, holding no lock, until the slots in mask leave PxCI: completed,
- * or dropped by a recovery (ahci_slots_put tells which). */
+ * or dropped by a recovery (ahci_slots_put tells which). The timeout runs
+ * from the port's last sign of life, a slot of any request leaving PxCI:
+ * with four cores' requests queued on a slow disk, ours may wait for many
+ * others, but a port that stops completing is still caught. */
 static int ahci_slots_wait(struct ahci_port *p, uint32_t mask, uint64_t timeout)
 {
 	uint64_t t0 = timer_ns();
+	uint32_t last = 0, ci;
 
 	for (;;) {
-		if (!(ahci_port_read(p, AHCI_PxCI) & mask))
+		if (!((ci = ahci_port_read(p, AHCI_PxCI)) & mask))
 			return 0;
+		if (last & ~ci)
+			t0 = timer_ns();
+		last = ci;
 		if (ahci_port_read(p, AHCI_PxIS) & AHCI_PxIS_FATAL) {
 			ahci_port_error(p);
 			continue;
@@ -283,6 +295,7 @@ static uint32_t ahci_slots_get(struct ahci_port *p, unsigned want)
 		return 0;
 	}
 	while (free && want--) {
+		p->slot_core[__builtin_ctz(free)] = (uint16_t)(smp_this_core() + 1);
 		mask |= free & -free;
 		free &= free - 1;
 	}
@@ -318,16 +331,43 @@ static int ahci_slots_put(struct ahci_port *p, uint32_t mask, int err)
 	return err;
 }
 
+/* spin_claim release (lock.h) of a request this core left midway (a fault,
+ * a stop's NMI), its slots claimed: their commands still in PxCI may yet
+ * move data to or from memory that is no longer the request's (a stopped
+ * program's), so they are waited for, as any request waits (bounded by
+ * the port's progress: a port that stops answering is left); then the
+ * slots are free. (They are not cut short by cycling PxCMD.ST: spec
+ * 10.1.2 says that drops them, but QEMU's HBA keeps PxCI and the transfer
+ * in progress, and dies when the engine restarts under it.) */
+static void ahci_slots_release(void *arg)
+{
+	struct ahci_port *p = arg;
+	uint16_t me = (uint16_t)(smp_this_core() + 1);
+	uint32_t mine = 0;
+
+	spin_lock(&p->lock);
+	for (unsigned s = 0; s < AHCI_MAX_SLOTS; s++)
+		if (p->slot_core[s] == me && (p->busy & 1u << s))
+			mine |= 1u << s;
+	spin_unlock(&p->lock);
+	if (mine)
+		ahci_slots_put(p, mine, p->dead ? 0 : ahci_slots_wait(p, mine, AHCI_CMD_TIMEOUT_NS));
+}
+
 /* One command in one slot, to completion. */
 static int ahci_exec(struct ahci_port *p, const struct ahci_xfer *x, uint64_t timeout)
 {
-	uint32_t mask = ahci_slots_get(p, 1);
+	uint32_t mask;
+	int err = -ESHUTDOWN;
 
-	if (!mask)
-		return -ESHUTDOWN;
-	ahci_slot_prepare(p, (unsigned)__builtin_ctz(mask), x);
-	ahci_slots_issue(p, mask);
-	return ahci_slots_put(p, mask, ahci_slots_wait(p, mask, timeout));
+	spin_claim(ahci_slots_release, p);
+	if ((mask = ahci_slots_get(p, 1))) {
+		ahci_slot_prepare(p, (unsigned)__builtin_ctz(mask), x);
+		ahci_slots_issue(p, mask);
+		err = ahci_slots_put(p, mask, ahci_slots_wait(p, mask, timeout));
+	}
+	spin_unclaim(p);
+	return err;
 }
 
 static void ahci_fis_init(struct ahci_fis_h2d *f, uint8_t command)
@@ -380,17 +420,21 @@ static void ahci_xfer_rw(struct ahci_port *p, struct ahci_xfer *x, uint64_t lba,
 
 /* Commands of cmd_sectors each in as many free slots as the request needs
  * (other cores' requests hold the rest), all in flight at once; then the
- * next batch. The request's state lives on this stack and in its slots. */
+ * next batch. The request's state lives on this stack and in its slots,
+ * which this core claims (spin_claim) for as long as it has any. */
 static int ahci_rw_direct(struct ahci_port *p, uint64_t lba, uint32_t count, uint64_t addr, int write)
 {
 	int err = 0;
 
+	spin_claim(ahci_slots_release, p);
 	while (!err && count) {
 		uint32_t mask = ahci_slots_get(p, (count + p->cmd_sectors - 1) / p->cmd_sectors);
 		uint64_t bytes = 0;
 
-		if (!mask)
-			return -ESHUTDOWN;
+		if (!mask) {
+			err = -ESHUTDOWN;
+			break;
+		}
 		for (uint32_t m = mask; m; m &= m - 1) {
 			uint32_t c = MIN(count, p->cmd_sectors);
 			uint8_t cdb[ATAPI_PACKET_SIZE];
@@ -405,6 +449,7 @@ static int ahci_rw_direct(struct ahci_port *p, uint64_t lba, uint32_t count, uin
 		err = ahci_slots_wait(p, mask, AHCI_CMD_TIMEOUT_NS + bytes / MiB * AHCI_NS_PER_MIB);
 		err = ahci_slots_put(p, mask, err);
 	}
+	spin_unclaim(p);
 	return err;
 }
 
