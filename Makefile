@@ -33,7 +33,7 @@ SRCS_tiny := \
 	src/drivers/storage/virtio_blk.c src/drivers/net/virtio_net.c \
 	src/monitor/monitor.c src/monitor/lineedit.c src/monitor/parse.c \
 	src/monitor/cmd_core.c src/monitor/cmd_mem.c src/monitor/cmd_cpu.c src/monitor/cmd_smp.c \
-	src/monitor/cmd_disk.c src/monitor/cmd_net.c src/monitor/cmd_prog.c
+	src/monitor/cmd_disk.c src/monitor/cmd_net_tiny.c src/monitor/cmd_prog.c
 # Where a profile's kernel, ISO and objects go.
 DIR_full := $(BUILD)
 DIR_tiny := $(BUILD)/tiny
@@ -59,7 +59,7 @@ KCODE   := -Os -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-
 # INGOT_TINY picks only the usage and help texts of commands whose optional
 # subcommands the tiny profile leaves out (e.g. disk without cmd_disk_io.c).
 KOPT_full := -Oz -fno-jump-tables
-KOPT_tiny := -Oz -fno-jump-tables -DINGOT_TINY
+KOPT_tiny := -Oz -fno-jump-tables -fno-tree-switch-conversion -DINGOT_TINY
 KCFLAGS := -std=gnu11 $(KCODE) $(WARN) -DINGOT_KERNEL_BUILD -Iinclude -Isrc/drivers/virtio -MMD -MP \
 	   -DBUILD_DATE='"$(BUILD_DATE)"'
 KLD      = $(CC) $(KCODE) $(WARN) $(KLDFLAGS)
