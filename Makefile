@@ -17,22 +17,23 @@ BUILD_DATE := $(shell date -u '+%Y-%m-%d %H:%M UTC')
 # drivers left out of the list are simply absent.
 PROFILE ?= full
 PROFILES := full tiny
-SRCS_full := $(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort)
-# tiny: serial console, virtio-blk, virtio-net, FAT and partitions (ram0 and
-# disks), the ELF runner on all cores, and the monitor with help, version,
-# mem, cpu, smp, disk, net, exec, load, run and poweroff. The one list of
-# the tiny profile's files:
+SRCS_full := $(filter-out %_tiny.c,$(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort))
+# tiny: serial console, virtio-blk, virtio-net, FAT (8.3 names, whole
+# devices: ram0 and disks), the ELF runner on all cores, and the monitor with
+# help, version, mem, cpu, smp, disk, net, exec, load, run and poweroff.
+# Files named *_tiny.c are its leaner variants of a subsystem (the full
+# profile leaves them out). The one list of the tiny profile's files:
 SRCS_tiny := \
 	src/boot/entry.S src/boot/trampoline.S src/boot/isr.S \
 	src/main.c src/panic.c src/lock.c src/mmio.c src/acpi.c src/acpi_tables.c src/apic.c src/block.c src/bootinfo.c \
-	src/console.c src/cpu.c src/crc32.c src/elf.c src/error.c src/fat.c src/format.c \
-	src/irq.c src/ksyms.c src/mm.c src/net.c src/part.c src/pci.c src/power.c \
+	src/console.c src/cpu.c src/elf_tiny.c src/error.c src/fat_tiny.c src/format.c \
+	src/irq.c src/ksyms.c src/mm.c src/net.c src/pci.c src/power.c \
 	src/program.c src/drivers/storage/ramdisk.c src/smp.c src/string.c src/timer.c src/trap.c \
 	src/drivers/serial/uart16550.c src/drivers/virtio/virtio_pci.c \
 	src/drivers/storage/virtio_blk.c src/drivers/net/virtio_net.c \
 	src/monitor/monitor.c src/monitor/lineedit.c src/monitor/parse.c \
 	src/monitor/cmd_core.c src/monitor/cmd_mem.c src/monitor/cmd_cpu.c src/monitor/cmd_smp.c \
-	src/monitor/cmd_disk.c src/monitor/cmd_net.c src/monitor/cmd_prog.c
+	src/monitor/cmd_disk.c src/monitor/cmd_net_tiny.c src/monitor/cmd_prog.c
 # Where a profile's kernel, ISO and objects go.
 DIR_full := $(BUILD)
 DIR_tiny := $(BUILD)/tiny
@@ -53,12 +54,12 @@ KCODE   := -Os -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-
 # no jump tables: compare chains are smaller than the tables they replace;
 # the hot paths are the devices' own speed and rep movs copies). The full
 # kernel's limit is 148,179 bytes of text (make bench).
-# (-fomit-frame-pointer would save 1.3 KB more but the tiny kernel then
-# stops after the boot stage "cores-up": not yet understood.)
+# Tiny also leaves out switch tables (-fno-tree-switch-conversion) and frame
+# pointers (exception reports there have no backtrace to walk them).
 # INGOT_TINY picks only the usage and help texts of commands whose optional
 # subcommands the tiny profile leaves out (e.g. disk without cmd_disk_io.c).
 KOPT_full := -Oz -fno-jump-tables
-KOPT_tiny := -Oz -fno-jump-tables -DINGOT_TINY
+KOPT_tiny := -Oz -fno-jump-tables -fno-tree-switch-conversion -fomit-frame-pointer -DINGOT_TINY
 KCFLAGS := -std=gnu11 $(KCODE) $(WARN) -DINGOT_KERNEL_BUILD -Iinclude -Isrc/drivers/virtio -MMD -MP \
 	   -DBUILD_DATE='"$(BUILD_DATE)"'
 KLD      = $(CC) $(KCODE) $(WARN) $(KLDFLAGS)

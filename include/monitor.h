@@ -15,8 +15,18 @@ struct cmd {
 	int (*fn)(int argc, char **argv); /* argv[0] is the name; 0 or -errno */
 };
 
+#ifndef INGOT_TINY
 #define CMD(id, ...) \
 	static const struct cmd cmd_entry_##id __attribute__((used, section(".cmd_table"), aligned(8))) = { __VA_ARGS__ }
+#else
+/* The tiny profile keeps each command's usage and summary, not its longer
+ * help text (docs/monitor.md has it). */
+#define CMD(id, ...) \
+	_Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Woverride-init\"") \
+	static const struct cmd cmd_entry_##id __attribute__((used, section(".cmd_table"), aligned(8))) = \
+		{ __VA_ARGS__, .help = NULL }; \
+	_Pragma("GCC diagnostic pop") extern const struct cmd cmd_entry_##id
+#endif
 
 extern const struct cmd __cmd_table_start[], __cmd_table_end[];
 

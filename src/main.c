@@ -24,13 +24,14 @@
 #include "trap.h"
 #include "x86.h"
 
-/* Consoles, the keyboard and the IP layer that a build profile may leave out. */
+/* Consoles, the keyboard, the IP layer and partitions that a build profile may leave out. */
 OPTIONAL(vga_text_init);
 OPTIONAL(fbcon_init);
 OPTIONAL(fbcon_map);
 OPTIONAL(ps2_kbd_init);
 OPTIONAL(ip_poll);
 OPTIONAL(ip_take_frame);
+OPTIONAL(part_scan_all);
 
 /* Each stage says its name as it begins, one "boot: NAME" line, so a
  * board that hangs shows where (docs/bring-up.md); panic names it too. */
@@ -202,7 +203,8 @@ void kmain(uint32_t magic, uint64_t info)
 		console_add_poll(ip_poll); /* answer ARP and ping while at the prompt */
 	if (ip_take_frame)
 		net_set_kernel_rx(ip_take_frame); /* and while a program runs */
-	part_scan_all();
+	if (part_scan_all)
+		part_scan_all();
 	program_init();
 	mm_seal();
 	boot_stage(NULL);

@@ -284,10 +284,17 @@ void ap_entry(uint64_t base)
 		cpu_halt_forever();
 	}
 	wrmsr(MSR_GS_BASE, (uint64_t)c->pc);
-	/* From here the shared stack is no longer used: let the next core in. */
-	__asm__ volatile("mov %0, %%rsp; xor %%ebp, %%ebp" : : "r"(c->pc->stack_top) : "memory");
-	__atomic_store_n((uint32_t *)(base + (uint64_t)(tr_lock - trampoline_start)), 0, __ATOMIC_RELEASE);
-	ap_main(c);
+	/* On the core's own stack the shared one is no longer used: let the
+	 * next core in (a plain store releases on x86), then ap_main. All in
+	 * one asm: rbp, cleared for backtraces, may hold a value of this
+	 * function when it is built without frame pointers. */
+	__asm__ volatile("mov %0, %%rsp\n\t"
+			 "movl $0, (%1)\n\t"
+			 "xor %%ebp, %%ebp\n\t"
+			 "call %P3"
+			 : : "r"(c->pc->stack_top), "r"(base + (uint64_t)(tr_lock - trampoline_start)), "D"(c),
+			   "i"(ap_main) : "memory");
+	__builtin_unreachable();
 }
 
 /* The wake IPI only ends a core's hlt; the work pointer says what to do. */

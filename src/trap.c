@@ -54,6 +54,9 @@ _Static_assert(sizeof(struct tss) == PERCPU_TSS_SIZE, "percpu TSS space");
 
 extern const uint64_t isr_table[32];
 extern const char isr_stubs_hi[];
+/* isr.S: the stubs of vectors 32-255, 16 a row, each row ending in a jmp. */
+#define ISR_HI_STUB 4
+#define ISR_HI_ROW (16 * ISR_HI_STUB + 5)
 static struct idt_entry idt[256];
 static uint8_t boot_ist[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 struct percpu percpu_boot;
@@ -127,7 +130,7 @@ void trap_init(void)
 	for (unsigned v = 0; v < 32; v++)
 		idt_set(v, isr_table[v], 0);
 	for (unsigned v = 32; v < 256; v++)
-		idt_set(v, (uint64_t)(isr_stubs_hi + (v - 32) * 8), 0);
+		idt_set(v, (uint64_t)(isr_stubs_hi + (v - 32) / 16 * ISR_HI_ROW + (v - 32) % 16 * ISR_HI_STUB), 0);
 	idt_set(8, isr_table[8], IST_DF);
 	idt_set(2, isr_table[2], IST_NMI);
 	idt_set(18, isr_table[18], IST_MC);

@@ -98,25 +98,26 @@ ISR_NOERR 28
 ISR_ERR 29
 ISR_ERR 30
 ISR_NOERR 31
-/* Vectors 32-255 (interrupts, no error code): one 8-byte stub each that
- * calls a shared tail, which turns the return address into the vector. */
-	.align 8
+/* Vectors 32-255 (interrupts, no error code): 14 rows of 16 four-byte
+ * stubs (push the vector as a sign-extended imm8, jmp short to the row's
+ * end) and a jmp to the shared tail; ISR_HI_ROW bytes a row, ISR_HI_STUB a
+ * stub (trap.c places them in the IDT). */
 	.global isr_stubs_hi
 isr_stubs_hi:
-.rept 224
-	.align 8
-	call isr_hi_common
+.set vec, 32
+.rept 14
+	.rept 16
+	.byte 0x6a, vec & 0xff		/* pushq $imm8 */
+	.byte 0xeb, 0x3c - 4 * (vec & 15) /* jmp short to the row's end */
+	.set vec, vec + 1
+	.endr
+	.byte 0xe9			/* jmp rel32, never relaxed: rows stay ISR_HI_ROW */
+	.long isr_hi_common - . - 4
 .endr
 isr_hi_common:
-	sub $8, %rsp			/* room for the vector */
-	pushq %rax
-	mov 16(%rsp), %rax		/* return address = stub + 5 */
-	sub $(isr_stubs_hi + 5), %rax
-	shr $3, %rax
-	add $32, %rax
-	mov %rax, 8(%rsp)
-	movq $0, 16(%rsp)		/* no error code */
-	popq %rax
+	pushq (%rsp)			/* the vector again, one slot down */
+	movq $0, 8(%rsp)		/* no error code, above the vector */
+	andq $0xff, (%rsp)		/* undo the imm8 sign extension */
 	jmp trap_common
 
 	.section .rodata

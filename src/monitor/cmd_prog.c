@@ -56,8 +56,8 @@ static int prog_load_path(const char *cmd, const char *path)
 
 	if (program_memory_free(why, sizeof(why)))
 		return cmd_error("%s: %s", cmd, why);
-	if (!strncmp(path, "tftp:", 5) && ip_tftp_get)
-		return prog_load_tftp(cmd, path);
+	if (!strncmp(path, "tftp:", 5))
+		return ip_tftp_get ? prog_load_tftp(cmd, path) : cmd_error("%s: %s: this kernel has no TFTP", cmd, path);
 	err = fs_resolve(path, &f);
 
 	if (err)

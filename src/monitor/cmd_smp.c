@@ -9,9 +9,11 @@
 #include "string.h"
 #include "timer.h"
 
+#ifndef INGOT_TINY
 #define PING_TIMEOUT_NS 100000000ull /* 100 ms: far beyond a healthy answer */
 
 static volatile uint32_t ping_answer[SMP_MAX_CORES];
+#endif
 
 static void smp_print_table(void)
 {
@@ -27,6 +29,7 @@ static void smp_print_table(void)
 		smp_core_count(), (unsigned long long)(smp_bringup_ns() / 1000));
 }
 
+#ifndef INGOT_TINY /* the tiny profile lists the cores, without smp ping */
 static void ping_fn(void *arg)
 {
 	*(volatile uint32_t *)arg = apic_id();
@@ -81,20 +84,32 @@ static int smp_ping(void)
 	return ok == smp_core_count() ? 0 : CMD_REPORTED;
 }
 
+#endif
+
 static int cmd_smp(int argc, char **argv)
 {
 	if (argc == 1) {
 		smp_print_table();
 		return 0;
 	}
+#ifndef INGOT_TINY
 	if (!strcmp(argv[1], "ping"))
 		return smp_ping();
+#else
+	if (!strcmp(argv[1], "ping"))
+		return cmd_error("smp: ping is not in this build (make PROFILE=tiny)");
+#endif
 	return cmd_error("smp: unknown subcommand '%s' (try 'help smp')", argv[1]);
 }
 
+#ifdef INGOT_TINY
+CMD(smp, .name = "smp", .usage = "smp", .summary = "per-core state and last work",
+    .min_args = 0, .max_args = 1, .fn = cmd_smp);
+#else
 CMD(smp, .name = "smp", .usage = "smp [ping]",
     .summary = "per-core state and last work; ping every core and time the round trip",
     .help = "smp        table of cores: index, APIC ID, state, runs, faults, last work\n"
 	    "smp ping   every core runs a no-op and answers with its APIC ID\n"
 	    "examples:\n  smp\n  smp ping",
     .min_args = 0, .max_args = 1, .fn = cmd_smp);
+#endif
