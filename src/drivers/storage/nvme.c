@@ -19,6 +19,7 @@
 #define NVME_SLOTS 32             /* I/O commands in flight */
 #define NVME_MAX_XFER (1024u * 1024) /* bytes per command, whatever MDTS allows above */
 #define NVME_BOUNCE_BYTES (64u * 1024)
+#define NVME_LOCK_BYTES (4u << 20) /* I/O per hold of the queue lock */
 #define NVME_MAX_NS 16            /* namespaces per controller */
 #define NVME_CMD_TIMEOUT_NS (5 * 1000000000ull)
 #define NVME_POLL_SPINS 256       /* CQ reads between clock reads */
@@ -450,16 +451,34 @@ static int nvme_rw_direct(struct nvme_ns *ns, uint8_t opcode, uint64_t lba, uint
 	return nvme_io_drain(c);
 }
 
-/* A dword-aligned transfer with the queues held. */
+/* spin_lock_reset hook of the queue lock: a core stopped by force in the
+ * middle of a request. Its commands may still be writing into memory about
+ * to be reused: wait for them (bounded: a controller that does not answer
+ * is given up), and the queues are in step for the next request. */
+static void nvme_io_abandon(void *arg)
+{
+	struct nvme_ctrl *c = arg;
+
+	if (!c->dead && c->busy)
+		(void)nvme_io_drain(c);
+}
+
+/* A dword-aligned transfer, the queues held for NVME_LOCK_BYTES at a time:
+ * other cores get their turn, and a stop waits for little I/O. */
 static int nvme_rw_locked(struct nvme_ns *ns, uint8_t opcode, uint64_t lba, uint32_t count, uint8_t *buf)
 {
 	struct nvme_ctrl *c = ns->ctrl;
-	int err = -ESHUTDOWN;
+	uint32_t per = MAX(1u, NVME_LOCK_BYTES >> ns->lba_shift);
+	int err = 0;
 
-	spin_lock(&c->lock);
-	if (!c->dead)
-		err = nvme_rw_direct(ns, opcode, lba, count, buf);
-	spin_unlock(&c->lock);
+	while (count && !err) {
+		uint32_t n = MIN(count, per);
+
+		spin_lock_reset(&c->lock, nvme_io_abandon, c);
+		err = c->dead ? -ESHUTDOWN : nvme_rw_direct(ns, opcode, lba, n, buf);
+		spin_unlock(&c->lock);
+		lba += n, count -= n, buf += (uint64_t)n << ns->lba_shift;
+	}
 	return err;
 }
 
