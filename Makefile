@@ -373,8 +373,15 @@ fuzz-test: | $(BUILD)/unit/
 screenshots: $(BUILD)/ingot.iso
 	expect -f scripts/screenshots.exp $(BUILD)/screenshots
 
-test: all iso profiles programs unit fuzz-test test-images
+test: all iso profiles programs unit fuzz-test test-images netboot
 	tests/run
+
+# The lab (tests/expect/lab.exp, also part of make test): LAB_MACHINES QEMU
+# machines that boot from build/netboot at once in a network namespace with
+# a bridge, taps and dnsmasq, driven together. Needs root and /dev/net/tun.
+LAB_MACHINES ?= 4
+lab: all programs netboot
+	LAB_MACHINES=$(LAB_MACHINES) expect -f tests/expect/lab.exp
 
 # The expect tests beside a CPU hog on every host core (tests/load): a slow
 # host makes them slower, never red.
