@@ -80,7 +80,7 @@ QEMU_COMMON  = -M $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) $(QEMU_NET) \
 OVMF_CODE    ?= /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS    ?= /usr/share/OVMF/OVMF_VARS_4M.fd
 
-.PHONY: FORCE test-load deps profiles test-images screenshots all iso run run-kernel run-uefi debug test test-matrix unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
+.PHONY: FORCE netboot lab test-load deps profiles test-images screenshots all iso run run-kernel run-uefi debug test test-matrix unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
 all: $(KERNEL) $(BUILD)/programs.img
 
 # The example programs (programs/Makefile: static PIE ELF64 files).
@@ -141,6 +141,30 @@ define grub_iso
 		efi.img=$(1).g/efi.img 2> $(1).g/log || { cat $(1).g/log; exit 1; }
 	@rm -rf $(1).g
 endef
+
+# `make netboot`: build/netboot/, the root of a TFTP server that boots
+# Ingot over the network (docs/bring-up.md section 9): GRUB's network images
+# from grub-mknetdir, boot/grub/i386-pc/core.0 (BIOS PXE) and
+# boot/grub/x86_64-efi/core.efi (UEFI), with the modules the script needs
+# built in (no module is fetched over TFTP) and only those installed, the
+# script grub-netboot.cfg as boot/grub/grub.cfg, the kernel without debug
+# sections as boot/ingot.elf and the example programs at the root
+# (exec tftp:hello.elf). A DHCP server names core.0 or core.efi as the boot
+# file: QEMU's `-netdev user,tftp=build/netboot,bootfile=...`, or dnsmasq.
+NETBOOT         := $(BUILD)/netboot
+NETBOOT_MODULES := normal test multiboot2 serial terminal
+netboot_mknetdir = grub-mknetdir --net-directory=$(NETBOOT).tmp --subdir=boot/grub -d $(GRUB_LIB)/$(1) \
+	--modules="$(2)" --install-modules="$(2)" --locales= --fonts= --themes= --compress=no
+$(NETBOOT)/boot/ingot.elf: $(BUILD)/ingot-nodebug.elf grub-netboot.cfg $(PROGRAM_ELFS) Makefile
+	@rm -rf $(NETBOOT).tmp && mkdir -p $(NETBOOT).tmp/boot/grub
+	$(call netboot_mknetdir,i386-pc,$(NETBOOT_MODULES)) > $(NETBOOT).log 2>&1 || { cat $(NETBOOT).log; exit 1; }
+	$(call netboot_mknetdir,x86_64-efi,$(NETBOOT_MODULES) efi_gop efi_uga) > $(NETBOOT).log 2>&1 || { cat $(NETBOOT).log; exit 1; }
+	cp grub-netboot.cfg $(NETBOOT).tmp/boot/grub/grub.cfg
+	cp $(PROGRAM_ELFS) $(NETBOOT).tmp/
+	cp $(BUILD)/ingot-nodebug.elf $(NETBOOT).tmp/boot/ingot.elf
+	@rm -rf $(NETBOOT) $(NETBOOT).log && mv $(NETBOOT).tmp $(NETBOOT)
+
+netboot: $(NETBOOT)/boot/ingot.elf
 
 # `make iso GRUB_CFG=FILE`: build/ingot.iso with another boot script. Its
 # copy build/grub.cfg changes only with the script's content, so that a
@@ -350,12 +374,19 @@ fuzz-test: | $(BUILD)/unit/
 screenshots: $(BUILD)/ingot.iso
 	expect -f scripts/screenshots.exp $(BUILD)/screenshots
 
-test: all iso profiles programs unit fuzz-test test-images
+test: all iso profiles programs unit fuzz-test test-images netboot
 	tests/run
+
+# The lab (tests/expect/lab.exp, also part of make test): LAB_MACHINES QEMU
+# machines that boot from build/netboot at once in a network namespace with
+# a bridge, taps and dnsmasq, driven together. Needs root and /dev/net/tun.
+LAB_MACHINES ?= 4
+lab: all programs netboot
+	LAB_MACHINES=$(LAB_MACHINES) expect -f tests/expect/lab.exp
 
 # The expect tests beside a CPU hog on every host core (tests/load): a slow
 # host makes them slower, never red.
-test-load: all iso programs profiles test-images
+test-load: all iso programs profiles test-images netboot
 	tests/load
 
 # The scale matrix: q35 and pc, BIOS, -kernel and UEFI, five CPU models, 1 to

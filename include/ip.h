@@ -82,10 +82,17 @@ struct udp_view {
 	const uint8_t *data;
 	size_t len;
 };
+#define DHCP_BOOT_FILE_MAX 64
 struct dhcp_view {
 	uint8_t type;              /* option 53 */
 	uint32_t xid, yiaddr, siaddr;
 	uint32_t mask, router, dns, lease_s, server_id; /* 0: absent */
+	/* Network boot (RFC 2132 9.4, 9.5; RFC 2131 2): the TFTP server
+	 * option 66 names (or the sname field), as an address; 0 when absent
+	 * or a host name. The boot file of option 67, else the file field;
+	 * "" when absent. Neither is read from fields option 52 overloads. */
+	uint32_t boot_server;
+	char boot_file[DHCP_BOOT_FILE_MAX];
 };
 #define DHCP_DISCOVER 1
 #define DHCP_OFFER 2
@@ -131,6 +138,8 @@ size_t ip_build_udp(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport, ui
 size_t ip_build_dhcp(uint8_t *buf, uint8_t type, uint32_t xid, const uint8_t mac[ETH_ALEN], uint32_t want,
 		     uint32_t server_id);
 
+/* "aa:bb:cc:dd:ee:ff" (or with '-'): 0 or -EINVAL. */
+int ip_parse_mac(const char *s, uint8_t mac[ETH_ALEN]);
 /* "a.b.c.d": 0 or -EINVAL. */
 int ip_parse_addr(const char *s, uint32_t *out);
 /* "a.b.c.d/N" (N 0..32, default 24 when absent): 0 or -EINVAL. */
@@ -154,6 +163,9 @@ struct ip_iface {
 	uint32_t addr, netmask, gateway, dns; /* host byte order, 0 = none */
 	uint32_t lease_s;
 	uint32_t tftp_server;      /* from DHCP: next-server or server id */
+	uint32_t boot_server;      /* from DHCP for network boot: option 66 or sname,
+				    * else next-server when a boot file is named; 0 = none */
+	char boot_file[DHCP_BOOT_FILE_MAX];
 	struct ip_stats stats;
 	struct netdev *dev;
 };
@@ -195,6 +207,18 @@ int ip_ping(uint32_t dst, uint16_t seq, uint64_t timeout_ns, uint64_t *rtt_ns, s
  * server says not found), -EACCES, -EPROTO (other TFTP error), -ETIMEDOUT,
  * -ENODEV, -ECANCELED; why as for ip_dhcp. */
 int ip_tftp_get(const char *file, void *buf, size_t cap, size_t *len, char *why, size_t whysz);
+/* Network boot (src/netboot.c). The machine's boot server: bootserver=
+ * on the kernel command line (GRUB's server), else the first lease that
+ * named one (ip_iface.boot_server). 0, or -ENOENT when there is none. */
+int ip_boot_server(uint32_t *addr);
+/* The server a TFTP load on interface c asks: the boot server, else
+ * DHCP's next-server or server id, else the gateway; 0 when none. */
+uint32_t ip_tftp_server(const struct ip_iface *c);
+/* At boot, when GRUB said the machine came from the network (bootserver=
+ * or bootif=): DHCP on the card it booted from, one line of report. */
+void netboot_init(void);
+/* Where the last TFTP load came from: its server and interface. */
+void ip_tftp_source(uint32_t *server, struct netdev **via);
 /* The ARP cache (entries with expires_ns != 0 are valid). */
 const struct arp_entry *ip_arp_cache(void);
 

@@ -6,6 +6,7 @@
 #include "ip.h"
 #include "ip_layer.h"
 #include "netdev.h"
+#include "string.h"
 #include "timer.h"
 
 #define DHCP_TRIES 3
@@ -54,6 +55,9 @@ static int dhcp_apply(struct netdev *n, const struct dhcp_view *ack, char *why, 
 	c->dns = ack->dns;
 	c->lease_s = ack->lease_s;
 	c->tftp_server = ack->siaddr ? ack->siaddr : ack->server_id;
+	/* A server set up for network boot names a boot file (PXE). */
+	c->boot_server = ack->boot_server ? ack->boot_server : ack->boot_file[0] ? ack->siaddr : 0;
+	strlcpy(c->boot_file, ack->boot_file, sizeof(c->boot_file));
 	return 0;
 }
 

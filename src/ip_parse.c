@@ -23,6 +23,11 @@
 #define DHCP_OPT_TYPE 53
 #define DHCP_OPT_SERVER 54
 #define DHCP_OPT_PARAMS 55
+#define DHCP_OPT_OVERLOAD 52
+#define DHCP_OPT_TFTP_SERVER 66
+#define DHCP_OPT_BOOT_FILE 67
+#define DHCP_SNAME_OFF 44        /* 64 bytes */
+#define DHCP_FILE_OFF 108        /* 128 bytes */
 #define DHCP_OPT_END 255
 #define DHCP_FLAG_BROADCAST 0x8000
 
@@ -145,6 +150,37 @@ int ip_parse_udp(const struct ipv4_view *ip, struct udp_view *out)
 }
 
 /* Options we use; a length running past the end is malformed. */
+/* A string of n bytes (NUL-terminated or not) into dst, printable only:
+ * 1 when it fit whole, 0 when it was cut or held other bytes (then ""). */
+static int ip_dhcp_string(char *dst, size_t dstsz, const uint8_t *v, size_t n)
+{
+	size_t i = 0;
+
+	for (; i < n && v[i]; i++)
+		if (i + 1 >= dstsz || v[i] < 0x21 || v[i] > 0x7e)
+			break;
+	if (i < n && v[i]) {
+		dst[0] = 0;
+		return 0;
+	}
+	memcpy(dst, v, i);
+	dst[i] = 0;
+	return 1;
+}
+
+/* Options 66 (only an address is used: no DNS here), 67 and 52. */
+static void ip_dhcp_boot_option(struct dhcp_view *out, uint8_t code, const uint8_t *v, size_t n, int *overload)
+{
+	char addr[16];
+
+	if (code == DHCP_OPT_OVERLOAD)
+		*overload = 1;
+	else if (code == DHCP_OPT_TFTP_SERVER && ip_dhcp_string(addr, sizeof(addr), v, n))
+		(void)ip_parse_addr(addr, &out->boot_server);
+	else if (code == DHCP_OPT_BOOT_FILE)
+		ip_dhcp_string(out->boot_file, sizeof(out->boot_file), v, n);
+}
+
 static int ip_dhcp_option(struct dhcp_view *out, uint8_t code, const uint8_t *v, size_t n)
 {
 	size_t want = code == DHCP_OPT_TYPE ? 1 : 4;
@@ -169,7 +205,7 @@ static int ip_dhcp_option(struct dhcp_view *out, uint8_t code, const uint8_t *v,
 	return 0;
 }
 
-static int ip_dhcp_options(const uint8_t *p, size_t len, struct dhcp_view *out)
+static int ip_dhcp_options(const uint8_t *p, size_t len, struct dhcp_view *out, int *overload)
 {
 	size_t i = 0;
 
@@ -184,6 +220,7 @@ static int ip_dhcp_options(const uint8_t *p, size_t len, struct dhcp_view *out)
 			return -EINVAL;
 		if (ip_dhcp_option(out, code, p + i + 1, p[i]))
 			return -EINVAL;
+		ip_dhcp_boot_option(out, code, p + i + 1, p[i], overload);
 		i += 1 + (size_t)p[i];
 	}
 	return -EINVAL; /* no END option */
@@ -191,6 +228,9 @@ static int ip_dhcp_options(const uint8_t *p, size_t len, struct dhcp_view *out)
 
 int ip_parse_dhcp(const uint8_t *p, size_t len, uint32_t xid, const uint8_t mac[ETH_ALEN], struct dhcp_view *out)
 {
+	char sname[16];
+	int err, overload = 0;
+
 	if (len < DHCP_FIXED_LEN + 4)
 		return -EINVAL;
 	if (p[0] != 2 || p[1] != ARP_HTYPE_ETH || p[2] != ETH_ALEN || ip_get32(p + 4) != xid ||
@@ -200,7 +240,15 @@ int ip_parse_dhcp(const uint8_t *p, size_t len, uint32_t xid, const uint8_t mac[
 	out->xid = xid;
 	out->yiaddr = ip_get32(p + 16);
 	out->siaddr = ip_get32(p + 20);
-	return ip_dhcp_options(p + DHCP_FIXED_LEN + 4, len - DHCP_FIXED_LEN - 4, out);
+	err = ip_dhcp_options(p + DHCP_FIXED_LEN + 4, len - DHCP_FIXED_LEN - 4, out, &overload);
+	if (err || overload)
+		return err;
+	/* The BOOTP fields, when no option said otherwise. */
+	if (!out->boot_server && ip_dhcp_string(sname, sizeof(sname), p + DHCP_SNAME_OFF, 64))
+		(void)ip_parse_addr(sname, &out->boot_server);
+	if (!out->boot_file[0])
+		ip_dhcp_string(out->boot_file, sizeof(out->boot_file), p + DHCP_FILE_OFF, 128);
+	return 0;
 }
 
 /* The NUL-terminated string at p[*i..len): its start, *i past it, or NULL. */
@@ -340,7 +388,8 @@ static size_t ip_dhcp_opt32(uint8_t *p, uint8_t code, uint32_t v)
 size_t ip_build_dhcp(uint8_t *buf, uint8_t type, uint32_t xid, const uint8_t mac[ETH_ALEN], uint32_t want,
 		     uint32_t server_id)
 {
-	static const uint8_t params[] = { DHCP_OPT_PARAMS, 4, DHCP_OPT_MASK, DHCP_OPT_ROUTER, DHCP_OPT_DNS, DHCP_OPT_LEASE };
+	static const uint8_t params[] = { DHCP_OPT_PARAMS, 6, DHCP_OPT_MASK, DHCP_OPT_ROUTER, DHCP_OPT_DNS, DHCP_OPT_LEASE,
+					  DHCP_OPT_TFTP_SERVER, DHCP_OPT_BOOT_FILE };
 	size_t n = DHCP_FIXED_LEN;
 
 	memset(buf, 0, DHCP_FIXED_LEN);
@@ -365,6 +414,30 @@ size_t ip_build_dhcp(uint8_t *buf, uint8_t type, uint32_t xid, const uint8_t mac
 	while (n < 300) /* BOOTP minimum message size (RFC 1542 2.1) */
 		buf[n++] = 0;
 	return n;
+}
+
+static int ip_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int ip_parse_mac(const char *s, uint8_t mac[ETH_ALEN])
+{
+	char sep = s[0] && s[1] ? s[2] : 0; /* ':' or '-', the same throughout */
+
+	if (sep != ':' && sep != '-')
+		return -EINVAL;
+	for (int i = 0; i < ETH_ALEN; i++, s += 3) {
+		int hi = ip_hex_digit(s[0]), lo = hi < 0 ? -1 : ip_hex_digit(s[1]);
+
+		if (lo < 0 || s[2] != (i < ETH_ALEN - 1 ? sep : '\0'))
+			return -EINVAL;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
 }
 
 int ip_parse_addr(const char *s, uint32_t *out)

@@ -32,6 +32,7 @@ OPTIONAL(ps2_kbd_init);
 OPTIONAL(ip_poll);
 OPTIONAL(ip_take_frame);
 OPTIONAL(part_scan_all);
+OPTIONAL(netboot_init);
 
 /* Each stage says its name as it begins, one "boot: NAME" line, so a
  * board that hangs shows where (docs/bring-up.md); panic names it too. */
@@ -209,6 +210,8 @@ void kmain(uint32_t magic, uint64_t info)
 	mm_seal();
 	boot_stage(NULL);
 	boot_summary();
+	if (netboot_init)
+		netboot_init(); /* booted from the network: DHCP on that card */
 	boot_autorun();
 	monitor_run();
 }

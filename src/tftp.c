@@ -197,12 +197,18 @@ static int tftp_start(const char *file, char *why, size_t whysz)
 	if (!(x->n = tftp_iface(&err, why, whysz)))
 		return err;
 	c = ip_iface_of(x->n);
-	x->server = c->tftp_server ? c->tftp_server : c->gateway;
+	x->server = ip_tftp_server(c);
 	if (!x->server) {
 		ksnprintf(why, whysz, "%s: no TFTP server known (no DHCP server, no gateway)", x->n->name);
 		return -ENODEV;
 	}
 	return 0;
+}
+
+void ip_tftp_source(uint32_t *server, struct netdev **via)
+{
+	*server = xfer.server;
+	*via = xfer.n;
 }
 
 int ip_tftp_get(const char *file, void *buf, size_t cap, size_t *len, char *why, size_t whysz)

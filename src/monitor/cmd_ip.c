@@ -40,6 +40,10 @@ void net_print_config(struct netdev *n)
 		kprintf("  lease   %llu s\n", ull(c->lease_s));
 	else
 		kprintf("  lease   -\n");
+	if (c->boot_server) {
+		ip_format_addr(c->boot_server, a);
+		kprintf("  boot    %s %s\n", a, c->boot_file[0] ? c->boot_file : "-");
+	}
 }
 
 int net_run_dhcp(const char *cmd, struct netdev *n)

@@ -12,6 +12,8 @@
 
 /* TFTP, which a build profile without the IPv4 layer leaves out. */
 OPTIONAL(ip_tftp_get);
+OPTIONAL(ip_tftp_source);
+OPTIONAL(ip_boot_server);
 
 /* The name a program is known by: the last path component. */
 static const char *prog_basename(const char *path)
@@ -31,25 +33,44 @@ static int prog_load_buffer(const void *buf, size_t len, const char *path)
 	return program_load(buf, len, prog_basename(path), why, sizeof(why)) ? cmd_error("%s", why) : 0;
 }
 
-/* load tftp:FILE: the file from the TFTP server (DHCP first if needed). */
-static int prog_load_tftp(const char *cmd, const char *path)
+/* a.b.c.d (ip_format_addr is in the IPv4 layer, which tiny leaves out). */
+static void prog_addr(uint32_t a, char buf[16])
+{
+	ksnprintf(buf, 16, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
+}
+
+/* FILE from the TFTP server (DHCP first if needed), then a line saying
+ * which server and card. fallback: FILE is on no disk and boot is the
+ * machine's boot server (netboot.c), which the error line names. */
+static int prog_load_tftp(const char *cmd, const char *file, int fallback, uint32_t boot)
 {
 	size_t cap = 16 * MiB, n;
 	void *buf = program_file_buffer(cap);
-	char why[128] = "out of memory";
-	int err = buf ? ip_tftp_get(path + 5, buf, cap, &n, why, sizeof(why)) : -ENOMEM;
+	char why[128] = "out of memory", srv[16];
+	struct netdev *via;
+	uint32_t server;
+	int err = buf ? ip_tftp_get(file, buf, cap, &n, why, sizeof(why)) : -ENOMEM;
 
 	if (err == -ECANCELED)
 		return err;
+	prog_addr(boot, srv);
+	if (err && fallback)
+		return cmd_error("%s: %s: on no disk, nor on the boot server %s (%s)", cmd, file, srv, why);
 	if (err)
-		return cmd_error("%s: %s: %s", cmd, path, why);
-	return prog_load_buffer(buf, n, path);
+		return cmd_error("%s: tftp:%s: %s", cmd, file, why);
+	if (prog_load_buffer(buf, n, file))
+		return CMD_REPORTED;
+	ip_tftp_source(&server, &via);
+	prog_addr(server, srv);
+	kprintf("from tftp://%s/%s via %s\n", srv, file, via->name);
+	return 0;
 }
 
 static int prog_load_path(const char *cmd, const char *path)
 {
 	struct fs_file f;
 	char why[160];
+	uint32_t boot;
 	void *buf;
 	int64_t n;
 	int err;
@@ -57,9 +78,11 @@ static int prog_load_path(const char *cmd, const char *path)
 	if (program_memory_free(why, sizeof(why)))
 		return cmd_error("%s: %s", cmd, why);
 	if (!strncmp(path, "tftp:", 5))
-		return ip_tftp_get ? prog_load_tftp(cmd, path) : cmd_error("%s: %s: this kernel has no TFTP", cmd, path);
+		return ip_tftp_get ? prog_load_tftp(cmd, path + 5, 0, 0) : cmd_error("%s: %s: this kernel has no TFTP", cmd, path);
 	err = fs_resolve(path, &f);
-
+	/* Booted from the network: a name no disk has comes from the server. */
+	if (err == -ENOENT && !strchr(path, ':') && ip_tftp_get && ip_boot_server && !ip_boot_server(&boot))
+		return prog_load_tftp(cmd, path, 1, boot);
 	if (err)
 		return cmd_error("%s: %s: %s", cmd, path, fs_error_str(err));
 	if (f.is_dir)
@@ -89,7 +112,9 @@ CMD(load, .name = "load", .usage = "load FILE",
     .summary = "load an ELF64 program from a FAT disk (DEV:/PATH, a bare name) or tftp:FILE",
     .help = "Every header field and segment is checked; the program's symbols are\n"
 	    "kept for backtraces. 'run' starts it.\n"
-	    "tftp:FILE fetches it from the TFTP server DHCP named (or the gateway).\n"
+	    "tftp:FILE fetches it from the TFTP server: the boot server when booted\n"
+	    "from the network, else the one DHCP named (or the gateway). Booted from\n"
+	    "the network, a FILE no disk has comes from the boot server too.\n"
 	    "examples:\n  load hello.elf\n  load disk0:/progs/primes.elf\n  load tftp:hello.elf",
     .min_args = 1, .max_args = 1, .fn = cmd_load);
 

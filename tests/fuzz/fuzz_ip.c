@@ -28,7 +28,9 @@ static void fuzz_udp(const struct ipv4_view *ip)
 	if (ip_parse_udp(ip, &u))
 		return;
 	fuzz_inside(ip->payload, ip->len, u.data, u.len);
-	(void)ip_parse_dhcp(u.data, u.len, u.len >= 8 ? ip_get32(u.data + 4) : 0, mac, &d);
+	if (ip_parse_dhcp(u.data, u.len, u.len >= 8 ? ip_get32(u.data + 4) : 0, mac, &d) == 0 &&
+	    strnlen(d.boot_file, sizeof(d.boot_file)) == sizeof(d.boot_file))
+		__builtin_trap();
 	if (ip_parse_tftp(u.data, u.len, &t) == 0) {
 		if (strnlen(t.msg, sizeof(t.msg)) == sizeof(t.msg))
 			__builtin_trap();
@@ -40,6 +42,7 @@ static void fuzz_udp(const struct ipv4_view *ip)
 static void fuzz_text(const uint8_t *data, size_t size)
 {
 	char s[40], out[16];
+	uint8_t mac[ETH_ALEN];
 	uint32_t a;
 	unsigned p;
 	size_t n = size < sizeof(s) - 1 ? size : sizeof(s) - 1;
@@ -50,6 +53,7 @@ static void fuzz_text(const uint8_t *data, size_t size)
 		ip_format_addr(a, out);
 	if (ip_parse_cidr(s, &a, &p) == 0 && p > 32)
 		__builtin_trap();
+	(void)ip_parse_mac(s, mac);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -147,6 +147,52 @@ static void test_dhcp(void)
 	CHECK("dhcp.cookie", ip_parse_dhcp(m, n, 0x1234, mac_a, &d) == -EINVAL);
 }
 
+/* Network boot: option 66 (an address; a host name is not used), 67,
+ * the sname and file fields, and option 52 that makes those fields options. */
+static void test_dhcp_boot(void)
+{
+	static const uint8_t opts[] = { 53, 1, 5, 66, 9, '1', '0', '.', '0', '.', '2', '.', '9', 0,
+					67, 8, 'c', 'o', 'r', 'e', '.', 'e', 'f', 'i', 255 };
+	static const uint8_t name66[] = { 53, 1, 5, 66, 4, 'b', 'o', 'o', 't', 255 };
+	static const uint8_t bare[] = { 53, 1, 5, 255 };
+	static const uint8_t overload[] = { 53, 1, 5, 52, 1, 3, 255 };
+	static const uint8_t bad67[] = { 53, 1, 5, 67, 3, 'a', '\n', 'b', 255 };
+	uint8_t m[600];
+	struct dhcp_view d;
+	size_t n = make_dhcp(m, opts, sizeof(opts));
+
+	CHECK("dhcp.boot.options", ip_parse_dhcp(m, n, 0x1234, mac_a, &d) == 0 && d.boot_server == 0x0A000209u);
+	CHECK_STR("dhcp.boot.option67", d.boot_file, "core.efi");
+	n = make_dhcp(m, name66, sizeof(name66));
+	CHECK("dhcp.boot.hostname", ip_parse_dhcp(m, n, 0x1234, mac_a, &d) == 0 && d.boot_server == 0 && !d.boot_file[0]);
+	n = make_dhcp(m, bare, sizeof(bare));
+	memcpy(m + 44, "10.0.2.4", 9);
+	memcpy(m + 108, "boot/grub/i386-pc/core.0", 25);
+	CHECK("dhcp.boot.sname", ip_parse_dhcp(m, n, 0x1234, mac_a, &d) == 0 && d.boot_server == 0x0A000204u);
+	CHECK_STR("dhcp.boot.file", d.boot_file, "boot/grub/i386-pc/core.0");
+	memset(m + 108, 'x', 128); /* unterminated: not taken */
+	CHECK("dhcp.boot.file-unterminated", ip_parse_dhcp(m, n, 0x1234, mac_a, &d) == 0 && !d.boot_file[0]);
+	n = make_dhcp(m, overload, sizeof(overload));
+	memcpy(m + 44, "10.0.2.4", 9);
+	CHECK("dhcp.boot.overload", ip_parse_dhcp(m, n, 0x1234, mac_a, &d) == 0 && d.boot_server == 0);
+	n = make_dhcp(m, bad67, sizeof(bad67));
+	CHECK("dhcp.boot.unprintable", ip_parse_dhcp(m, n, 0x1234, mac_a, &d) == 0 && !d.boot_file[0]);
+}
+
+static void test_mac(void)
+{
+	uint8_t mac[ETH_ALEN];
+
+	CHECK("mac.colon", ip_parse_mac("52:54:00:AB:cd:01", mac) == 0 && mac[0] == 0x52 && mac[3] == 0xab &&
+		mac[5] == 1);
+	CHECK("mac.dash", ip_parse_mac("52-54-00-ab-cd-01", mac) == 0 && mac[4] == 0xcd);
+	CHECK("mac.mixed", ip_parse_mac("52:54-00:ab:cd:01", mac) == -EINVAL);
+	CHECK("mac.short", ip_parse_mac("52:54:00:ab:cd", mac) == -EINVAL);
+	CHECK("mac.long", ip_parse_mac("52:54:00:ab:cd:01:02", mac) == -EINVAL);
+	CHECK("mac.digit", ip_parse_mac("52:54:00:ab:cd:0g", mac) == -EINVAL);
+	CHECK("mac.empty", ip_parse_mac("", mac) == -EINVAL && ip_parse_mac("5", mac) == -EINVAL);
+}
+
 static void test_tftp(void)
 {
 	static const uint8_t data[] = { 0, 3, 0, 7, 'x', 'y' };
@@ -196,6 +242,8 @@ int main(void)
 	test_ipv4_options();
 	test_icmp_udp();
 	test_dhcp();
+	test_dhcp_boot();
+	test_mac();
 	test_tftp();
 	test_addr();
 	return unit_exit();
