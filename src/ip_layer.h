@@ -1,8 +1,8 @@
 /* ip_layer.h: what the IPv4 layer's files (ipv4.c, arp.c, icmp.c, udp.c,
- * ip_wait.c, ping.c, dhcp.c, tftp.c) share and nothing else sees: frame
+ * ip_wait.c, ping.c, dhcp.c, tftp.c, netconsole.c) share and nothing else sees: frame
  * buffers, the interface lookup, the senders and the waits. The layers
  * go one way: ipv4 below arp, icmp and udp, those below ip_wait, and
- * ping, dhcp and tftp on top (make deps shows no cycle among them). */
+ * ping, dhcp, tftp and netconsole on top (make deps shows no cycle among them). */
 #ifndef INGOT_IP_LAYER_H
 #define INGOT_IP_LAYER_H
 
@@ -85,6 +85,9 @@ void udp_set_service(uint16_t port, udp_service_fn *fn);
 /* ip_wait.c: poll while waiting; the senders that resolve first. */
 /* Poll until *flag is set: 0, -ETIMEDOUT, or -ECANCELED on Ctrl-C. */
 int ip_wait_flag(volatile int *flag, uint64_t deadline);
+/* The MAC of the next hop to dst (ARP, 3 tries of 300 ms): 0, -ENODEV
+ * (no route), -ETIMEDOUT, -ECANCELED. */
+int ip_resolve(struct netdev *n, uint32_t dst, uint8_t mac[ETH_ALEN]);
 int ip_send_ipv4(struct netdev *n, uint32_t dst, uint8_t proto, size_t payload_len);
 /* Send the len bytes already at ip_out_frame + UDP_DATA_OFF. */
 int ip_send_udp(struct netdev *n, uint32_t dst, uint16_t sport, uint16_t dport, size_t len);

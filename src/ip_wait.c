@@ -115,7 +115,7 @@ static int ip_arp_wait(struct netdev *n, uint32_t hop, uint8_t mac[ETH_ALEN])
 }
 
 /* The MAC of the next hop to dst: a broadcast, the host, or the gateway. */
-static int ip_resolve(struct netdev *n, uint32_t dst, uint8_t mac[ETH_ALEN])
+int ip_resolve(struct netdev *n, uint32_t dst, uint8_t mac[ETH_ALEN])
 {
 	const struct ip_iface *c = ip_iface_of(n);
 

@@ -11,6 +11,7 @@
 #include "kernel.h"
 #include "ip.h"
 #include "mm.h"
+#include "netconsole.h"
 #include "netdev.h"
 #include "part.h"
 #include "pci.h"
@@ -30,6 +31,7 @@ OPTIONAL(fbcon_init);
 OPTIONAL(fbcon_map);
 OPTIONAL(ps2_kbd_init);
 OPTIONAL(ip_poll);
+OPTIONAL(netcon_boot);
 
 /* Each stage says its name as it begins, one "boot: NAME" line, so a
  * board that hangs shows where (docs/bring-up.md); panic names it too. */
@@ -202,6 +204,8 @@ void kmain(uint32_t magic, uint64_t info)
 	part_scan_all();
 	program_init();
 	mm_seal();
+	if (net_count() && netcon_boot)
+		netcon_boot(boot_info.cmdline); /* netconsole=: the summary goes out too */
 	boot_stage(NULL);
 	boot_summary();
 	boot_autorun();
