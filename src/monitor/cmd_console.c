@@ -140,8 +140,8 @@ static int console_net(int argc, char **argv)
 	if (argc != 3)
 		return cmd_error("console: usage: console net [IFACE,]dhcp|ADDR/PREFIX[,gw=GW]@HOST[:PORT] | console net off");
 	if (!strcmp(argv[2], "off")) {
+		kprintf("network console off\n"); /* the last line it sends */
 		netcon_stop();
-		kprintf("network console off\n");
 		return 0;
 	}
 	if (netcon_parse(argv[2], &cfg, &bad))
