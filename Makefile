@@ -316,7 +316,13 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard src/monitor/*.
 $(BUILD)/unit/:
 	@mkdir -p $@
 
-unit: $(UNIT_TESTS)
+# Host tools the expect tests run (tests/tools/NAME.c), built with them.
+TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(wildcard tests/tools/*.c))
+$(BUILD)/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror $< -o $@
+
+unit: $(UNIT_TESTS) $(TEST_TOOLS)
 
 # libFuzzer targets of every parser of outside data (command line, ACPI,
 # multiboot, MBR/GPT, FAT, ELF, network frames), built with clang (Debian:

@@ -12,8 +12,9 @@
 #define CONSOLE_SERIAL 1u /* console=serial */
 #define CONSOLE_VGA    2u /* console=vga: VGA text */
 #define CONSOLE_FB     4u /* console=fb: the linear framebuffer */
+#define CONSOLE_NET    8u /* the network console (netconsole=, console net) */
 #define CONSOLE_SCREEN (CONSOLE_VGA | CONSOLE_FB) /* console=screen: whichever exists */
-#define CONSOLE_ALL    (CONSOLE_SERIAL | CONSOLE_SCREEN)
+#define CONSOLE_ALL    (CONSOLE_SERIAL | CONSOLE_SCREEN | CONSOLE_NET)
 
 struct console {
 	const char *name;

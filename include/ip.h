@@ -140,6 +140,28 @@ size_t ip_build_dhcp(uint8_t *buf, uint8_t type, uint32_t xid, const uint8_t mac
 
 /* "aa:bb:cc:dd:ee:ff" (or with '-'): 0 or -EINVAL. */
 int ip_parse_mac(const char *s, uint8_t mac[ETH_ALEN]);
+/* Address checks (RFC 1122 3.2.1.3): 0.0.0.0/8, 127/8 (loopback), 224/4
+ * (multicast) and 240/4 (with the limited broadcast) are never a host's. */
+int ip_addr_special(uint32_t a);
+/* A MAC one station owns: not all zero, the group bit clear (which the
+ * broadcast address has set). */
+int ip_mac_unicast(const uint8_t mac[ETH_ALEN]);
+/* A host address, netmask and gateway (0: none) one interface may hold:
+ * prefix 1..30, neither address special, the host part neither all zeros
+ * nor all ones, the gateway another host of the subnet. 0 or -EINVAL, and
+ * what is wrong in *why (a constant string). Static setup and DHCP leases
+ * both go through it. */
+int ip_check_config(uint32_t addr, uint32_t mask, uint32_t gw, const char **why);
+/* Whether the sender of ARP packet a may enter the cache of an interface
+ * with addr/mask (0: none yet) and MAC own: a unicast MAC not ours, an
+ * address that is a host of the subnet and not ours (RFC 826, RFC 5227
+ * 2.1.1: a packet claiming our address is a conflict, never an entry). */
+int ip_arp_sender_ok(const struct arp_view *a, uint32_t addr, uint32_t mask, const uint8_t own[ETH_ALEN]);
+/* Whether an echo request from src (source MAC src_mac) may be answered:
+ * RFC 1122 3.2.2.6 and 3.2.1.3 discard one from a broadcast, multicast,
+ * loopback or zero source, from the subnet's broadcast, or from a group MAC. */
+int ip_echo_ok(uint32_t src, const uint8_t src_mac[ETH_ALEN], uint32_t addr, uint32_t mask);
+
 /* "a.b.c.d": 0 or -EINVAL. */
 int ip_parse_addr(const char *s, uint32_t *out);
 /* "a.b.c.d/N" (N 0..32, default 24 when absent): 0 or -EINVAL. */
@@ -156,6 +178,11 @@ void ip_format_addr(uint32_t a, char buf[16]);
 struct ip_stats {
 	uint64_t arp_rx, arp_tx, ip_rx, ip_tx, icmp_rx, echo_answered, udp_rx;
 	uint64_t not_ours, fragments, unknown_proto;
+	/* Refused and counted (issue 14's bad input): ARP senders that can
+	 * never be right, replies nobody asked for, MACs that would replace an
+	 * answer we asked for; packets from a source no host has; echo
+	 * requests RFC 1122 says to discard; UDP with no room or no listener. */
+	uint64_t arp_refused, arp_unsolicited, arp_conflicts, bad_source, echo_refused, udp_dropped;
 };
 
 /* One per netdev, held by the IP layer. */
@@ -175,6 +202,7 @@ struct arp_entry {
 	uint8_t mac[ETH_ALEN];
 	const struct netdev *dev;
 	uint64_t expires_ns;       /* 0: free */
+	int resolved;              /* the answer to our own request (else: learnt from a request to us) */
 };
 #define ARP_CACHE_SIZE 16
 #define ARP_EXPIRY_NS (120ull * 1000000000ull)

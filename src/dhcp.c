@@ -24,18 +24,16 @@ static int dhcp_await(struct netdev *n, uint32_t xid, uint8_t t1, uint8_t t2, ui
 		      struct dhcp_view *d)
 {
 	for (;;) {
-		int err = udp_wait(n, deadline);
+		int err = udp_wait(n, deadline), bad = 1;
+		struct udp_datagram *u;
 
 		if (err)
 			return err;
-		udp_rx.ready = 0;
-		if (udp_rx.sport != DHCP_SERVER_PORT)
-			continue;
-		if (ip_parse_dhcp(udp_rx.data, udp_rx.len, xid, n->mac, d)) {
-			n->stats.rx_malformed++;
-			continue;
-		}
-		if (d->type == t1 || d->type == t2)
+		u = udp_front();
+		if (u->sport == DHCP_SERVER_PORT && (bad = ip_parse_dhcp(u->data, u->len, xid, n->mac, d)))
+			n->stats.rx_malformed++;  /* options past the end, say */
+		udp_pop();
+		if (!bad && (d->type == t1 || d->type == t2))
 			return 0;
 	}
 }
@@ -44,9 +42,15 @@ static int dhcp_apply(struct netdev *n, const struct dhcp_view *ack, char *why, 
 {
 	struct ip_iface *c = ip_iface_of(n);
 	uint32_t mask = ack->mask ? ack->mask : ip_prefix_mask(24);
+	const char *bad;
+	char a[16], gw[16];
 
-	if (!ack->yiaddr || ip_mask_prefix(mask) < 0) {
-		ksnprintf(why, whysz, "%s: the server's ACK has no usable address", n->name);
+	/* The checks of a static address (net IFACE ip): a lease is no safer. */
+	if (ip_check_config(ack->yiaddr, mask, ack->router, &bad)) {
+		ip_format_addr(ack->yiaddr, a);
+		ip_format_addr(ack->router, gw);
+		ksnprintf(why, whysz, "%s: the server's lease %s/%d gateway %s is refused: %s", n->name, a,
+			  ip_mask_prefix(mask), ack->router ? gw : "-", bad);
 		return -EPROTO;
 	}
 	c->addr = ack->yiaddr;
@@ -93,10 +97,12 @@ int ip_dhcp(struct netdev *n, char *why, size_t whysz)
 		ksnprintf(why, whysz, "not a network interface");
 		return -ENODEV;
 	}
-	if (!ip_link_up(n)) {
+	err = ip_link_wait(n);
+	if (err == -EIO)
 		ksnprintf(why, whysz, "%s: link down", n->name);
-		return -EIO;
-	}
+	if (err)
+		return err;
+	err = -ETIMEDOUT;
 	/* No address while asking: replies to the broadcast are taken. */
 	c->addr = c->netmask = c->gateway = c->dns = c->lease_s = 0;
 	udp_listen(DHCP_CLIENT_PORT);

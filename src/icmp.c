@@ -55,9 +55,12 @@ void icmp_handle(struct netdev *n, const struct eth_view *eth, const struct ipv4
 		return;
 	}
 	c->stats.icmp_rx++;
-	if (ic.type == ICMP_ECHO_REQUEST && ic.code == 0 && ip->dst == c->addr)
-		icmp_answer_echo(n, eth, ip, &ic);
-	else if (ic.type == ICMP_ECHO_REPLY && icmp_echo.active && !icmp_echo.got && ic.id == icmp_echo.id &&
+	if (ic.type == ICMP_ECHO_REQUEST && ic.code == 0 && ip->dst == c->addr) {
+		if (ip_echo_ok(ip->src, eth->src, c->addr, c->netmask))
+			icmp_answer_echo(n, eth, ip, &ic);
+		else
+			c->stats.echo_refused++;
+	} else if (ic.type == ICMP_ECHO_REPLY && icmp_echo.active && !icmp_echo.got && ic.id == icmp_echo.id &&
 		 ic.seq == icmp_echo.seq && ip->src == icmp_echo.from) {
 		icmp_echo.got = 1;
 		icmp_echo.at_ns = timer_ns();

@@ -525,3 +525,59 @@ void ip_format_addr(uint32_t a, char buf[16])
 	}
 	buf[n] = 0;
 }
+
+int ip_addr_special(uint32_t a)
+{
+	uint8_t top = (uint8_t)(a >> 24);
+
+	return top == 0 || top == 127 || top >= 224;
+}
+
+int ip_mac_unicast(const uint8_t mac[ETH_ALEN])
+{
+	static const uint8_t zero[ETH_ALEN];
+
+	return !(mac[0] & 1) && memcmp(mac, zero, ETH_ALEN);
+}
+
+/* The host part of a in a subnet of mask: neither all zeros nor all ones. */
+static int ip_host_part_ok(uint32_t a, uint32_t mask)
+{
+	return (a & ~mask) != 0 && (a & ~mask) != ~mask;
+}
+
+int ip_check_config(uint32_t addr, uint32_t mask, uint32_t gw, const char **why)
+{
+	int prefix = ip_mask_prefix(mask);
+
+	*why = NULL;
+	if (prefix < 1 || prefix > 30)
+		*why = "the prefix must be 1 to 30";
+	else if (ip_addr_special(addr))
+		*why = "a zero, loopback, multicast or broadcast address";
+	else if (!ip_host_part_ok(addr, mask))
+		*why = "the subnet's own or broadcast address";
+	else if (gw && (ip_addr_special(gw) || !ip_host_part_ok(gw, mask) || gw == addr))
+		*why = "the gateway is not another host address";
+	else if (gw && ((gw ^ addr) & mask))
+		*why = "the gateway is outside the subnet";
+	return *why ? -EINVAL : 0;
+}
+
+int ip_arp_sender_ok(const struct arp_view *a, uint32_t addr, uint32_t mask, const uint8_t own[ETH_ALEN])
+{
+	if (!ip_mac_unicast(a->sha) || !memcmp(a->sha, own, ETH_ALEN))
+		return 0;
+	if (ip_addr_special(a->spa) || (addr && a->spa == addr))
+		return 0;
+	if (addr && mask && (((a->spa ^ addr) & mask) || !ip_host_part_ok(a->spa, mask)))
+		return 0;
+	return 1;
+}
+
+int ip_echo_ok(uint32_t src, const uint8_t src_mac[ETH_ALEN], uint32_t addr, uint32_t mask)
+{
+	if (!ip_mac_unicast(src_mac) || ip_addr_special(src))
+		return 0;
+	return !(mask && !((src ^ addr) & mask) && !ip_host_part_ok(src, mask));
+}

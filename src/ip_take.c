@@ -1,6 +1,6 @@
 /* ip_take.c: while a program runs, the frames the kernel keeps for itself
- * (netdev.h): ARP for its address, ICMP echo requests to it, and the UDP
- * port a kernel call listens on. RFC 826, RFC 792, RFC 1122 3.2.2.6. QEMU:
+ * (netdev.h): ARP for its address, ICMP echo requests to it, the UDP
+ * port a kernel call listens on and the network console's. RFC 826, RFC 792, RFC 1122 3.2.2.6. QEMU:
  * -netdev socket with a Linux peer pinging while `exec spin.elf` runs. */
 #include "ip.h"
 #include "ip_layer.h"
@@ -10,11 +10,15 @@
 static struct spinlock take_lock;
 static uint8_t take_frame[ETH_FRAME_MAX];
 
+/* A port a kernel call listens on, or the network console's (its input,
+ * Ctrl-C above all, must reach the kernel while a program runs). */
 static int ip_udp_is_kernels(const struct ipv4_view *ip)
 {
 	struct udp_view u;
 
-	return udp_rx.port && !ip_parse_udp(ip, &u) && u.dport == udp_rx.port;
+	if (ip_parse_udp(ip, &u))
+		return 0;
+	return (udp_rx.port && u.dport == udp_rx.port) || (udp_service_port() && u.dport == udp_service_port());
 }
 
 /* Only unicast to our address: everything else is the program's to see. */

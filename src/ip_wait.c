@@ -12,6 +12,7 @@
 #define POLL_BURST 64                    /* frames per NIC per ip_poll */
 #define ARP_TRIES 3
 #define ARP_WAIT_NS (300 * NS_PER_MS)
+#define LINK_WAIT_NS (5 * NS_PER_S)   /* e1000 autonegotiates for a while after reset */
 
 static uint8_t rx_frame[ETH_FRAME_MAX];
 
@@ -30,6 +31,11 @@ static void ip_handle_ipv4(struct netdev *n, const struct eth_view *eth)
 		return;
 	}
 	c->stats.ip_rx++;
+	/* RFC 1122 3.2.1.3: no host sends from these; 0.0.0.0 only asks DHCP. */
+	if (ip_addr_special(ip.src) && !(ip.src == 0 && ip.proto == IPV4_PROTO_UDP)) {
+		c->stats.bad_source++;
+		return;
+	}
 	if (!ip_is_ours(c, ip.dst)) {
 		c->stats.not_ours++;
 		return;
@@ -109,7 +115,7 @@ static int ip_arp_wait(struct netdev *n, uint32_t hop, uint8_t mac[ETH_ALEN])
 }
 
 /* The MAC of the next hop to dst: a broadcast, the host, or the gateway. */
-static int ip_resolve(struct netdev *n, uint32_t dst, uint8_t mac[ETH_ALEN])
+int ip_resolve(struct netdev *n, uint32_t dst, uint8_t mac[ETH_ALEN])
 {
 	const struct ip_iface *c = ip_iface_of(n);
 
@@ -149,10 +155,38 @@ int ip_send_udp(struct netdev *n, uint32_t dst, uint16_t sport, uint16_t dport, 
 int udp_wait(struct netdev *n, uint64_t deadline)
 {
 	for (;;) {
-		int err = ip_wait_flag(&udp_rx.ready, deadline);
+		int err = ip_wait_flag(&udp_rx.count, deadline);
 
-		if (err || udp_rx.dev == n)
+		if (err || udp_front()->dev == n)
 			return err;
-		udp_rx.ready = 0;
+		udp_pop();
 	}
+}
+
+/* Any NIC's link up when n is NULL. */
+static int ip_link_any(struct netdev *n)
+{
+	if (n)
+		return ip_link_up(n);
+	for (unsigned i = 0; i < net_count(); i++)
+		if (ip_link_up(net_get(i)))
+			return 1;
+	return 0;
+}
+
+int ip_link_wait(struct netdev *n)
+{
+	uint64_t deadline = timer_ns() + LINK_WAIT_NS;
+
+	if (!n && !net_count())
+		return -ENODEV;
+	while (!ip_link_any(n)) {
+		if (console_ctrl_c_pending())
+			return -ECANCELED;
+		if (timer_ns() >= deadline)
+			return -EIO;
+		ip_poll();
+		timer_delay_ns(NS_PER_MS);
+	}
+	return 0;
 }

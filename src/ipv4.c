@@ -91,16 +91,14 @@ struct netdev *ip_route(uint32_t dst)
 int ip_config_static(struct netdev *n, uint32_t addr, unsigned prefix, uint32_t gw)
 {
 	struct ip_iface *c = ip_iface_of(n);
-	uint32_t mask = ip_prefix_mask(prefix);
+	const char *why;
 
 	if (!c)
 		return -ENODEV;
-	if (!addr || prefix < 1 || prefix > 30 || (addr & ~mask) == 0 || (addr & ~mask) == ~mask)
-		return -EINVAL;
-	if (gw && ((gw ^ addr) & mask))
+	if (ip_check_config(addr, ip_prefix_mask(prefix), gw, &why))
 		return -EINVAL;
 	c->addr = addr;
-	c->netmask = mask;
+	c->netmask = ip_prefix_mask(prefix);
 	c->gateway = gw;
 	c->dns = 0;
 	c->lease_s = 0;

@@ -11,6 +11,7 @@
 #include "kernel.h"
 #include "ip.h"
 #include "mm.h"
+#include "netconsole.h"
 #include "netdev.h"
 #include "part.h"
 #include "pci.h"
@@ -33,6 +34,7 @@ OPTIONAL(ip_poll);
 OPTIONAL(ip_take_frame);
 OPTIONAL(part_scan_all);
 OPTIONAL(netboot_init);
+OPTIONAL(netcon_boot);
 
 /* Each stage says its name as it begins, one "boot: NAME" line, so a
  * board that hangs shows where (docs/bring-up.md); panic names it too. */
@@ -208,6 +210,8 @@ void kmain(uint32_t magic, uint64_t info)
 		part_scan_all();
 	program_init();
 	mm_seal();
+	if (net_count() && netcon_boot)
+		netcon_boot(boot_info.cmdline); /* netconsole=: the summary goes out too */
 	boot_stage(NULL);
 	boot_summary();
 	if (netboot_init)

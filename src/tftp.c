@@ -81,13 +81,20 @@ static int tftp_error_code(struct tftp_xfer *x, const struct tftp_view *t, const
 	return t->block == 2 ? -EACCES : -EPROTO;
 }
 
-/* One DATA block: 1 when it was the last, 0 to go on, or an error. */
+/* What one packet from the server did: only progress (a block taken, an
+ * OACK accepted) restarts the retransmission clock, so a server sending
+ * junk or the same block again cannot hold a load open. */
+#define TFTP_DONE 1
+#define TFTP_PROGRESS 2
+
+/* One DATA block: TFTP_DONE when it was the last, TFTP_PROGRESS, 0 for a
+ * packet that changes nothing, or an error. */
 static int tftp_data(struct tftp_xfer *x, const struct tftp_view *t)
 {
 	if (t->block == (uint16_t)(x->block - 1))
 		return tftp_ack(x, t->block) ? -EIO : 0; /* our ACK was lost: repeat it */
 	if (t->block != x->block)
-		return 0;
+		return 0;                                 /* out of order: the server resends */
 	if (t->len > x->blksize) {
 		x->n->stats.rx_malformed++;
 		return 0;
@@ -100,56 +107,74 @@ static int tftp_data(struct tftp_xfer *x, const struct tftp_view *t)
 	x->got += t->len;
 	if (tftp_ack(x, x->block++))
 		return -EIO;
-	return t->len < x->blksize;
+	return t->len < x->blksize ? TFTP_DONE : TFTP_PROGRESS;
 }
 
-/* One packet from the server: 1 done, 0 go on, or an error. */
-static int tftp_packet(struct tftp_xfer *x, const char *file)
+/* RFC 2348: the server may only lower the block size we asked for. */
+static int tftp_oack(struct tftp_xfer *x, const struct tftp_view *t, const char *file)
+{
+	if (!x->oack_ok)
+		return 0;
+	x->oack_ok = 0;
+	if (t->blksize > TFTP_BLKSIZE) {
+		tftp_send_error(x, 8, "blksize larger than asked");
+		ksnprintf(x->why, x->whysz, "%s: the server's OACK offers blksize %u, more than the %u asked for", file,
+			  t->blksize, TFTP_BLKSIZE);
+		return -EPROTO;
+	}
+	x->blksize = t->blksize ? t->blksize : 512;
+	return tftp_ack(x, 0) ? -EIO : TFTP_PROGRESS;
+}
+
+/* The oldest datagram from the server: TFTP_DONE, TFTP_PROGRESS, 0, or an
+ * error. */
+static int tftp_packet(struct tftp_xfer *x, const char *file, const struct udp_datagram *u)
 {
 	struct tftp_view t;
 
-	if (udp_rx.src != x->server || (x->rport && udp_rx.sport != x->rport))
+	if (u->src != x->server || (x->rport && u->sport != x->rport))
 		return 0; /* another transfer's packet */
-	if (ip_parse_tftp(udp_rx.data, udp_rx.len, &t)) {
+	if (ip_parse_tftp(u->data, u->len, &t)) {
 		x->n->stats.rx_malformed++;
 		return 0;
 	}
 	if (t.op == TFTP_ERROR)
 		return tftp_error_code(x, &t, file);
-	x->rport = udp_rx.sport;
-	if (t.op == TFTP_OACK) {
-		if (!x->oack_ok)
-			return 0;
-		x->oack_ok = 0;
-		x->blksize = t.blksize ? t.blksize : 512;
-		return tftp_ack(x, 0) ? -EIO : 0;
-	}
+	x->rport = u->sport;
+	if (t.op == TFTP_OACK)
+		return tftp_oack(x, &t, file);
 	if (x->oack_ok) /* DATA without OACK: the server ignored our option (RFC 2347) */
 		x->blksize = 512;
 	x->oack_ok = 0;
 	return tftp_data(x, &t);
 }
 
+/* Each wait ends TFTP_WAIT_NS after the last progress, not the last packet. */
 static int tftp_run(struct tftp_xfer *x, const char *file)
 {
 	int tries = 0, err = tftp_rrq(x, file);
+	uint64_t deadline = timer_ns() + TFTP_WAIT_NS;
 
-	while (!err) {
-		err = udp_wait(x->n, timer_ns() + TFTP_WAIT_NS);
+	while (!err || err == TFTP_PROGRESS) {
+		if (err == TFTP_PROGRESS) {
+			tries = 0;
+			deadline = timer_ns() + TFTP_WAIT_NS;
+		}
+		err = udp_wait(x->n, deadline);
 		if (err == -ETIMEDOUT && ++tries <= TFTP_RETRIES) {
+			deadline = timer_ns() + TFTP_WAIT_NS;
 			err = tftp_send(x, x->last, x->last_len);
 			continue;
 		}
 		if (err)
 			break;
-		udp_rx.ready = 0;
-		err = tftp_packet(x, file);
-		if (err == 1)
+		err = tftp_packet(x, file, udp_front());
+		udp_pop();
+		if (err == TFTP_DONE)
 			return 0;
-		tries = 0;
 	}
 	if (err == -ETIMEDOUT)
-		ksnprintf(x->why, x->whysz, "%s: no answer from the TFTP server after %d retransmissions", file,
+		ksnprintf(x->why, x->whysz, "%s: no progress from the TFTP server after %d retransmissions", file,
 			  TFTP_RETRIES);
 	else if (err == -EFBIG)
 		ksnprintf(x->why, x->whysz, "%s: larger than %zu bytes", file, x->cap);
@@ -160,6 +185,10 @@ static int tftp_run(struct tftp_xfer *x, const char *file)
  * first whose link is up. */
 static struct netdev *tftp_iface(int *err, char *why, size_t whysz)
 {
+	if (ip_link_wait(NULL) == -ECANCELED) {
+		*err = -ECANCELED;
+		return NULL;
+	}
 	for (unsigned i = 0; i < net_count(); i++)
 		if (ip_iface_of(net_get(i))->addr && ip_link_up(net_get(i)))
 			return net_get(i);

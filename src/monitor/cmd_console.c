@@ -5,12 +5,18 @@
 #include "errno.h"
 #include "kernel.h"
 #include "monitor.h"
+#include "netconsole.h"
 #include "string.h"
 #include "timer.h"
 
 #define BENCH_DEFAULT_LINES 10000ull
 #define BENCH_MAX_LINES 10000000ull
 #define BENCH_CTRL_C_EVERY 256u /* lines between looks for Ctrl-C */
+
+/* The network console, which a build profile may leave out. */
+OPTIONAL(netcon_parse);
+OPTIONAL(netcon_start);
+OPTIONAL(netcon_stop);
 
 static const char *console_kind_name(unsigned kind)
 {
@@ -21,6 +27,8 @@ static const char *console_kind_name(unsigned kind)
 		return "vga";
 	case CONSOLE_FB:
 		return "fb";
+	case CONSOLE_NET:
+		return "net";
 	default:
 		return "?";
 	}
@@ -119,21 +127,52 @@ static int console_bench(int argc, char **argv)
 	return 0;
 }
 
+/* console net SETTING | console net off */
+static int console_net(int argc, char **argv)
+{
+	struct netcon_config cfg;
+	const char *bad;
+	char why[160];
+	int err;
+
+	if (!netcon_parse || !netcon_start || !netcon_stop)
+		return cmd_error("console: net: this kernel has no network console");
+	if (argc != 3)
+		return cmd_error("console: usage: console net [IFACE,]dhcp|ADDR/PREFIX[,gw=GW]@HOST[:PORT] | console net off");
+	if (!strcmp(argv[2], "off")) {
+		kprintf("network console off\n"); /* the last line it sends */
+		netcon_stop();
+		return 0;
+	}
+	if (netcon_parse(argv[2], &cfg, &bad))
+		return cmd_error("console: net: '%s': %s", argv[2], bad);
+	err = netcon_start(&cfg, why, sizeof(why));
+	if (err)
+		return cmd_error("console: net: %s", why[0] ? why : error_str(err));
+	return console_print_table();
+}
+
 static int cmd_console(int argc, char **argv)
 {
 	if (argc == 1)
 		return console_print_table();
+	if (!strcmp(argv[1], "net"))
+		return console_net(argc, argv);
 	if (!strcmp(argv[1], "bench"))
 		return console_bench(argc, argv);
 	return cmd_error("console: unknown subcommand '%s' (try 'help console')", argv[1]);
 }
 
-CMD(console, .name = "console", .usage = "console [bench [LINES] [sync]]",
+CMD(console, .name = "console", .usage = "console [bench [LINES] [sync]|net SETTING|net off]",
     .summary = "output consoles: name, kind, device, selected; time LINES lines on the screens",
-    .help = "console                   every console: name, kind (serial, vga, fb), selected by\n"
+    .help = "console                   every console: name, kind (serial, vga, fb, net), selected by\n"
 	    "                          console= or not, and the device (port, geometry, address)\n"
+	    "console net [IFACE,]dhcp|ADDR/PREFIX[,gw=GW]@HOST[:PORT]\n"
+	    "                          network console: output to HOST:PORT (UDP, default 6666),\n"
+	    "                          HOST's datagrams to PORT are input; as netconsole=\n"
+	    "console net off           stop it\n"
 	    "console bench [LINES]     print LINES lines (default 10000) to the selected screens only\n"
 	    "                          and report the time, the last redraw included; Ctrl-C stops it\n"
 	    "console bench LINES sync  the same, every line drawn before the next is written\n"
-	    "examples:\n  console\n  console bench\n  console bench 100 sync",
+	    "examples:\n  console\n  console bench\n  console bench 100 sync\n  console net dhcp@10.0.2.2:6666",
     .min_args = 0, .max_args = 3, .fn = cmd_console);

@@ -96,6 +96,9 @@ static int net_stats(struct netdev *n)
 		ull(i->not_ours), ull(i->fragments), ull(i->unknown_proto));
 	kprintf("  icmp: %llu in, %llu echo requests answered   udp: %llu in\n", ull(i->icmp_rx),
 		ull(i->echo_answered), ull(i->udp_rx));
+	kprintf("  refused: arp %llu bad sender, %llu unasked, %llu conflicts; %llu bad source;"
+		" %llu echo requests; udp %llu unheard\n", ull(i->arp_refused), ull(i->arp_unsolicited),
+		ull(i->arp_conflicts), ull(i->bad_source), ull(i->echo_refused), ull(i->udp_dropped));
 	return 0;
 }
 

@@ -67,7 +67,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ip_parse_eth(data, size, &e))
 		return 0;
 	fuzz_inside(data, size, e.payload, e.len);
-	(void)ip_parse_arp(e.payload, e.len, &a);
+	if (ip_parse_arp(e.payload, e.len, &a) == 0) {
+		const char *why;
+
+		/* The checks take any values: the frame's addresses as config. */
+		(void)ip_arp_sender_ok(&a, a.tpa, ip_get32(a.tha), e.dst);
+		(void)ip_echo_ok(a.spa, a.sha, a.tpa, ip_get32(a.tha));
+		if (ip_check_config(a.spa, a.tpa, ip_get32(a.tha), &why) != 0 && !why)
+			__builtin_trap();
+	}
 	if (ip_parse_ipv4(e.payload, e.len, &ip))
 		return 0;
 	fuzz_inside(e.payload, e.len, ip.payload, ip.len);

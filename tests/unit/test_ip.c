@@ -1,6 +1,8 @@
 /* test_ip.c: host tests of src/ip_parse.c: frames built by the builders
  * parse back; short frames, bad lengths, bad checksums, IPv4 options and
- * fragments, truncated DHCP options and TFTP packets are refused. */
+ * fragments, truncated DHCP options and TFTP packets are refused; the
+ * address checks behind the ARP cache, echo answers, static setup and DHCP
+ * leases refuse what issue 14's injected frames tried. */
 /* sources: src/ip_parse.c */
 #include <stdint.h>
 #include <string.h>
@@ -124,6 +126,7 @@ static void test_dhcp(void)
 	static const uint8_t no_end[] = { 53, 1, 5, 1, 4, 255, 255, 255, 0 };
 	static const uint8_t bad_len[] = { 53, 1, 5, 1, 3, 255, 255, 255, 255 };
 	static const uint8_t no_type[] = { 1, 4, 255, 255, 255, 0, 255 };
+	static const uint8_t past_end[] = { 53, 1, 5, 12, 200, 1, 2, 3, 255 }; /* option 12: 200 bytes, 4 there */
 	uint8_t m[600];
 	struct dhcp_view d;
 	size_t n = make_dhcp(m, ack, sizeof(ack));
@@ -145,6 +148,10 @@ static void test_dhcp(void)
 	n = make_dhcp(m, ack, sizeof(ack));
 	m[237] ^= 1;
 	CHECK("dhcp.cookie", ip_parse_dhcp(m, n, 0x1234, mac_a, &d) == -EINVAL);
+	n = make_dhcp(m, ack, sizeof(ack) - 1); /* the packet ends inside the options: no END */
+	CHECK("dhcp.options-cut", ip_parse_dhcp(m, n, 0x1234, mac_a, &d) == -EINVAL);
+	n = make_dhcp(m, past_end, sizeof(past_end));
+	CHECK("dhcp.option-past-packet", ip_parse_dhcp(m, n, 0x1234, mac_a, &d) == -EINVAL);
 }
 
 /* Network boot: option 66 (an address; a host name is not used), 67,
@@ -200,6 +207,7 @@ static void test_tftp(void)
 	static const uint8_t err_unterm[] = { 0, 5, 0, 1, 'F', 'i' };
 	static const uint8_t oack[] = "\0\6blksize\0" "1468";
 	static const uint8_t oack_bad[] = "\0\6blksize\0" "4";
+	static const uint8_t oack_big[] = "\0\6blksize\0" "8192";
 	static const uint8_t oack_trunc[] = { 0, 6, 'b', 'l', 'k' };
 	struct tftp_view t;
 
@@ -209,6 +217,8 @@ static void test_tftp(void)
 	CHECK_STR("tftp.error.msg", t.msg, "File?");
 	CHECK("tftp.error.unterminated", ip_parse_tftp(err_unterm, sizeof(err_unterm), &t) == -EINVAL);
 	CHECK("tftp.oack", ip_parse_tftp(oack, sizeof(oack), &t) == 0 && t.op == TFTP_OACK && t.blksize == 1468);
+	/* Parsed as sent: tftp.c refuses a blksize larger than it asked for. */
+	CHECK("tftp.oack.larger", ip_parse_tftp(oack_big, sizeof(oack_big), &t) == 0 && t.blksize == 8192);
 	CHECK("tftp.oack.range", ip_parse_tftp(oack_bad, sizeof(oack_bad), &t) == -EINVAL);
 	CHECK("tftp.oack.truncated", ip_parse_tftp(oack_trunc, sizeof(oack_trunc), &t) == -EINVAL);
 	CHECK("tftp.opcode", ip_parse_tftp((const uint8_t *)"\0\1x\0", 4, &t) == -EINVAL);
@@ -235,6 +245,74 @@ static void test_addr(void)
 	CHECK("byteorder", ip_htons(0x1234) == 0x3412 && ip_ntohl(0x11223344u) == 0x44332211u);
 }
 
+/* ip_check_config: what `net IFACE ip` and every DHCP lease must pass. */
+static void test_config(void)
+{
+	const char *why;
+	uint32_t m24 = ip_prefix_mask(24);
+
+	CHECK("config.ok", ip_check_config(A_IP, m24, B_IP, &why) == 0 && !why);
+	CHECK("config.no-gateway", ip_check_config(A_IP, m24, 0, &why) == 0);
+	CHECK("config.broadcast-32", ip_check_config(0xFFFFFFFFu, 0xFFFFFFFFu, 0, &why) == -EINVAL && why);
+	CHECK("config.broadcast-24", ip_check_config(0xFFFFFFFFu, m24, 0, &why) == -EINVAL);
+	CHECK("config.loopback", ip_check_config(0x7F000001u, ip_prefix_mask(8), 0, &why) == -EINVAL);
+	CHECK("config.multicast", ip_check_config(0xE0000001u, m24, 0, &why) == -EINVAL);
+	CHECK("config.zero-net", ip_check_config(0x00000005u, m24, 0, &why) == -EINVAL);
+	CHECK("config.subnet-addr", ip_check_config(0x0A000200u, m24, 0, &why) == -EINVAL);
+	CHECK("config.subnet-bcast", ip_check_config(0x0A0002FFu, m24, 0, &why) == -EINVAL);
+	CHECK("config.prefix-31", ip_check_config(A_IP, ip_prefix_mask(31), 0, &why) == -EINVAL);
+	CHECK("config.mask-holes", ip_check_config(A_IP, 0xFF00FF00u, 0, &why) == -EINVAL);
+	CHECK("config.gw-multicast", ip_check_config(A_IP, m24, 0xE0000001u, &why) == -EINVAL);
+	CHECK("config.gw-off-subnet", ip_check_config(A_IP, m24, 0x0A000302u, &why) == -EINVAL);
+	CHECK("config.gw-self", ip_check_config(A_IP, m24, A_IP, &why) == -EINVAL);
+	CHECK("config.gw-bcast", ip_check_config(A_IP, m24, 0x0A0002FFu, &why) == -EINVAL);
+}
+
+/* The ARP senders the cache may take, and the echo sources answered. */
+static void test_arp_echo_checks(void)
+{
+	static const uint8_t zero[ETH_ALEN], bcast[ETH_ALEN] = { 255, 255, 255, 255, 255, 255 },
+			     mcast[ETH_ALEN] = { 0x01, 0x00, 0x5e, 0, 0, 1 };
+	uint32_t m24 = ip_prefix_mask(24);
+	struct arp_view a;
+
+	memset(&a, 0, sizeof(a));
+	a.op = ARP_OP_REPLY;
+	memcpy(a.sha, mac_b, ETH_ALEN);
+	a.spa = B_IP;
+	a.tpa = A_IP;
+	CHECK("arp.sender.ok", ip_arp_sender_ok(&a, A_IP, m24, mac_a));
+	CHECK("arp.sender.unconfigured", ip_arp_sender_ok(&a, 0, 0, mac_a));
+	a.spa = A_IP;
+	CHECK("arp.sender.our-address", !ip_arp_sender_ok(&a, A_IP, m24, mac_a));
+	a.spa = 0x0A0002FFu;
+	CHECK("arp.sender.subnet-broadcast", !ip_arp_sender_ok(&a, A_IP, m24, mac_a));
+	a.spa = 0xFFFFFFFFu;
+	CHECK("arp.sender.broadcast", !ip_arp_sender_ok(&a, A_IP, m24, mac_a));
+	a.spa = 0x0A000302u;
+	CHECK("arp.sender.off-subnet", !ip_arp_sender_ok(&a, A_IP, m24, mac_a));
+	a.spa = 0;
+	CHECK("arp.sender.zero", !ip_arp_sender_ok(&a, A_IP, m24, mac_a));
+	a.spa = B_IP;
+	memcpy(a.sha, zero, ETH_ALEN);
+	CHECK("arp.sender.zero-mac", !ip_arp_sender_ok(&a, A_IP, m24, mac_a));
+	memcpy(a.sha, bcast, ETH_ALEN);
+	CHECK("arp.sender.broadcast-mac", !ip_arp_sender_ok(&a, A_IP, m24, mac_a));
+	memcpy(a.sha, mcast, ETH_ALEN);
+	CHECK("arp.sender.multicast-mac", !ip_arp_sender_ok(&a, A_IP, m24, mac_a));
+	memcpy(a.sha, mac_a, ETH_ALEN);
+	CHECK("arp.sender.our-mac", !ip_arp_sender_ok(&a, A_IP, m24, mac_a));
+
+	CHECK("echo.ok", ip_echo_ok(B_IP, mac_b, A_IP, m24));
+	CHECK("echo.off-subnet", ip_echo_ok(0x08080808u, mac_b, A_IP, m24));
+	CHECK("echo.broadcast", !ip_echo_ok(0xFFFFFFFFu, mac_b, A_IP, m24));
+	CHECK("echo.multicast", !ip_echo_ok(0xE0000001u, mac_b, A_IP, m24));
+	CHECK("echo.loopback", !ip_echo_ok(0x7F000001u, mac_b, A_IP, m24));
+	CHECK("echo.subnet-broadcast", !ip_echo_ok(0x0A0002FFu, mac_b, A_IP, m24));
+	CHECK("echo.broadcast-mac", !ip_echo_ok(B_IP, bcast, A_IP, m24));
+	CHECK("echo.multicast-mac", !ip_echo_ok(B_IP, mcast, A_IP, m24));
+}
+
 int main(void)
 {
 	test_eth_arp();
@@ -246,5 +324,7 @@ int main(void)
 	test_mac();
 	test_tftp();
 	test_addr();
+	test_config();
+	test_arp_echo_checks();
 	return unit_exit();
 }

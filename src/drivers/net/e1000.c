@@ -65,6 +65,10 @@ struct e1000 {
 	uint32_t tx_head;       /* the next descriptor we fill */
 	uint32_t tx_clean;      /* the oldest descriptor not yet reclaimed */
 	int link_prev;
+	/* QEMU's 8254x model holds received frames for 1 s after RCTL is
+	 * written (its flush_queue_timer): the link counts as up from then,
+	 * so a request right after bring-up (DHCP, ARP) waits for it. */
+	uint64_t rx_ready_ns;
 	struct spinlock lock;
 };
 
@@ -240,6 +244,7 @@ static void e1000_bring_up(struct e1000 *e)
 	e1000_write_mac(e);
 	e1000_start_rx(e);
 	e1000_start_tx(e);
+	e->rx_ready_ns = timer_ns() + 1000000000ull;
 	if (e->net.irq_mode)
 		e1000_unmask_irq(e);
 }
@@ -277,7 +282,7 @@ static int e1000_link(struct netdev *n, int *up, unsigned *mbps)
 	spin_lock(&e->lock);
 	status = e1000_read32(e, E1000_STATUS);
 	e1000_collect_stats(e);
-	*up = !!(status & E1000_STATUS_LU);
+	*up = (status & E1000_STATUS_LU) && timer_ns() >= e->rx_ready_ns;
 	*mbps = *up ? speeds[E1000_STATUS_SPEED(status)] : 0;
 	if (*up != e->link_prev) {
 		n->stats.link_changes++;
@@ -493,7 +498,7 @@ static int e1000_probe_variant(struct pci_dev *d, const struct e1000_variant *v)
 	e1000_bring_up(e);
 	e1000_collect_stats(e);
 	e->net.stats = (struct net_stats){ 0 };  /* counts from before us are not ours */
-	e->link_prev = !!(e1000_read32(e, E1000_STATUS) & E1000_STATUS_LU);
+	e->link_prev = 0; /* up once receiving (rx_ready_ns) */
 	err = net_register(&e->net);
 	if (err)
 		goto err_reset;
