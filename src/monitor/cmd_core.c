@@ -38,7 +38,7 @@ static int cmd_help(int argc, char **argv)
 	}
 	kprintf("commands (help NAME for details):\n");
 	for (c = help_next(NULL); c; c = help_next(c))
-		kprintf("  %-34s %s\n", c->usage, c->summary);
+		kprintf("  %-34s %s%s\n", c->usage, strlen(c->usage) >= 34 ? " " : "", c->summary);
 	return 0;
 }
 
