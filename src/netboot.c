@@ -73,15 +73,19 @@ void netboot_init(void)
 		console_report_error("netboot: no network card");
 		return;
 	}
-	/* The firmware and GRUB just used the card; a driver that reset it
-	 * may take a moment to see the link again. */
-	while (!ip_link_up(n) && timer_ns() < deadline)
-		timer_delay_ns(NS_PER_MS);
-	if (ip_dhcp(n, why, sizeof(why))) {
-		console_report_error("netboot: %s", why[0] ? why : "stopped");
-		return;
-	}
 	c = ip_iface_of(n);
+	/* netconsole=dhcp on this card took a lease moments ago (before the
+	 * summary): asking again would only renumber under the console. */
+	if (!(c->addr && c->lease_s)) {
+		/* The firmware and GRUB just used the card; a driver that
+		 * reset it may take a moment to see the link again. */
+		while (!ip_link_up(n) && timer_ns() < deadline)
+			timer_delay_ns(NS_PER_MS);
+		if (ip_dhcp(n, why, sizeof(why))) {
+			console_report_error("netboot: %s", why[0] ? why : "stopped");
+			return;
+		}
+	}
 	ip_format_addr(c->addr, a);
 	ip_format_addr(ip_tftp_server(c), s);
 	kprintf("netboot: %s %s/%d by DHCP, boot server %s\n", n->name, a, ip_mask_prefix(c->netmask), s);
