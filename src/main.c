@@ -22,6 +22,7 @@
 #include "string.h"
 #include "timer.h"
 #include "trap.h"
+#include "usb.h"
 #include "x86.h"
 
 /* Consoles, the keyboard and the IP layer that a build profile may leave out. */
@@ -30,6 +31,7 @@ OPTIONAL(fbcon_init);
 OPTIONAL(fbcon_map);
 OPTIONAL(ps2_kbd_init);
 OPTIONAL(ip_poll);
+OPTIONAL(usb_init);
 
 /* Each stage says its name as it begins, one "boot: NAME" line, so a
  * board that hangs shows where (docs/bring-up.md); panic names it too. */
@@ -195,6 +197,9 @@ void kmain(uint32_t magic, uint64_t info)
 	boot_stage("cores-up");
 	smp_finish();
 	timer_start_heartbeat();
+	boot_stage("usb");
+	if (usb_init)
+		usb_init(); /* devices on the controllers pci found */
 	boot_stage("disks");
 	ramdisk_init();
 	if (net_count() && ip_poll)
