@@ -31,6 +31,10 @@ int apic_send_ipi(uint32_t dest_apic_id, uint32_t icr_low);
  * honouring the MADT overrides: 0, or -ENODEV without an I/O APIC. */
 int ioapic_route_isa(unsigned line, uint8_t vector);
 int ioapic_present(void);
+/* Route a PCI INTx line (the firmware's interrupt line register, 0-15) to
+ * vector, level-triggered: 0 and its GSI, or -ENODEV. */
+int ioapic_route_pci(unsigned line, uint8_t vector, uint32_t *gsi);
+void ioapic_mask_gsi(uint32_t gsi);
 
 /* Local APIC timer: free-running one-shot count for calibration, then
  * periodic ticks. */

@@ -21,6 +21,10 @@ void irq_use_apic(void);
 int irq_register(unsigned line, irq_handler_t fn, void *arg);
 /* Install a handler for a local APIC vector (0x30-0xfe). */
 int irq_register_vector(unsigned vector, irq_handler_t fn, void *arg);
+/* A free device vector (0x40-0xdf) bound to fn(arg), for MSI, MSI-X and PCI
+ * INTx: the vector, or -ENOSPC / -EINVAL. */
+int irq_alloc_vector(irq_handler_t fn, void *arg);
+void irq_free_vector(unsigned vector);
 /* Called by the trap code for every vector >= 32. */
 void irq_dispatch(unsigned vector);
 /* An exception (or a stop) left a handler half-way on this core:

@@ -6,7 +6,10 @@
 #ifndef INGOT_PCI_H
 #define INGOT_PCI_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "irq.h"
 
 #define PCI_MAX_DEVICES 256
 
@@ -51,6 +54,9 @@ struct pci_bar {
 
 struct pci_driver;
 
+/* How a device interrupts (pci_irq_enable). */
+enum pci_irq_kind { PCI_IRQ_NONE, PCI_IRQ_INTX, PCI_IRQ_MSI, PCI_IRQ_MSIX };
+
 struct pci_dev {
 	uint16_t seg;
 	uint8_t bus, dev, fn;
@@ -62,6 +68,8 @@ struct pci_dev {
 	const struct pci_driver *driver;  /* bound driver, NULL if none */
 	const struct pci_id *id;          /* the entry it was bound by */
 	int probe_err;                    /* last probe result when no driver kept it */
+	uint8_t irq_kind;                 /* enum pci_irq_kind, set by pci_irq_enable */
+	uint8_t irq_vector;               /* its vector on the boot core */
 	void *priv;                       /* the driver's state */
 };
 
@@ -116,6 +124,18 @@ void pci_stop_dma(struct pci_dev *d);
 unsigned pci_find_cap(const struct pci_dev *d, uint8_t id, unsigned start);
 /* The MMIO address of a memory BAR (already mapped uncached), or 0. */
 uint64_t pci_bar_mmio(const struct pci_dev *d, unsigned bar);
+
+/* Give d one interrupt that calls fn(arg) on the boot core, with
+ * interrupts off: MSI-X (table entry 0; the others stay masked), else MSI
+ * (one message), else INTx through the I/O APIC or the 8259s (level, and
+ * shared: fn must check that its device raised it and clear the cause
+ * before it returns). 0, or a negative code with why; the driver then
+ * polls. Called while drivers probe, on the boot core. */
+int pci_irq_enable(struct pci_dev *d, irq_handler_t fn, void *arg, char *why, size_t whysz);
+/* Stop d's interrupt and free its vector (a driver leaving its device). */
+void pci_irq_disable(struct pci_dev *d);
+/* "msi-x", "msi", "intx" or "none". */
+const char *pci_irq_kind_name(unsigned kind);
 
 const char *pci_class_name(uint8_t class_code, uint8_t subclass, uint8_t prog_if);
 const char *pci_vendor_name(uint16_t vendor);

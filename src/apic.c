@@ -216,28 +216,76 @@ int ioapic_present(void)
 	return ioapic_count > 0;
 }
 
-int ioapic_route_isa(unsigned line, uint8_t vector)
+/* Point one I/O APIC input at vector on the boot core (mps_flags: the MADT
+ * override's polarity and trigger bits). 0, or -ENODEV when no I/O APIC has
+ * that input. */
+static int ioapic_route_gsi(uint32_t gsi, uint8_t vector, uint16_t mps_flags)
 {
-	const struct madt_info *m = acpi_madt();
-	uint32_t gsi = line;
-	uint16_t flags = 0;
-
-	if (!ioapic_count)
-		return -ENODEV;
-	for (unsigned i = 0; i < m->iso_count; i++) {
-		if (m->isos[i].bus == 0 && m->isos[i].source == line) {
-			gsi = m->isos[i].gsi;
-			flags = m->isos[i].flags;
-		}
-	}
 	for (unsigned i = 0; i < ioapic_count; i++) {
 		struct ioapic *io = &ioapics[i];
 
 		if (gsi < io->gsi_base || gsi >= io->gsi_base + io->gsi_count)
 			continue;
 		ioapic_write(io, IOAPIC_REG_REDTBL + 2 * (gsi - io->gsi_base) + 1, apic_id() << 24);
-		ioapic_write(io, IOAPIC_REG_REDTBL + 2 * (gsi - io->gsi_base), ioapic_rte_low(vector, flags));
+		ioapic_write(io, IOAPIC_REG_REDTBL + 2 * (gsi - io->gsi_base), ioapic_rte_low(vector, mps_flags));
 		return 0;
 	}
 	return -ENODEV;
+}
+
+/* The GSI and flags of an ISA line: its MADT override, else the identity
+ * with the ISA defaults (flags 0). */
+static uint32_t ioapic_isa_gsi(unsigned line, uint16_t *flags)
+{
+	const struct madt_info *m = acpi_madt();
+	uint32_t gsi = line;
+
+	*flags = 0;
+	for (unsigned i = 0; m && i < m->iso_count; i++) {
+		if (m->isos[i].bus == 0 && m->isos[i].source == line) {
+			gsi = m->isos[i].gsi;
+			*flags = m->isos[i].flags;
+		}
+	}
+	return gsi;
+}
+
+int ioapic_route_isa(unsigned line, uint8_t vector)
+{
+	uint16_t flags;
+	uint32_t gsi;
+
+	if (!ioapic_count)
+		return -ENODEV;
+	gsi = ioapic_isa_gsi(line, &flags);
+	return ioapic_route_gsi(gsi, vector, flags);
+}
+
+/* A PCI INTx line is level-triggered whatever the ISA default says; the
+ * firmware's interrupt line (PIC numbering) names the input, moved by an
+ * override if the MADT has one (QEMU lists 5, 9, 10 and 11 as level, active
+ * high); without one, PCI's own active-low polarity. */
+int ioapic_route_pci(unsigned line, uint8_t vector, uint32_t *gsi_out)
+{
+	uint16_t flags;
+	uint32_t gsi;
+
+	if (!ioapic_count || line >= 16)
+		return -ENODEV;
+	gsi = ioapic_isa_gsi(line, &flags);
+	if (!(flags & MPS_POLARITY_MASK))
+		flags |= MPS_POLARITY_LOW;
+	flags = (uint16_t)((flags & ~MPS_TRIGGER_MASK) | MPS_TRIGGER_LEVEL);
+	*gsi_out = gsi;
+	return ioapic_route_gsi(gsi, vector, flags);
+}
+
+void ioapic_mask_gsi(uint32_t gsi)
+{
+	for (unsigned i = 0; i < ioapic_count; i++) {
+		struct ioapic *io = &ioapics[i];
+
+		if (gsi >= io->gsi_base && gsi < io->gsi_base + io->gsi_count)
+			ioapic_write(io, IOAPIC_REG_REDTBL + 2 * (gsi - io->gsi_base), IOAPIC_RTE_MASKED);
+	}
 }

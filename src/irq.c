@@ -95,6 +95,35 @@ int irq_register_vector(unsigned vector, irq_handler_t fn, void *arg)
 	return 0;
 }
 
+/* Device vectors (MSI, MSI-X, PCI INTx): below the local APIC's own
+ * 0xF0-0xFF, above the legacy lines and the fixed local vectors. Handed out
+ * by the boot core while drivers probe. */
+#define IRQ_DEVICE_FIRST 0x40
+#define IRQ_DEVICE_LAST 0xDF
+
+int irq_alloc_vector(irq_handler_t fn, void *arg)
+{
+	uint64_t f = cpu_irq_save();
+	int v = -ENOSPC;
+
+	for (unsigned i = IRQ_DEVICE_FIRST; fn && i <= IRQ_DEVICE_LAST; i++) {
+		if (!slots[i].fn) {
+			slots[i].arg = arg;
+			slots[i].fn = fn;
+			v = (int)i;
+			break;
+		}
+	}
+	cpu_irq_restore(f);
+	return fn ? v : -EINVAL;
+}
+
+void irq_free_vector(unsigned vector)
+{
+	if (vector >= IRQ_DEVICE_FIRST && vector <= IRQ_DEVICE_LAST)
+		slots[vector].fn = NULL;
+}
+
 static void irq_eoi(unsigned vector)
 {
 	if (use_apic || vector >= IRQ_VECTOR_BASE + 16) {
