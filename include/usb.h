@@ -169,6 +169,7 @@ struct usb_bus {
 	unsigned index;       /* 1-based, the first number of a path */
 	char desc[80];        /* one line: kind, PCI address, ports, interrupts */
 	volatile uint8_t work;
+	uint32_t irqs;        /* interrupts taken */
 };
 
 struct usb_driver {

@@ -18,7 +18,7 @@ static unsigned usb_dev_class(const struct usb_device *d)
 
 static void usb_print_row(const struct usb_device *d)
 {
-	kprintf("%*s%-*s %4s Mb/s  %04x:%04x  %-14s %-8s %s%s%s\n", 2 + 2 * d->depth, "", 14 - 2 * d->depth, d->path,
+	kprintf("%*s%-*s %4s Mb/s  %04x:%04x  %-14s %-8s %s%s%s\n", 2 + 2 * d->depth, "", 24 - 2 * d->depth, d->path,
 		usb_speed_name(d->speed), d->desc.vid, d->desc.pid,
 		d->state == USB_STATE_FAILED ? "-" : usb_class_name(usb_dev_class(d)),
 		d->driver ? d->driver->name : "-", d->manufacturer, d->manufacturer[0] ? " / " : "", d->product);
@@ -108,7 +108,7 @@ static int cmd_usb(int argc, char **argv)
 	for (unsigned i = 0; i < usb_bus_count(); i++) {
 		struct usb_bus *b = usb_bus_get(i);
 
-		kprintf("usb%u: %s\n", b->index, b->desc);
+		kprintf("usb%u: %s (%u interrupts)\n", b->index, b->desc, b->irqs);
 		usb_print_tree(b, NULL, &n);
 	}
 	kprintf("%u devices\n", n);

@@ -131,8 +131,12 @@ static void hub_status_in(struct usb_device *d, const uint8_t *buf, unsigned len
 	}
 	for (unsigned i = 0; i < len && i < 4; i++)
 		bits |= (uint32_t)buf[i] << (8 * i);
-	h->pending |= bits & ~1u;
-	h->changed_at = timer_ns();
+	bits &= ~1u;
+	/* The hub repeats a change until it is acknowledged: only a new one
+	 * restarts the debounce time. */
+	if (bits & ~h->pending)
+		h->changed_at = timer_ns();
+	h->pending |= bits;
 	usb_kick(d);
 }
 

@@ -148,11 +148,13 @@ static void kbd_remove(struct usb_device *d)
 
 static void kbd_show(struct usb_device *d)
 {
+	static const char *const leds[4] = { "none", "num", "caps", "caps+num" };
 	struct kbd *k = d->drv;
 
 	if (k)
-		kprintf("  keyboard: %u reports, %u bytes typed, caps lock %s, num lock %s\n", k->reports, k->keys,
-			(k->st.locks & USBKBD_LOCK_CAPS) ? "on" : "off", (k->st.locks & USBKBD_LOCK_NUM) ? "on" : "off");
+		kprintf("  keyboard: %u reports, %u bytes typed, caps lock %s, num lock %s, LEDs %s\n", k->reports,
+			k->keys, (k->st.locks & USBKBD_LOCK_CAPS) ? "on" : "off",
+			(k->st.locks & USBKBD_LOCK_NUM) ? "on" : "off", leds[k->leds & 3]);
 }
 
 USB_DRIVER(kbd) = {

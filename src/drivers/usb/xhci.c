@@ -62,7 +62,7 @@ struct xhci {
 	uint64_t *dcbaa;
 	struct xhci_ring cmd;
 	volatile uint8_t cmd_done;
-	uint8_t cmd_cc, cmd_slot, dead;
+	uint8_t cmd_cc, cmd_slot, dead, irq;
 	uint64_t cmd_trb;
 	struct xhci_trb *evt;
 	uint32_t evt_deq, evt_cycle;
@@ -194,6 +194,20 @@ static void xhci_service(struct xhci *hc)
 	cpu_irq_restore(f);
 }
 
+/* MSI-X, MSI or a shared INTx line: only ours when the interrupter says
+ * so; its pending bits are cleared before the events are taken. */
+static void xhci_irq(void *arg)
+{
+	struct xhci *hc = arg;
+	uint32_t sts = op_read(hc, XHCI_USBSTS);
+
+	if (!(sts & XHCI_STS_EINT) && !(mmio_read32(hc->rt + XHCI_IR0 + XHCI_IMAN) & XHCI_IMAN_IP))
+		return;
+	op_write(hc, XHCI_USBSTS, XHCI_STS_EINT);
+	hc->bus.irqs++;
+	xhci_service(hc);
+}
+
 static void xhci_bus_poll(struct usb_bus *b)
 {
 	xhci_service(b->priv);
@@ -236,6 +250,8 @@ static int xhci_cmd(struct xhci *hc, uint64_t param, uint32_t control, uint8_t *
 		kprintf("xhci %02x:%02x.%x: command %u not answered in 2 s; controller left\n", hc->pci->bus,
 			hc->pci->dev, hc->pci->fn, (unsigned)TRB_GET_TYPE(control));
 		hc->dead = 1;
+		if (hc->irq)
+			pci_irq_disable(hc->pci);
 		pci_stop_dma(hc->pci);
 		return err;
 	}
@@ -547,18 +563,22 @@ static void xhci_dev_remove(struct usb_device *d)
 	d->hc = NULL;
 }
 
-/* Interval as 2^n 125-us units (xHCI 6.2.3.6): full/low-speed interrupt
- * endpoints give frames, the others an exponent plus one. */
+/* Interval as 2^n 125-us units (xHCI 6.2.3.6). Interrupt-in endpoints are
+ * polled every millisecond whatever they ask (full/low speed allow any
+ * shorter period, USB 2.0 5.7.4; at high speed a device just NAKs more):
+ * a key reaches the console within a frame, not after bInterval. */
 static unsigned xhci_interval(const struct usb_device *d, const struct usb_ep *e)
 {
-	unsigned type = e->attr & 3, v = e->interval, n = 0;
+	unsigned type = e->attr & 3, v = e->interval, n;
 
 	if (type == USB_EP_BULK || type == USB_EP_CONTROL)
 		return 0;
+	if (type == USB_EP_INTERRUPT && (e->addr & USB_DIR_IN))
+		return 3;
 	if ((d->speed == USB_SPEED_FULL || d->speed == USB_SPEED_LOW) && type == USB_EP_INTERRUPT) {
 		v = v ? v * 8 : 8;
-		while ((2u << n) <= v)
-			n++;
+		for (n = 0; (2u << n) <= v; n++)
+			;
 		return MAX(3u, MIN(n, 10u));
 	}
 	n = v ? v - 1 : 0;
@@ -844,7 +864,11 @@ static int xhci_start(struct xhci *hc, char *why, size_t whysz)
 		return ksnprintf(why, whysz, "reset did not complete in 1 s"), err;
 	if ((err = xhci_rings(hc)))
 		return ksnprintf(why, whysz, "out of memory"), err;
-	op_write(hc, XHCI_USBCMD, XHCI_CMD_RS);
+	/* Without an interrupt the heartbeat and the waits poll the events. */
+	hc->irq = !pci_irq_enable(hc->pci, xhci_irq, hc, why, whysz);
+	if (hc->irq)
+		mmio_write32(hc->rt + XHCI_IR0 + XHCI_IMAN, XHCI_IMAN_IE | XHCI_IMAN_IP);
+	op_write(hc, XHCI_USBCMD, XHCI_CMD_RS | (hc->irq ? XHCI_CMD_INTE : 0));
 	if (mmio_wait32(hc->op + XHCI_USBSTS, XHCI_STS_HCH, 0, XHCI_HALT_NS))
 		return ksnprintf(why, whysz, "did not start"), -ETIMEDOUT;
 	xhci_ports_up(hc);
@@ -859,8 +883,9 @@ static void xhci_describe(struct xhci *hc)
 
 	for (unsigned p = 1; p <= hc->nports; p++)
 		n2 += hc->port_major[p] == 2, n3 += hc->port_major[p] == 3;
-	ksnprintf(hc->bus.desc, sizeof(hc->bus.desc), "xHCI %x.%x at %02x:%02x.%x, %u USB 2 + %u USB 3 ports, %u slots",
-		  ver >> 8, (ver >> 4) & 0xF, hc->pci->bus, hc->pci->dev, hc->pci->fn, n2, n3, hc->nslots);
+	ksnprintf(hc->bus.desc, sizeof(hc->bus.desc), "xHCI %x.%x at %02x:%02x.%x, %u USB 2 + %u USB 3 ports, %u slots, %s",
+		  ver >> 8, (ver >> 4) & 0xF, hc->pci->bus, hc->pci->dev, hc->pci->fn, n2, n3, hc->nslots,
+		  hc->irq ? pci_irq_kind_name(hc->pci->irq_kind) : "polled");
 }
 
 static int xhci_probe(struct pci_dev *d, const struct pci_id *id)
@@ -886,6 +911,8 @@ static int xhci_probe(struct pci_dev *d, const struct pci_id *id)
 	err = xhci_start(hc, why, sizeof(why));
 	if (err) {
 		kprintf("xhci %02x:%02x.%x: %s; controller left\n", d->bus, d->dev, d->fn, why);
+		if (hc->irq)
+			pci_irq_disable(d);
 		pci_stop_dma(d);
 		return err;
 	}
