@@ -109,6 +109,9 @@ static int cmd_usb(int argc, char **argv)
 		struct usb_bus *b = usb_bus_get(i);
 
 		kprintf("usb%u: %s (%u interrupts)\n", b->index, b->desc, b->irqs);
+		if (!i)
+			kprintf("  %-24s %9s  %-9s  %-14s %-8s %s\n", "PATH", "SPEED", "VID:PID", "CLASS", "DRIVER",
+				"MANUFACTURER / PRODUCT");
 		usb_print_tree(b, NULL, &n);
 	}
 	kprintf("%u devices\n", n);
@@ -119,9 +122,9 @@ static int cmd_usb(int argc, char **argv)
 	return 0;
 }
 
-CMD(usb, .name = "usb", .usage = "usb [PATH]",
+CMD(usb, .name = "usb", .usage = "usb [DEV]",
     .summary = "USB controllers and devices as a tree: path, speed, IDs, class, driver, strings; one in detail",
-    .help = "PATH is controller-port[.port...] as the list shows it: 1-2 is port 2 of the first\n"
+    .help = "DEV is a path, controller-port[.port...], as the list shows it: 1-2 is port 2 of the first\n"
 	    "controller, 1-2.3 port 3 of the hub there. The list ends with the devices that came\n"
 	    "(+) and went (-) since the last `usb`.\n"
 	    "examples:\n  usb\n  usb 1-1.2",
