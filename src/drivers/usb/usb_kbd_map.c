@@ -87,7 +87,7 @@ int usbkbd_key(const struct usbkbd_state *st, uint8_t u, char out[USBKBD_KEY_MAX
 	} else if (u == U_TAB && shift) {
 		return emit("\x1b[Z", out);   /* xterm back-tab */
 	} else if (u >= U_1 && u <= U_SLASH) {
-		c = (shift ? map_shift : map_plain)[u - U_1];
+		c = shift ? map_shift[u - U_1] : map_plain[u - U_1];
 	} else if (u >= U_INSERT && u <= U_UP) {
 		return emit(map_nav[u - U_INSERT], out);
 	} else if (u >= U_KP_SLASH && u <= U_KP_DOT) {
