@@ -24,7 +24,7 @@
 #define XHCI_HANDOFF_NS 1000000000ull   /* firmware gets 1 s to let go */
 #define XHCI_RESET_NS 1000000000ull
 #define XHCI_HALT_NS 100000000ull       /* 16 ms by the spec, with margin */
-#define XHCI_CMD_NS 2000000000ull
+#define XHCI_CMD_NS 5000000000ull      /* as long as a device may take to answer SET_ADDRESS */
 #define XHCI_CTRL_NS 2000000000ull      /* a control transfer (USB 2.0 9.2.6.4 allows 5 s) */
 #define XHCI_PORT_RESET_NS 500000000ull
 #define XHCI_DEBOUNCE_NS 100000000ull   /* connect to reset (USB 2.0 7.1.7.3) */
@@ -247,7 +247,7 @@ static int xhci_cmd(struct xhci *hc, uint64_t param, uint32_t control, uint8_t *
 	err = xhci_wait(hc, &hc->cmd_done, XHCI_CMD_NS);
 	if (err == -ETIMEDOUT) {
 		/* A controller that takes no command is of no further use. */
-		kprintf("xhci %02x:%02x.%x: command %u not answered in 2 s; controller left\n", hc->pci->bus,
+		kprintf("xhci %02x:%02x.%x: command %u not answered in 5 s; controller left\n", hc->pci->bus,
 			hc->pci->dev, hc->pci->fn, (unsigned)TRB_GET_TYPE(control));
 		hc->dead = 1;
 		if (hc->irq)
@@ -866,6 +866,9 @@ static int xhci_start(struct xhci *hc, char *why, size_t whysz)
 		return ksnprintf(why, whysz, "out of memory"), err;
 	/* Without an interrupt the heartbeat and the waits poll the events. */
 	hc->irq = !pci_irq_enable(hc->pci, xhci_irq, hc, why, whysz);
+	/* INTx: the line may have been masked by the firmware (or by us before). */
+	if (hc->irq && hc->pci->irq_kind == PCI_IRQ_INTX)
+		pci_write16(hc->pci, PCI_COMMAND, pci_read16(hc->pci, PCI_COMMAND) & ~PCI_COMMAND_INTX_DISABLE);
 	if (hc->irq)
 		mmio_write32(hc->rt + XHCI_IR0 + XHCI_IMAN, XHCI_IMAN_IE | XHCI_IMAN_IP);
 	op_write(hc, XHCI_USBCMD, XHCI_CMD_RS | (hc->irq ? XHCI_CMD_INTE : 0));
@@ -907,7 +910,7 @@ static int xhci_probe(struct pci_dev *d, const struct pci_id *id)
 	hc->op = regs + (mmio_read32(regs + XHCI_CAPLENGTH) & 0xFF);
 	hc->rt = regs + (mmio_read32(regs + XHCI_RTSOFF) & ~0x1Fu);
 	hc->db = (volatile uint32_t *)(regs + (mmio_read32(regs + XHCI_DBOFF) & ~0x3u));
-	pci_enable(d, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE);
+	pci_enable(d, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	err = xhci_start(hc, why, sizeof(why));
 	if (err) {
 		kprintf("xhci %02x:%02x.%x: %s; controller left\n", d->bus, d->dev, d->fn, why);
