@@ -45,6 +45,9 @@ static void kbd_report(struct usb_device *d, const uint8_t *buf, unsigned len, i
 	if (!k)
 		return;
 	if (err) {
+		/* Unplugged or halted: a key held now is never seen released. */
+		memset(&k->st.keys, 0, sizeof(k->st.keys));
+		k->st.repeat = 0;
 		k->halted = 1;
 		usb_kick(d);
 		return;
