@@ -18,7 +18,7 @@ static unsigned usb_dev_class(const struct usb_device *d)
 
 static void usb_print_row(const struct usb_device *d)
 {
-	kprintf("%*s%-*s %4s Mb/s  %04x:%04x  %-14s %-8s %s%s%s\n", 2 + 2 * d->depth, "", 24 - 2 * d->depth, d->path,
+	kprintf("%*s%-*s %4s Mb/s  %04x:%04x  %-14s %-11s %s%s%s\n", 2 + 2 * d->depth, "", 24 - 2 * d->depth, d->path,
 		usb_speed_name(d->speed), d->desc.vid, d->desc.pid,
 		d->state == USB_STATE_FAILED ? "-" : usb_class_name(usb_dev_class(d)),
 		d->driver ? d->driver->name : "-", d->manufacturer, d->manufacturer[0] ? " / " : "", d->product);
@@ -73,7 +73,8 @@ static void usb_print_detail(struct usb_device *d)
 
 	usb_print_row(d);
 	kprintf("  USB %x.%02x, class %02x/%02x/%02x, control packets %u bytes, device version %x.%02x\n",
-		d->desc.usb_ver >> 8, d->desc.usb_ver & 0xFF, d->desc.cls, d->desc.sub, d->desc.proto, d->desc.mps0,
+		d->desc.usb_ver >> 8, d->desc.usb_ver & 0xFF, d->desc.cls, d->desc.sub, d->desc.proto,
+		d->desc.usb_ver >= 0x300 ? 1u << (d->desc.mps0 & 15) : d->desc.mps0,   /* USB 3: an exponent */
 		d->desc.dev_ver >> 8, d->desc.dev_ver & 0xFF);
 	kprintf("  manufacturer \"%s\", product \"%s\", serial \"%s\"\n", d->manufacturer, d->product, d->serial);
 	kprintf("  state %s, slot %u, route %05x, root port %u", states[d->state & 3], d->slot, d->route, d->root_port);
@@ -110,7 +111,7 @@ static int cmd_usb(int argc, char **argv)
 
 		kprintf("usb%u: %s (%u interrupts)\n", b->index, b->desc, b->irqs);
 		if (!i)
-			kprintf("  %-24s %9s  %-9s  %-14s %-8s %s\n", "PATH", "SPEED", "VID:PID", "CLASS", "DRIVER",
+			kprintf("  %-24s %9s  %-9s  %-14s %-11s %s\n", "PATH", "SPEED", "VID:PID", "CLASS", "DRIVER",
 				"MANUFACTURER / PRODUCT");
 		usb_print_tree(b, NULL, &n);
 	}

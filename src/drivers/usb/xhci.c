@@ -63,6 +63,10 @@ struct xhci {
 	struct xhci_ring cmd;
 	volatile uint8_t cmd_done;
 	uint8_t cmd_cc, cmd_slot, dead, irq;
+	/* Block I/O (usb_storage) may come from any core: one core takes the
+	 * events at a time (the others find their completions done), and
+	 * one command is in flight. */
+	volatile uint8_t servicing, cmd_busy;
 	uint64_t cmd_trb;
 	struct xhci_trb *evt;
 	uint32_t evt_deq, evt_cycle;
@@ -171,7 +175,7 @@ static void xhci_service(struct xhci *hc)
 	volatile uint8_t *ir = hc->rt + XHCI_IR0;
 	unsigned n = 0;
 
-	if (hc->dead || !hc->evt) {
+	if (hc->dead || !hc->evt || __atomic_exchange_n(&hc->servicing, 1, __ATOMIC_ACQUIRE)) {
 		cpu_irq_restore(f);
 		return;
 	}
@@ -191,6 +195,7 @@ static void xhci_service(struct xhci *hc)
 	}
 	if (n)
 		reg_write64(ir + XHCI_ERDP, phys(&hc->evt[hc->evt_deq]) | XHCI_ERDP_EHB);
+	__atomic_store_n(&hc->servicing, 0, __ATOMIC_RELEASE);
 	cpu_irq_restore(f);
 }
 
@@ -236,15 +241,20 @@ static int xhci_wait(struct xhci *hc, volatile uint8_t *flag, uint64_t timeout_n
 
 static int xhci_cmd(struct xhci *hc, uint64_t param, uint32_t control, uint8_t *slot_out)
 {
+	uint8_t cc, slot;
 	int err;
 
 	if (hc->dead)
 		return -ESHUTDOWN;
+	while (__atomic_exchange_n(&hc->cmd_busy, 1, __ATOMIC_ACQUIRE))
+		cpu_pause();
 	hc->cmd_done = 0;
 	hc->cmd_trb = ring_push(&hc->cmd, param, 0, control);
 	dma_wmb();
 	mmio_write32(&hc->db[0], 0);
 	err = xhci_wait(hc, &hc->cmd_done, XHCI_CMD_NS);
+	cc = hc->cmd_cc, slot = hc->cmd_slot;
+	__atomic_store_n(&hc->cmd_busy, 0, __ATOMIC_RELEASE);
 	if (err == -ETIMEDOUT) {
 		/* A controller that takes no command is of no further use. */
 		kprintf("xhci %02x:%02x.%x: command %u not answered in 5 s; controller left\n", hc->pci->bus,
@@ -258,8 +268,8 @@ static int xhci_cmd(struct xhci *hc, uint64_t param, uint32_t control, uint8_t *
 	if (err)
 		return err;
 	if (slot_out)
-		*slot_out = hc->cmd_slot;
-	return hc->cmd_cc == CC_SUCCESS ? 0 : -EIO;
+		*slot_out = slot;
+	return cc == CC_SUCCESS ? 0 : -EIO;
 }
 
 static uint32_t *ctx(struct xhci *hc, uint8_t *base, unsigned idx)
