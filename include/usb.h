@@ -113,6 +113,7 @@ struct usb_device {
 	struct usb_device *parent;      /* the hub, NULL on a root port */
 	uint8_t port;                   /* port on the parent (or root port number) */
 	uint8_t root_port;              /* the controller's port ID */
+	uint8_t path_port;              /* the port number in the path (within USB 2 or USB 3) */
 	uint8_t depth;                  /* hubs above it */
 	uint8_t speed;                  /* USB_SPEED_* */
 	uint32_t route;                 /* xHCI route string (xHCI 8.9) */

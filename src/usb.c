@@ -296,6 +296,7 @@ struct usb_device *usb_attach(struct usb_bus *b, struct usb_device *parent, unsi
 	d->parent = parent;
 	d->port = (uint8_t)port;
 	d->root_port = (uint8_t)root_port;
+	d->path_port = (uint8_t)(parent ? port : path_port);
 	d->speed = (uint8_t)speed;
 	d->seq = next_seq++;
 	usb_place(d, parent, port, path_port);

@@ -33,7 +33,7 @@ static void usb_print_tree(struct usb_bus *b, const struct usb_device *parent, u
 		for (unsigned i = 0; i < usb_device_count(); i++) {
 			struct usb_device *d = usb_device_get(i);
 
-			if (!d || d->bus != b || d->parent != parent || d->port != port)
+			if (!d || d->bus != b || d->parent != parent || d->path_port != port)
 				continue;
 			usb_print_row(d);
 			(*n)++;
