@@ -28,6 +28,7 @@
 #define XHCI_CTRL_NS 2000000000ull      /* a control transfer (USB 2.0 9.2.6.4 allows 5 s) */
 #define XHCI_PORT_RESET_NS 500000000ull
 #define XHCI_DEBOUNCE_NS 100000000ull   /* connect to reset (USB 2.0 7.1.7.3) */
+#define XHCI_UNPLUG_NS 50000000ull      /* a transfer looks at its port this often */
 #define XHCI_BOUNCE 4096u               /* control transfers' data through one page */
 
 struct xhci_ring {
@@ -359,7 +360,14 @@ static void xhci_transfer_event(struct xhci *hc, const struct xhci_trb *e)
 static int xhci_xfer_wait(struct xhci *hc, struct usb_device *d, unsigned dci, uint64_t timeout_ns)
 {
 	struct xhci_ep *ep = &((struct xhci_slot *)d->hc)->ep[dci];
-	int err = xhci_wait(hc, &ep->done, timeout_ns);
+	uint64_t end = timer_ns() + timeout_ns;
+	int err;
+
+	/* A device pulled out with its root port's connection (that hub and
+	 * all behind it) ends the wait at once, not after the timeout. */
+	while ((err = xhci_wait(hc, &ep->done, MIN(timeout_ns, XHCI_UNPLUG_NS))) == -ETIMEDOUT && timer_ns() < end)
+		if (!(op_read(hc, XHCI_PORTSC(d->root_port)) & XHCI_PORT_CCS))
+			return -ENODEV;
 
 	if (!err && (ep->cc == CC_SUCCESS || ep->cc == CC_SHORT))
 		return 0;
