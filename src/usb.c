@@ -243,8 +243,11 @@ static void usb_bind(struct usb_device *d)
 				return;
 			d->driver = NULL;
 			d->iface = NULL;
+			if (err == -ENODEV)
+				continue;   /* not its kind after all */
 			d->err = err;
-			ksnprintf(d->why, sizeof(d->why), "%s: probe failed", drv->name);
+			if (!d->why[0])
+				ksnprintf(d->why, sizeof(d->why), "%s: probe failed", drv->name);
 		}
 	}
 }

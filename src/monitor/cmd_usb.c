@@ -24,6 +24,8 @@ static void usb_print_row(const struct usb_device *d)
 		d->driver ? d->driver->name : "-", d->manufacturer, d->manufacturer[0] ? " / " : "", d->product);
 	if (d->state == USB_STATE_FAILED)
 		kprintf("%*s  error: %s (%s)\n", 2 + 2 * d->depth, "", d->why, error_str(d->err));
+	else if (!d->driver && d->why[0])
+		kprintf("%*s  %s\n", 2 + 2 * d->depth, "", d->why);
 }
 
 /* Depth first from the root ports, so hubs come before what is behind them. */

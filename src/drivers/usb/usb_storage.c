@@ -295,3 +295,18 @@ USB_DRIVER(storage) = {
 	.cls = USB_CLASS_STORAGE, .sub = MSC_SUBCLASS_SCSI, .proto = MSC_PROTO_BOT,
 	.probe = msc_probe, .remove = msc_remove, .show = msc_show,
 };
+
+/* Mass storage that is not Bulk-Only with SCSI (UAS, CBI, other command
+ * sets) is left alone, and `usb` says why. */
+static int msc_other_probe(struct usb_device *d, const struct usb_iface *i)
+{
+	if (i->sub == MSC_SUBCLASS_SCSI && i->proto == MSC_PROTO_BOT)
+		return -ENODEV;
+	ksnprintf(d->why, sizeof(d->why), "mass storage %02x/%02x (%s) not supported: only Bulk-Only 06/50",
+		  i->sub, i->proto, i->proto == 0x62 ? "UAS" : i->proto <= 1 ? "CBI" : "other");
+	return -EPROTO;
+}
+
+USB_DRIVER(storage_other) = {
+	.name = "usb_storage", .match = USB_MATCH_CLASS, .cls = USB_CLASS_STORAGE, .probe = msc_other_probe,
+};
