@@ -310,8 +310,8 @@ UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/t
 # "/* sources: src/a.c src/b.c */", the one place they are kept.
 test_sources = $(shell sed -n 's|^/\* sources: \(.*\) \*/$$|\1|p' $(1))
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard src/monitor/*.[ch] src/*.c src/drivers/ps2/*.c src/drivers/fb/*.[ch] include/*.h) | $(BUILD)/unit/
-	$(CC) $(UNIT_CFLAGS) -Isrc/drivers/ps2 -Isrc/drivers/fb $< $(call test_sources,$<) tests/unit/host_shim.c -o $@
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard src/monitor/*.[ch] src/*.c src/drivers/ps2/*.c src/drivers/fb/*.[ch] src/drivers/usb/*.[ch] include/*.h) | $(BUILD)/unit/
+	$(CC) $(UNIT_CFLAGS) -Isrc/drivers/ps2 -Isrc/drivers/fb -Isrc/drivers/usb $< $(call test_sources,$<) tests/unit/host_shim.c -o $@
 
 $(BUILD)/unit/:
 	@mkdir -p $@
@@ -341,7 +341,7 @@ FUZZ_SRC    := src/crc32.c src/block.c src/format.c src/error.c tests/unit/host_
 # Each tests/fuzz/fuzz_NAME.c with a sources line (the code it tests).
 FUZZ_TARGETS = $(foreach t,$(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))),$(if $(call test_sources,tests/fuzz/fuzz_$(t).c),$(t)))
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ_SRC) $(wildcard src/*.c src/monitor/*.[ch] include/*.h)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ_SRC) $(wildcard src/*.c src/monitor/*.[ch] src/drivers/usb/*.[ch] include/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(call test_sources,$<) $(FUZZ_SRC) -o $@
 

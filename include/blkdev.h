@@ -25,10 +25,10 @@
 #define BLK_MAX_DEVICES 64
 #define BLK_NAME_MAX 16
 
-enum blk_kind { BLK_DISK, BLK_CDROM, BLK_PART, BLK_RAM, BLK_KIND_COUNT };
+enum blk_kind { BLK_DISK, BLK_CDROM, BLK_PART, BLK_RAM, BLK_USB, BLK_KIND_COUNT };
 
 struct blkdev {
-	char name[BLK_NAME_MAX];   /* disk0, cd0, disk0p1, ram0: set by blk_register */
+	char name[BLK_NAME_MAX];   /* disk0, cd0, disk0p1, ram0, usb0: set by blk_register */
 	enum blk_kind kind;
 	const char *driver;        /* "virtio-blk", "nvme", "ahci", "ide", "part", "ram" */
 	char model[48], serial[24];

@@ -19,7 +19,7 @@ static unsigned kind_count[BLK_KIND_COUNT];
 static struct blkdev parts[BLK_MAX_DEVICES];
 static unsigned part_count;
 
-static const char *const kind_prefix[BLK_KIND_COUNT] = { "disk", "cd", "", "ram" };
+static const char *const kind_prefix[BLK_KIND_COUNT] = { "disk", "cd", "", "ram", "usb" };
 
 int blk_register(struct blkdev *b)
 {

@@ -23,6 +23,7 @@
 #include "string.h"
 #include "timer.h"
 #include "trap.h"
+#include "usb.h"
 #include "x86.h"
 
 /* Consoles, the keyboard, the IP layer and partitions that a build profile may leave out. */
@@ -35,6 +36,7 @@ OPTIONAL(ip_take_frame);
 OPTIONAL(part_scan_all);
 OPTIONAL(netboot_init);
 OPTIONAL(netcon_boot);
+OPTIONAL(usb_init);
 
 /* Each stage says its name as it begins, one "boot: NAME" line, so a
  * board that hangs shows where (docs/bring-up.md); panic names it too. */
@@ -200,6 +202,9 @@ void kmain(uint32_t magic, uint64_t info)
 	boot_stage("cores-up");
 	smp_finish();
 	timer_start_heartbeat();
+	boot_stage("usb");
+	if (usb_init)
+		usb_init(); /* devices on the controllers pci found */
 	boot_stage("disks");
 	ramdisk_init();
 	if (net_count() && ip_poll)

@@ -21,7 +21,7 @@ static void disk_print_size(uint64_t bytes)
 
 static const char *kind_name(enum blk_kind k)
 {
-	static const char *const names[] = { "disk", "cd", "partition", "ram" };
+	static const char *const names[] = { "disk", "cd", "partition", "ram", "usb" };
 	return names[k];
 }
 
