@@ -392,7 +392,7 @@ lab: all programs netboot
 
 # The expect tests beside a CPU hog on every host core (tests/load): a slow
 # host makes them slower, never red.
-test-load: all iso programs profiles test-images netboot
+test-load: all iso programs profiles test-images netboot $(TEST_TOOLS)
 	tests/load
 
 # The scale matrix: q35 and pc, BIOS, -kernel and UEFI, five CPU models, 1 to
