@@ -72,9 +72,6 @@ int console_getc(void);
 void console_set_ctrl_c_hook(int (*hook)(int take));
 /* Polled input sources (used before interrupts are on, and as a safety net). */
 void console_add_poll(void (*poll)(void));
-/* Input sources serviced on every heartbeat tick (interrupt context, boot
- * core), so they are heard while a program runs: USB keyboards by polling. */
-void console_add_tick(void (*poll)(void));
 
 /* Output formatting: %d %i %u %x %X %o %c %s %p %%, with flags - 0 + space,
  * width, precision and the l, ll, z, h, hh length modifiers. */

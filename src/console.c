@@ -45,8 +45,6 @@ static void input_unlock(void)
 }
 static void (*polls[MAX_POLLS])(void);
 static unsigned poll_count;
-static void (*tick_polls[MAX_POLLS])(void);
-static unsigned tick_poll_count;
 
 void console_register(struct console *c)
 {
@@ -166,8 +164,6 @@ void console_tick(void)
 	struct percpu *pc = this_cpu();
 	uint32_t free_ = ~0u;
 
-	for (unsigned i = 0; i < tick_poll_count; i++)
-		tick_polls[i]();
 	console_ticking = true;
 	if (!console_unflushed || ++ticks < CONSOLE_FLUSH_TICKS)
 		return;
@@ -244,12 +240,6 @@ void console_add_poll(void (*poll)(void))
 {
 	if (poll_count < MAX_POLLS)
 		polls[poll_count++] = poll;
-}
-
-void console_add_tick(void (*poll)(void))
-{
-	if (tick_poll_count < MAX_POLLS)
-		tick_polls[tick_poll_count++] = poll;
 }
 
 static void console_run_polls(void)

@@ -413,6 +413,6 @@ void usb_init(void)
 	}
 	nchanges = changes_lost = 0;  /* `usb` reports changes after boot */
 	started = true;
-	console_add_tick(usb_tick);
+	timer_add_tick(usb_tick);
 	console_add_poll(usb_work);
 }

@@ -884,9 +884,6 @@ static int xhci_start(struct xhci *hc, char *why, size_t whysz)
 		return ksnprintf(why, whysz, "out of memory"), err;
 	/* Without an interrupt the heartbeat and the waits poll the events. */
 	hc->irq = !pci_irq_enable(hc->pci, xhci_irq, hc, why, whysz);
-	/* INTx: the line may have been masked by the firmware (or by us before). */
-	if (hc->irq && hc->pci->irq_kind == PCI_IRQ_INTX)
-		pci_write16(hc->pci, PCI_COMMAND, pci_read16(hc->pci, PCI_COMMAND) & ~PCI_COMMAND_INTX_DISABLE);
 	if (hc->irq)
 		mmio_write32(hc->rt + XHCI_IR0 + XHCI_IMAN, XHCI_IMAN_IE | XHCI_IMAN_IP);
 	op_write(hc, XHCI_USBCMD, XHCI_CMD_RS | (hc->irq ? XHCI_CMD_INTE : 0));
