@@ -14,34 +14,16 @@ OPTIONAL(cpu_decode_detail);
 
 
 /* Registers of the feature leaves, indexed by where a feature bit lives. */
-enum { SRC_1_EDX, SRC_1_ECX, SRC_7_EBX, SRC_E1_ECX, SRC_E1_EDX, SRC_E7_EDX, SRC_6_EAX, SRC_COUNT };
+enum {
+	SRC_1_EDX, SRC_1_ECX, SRC_6_EAX, SRC_7_EBX, SRC_7_ECX, SRC_7_EDX, SRC_71_EAX, SRC_D1_EAX,
+	SRC_E1_ECX, SRC_E1_EDX, SRC_E7_EBX, SRC_E7_EDX, SRC_E8_EBX, SRC_EA_EDX, SRC_COUNT
+};
 
+#define CPU_FEAT_WHERE(id, src, bit, name) [CPU_FEAT_##id] = { SRC_##src, bit },
 static const struct {
 	uint8_t src, bit;
-} cpu_feat_table[CPU_FEAT_COUNT] = {
-	[CPU_FEAT_FPU] = { SRC_1_EDX, 0 }, [CPU_FEAT_PSE] = { SRC_1_EDX, 3 }, [CPU_FEAT_TSC] = { SRC_1_EDX, 4 },
-	[CPU_FEAT_MSR] = { SRC_1_EDX, 5 }, [CPU_FEAT_PAE] = { SRC_1_EDX, 6 }, [CPU_FEAT_CX8] = { SRC_1_EDX, 8 },
-	[CPU_FEAT_APIC] = { SRC_1_EDX, 9 }, [CPU_FEAT_SEP] = { SRC_1_EDX, 11 }, [CPU_FEAT_MTRR] = { SRC_1_EDX, 12 },
-	[CPU_FEAT_PGE] = { SRC_1_EDX, 13 }, [CPU_FEAT_CMOV] = { SRC_1_EDX, 15 }, [CPU_FEAT_PAT] = { SRC_1_EDX, 16 },
-	[CPU_FEAT_CLFLUSH] = { SRC_1_EDX, 19 }, [CPU_FEAT_MMX] = { SRC_1_EDX, 23 }, [CPU_FEAT_FXSR] = { SRC_1_EDX, 24 },
-	[CPU_FEAT_SSE] = { SRC_1_EDX, 25 }, [CPU_FEAT_SSE2] = { SRC_1_EDX, 26 }, [CPU_FEAT_HT] = { SRC_1_EDX, 28 },
-	[CPU_FEAT_SSE3] = { SRC_1_ECX, 0 }, [CPU_FEAT_PCLMULQDQ] = { SRC_1_ECX, 1 }, [CPU_FEAT_MONITOR] = { SRC_1_ECX, 3 },
-	[CPU_FEAT_VMX] = { SRC_1_ECX, 5 }, [CPU_FEAT_SSSE3] = { SRC_1_ECX, 9 }, [CPU_FEAT_FMA] = { SRC_1_ECX, 12 },
-	[CPU_FEAT_CX16] = { SRC_1_ECX, 13 }, [CPU_FEAT_PCID] = { SRC_1_ECX, 17 }, [CPU_FEAT_SSE4_1] = { SRC_1_ECX, 19 },
-	[CPU_FEAT_SSE4_2] = { SRC_1_ECX, 20 }, [CPU_FEAT_X2APIC] = { SRC_1_ECX, 21 }, [CPU_FEAT_MOVBE] = { SRC_1_ECX, 22 },
-	[CPU_FEAT_POPCNT] = { SRC_1_ECX, 23 }, [CPU_FEAT_TSC_DEADLINE] = { SRC_1_ECX, 24 }, [CPU_FEAT_AES] = { SRC_1_ECX, 25 },
-	[CPU_FEAT_XSAVE] = { SRC_1_ECX, 26 }, [CPU_FEAT_OSXSAVE] = { SRC_1_ECX, 27 }, [CPU_FEAT_AVX] = { SRC_1_ECX, 28 },
-	[CPU_FEAT_F16C] = { SRC_1_ECX, 29 }, [CPU_FEAT_RDRAND] = { SRC_1_ECX, 30 }, [CPU_FEAT_HYPERVISOR] = { SRC_1_ECX, 31 },
-	[CPU_FEAT_FSGSBASE] = { SRC_7_EBX, 0 }, [CPU_FEAT_BMI1] = { SRC_7_EBX, 3 }, [CPU_FEAT_AVX2] = { SRC_7_EBX, 5 },
-	[CPU_FEAT_SMEP] = { SRC_7_EBX, 7 }, [CPU_FEAT_BMI2] = { SRC_7_EBX, 8 }, [CPU_FEAT_ERMS] = { SRC_7_EBX, 9 },
-	[CPU_FEAT_INVPCID] = { SRC_7_EBX, 10 }, [CPU_FEAT_AVX512F] = { SRC_7_EBX, 16 }, [CPU_FEAT_AVX512DQ] = { SRC_7_EBX, 17 },
-	[CPU_FEAT_RDSEED] = { SRC_7_EBX, 18 }, [CPU_FEAT_ADX] = { SRC_7_EBX, 19 }, [CPU_FEAT_SMAP] = { SRC_7_EBX, 20 },
-	[CPU_FEAT_CLFLUSHOPT] = { SRC_7_EBX, 23 }, [CPU_FEAT_AVX512CD] = { SRC_7_EBX, 28 }, [CPU_FEAT_SHA] = { SRC_7_EBX, 29 },
-	[CPU_FEAT_AVX512BW] = { SRC_7_EBX, 30 }, [CPU_FEAT_AVX512VL] = { SRC_7_EBX, 31 }, [CPU_FEAT_LAHF_LM] = { SRC_E1_ECX, 0 },
-	[CPU_FEAT_SVM] = { SRC_E1_ECX, 2 }, [CPU_FEAT_TOPOEXT] = { SRC_E1_ECX, 22 }, [CPU_FEAT_SYSCALL] = { SRC_E1_EDX, 11 },
-	[CPU_FEAT_NX] = { SRC_E1_EDX, 20 }, [CPU_FEAT_PDPE1GB] = { SRC_E1_EDX, 26 }, [CPU_FEAT_RDTSCP] = { SRC_E1_EDX, 27 },
-	[CPU_FEAT_LM] = { SRC_E1_EDX, 29 }, [CPU_FEAT_INVARIANT_TSC] = { SRC_E7_EDX, 8 }, [CPU_FEAT_ARAT] = { SRC_6_EAX, 2 },
-};
+} cpu_feat_table[CPU_FEAT_COUNT] = { CPU_FEATURE_LIST(CPU_FEAT_WHERE) };
+#undef CPU_FEAT_WHERE
 
 void cpu_leaf(const struct cpu_ctx *x, uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
@@ -105,16 +87,29 @@ static void cpu_decode_features(struct cpu_info *ci, const struct cpu_ctx *x)
 {
 	uint32_t src[SRC_COUNT], r[4];
 
+	memset(src, 0, sizeof(src));
 	cpu_leaf(x, 1, 0, r);
 	src[SRC_1_EDX] = r[3], src[SRC_1_ECX] = r[2];
-	cpu_leaf(x, 7, 0, r);
-	src[SRC_7_EBX] = r[1];
 	cpu_leaf(x, 6, 0, r);
 	src[SRC_6_EAX] = r[0];
+	cpu_leaf(x, 7, 0, r);
+	src[SRC_7_EBX] = r[1], src[SRC_7_ECX] = r[2], src[SRC_7_EDX] = r[3];
+	if (r[0] >= 1) { /* EAX: the highest sub-leaf of leaf 7 */
+		cpu_leaf(x, 7, 1, r);
+		src[SRC_71_EAX] = r[0];
+	}
+	cpu_leaf(x, 0xD, 1, r);
+	src[SRC_D1_EAX] = r[0];
 	cpu_leaf(x, LEAF_EXT + 1, 0, r);
 	src[SRC_E1_ECX] = r[2], src[SRC_E1_EDX] = r[3];
 	cpu_leaf(x, LEAF_EXT + 7, 0, r);
-	src[SRC_E7_EDX] = r[3];
+	src[SRC_E7_EBX] = r[1], src[SRC_E7_EDX] = r[3];
+	cpu_leaf(x, LEAF_EXT + 8, 0, r);
+	src[SRC_E8_EBX] = r[1];
+	if (src[SRC_E1_ECX] >> 2 & 1) { /* leaf 0x8000000A is defined with SVM only */
+		cpu_leaf(x, LEAF_EXT + 0xA, 0, r);
+		src[SRC_EA_EDX] = r[3];
+	}
 	for (unsigned f = 0; f < CPU_FEAT_COUNT; f++)
 		if (src[cpu_feat_table[f].src] >> cpu_feat_table[f].bit & 1)
 			ci->features[f / 64] |= 1ull << (f % 64);

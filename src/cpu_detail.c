@@ -10,30 +10,9 @@
 
 #define CPU_MAX_SUBLEAVES 16
 
-static const char *const cpu_feat_names[CPU_FEAT_COUNT] = {
-	[CPU_FEAT_FPU] = "fpu", [CPU_FEAT_PSE] = "pse", [CPU_FEAT_TSC] = "tsc",
-	[CPU_FEAT_MSR] = "msr", [CPU_FEAT_PAE] = "pae", [CPU_FEAT_CX8] = "cx8",
-	[CPU_FEAT_APIC] = "apic", [CPU_FEAT_SEP] = "sep", [CPU_FEAT_MTRR] = "mtrr",
-	[CPU_FEAT_PGE] = "pge", [CPU_FEAT_CMOV] = "cmov", [CPU_FEAT_PAT] = "pat",
-	[CPU_FEAT_CLFLUSH] = "clflush", [CPU_FEAT_MMX] = "mmx", [CPU_FEAT_FXSR] = "fxsr",
-	[CPU_FEAT_SSE] = "sse", [CPU_FEAT_SSE2] = "sse2", [CPU_FEAT_HT] = "ht",
-	[CPU_FEAT_SSE3] = "sse3", [CPU_FEAT_PCLMULQDQ] = "pclmulqdq", [CPU_FEAT_MONITOR] = "monitor",
-	[CPU_FEAT_VMX] = "vmx", [CPU_FEAT_SSSE3] = "ssse3", [CPU_FEAT_FMA] = "fma",
-	[CPU_FEAT_CX16] = "cx16", [CPU_FEAT_PCID] = "pcid", [CPU_FEAT_SSE4_1] = "sse4_1",
-	[CPU_FEAT_SSE4_2] = "sse4_2", [CPU_FEAT_X2APIC] = "x2apic", [CPU_FEAT_MOVBE] = "movbe",
-	[CPU_FEAT_POPCNT] = "popcnt", [CPU_FEAT_TSC_DEADLINE] = "tsc_deadline", [CPU_FEAT_AES] = "aes",
-	[CPU_FEAT_XSAVE] = "xsave", [CPU_FEAT_OSXSAVE] = "osxsave", [CPU_FEAT_AVX] = "avx",
-	[CPU_FEAT_F16C] = "f16c", [CPU_FEAT_RDRAND] = "rdrand", [CPU_FEAT_HYPERVISOR] = "hypervisor",
-	[CPU_FEAT_FSGSBASE] = "fsgsbase", [CPU_FEAT_BMI1] = "bmi1", [CPU_FEAT_AVX2] = "avx2",
-	[CPU_FEAT_SMEP] = "smep", [CPU_FEAT_BMI2] = "bmi2", [CPU_FEAT_ERMS] = "erms",
-	[CPU_FEAT_INVPCID] = "invpcid", [CPU_FEAT_AVX512F] = "avx512f", [CPU_FEAT_AVX512DQ] = "avx512dq",
-	[CPU_FEAT_RDSEED] = "rdseed", [CPU_FEAT_ADX] = "adx", [CPU_FEAT_SMAP] = "smap",
-	[CPU_FEAT_CLFLUSHOPT] = "clflushopt", [CPU_FEAT_AVX512CD] = "avx512cd", [CPU_FEAT_SHA] = "sha",
-	[CPU_FEAT_AVX512BW] = "avx512bw", [CPU_FEAT_AVX512VL] = "avx512vl", [CPU_FEAT_LAHF_LM] = "lahf_lm",
-	[CPU_FEAT_SVM] = "svm", [CPU_FEAT_TOPOEXT] = "topoext", [CPU_FEAT_SYSCALL] = "syscall",
-	[CPU_FEAT_NX] = "nx", [CPU_FEAT_PDPE1GB] = "pdpe1gb", [CPU_FEAT_RDTSCP] = "rdtscp",
-	[CPU_FEAT_LM] = "lm", [CPU_FEAT_INVARIANT_TSC] = "invariant_tsc", [CPU_FEAT_ARAT] = "arat",
-};
+#define CPU_FEAT_NAME(id, src, bit, name) [CPU_FEAT_##id] = name,
+static const char *const cpu_feat_names[CPU_FEAT_COUNT] = { CPU_FEATURE_LIST(CPU_FEAT_NAME) };
+#undef CPU_FEAT_NAME
 
 static void cpu_add_cache(struct cpu_info *ci, const struct cpu_cache *c)
 {
@@ -193,6 +172,19 @@ void cpu_decode_detail(struct cpu_info *ci, const struct cpu_ctx *x)
 const char *cpu_feature_name(enum cpu_feature f)
 {
 	return (unsigned)f < CPU_FEAT_COUNT ? cpu_feat_names[f] : "?";
+}
+
+unsigned cpu_cache_sharers(const struct cpu_cache *c, uint32_t apic_id, const uint32_t *ids, unsigned n)
+{
+	unsigned shift = 0, count = 0;
+
+	if (!c->sharing)
+		return 0;
+	while (shift < 32 && (1ull << shift) < c->sharing)
+		shift++;
+	for (unsigned i = 0; i < n; i++)
+		count += shift >= 32 || (ids[i] >> shift) == (apic_id >> shift);
+	return count;
 }
 
 const char *cpu_cache_type_name(unsigned type)

@@ -107,6 +107,7 @@ static void pci_print_cap(const struct pci_dev *d, unsigned off)
 			(lsta >> 4) & 0x3F, lsta & 0xF);
 		break;
 	}
+	case 0x0C: kprintf("Standard Hot-Plug Controller\n"); break;
 	case 0x0D: kprintf("bridge subsystem ID\n"); break;
 	case 0x12: kprintf("SATA index/data pair\n"); break;
 	case 0x13: kprintf("advanced features\n"); break;

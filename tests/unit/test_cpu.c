@@ -323,7 +323,11 @@ static void test_qemu64(void)
 	      cpu_has(&ci, CPU_FEAT_SVM) && cpu_has(&ci, CPU_FEAT_SYSCALL));
 	CHECK("cpu_qemu64_absent", !cpu_has(&ci, CPU_FEAT_SSE4_2) && !cpu_has(&ci, CPU_FEAT_PDPE1GB) &&
 	      !cpu_has(&ci, CPU_FEAT_AVX) && !cpu_has(&ci, CPU_FEAT_HT) && !cpu_has(&ci, CPU_FEAT_ARAT));
-	CHECK_U64("cpu_qemu64_feature_count", feature_count(&ci), 25);
+	/* Linux's flags on qemu64 less its own (rep_good nopl cpuid extd_apicid
+	 * vmmcall) and ht (one core recorded here). */
+	CHECK_U64("cpu_qemu64_feature_count", feature_count(&ci), 29);
+	CHECK("cpu_qemu64_plain_bits", cpu_has(&ci, CPU_FEAT_DE) && cpu_has(&ci, CPU_FEAT_MCE) &&
+	      cpu_has(&ci, CPU_FEAT_MCA) && cpu_has(&ci, CPU_FEAT_PSE36));
 	CHECK("cpu_qemu64_caches", ci.cache_count == 4 && !strcmp(ci.cache_source, "leaves 0x80000005-6"));
 	CHECK("cpu_qemu64_l1d", cache_is(&ci.caches[0], 1, CPU_CACHE_DATA, 64, 2, 64, 0));
 	CHECK("cpu_qemu64_l2", cache_is(&ci.caches[2], 2, CPU_CACHE_UNIFIED, 512, 16, 64, 0));
@@ -365,6 +369,21 @@ static void test_broken(void)
 	CHECK("cpu_broken_vendor_other", ci.vendor_id == CPU_VENDOR_OTHER);
 }
 
+/* Linux's shared_cpu_list: the online cores in the cache's group of IDs. */
+static void test_cache_sharers(void)
+{
+	struct cpu_cache l3 = { 3, CPU_CACHE_UNIFIED, 16, 64, 16384, 4 }, l2 = l3, none = l3, odd = l3;
+	const uint32_t three[] = { 0, 1, 2 }, sparse[] = { 0, 2, 4, 6, 8, 9 };
+
+	l2.sharing = 2, none.sharing = 0, odd.sharing = 3;
+	CHECK_U64("cpu_sharers_westmere_smp3_l3", cpu_cache_sharers(&l3, 0, three, 3), 3);
+	CHECK_U64("cpu_sharers_westmere_smp3_l2", cpu_cache_sharers(&l2, 0, three, 3), 2);
+	CHECK_U64("cpu_sharers_other_group", cpu_cache_sharers(&l2, 2, three, 3), 1);
+	CHECK_U64("cpu_sharers_not_reported", cpu_cache_sharers(&none, 0, three, 3), 0);
+	CHECK_U64("cpu_sharers_rounded_up", cpu_cache_sharers(&odd, 4, sparse, 6), 2);
+	CHECK_U64("cpu_sharers_group_of_8", cpu_cache_sharers(&(struct cpu_cache){ .sharing = 8 }, 9, sparse, 6), 2);
+}
+
 static void test_names(void)
 {
 	int ok = 1;
@@ -372,13 +391,26 @@ static void test_names(void)
 	for (unsigned f = 0; f < CPU_FEAT_COUNT; f++) {
 		const char *n = cpu_feature_name((enum cpu_feature)f);
 
+		/* Linux lists neither OSXSAVE nor the invariant TSC bit. */
+		if (f == CPU_FEAT_OSXSAVE || f == CPU_FEAT_INVARIANT_TSC) {
+			ok &= n == NULL;
+			continue;
+		}
 		ok &= n != NULL && n[0] != 0 && strcmp(n, "?") != 0;
-		for (unsigned g = 0; g < f && ok; g++)
-			ok &= strcmp(n, cpu_feature_name((enum cpu_feature)g)) != 0;
+		for (unsigned g = 0; g < f && ok; g++) {
+			const char *m = cpu_feature_name((enum cpu_feature)g);
+
+			ok &= !m || strcmp(n, m) != 0;
+		}
 	}
 	CHECK("cpu_feature_names_complete_unique", ok);
 	CHECK_STR("cpu_feature_name_sse4_2", cpu_feature_name(CPU_FEAT_SSE4_2), "sse4_2");
 	CHECK_STR("cpu_feature_name_bad", cpu_feature_name(CPU_FEAT_COUNT), "?");
+	/* Linux's spellings, not the SDM's mnemonics. */
+	CHECK_STR("cpu_feature_name_pni", cpu_feature_name(CPU_FEAT_SSE3), "pni");
+	CHECK_STR("cpu_feature_name_tsc_deadline", cpu_feature_name(CPU_FEAT_TSC_DEADLINE), "tsc_deadline_timer");
+	CHECK_STR("cpu_feature_name_sha_ni", cpu_feature_name(CPU_FEAT_SHA), "sha_ni");
+	CHECK_STR("cpu_feature_name_3dnow", cpu_feature_name(CPU_FEAT_3DNOW), "3dnow");
 	CHECK_STR("cpu_cache_type_name", cpu_cache_type_name(CPU_CACHE_UNIFIED), "unified");
 	CHECK_STR("cpu_cache_type_name_bad", cpu_cache_type_name(7), "?");
 }
@@ -403,6 +435,7 @@ int main(void)
 	test_qemu64();
 	test_broken();
 	test_names();
+	test_cache_sharers();
 	test_host();
 	return unit_exit();
 }

@@ -292,7 +292,7 @@ static void virtio_blk_fill_blkdev(struct virtio_blk *v)
 
 	b->kind = BLK_DISK;
 	b->driver = "virtio-blk";
-	strlcpy(b->model, "virtio-blk", sizeof(b->model));
+	b->model[0] = 0; /* virtio-blk reports no model: `disk` shows "-" */
 	b->max_sectors = VIRTIO_BLK_CALL_BYTES / b->sector_size;
 	if (!b->max_sectors)
 		b->max_sectors = 1;
