@@ -42,6 +42,7 @@ static void icmp_answer_echo(struct netdev *n, const struct eth_view *eth, const
 	len = ip_build_eth(ip_ctl_frame, eth->src, n->mac, ETH_TYPE_IPV4);
 	len += ip_build_ipv4(ip_ctl_frame + len, c->addr, ip->src, IPV4_PROTO_ICMP, ip_next_id(), icmp_len);
 	ip_send_raw(n, ip_ctl_frame, len + icmp_len);
+	c->stats.ip_tx++; /* an IPv4 packet out like any other */
 	c->stats.echo_answered++;
 }
 
