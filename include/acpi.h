@@ -76,6 +76,7 @@ struct madt_info {
 
 struct fadt_info {
 	uint64_t dsdt;             /* X_DSDT when present, else DSDT */
+	uint64_t facs;             /* X_FIRMWARE_CTRL when present, else FIRMWARE_CTRL; 0: none */
 	uint8_t sci_irq;
 	uint32_t smi_cmd;
 	uint8_t acpi_enable;
@@ -107,6 +108,53 @@ struct mcfg_entry {
 	uint8_t bus_start, bus_end;
 };
 
+/* Firmware ACPI Control Structure (ACPI 6.5 5.2.10): no checksum, no OEM
+ * fields; reached from the FADT, not listed by the root table. */
+struct facs_info {
+	uint32_t length, hw_signature, waking_vector, global_lock, flags, ospm_flags;
+	uint64_t x_waking_vector;
+	uint8_t version;
+};
+#define FACS_MIN_LEN 64
+#define FACS_FLAG_S4BIOS (1u << 0)
+#define FACS_FLAG_64BIT_WAKE (1u << 1)
+#define FACS_LOCK_PENDING (1u << 0)
+#define FACS_LOCK_OWNED (1u << 1)
+
+/* NUMA (ACPI 6.5 5.2.16 SRAT, 5.2.17 SLIT): which proximity domain each
+ * processor and memory range is in, and the relative distances. */
+#define ACPI_MAX_NUMA_MEM 32
+#define ACPI_MAX_NUMA_NODES 16 /* SLIT localities kept */
+#define SRAT_LAPIC 0
+#define SRAT_MEMORY 1
+#define SRAT_X2APIC 2
+#define SRAT_ENABLED 1u
+#define SRAT_MEM_HOTPLUG (1u << 1)
+#define SRAT_MEM_NONVOLATILE (1u << 2)
+
+struct srat_cpu { uint32_t apic_id, domain; uint8_t x2apic; };
+struct srat_mem { uint64_t base, len; uint32_t domain, flags; };
+
+struct srat_info {
+	unsigned cpu_count;        /* enabled processor entries, each APIC ID once */
+	struct srat_cpu cpus[ACPI_MAX_CPUS];
+	unsigned mem_count;        /* enabled memory ranges, in table order */
+	struct srat_mem mems[ACPI_MAX_NUMA_MEM];
+	unsigned disabled;         /* entries without the enabled flag (ignored) */
+	unsigned duplicates;       /* processor entries naming an APIC ID again (the first kept) */
+	unsigned bad_ranges;       /* memory ranges of length 0 or past 2^64 (ignored) */
+	unsigned other;            /* entries of other types (GICC, generic initiators, ...) */
+	int truncated;             /* more entries than kept, or a malformed entry ended the walk */
+};
+
+struct slit_info {
+	uint64_t localities;       /* as the table says */
+	unsigned n;                /* localities kept: MIN(localities, ACPI_MAX_NUMA_NODES) */
+	uint8_t dist[ACPI_MAX_NUMA_NODES][ACPI_MAX_NUMA_NODES];
+	int self_not_10;           /* a diagonal entry other than 10 (ACPI: 10 is local) */
+	int asymmetric;            /* dist[i][j] != dist[j][i] somewhere */
+};
+
 /* 1 when the table's header length fits in len and its bytes sum to 0. */
 int acpi_checksum_ok(const void *table, size_t len);
 /* The byte sum of n bytes (0 for a good ACPI checksum). */
@@ -116,6 +164,21 @@ int acpi_parse_madt(const void *table, size_t len, struct madt_info *out);
 int acpi_parse_fadt(const void *table, size_t len, struct fadt_info *out);
 int acpi_parse_hpet(const void *table, size_t len, struct hpet_info *out);
 int acpi_parse_mcfg(const void *table, size_t len, struct mcfg_entry *out, unsigned max, unsigned *count);
+/* 0, or -EINVAL: not "FACS", or shorter than 64 bytes or than len. */
+int acpi_parse_facs(const void *table, size_t len, struct facs_info *out);
+/* acpi_numa.c. SRAT: 0, or -EINVAL for a table too short. SLIT: 0, or
+ * -EINVAL when the table is too short for its N x N matrix. */
+int acpi_parse_srat(const void *table, size_t len, struct srat_info *out);
+int acpi_parse_slit(const void *table, size_t len, struct slit_info *out);
+/* Walk the SRAT's entries like acpi_madt_next (entries start at 48). */
+int acpi_srat_next(const void *table, size_t len, size_t *off, const uint8_t **entry);
+/* The proximity domain of an APIC ID, or -1 when the SRAT names no such processor. */
+int64_t acpi_srat_domain_of_cpu(const struct srat_info *s, uint32_t apic_id);
+/* The domain holding physical address addr, or -1. */
+int64_t acpi_srat_domain_of_addr(const struct srat_info *s, uint64_t addr);
+/* The distinct domains, ascending, into out (at most max); returns how many. */
+unsigned acpi_srat_domains(const struct srat_info *s, uint32_t *out, unsigned max);
+
 /* Walk the MADT's entries: *off starts at 0. Gives the next entry (at
  * least as long as its type's structure, inside the table) and returns 1;
  * 0 at the end; -EINVAL at a malformed entry (the walk must stop there). */
@@ -136,6 +199,7 @@ struct acpi_table_ref {
 	uint32_t length;
 	char sig[5];
 	int mapped, checksum_ok;
+	int no_checksum;           /* the FACS: checksum_ok means its signature and length hold */
 };
 unsigned acpi_table_count(void);
 const struct acpi_table_ref *acpi_table(unsigned i);
@@ -155,6 +219,10 @@ const struct hpet_info *acpi_hpet(void);
 unsigned acpi_mcfg(const struct mcfg_entry **entries);
 /* SLP_TYP values for S5; -ENOENT when \_S5 was not found. */
 int acpi_s5(uint8_t *slp_typa, uint8_t *slp_typb);
+/* The FACS, SRAT and SLIT as parsed; NULL when missing or malformed. */
+const struct facs_info *acpi_facs(void);
+const struct srat_info *acpi_srat(void);
+const struct slit_info *acpi_slit(void);
 
 /* Enabled (or online-capable) processors in the MADT; 0 if no MADT. */
 unsigned acpi_cpu_count(void);

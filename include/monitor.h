@@ -68,5 +68,14 @@ int disk_io_cmd(int argc, char **argv);
  * names, caches and topology of the boot core. */
 struct cpu_info;
 void cpu_print_detail(const struct cpu_info *ci);
+/* From cmd_numa.c (not in the tiny profile): the NUMA nodes of the SRAT and
+ * the SLIT's distances, a line per node: their cores for cpu, their memory
+ * ranges for mem, both and the SRAT's entries for `acpi SRAT`, the matrix for
+ * `acpi SLIT`. */
+void numa_print_cpu(void);
+void numa_print_mem(void);
+struct acpi_header;
+void numa_print_srat(const struct acpi_header *h);
+void numa_print_slit(const struct acpi_header *h);
 
 #endif

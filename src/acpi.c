@@ -1,6 +1,6 @@
 /* acpi.c: find the ACPI tables (ACPI 6.5 section 5.2.5: the RSDP from the
  * loader's copy or the EBDA and 0xE0000-0xFFFFF; RSDT/XSDT, FADT->DSDT), list
- * them with their checksums and keep the parsed facts. QEMU: pc and q35 tables. */
+ * them with their checksums (the FACS from the FADT too) and keep the parsed facts. QEMU: pc and q35 tables. */
 #include "acpi.h"
 #include "bootinfo.h"
 #include "console.h"
@@ -8,6 +8,10 @@
 #include "kernel.h"
 #include "mm.h"
 #include "string.h"
+
+/* acpi_numa.c: left out of the tiny profile. */
+OPTIONAL(acpi_parse_srat);
+OPTIONAL(acpi_parse_slit);
 
 /* The first table with this signature whose checksum is good, or NULL. */
 static const struct acpi_header *acpi_find(const char sig[4]);
@@ -49,7 +53,10 @@ static struct fadt_info fadt;
 static struct hpet_info hpet;
 static struct mcfg_entry mcfg[ACPI_MAX_MCFG];
 static unsigned mcfg_count;
-static int have_madt, have_fadt, have_hpet;
+static struct facs_info facs;
+static struct srat_info srat;
+static struct slit_info slit;
+static int have_madt, have_fadt, have_hpet, have_facs, have_srat, have_slit;
 static int s5_status = -ENOENT;
 static uint8_t s5_typa, s5_typb;
 
@@ -169,7 +176,12 @@ static const struct acpi_header *acpi_record(uint64_t addr)
 	if (h->length < sizeof(*h) || h->length > ACPI_TABLE_MAX_LEN || acpi_map(addr, h->length) < 0)
 		return NULL;
 	t->mapped = 1;
-	t->checksum_ok = acpi_checksum_ok(h, h->length);
+	if (!memcmp(h->sig, "FACS", 4)) { /* no checksum field: its own checks */
+		t->no_checksum = 1;
+		t->checksum_ok = !acpi_parse_facs(h, h->length, &facs);
+	} else {
+		t->checksum_ok = acpi_checksum_ok(h, h->length);
+	}
 	return h;
 }
 
@@ -201,6 +213,26 @@ static void acpi_parse_dsdt(void)
 		s5_status = acpi_find_s5(d + 1, d->length - sizeof(*d), &s5_typa, &s5_typb);
 }
 
+/* The FACS comes from the FADT alone; listed after the DSDT. */
+static void acpi_parse_facs_from_fadt(void)
+{
+	if (!have_fadt || !fadt.facs)
+		return;
+	if (!acpi_find("FACS"))
+		acpi_record(fadt.facs);
+	have_facs = acpi_find("FACS") != NULL;
+}
+
+static void acpi_parse_numa(void)
+{
+	const struct acpi_header *h;
+
+	if ((h = acpi_find("SRAT")) && acpi_parse_srat)
+		have_srat = !acpi_parse_srat(h, h->length, &srat);
+	if ((h = acpi_find("SLIT")) && acpi_parse_slit)
+		have_slit = !acpi_parse_slit(h, h->length, &slit);
+}
+
 static void acpi_parse_all(void)
 {
 	const struct acpi_header *h;
@@ -214,6 +246,8 @@ static void acpi_parse_all(void)
 	if ((h = acpi_find("MCFG")) && acpi_parse_mcfg(h, h->length, mcfg, ACPI_MAX_MCFG, &mcfg_count))
 		mcfg_count = 0;
 	acpi_parse_dsdt();
+	acpi_parse_facs_from_fadt();
+	acpi_parse_numa();
 }
 
 /* The machine still runs without the tables, on less: say what is lost
@@ -328,6 +362,21 @@ int acpi_s5(uint8_t *slp_typa, uint8_t *slp_typb)
 	*slp_typa = s5_typa;
 	*slp_typb = s5_typb;
 	return 0;
+}
+
+const struct facs_info *acpi_facs(void)
+{
+	return have_facs ? &facs : NULL;
+}
+
+const struct srat_info *acpi_srat(void)
+{
+	return have_srat ? &srat : NULL;
+}
+
+const struct slit_info *acpi_slit(void)
+{
+	return have_slit ? &slit : NULL;
 }
 
 unsigned acpi_cpu_count(void)

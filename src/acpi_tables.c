@@ -1,5 +1,5 @@
 /* acpi_tables.c: pure parsers of ACPI table bytes (ACPI 6.5: checksums 5.2.6,
- * FADT 5.2.9, MADT 5.2.12, HPET and MCFG by their own specs, \_S5 per 7.4.2
+ * FADT 5.2.9, FACS 5.2.10, MADT 5.2.12, HPET and MCFG by their own specs, \_S5 per 7.4.2
  * and the AML encoding of ch. 20). QEMU pc and q35 provide them; host tested. */
 #include "acpi.h"
 #include "errno.h"
@@ -325,6 +325,7 @@ int acpi_parse_fadt(const void *table, size_t len, struct fadt_info *out)
 	memset(&f, 0, sizeof(f));
 	memcpy(&f, table, MIN(n, sizeof(f)));
 	out->dsdt = FADT_HAS(n, x_dsdt) && f.x_dsdt ? f.x_dsdt : f.dsdt;
+	out->facs = FADT_HAS(n, x_firmware_ctrl) && f.x_firmware_ctrl ? f.x_firmware_ctrl : f.firmware_ctrl;
 	if (FADT_HAS(n, sci_int))
 		out->sci_irq = (uint8_t)f.sci_int;
 	if (FADT_HAS(n, smi_cmd))
@@ -346,6 +347,40 @@ int acpi_parse_fadt(const void *table, size_t len, struct fadt_info *out)
 		out->reset_value = f.reset_value;
 		out->reset_supported = (out->flags & FADT_FLAG_RESET_REG_SUP) && f.reset_reg.address;
 	}
+	return 0;
+}
+
+/* ---- FACS ---- */
+
+/* ACPI 6.5 table 5.14. */
+struct acpi_facs {
+	char sig[4];
+	uint32_t length, hw_signature, waking_vector, global_lock, flags;
+	uint64_t x_waking_vector;
+	uint8_t version, reserved[3];
+	uint32_t ospm_flags;
+	uint8_t reserved2[24];
+} __packed;
+_Static_assert(sizeof(struct acpi_facs) == FACS_MIN_LEN, "FACS layout (ACPI 5.2.10)");
+
+int acpi_parse_facs(const void *table, size_t len, struct facs_info *out)
+{
+	struct acpi_facs f;
+
+	memset(out, 0, sizeof(*out));
+	if (!table || len < sizeof(f))
+		return -EINVAL;
+	memcpy(&f, table, sizeof(f));
+	if (memcmp(f.sig, "FACS", 4) || f.length < sizeof(f) || f.length > len)
+		return -EINVAL;
+	out->length = f.length;
+	out->hw_signature = f.hw_signature;
+	out->waking_vector = f.waking_vector;
+	out->global_lock = f.global_lock;
+	out->flags = f.flags;
+	out->x_waking_vector = f.x_waking_vector;
+	out->version = f.version;
+	out->ospm_flags = f.ospm_flags;
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 /* cmd_acpi.c: `acpi`: the RSDP, every ACPI table with its checksum and what
- * the kernel took from them; `acpi SIG` dumps one, the MADT decoded first
- * (ACPI 6.5 ch. 5.2, 5.2.12). QEMU: pc and q35 tables (q35 adds MCFG). */
+ * the kernel took from them; `acpi SIG` dumps one, the MADT, FACS, SRAT and
+ * SLIT decoded first (ACPI 6.5 ch. 5.2, 5.2.10, 5.2.12, 5.2.16-17). QEMU: pc and q35 tables (q35 adds MCFG). */
 #include "acpi.h"
 #include "bootinfo.h"
 #include "console.h"
@@ -33,6 +33,8 @@ static int acpi_header_readable(uint64_t addr)
 
 static const char *acpi_status(const struct acpi_table_ref *t)
 {
+	if (t->mapped && t->no_checksum)
+		return t->checksum_ok ? "none" : "BAD"; /* the FACS: signature and length */
 	if (t->mapped)
 		return t->checksum_ok ? "ok" : "BAD";
 	return acpi_header_readable(t->addr) ? "BAD length" : "not mapped";
@@ -44,7 +46,7 @@ static void acpi_list_table(const struct acpi_table_ref *t)
 	char sig[5], oem[7], tid[9];
 
 	kprintf("%s  %016llx  %8u  ", acpi_text(sig, t->sig, 4), ull(t->addr), t->length);
-	if (acpi_header_readable(t->addr))
+	if (acpi_header_readable(t->addr) && !t->no_checksum)
 		kprintf("%s  %s  %3u  ", acpi_text(oem, h->oem_id, 6), acpi_text(tid, h->oem_table_id, 8),
 			h->revision);
 	else
@@ -138,6 +140,39 @@ static void acpi_summary_fadt(void)
 		kprintf("  S5: %s\n", s5 == -ENOENT ? "\\_S5 not found" : "\\_S5 malformed");
 }
 
+static void acpi_summary_facs(void)
+{
+	const struct facs_info *f = acpi_facs();
+
+	if (!f) {
+		kprintf("FACS: none\n");
+		return;
+	}
+	kprintf("FACS: hardware signature %#x, waking vector %#x", f->hw_signature, f->waking_vector);
+	if (f->x_waking_vector)
+		kprintf(" (64-bit %#llx)", ull(f->x_waking_vector));
+	kprintf(", global lock %s, version %u%s\n", f->global_lock & FACS_LOCK_OWNED ? "owned" : "free", f->version,
+		f->flags & FACS_FLAG_S4BIOS ? ", S4BIOS" : "");
+}
+
+/* One line: the NUMA tables' gist (`acpi SRAT`, `cpu` and `mem` say more). */
+static void acpi_summary_numa(void)
+{
+	const struct srat_info *s = acpi_srat();
+	const struct slit_info *sl = acpi_slit();
+	uint32_t nodes[ACPI_MAX_CPUS];
+
+	if (!s)
+		kprintf("SRAT: none");
+	else
+		kprintf("SRAT: %u nodes, %u processors, %u memory ranges", acpi_srat_domains(s, nodes, ACPI_MAX_CPUS),
+			s->cpu_count, s->mem_count);
+	if (sl)
+		kprintf("; SLIT: %llu localities\n", ull(sl->localities));
+	else
+		kprintf("; SLIT: none\n");
+}
+
 static void acpi_summary(void)
 {
 	const struct hpet_info *h = acpi_hpet();
@@ -150,6 +185,8 @@ static void acpi_summary(void)
 		kprintf("HPET: base %llx, number %u, min tick %u\n", ull(h->base), h->number, h->min_tick);
 	else
 		kprintf("HPET: none\n");
+	acpi_summary_facs();
+	acpi_summary_numa();
 	kprintf("MCFG: %s", n ? "" : "none");
 	for (unsigned i = 0; i < n; i++)
 		kprintf("%ssegment %u buses %02x-%02x at %llx", i ? "; " : "", mc[i].segment, mc[i].bus_start,
@@ -238,11 +275,32 @@ static void madt_print(const struct acpi_header *h)
 		kprintf("  malformed entry at offset %zu: the walk stops here\n", off ? off : sizeof(*h) + sizeof(lapic_flags));
 }
 
+/* The FACS has its own layout: no revision, checksum or OEM fields. */
+static int acpi_dump_facs(const struct acpi_table_ref *t)
+{
+	const struct facs_info *f = acpi_facs();
+
+	kprintf("FACS at %016llx: length %u (no checksum field), %s\n", ull(t->addr), t->length,
+		t->checksum_ok ? "signature and length ok" : "BAD signature or length");
+	if (f) {
+		kprintf("hardware signature %#x, firmware waking vector %#x, X waking vector %#llx\n", f->hw_signature,
+			f->waking_vector, ull(f->x_waking_vector));
+		kprintf("global lock %#x (%s%s), flags %#x%s%s, version %u, OSPM flags %#x\n", f->global_lock,
+			f->global_lock & FACS_LOCK_OWNED ? "owned" : "free",
+			f->global_lock & FACS_LOCK_PENDING ? ", pending" : "", f->flags,
+			f->flags & FACS_FLAG_S4BIOS ? " S4BIOS_F" : "", f->flags & FACS_FLAG_64BIT_WAKE ? " 64BIT_WAKE_F" : "",
+			f->version, f->ospm_flags);
+	}
+	return monitor_hexdump((const void *)t->addr, t->length, t->addr, 16);
+}
+
 static int acpi_dump(const struct acpi_table_ref *t)
 {
 	const struct acpi_header *h = (const struct acpi_header *)t->addr;
 	char sig[5], oem[7], tid[9], creator[5];
 
+	if (t->no_checksum)
+		return acpi_dump_facs(t);
 	kprintf("%s at %016llx: length %u, revision %u, checksum %#04x %s\n", acpi_text(sig, h->sig, 4),
 		ull(t->addr), h->length, h->revision, h->checksum, t->checksum_ok ? "ok" : "BAD");
 	kprintf("OEM '%s', table ID '%s', OEM revision %#x, creator '%s' revision %#x\n",
@@ -250,6 +308,10 @@ static int acpi_dump(const struct acpi_table_ref *t)
 		acpi_text(creator, (const char *)&h->creator_id, 4), h->creator_revision);
 	if (!memcmp(h->sig, "APIC", 4))
 		madt_print(h);
+	else if (!memcmp(h->sig, "SRAT", 4) && t->checksum_ok)
+		numa_print_srat(h);
+	else if (!memcmp(h->sig, "SLIT", 4) && t->checksum_ok)
+		numa_print_slit(h);
 	return monitor_hexdump(h, t->length, t->addr, 16);
 }
 
@@ -294,10 +356,12 @@ static int cmd_acpi(int argc, char **argv)
 
 CMD(acpi, .name = "acpi", .usage = "acpi [SIG [N]]",
     .summary = "list ACPI tables (signature, address, length, OEM, checksum); dump one",
-    .help = "Without arguments: the RSDP, every table the root table lists (then the DSDT)\n"
-	    "with its checksum, and what the kernel took from the MADT, FADT, HPET, MCFG\n"
-	    "and \\_S5. With SIG: that table's header and a hex dump, the MADT's entries\n"
-	    "decoded first; N (from 0) picks among tables with the same signature.\n"
+    .help = "Without arguments: the RSDP, every table the root table lists (then the DSDT\n"
+	    "and the FACS, reached from the FADT) with its checksum, and what the kernel took\n"
+	    "from the MADT, FADT, HPET, MCFG, \\_S5, FACS, SRAT and SLIT. With SIG: that\n"
+	    "table's header and a hex dump, decoded first for the MADT, FACS, SRAT (NUMA\n"
+	    "nodes, their cores and memory) and SLIT (distances); N (from 0) picks among\n"
+	    "tables with the same signature.\n"
 	    "Ctrl-C stops a dump.\n"
-	    "examples:\n  acpi\n  acpi APIC\n  acpi FACP\n  acpi SSDT 1",
+	    "examples:\n  acpi\n  acpi APIC\n  acpi FACS\n  acpi SRAT\n  acpi SSDT 1",
     .min_args = 0, .max_args = 2, .fn = cmd_acpi);

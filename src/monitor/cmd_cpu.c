@@ -12,6 +12,7 @@
 #include "x86.h"
 
 OPTIONAL(cpu_print_detail);
+OPTIONAL(numa_print_cpu);
 
 static void cpu_print_mhz(uint64_t hz)
 {
@@ -90,6 +91,8 @@ static int cmd_cpu(int argc, char **argv)
 		cpu_print_detail(ci);
 	cpu_print_clocks(ci);
 	cpu_print_cores();
+	if (numa_print_cpu)
+		numa_print_cpu();
 	return 0;
 }
 
@@ -106,7 +109,8 @@ CMD(cpu, .name = "cpu", .usage = "cpu",
     .summary = "boot core identification, features, caches, clocks; one row per core",
     .help = "Vendor, brand, family/model/stepping (decimal and hex), hypervisor, features,\n"
 	    "caches, topology, TSC and bus (local APIC timer) clocks of the boot core,\n"
-	    "then index, APIC ID, state and last work of every core.\n"
+	    "then index, APIC ID, state and last work of every core, and the NUMA node\n"
+	    "of each (ACPI SRAT) with the distances (SLIT).\n"
 	    "examples:\n  cpu\n  cpuid 1   (the raw registers behind it)",
     .min_args = 0, .max_args = 0, .fn = cmd_cpu);
 #endif

@@ -7,6 +7,8 @@
 #include "monitor.h"
 #include "string.h"
 
+OPTIONAL(numa_print_mem);
+
 static void print_size(uint64_t bytes)
 {
 	if (bytes >= GiB && !(bytes % GiB))
@@ -48,6 +50,8 @@ static int cmd_mem(int argc, char **argv)
 		ull(st.region_len / MiB));
 	kprintf("mapped: RAM up to %016llx with %s pages; page 0 unmapped\n", ull(st.mapped_top),
 		st.huge_1g ? "1 GiB" : "2 MiB");
+	if (numa_print_mem)
+		numa_print_mem();
 	return 0;
 }
 
