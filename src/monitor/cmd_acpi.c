@@ -162,13 +162,17 @@ static void acpi_summary_numa(void)
 	const struct slit_info *sl = acpi_slit();
 	uint32_t nodes[ACPI_MAX_CPUS];
 
-	if (!s)
+	unsigned n;
+
+	if (!s) {
 		kprintf("SRAT: none");
-	else
-		kprintf("SRAT: %u nodes, %u processors, %u memory ranges", acpi_srat_domains(s, nodes, ACPI_MAX_CPUS),
-			s->cpu_count, s->mem_count);
+	} else {
+		n = acpi_srat_domains(s, nodes, ACPI_MAX_CPUS);
+		kprintf("SRAT: %u node%s, %u processor%s, %u memory range%s", n, n == 1 ? "" : "s", s->cpu_count,
+			s->cpu_count == 1 ? "" : "s", s->mem_count, s->mem_count == 1 ? "" : "s");
+	}
 	if (sl)
-		kprintf("; SLIT: %llu localities\n", ull(sl->localities));
+		kprintf("; SLIT: %llu localit%s\n", ull(sl->localities), sl->localities == 1 ? "y" : "ies");
 	else
 		kprintf("; SLIT: none\n");
 }
