@@ -128,6 +128,15 @@ static void numa_print_mismatches(const struct srat_info *s)
 	}
 }
 
+/* Is there a table with this signature, usable or not? */
+static int numa_table_listed(const char *sig)
+{
+	for (unsigned i = 0; i < acpi_table_count(); i++)
+		if (!memcmp(acpi_table(i)->sig, sig, 4))
+			return 1;
+	return 0;
+}
+
 /* The first line: how many nodes, and what the SLIT says about itself. */
 static unsigned numa_header(const char *label, uint32_t *nodes)
 {
@@ -136,7 +145,8 @@ static unsigned numa_header(const char *label, uint32_t *nodes)
 	unsigned n;
 
 	if (!s) {
-		kprintf("%s one node (no SRAT)\n", label);
+		kprintf("%s one node (%s)\n", label,
+			numa_table_listed("SRAT") ? "the SRAT is damaged (see acpi): not used" : "no SRAT");
 		return 0;
 	}
 	n = acpi_srat_domains(s, nodes, NUMA_MAX_SHOWN);
@@ -148,7 +158,7 @@ static unsigned numa_header(const char *label, uint32_t *nodes)
 		if (sl->self_not_10)
 			kprintf(" (a node's distance to itself is not 10)");
 	} else {
-		kprintf("; no SLIT");
+		kprintf("; %s", numa_table_listed("SLIT") ? "the SLIT is malformed: no distances" : "no SLIT");
 	}
 	kprintf("%s\n", s->truncated ? "; SRAT TRUNCATED" : "");
 	return n;
