@@ -143,6 +143,7 @@ struct srat_info {
 	unsigned disabled;         /* entries without the enabled flag (ignored) */
 	unsigned duplicates;       /* processor entries naming an APIC ID again (the first kept) */
 	unsigned bad_ranges;       /* memory ranges of length 0 or past 2^64 (ignored) */
+	unsigned overlaps;         /* memory ranges overlapping one kept before (ignored) */
 	unsigned other;            /* entries of other types (GICC, generic initiators, ...) */
 	int truncated;             /* more entries than kept, or a malformed entry ended the walk */
 };

@@ -112,6 +112,13 @@ static void srat_add_mem(struct srat_info *s, const struct srat_memory *m)
 		s->bad_ranges++;
 		return;
 	}
+	/* Two nodes cannot own the same byte: the first range listed keeps it. */
+	for (unsigned i = 0; i < s->mem_count; i++) {
+		if (base <= s->mems[i].base + (s->mems[i].len - 1) && s->mems[i].base <= base + (len - 1)) {
+			s->overlaps++;
+			return;
+		}
+	}
 	if (s->mem_count == ACPI_MAX_NUMA_MEM) {
 		s->truncated = 1;
 		return;

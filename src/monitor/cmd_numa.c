@@ -195,6 +195,9 @@ void numa_print_mem(void)
 	if (s && s->bad_ranges)
 		kprintf("  SRAT: %u memory range%s of length 0 or past 2^64 ignored\n", s->bad_ranges,
 			s->bad_ranges == 1 ? "" : "s");
+	if (s && s->overlaps)
+		kprintf("  SRAT: %u memory range%s overlapping an earlier one ignored\n", s->overlaps,
+			s->overlaps == 1 ? "" : "s");
 }
 
 static void srat_print_entry(const uint8_t *e)

@@ -1,6 +1,7 @@
 /* fuzz_numa.c: libFuzzer target for src/acpi_numa.c and the FACS parser of
  * src/acpi_tables.c: the input as an SRAT (walk and parse agree, every
- * range kept is non-empty and does not wrap, the node list is sorted), as a
+ * range kept is non-empty, does not wrap and overlaps no other, the node
+ * list is sorted), as a
  * SLIT (the N x N matrix fits) and as a FACS. Seeds: tests/fuzz/corpus/numa. */
 /* sources: src/acpi_numa.c src/acpi_tables.c */
 #include <stddef.h>
@@ -45,13 +46,15 @@ static void fuzz_srat(const uint8_t *data, size_t size)
 		__builtin_trap();
 	/* Untruncated, every entry walked is counted exactly once. */
 	if (!s.truncated && (walked < 0 || (unsigned long)walked != s.cpu_count + s.duplicates + s.mem_count +
-			     s.bad_ranges + s.disabled + s.other))
+			     s.bad_ranges + s.overlaps + s.disabled + s.other))
 		__builtin_trap();
 	for (unsigned i = 0; i < s.mem_count; i++) {
 		const struct srat_mem *m = &s.mems[i];
 
-		if (!m->len || m->base + m->len - 1 < m->base || acpi_srat_domain_of_addr(&s, m->base) < 0)
-			__builtin_trap();
+		if (!m->len || m->base + m->len - 1 < m->base ||
+		    acpi_srat_domain_of_addr(&s, m->base) != (int64_t)m->domain ||
+		    acpi_srat_domain_of_addr(&s, m->base + m->len - 1) != (int64_t)m->domain)
+			__builtin_trap(); /* ranges kept never overlap: each byte has one node */
 	}
 	for (unsigned i = 0; i < s.cpu_count; i++)
 		if (acpi_srat_domain_of_cpu(&s, s.cpus[i].apic_id) != (int64_t)s.cpus[i].domain)

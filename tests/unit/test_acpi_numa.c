@@ -1,7 +1,8 @@
 /* test_acpi_numa.c: host tests of src/acpi_numa.c (SRAT and SLIT) and the
  * FACS parser and FADT FIRMWARE_CTRL of src/acpi_tables.c: the layout QEMU
  * builds for -numa (2 nodes, the 640 KiB hole, a disabled filler entry),
- * x2APIC entries, 32-bit domains, disabled, duplicate and wrapping entries,
+ * x2APIC entries, 32-bit domains, disabled, duplicate, overlapping and
+ * wrapping entries,
  * truncated and malformed tables, SLITs too short for their N x N matrix. */
 /* sources: src/acpi_numa.c src/acpi_tables.c */
 #include <stdint.h>
@@ -132,6 +133,8 @@ static void test_srat_odd(void)
 	srat_mem(0xFFFFFFFFFFFFF000ull, 0x2000, 2, SRAT_ENABLED); /* wraps past 2^64 */
 	srat_mem(0x1000, 0, 2, SRAT_ENABLED);          /* empty */
 	srat_mem(0x40000000, 0x40000000, 7, SRAT_ENABLED | SRAT_MEM_HOTPLUG);
+	srat_mem(0x7FFFF000, 0x1000, 2, SRAT_ENABLED);  /* the last page of the one before */
+	srat_mem(0x3FFFF000, 0x1000, 2, SRAT_ENABLED);  /* just below it: kept */
 	tbl[tlen] = 5, tbl[tlen + 1] = 32;            /* a generic initiator: skipped */
 	tlen += 32;
 	table_end();
@@ -141,9 +144,10 @@ static void test_srat_odd(void)
 	      s.cpus[0].domain == 7);
 	CHECK_U64("srat_odd_domain_32bit", s.cpus[1].domain, 0x01020304);
 	CHECK("srat_odd_counts", s.duplicates == 1 && s.disabled == 1 && s.bad_ranges == 2 && s.other == 1);
-	CHECK("srat_odd_hotplug", s.mem_count == 1 && (s.mems[0].flags & SRAT_MEM_HOTPLUG));
-	CHECK_U64("srat_odd_domains", acpi_srat_domains(&s, nodes, 8), 2);
-	CHECK("srat_odd_domains_sorted", nodes[0] == 7 && nodes[1] == 0x01020304);
+	CHECK("srat_odd_hotplug", s.mem_count == 2 && (s.mems[0].flags & SRAT_MEM_HOTPLUG));
+	CHECK("srat_odd_overlap", s.overlaps == 1 && s.mems[1].base == 0x3FFFF000 && s.mems[1].domain == 2);
+	CHECK_U64("srat_odd_domains", acpi_srat_domains(&s, nodes, 8), 3);
+	CHECK("srat_odd_domains_sorted", nodes[0] == 2 && nodes[1] == 7 && nodes[2] == 0x01020304);
 	CHECK_U64("srat_odd_domains_capped", acpi_srat_domains(&s, nodes, 1), 1);
 	free(t);
 }
