@@ -1,6 +1,7 @@
 /* acpi.c: find the ACPI tables (ACPI 6.5 section 5.2.5: the RSDP from the
- * loader's copy or the EBDA and 0xE0000-0xFFFFF; RSDT/XSDT, FADT->DSDT), list
- * them with their checksums (the FACS from the FADT too) and keep the parsed facts. QEMU: pc and q35 tables. */
+ * loader's copy or the EBDA and 0xE0000-0xFFFFF; RSDT/XSDT, FADT->DSDT and
+ * FACS), list them with their checksums and keep the parsed facts. QEMU: pc
+ * and q35 tables. */
 #include "acpi.h"
 #include "bootinfo.h"
 #include "console.h"

@@ -1,6 +1,7 @@
 /* acpi_tables.c: pure parsers of ACPI table bytes (ACPI 6.5: checksums 5.2.6,
- * FADT 5.2.9, FACS 5.2.10, MADT 5.2.12, HPET and MCFG by their own specs, \_S5 per 7.4.2
- * and the AML encoding of ch. 20). QEMU pc and q35 provide them; host tested. */
+ * FADT 5.2.9, FACS 5.2.10, MADT 5.2.12, HPET and MCFG by their own specs,
+ * \_S5 per 7.4.2 and the AML encoding of ch. 20). QEMU pc and q35 provide
+ * them; host tested. */
 #include "acpi.h"
 #include "errno.h"
 #include "kernel.h"

@@ -1,6 +1,7 @@
 /* cmd_acpi.c: `acpi`: the RSDP, every ACPI table with its checksum and what
  * the kernel took from them; `acpi SIG` dumps one, the MADT, FACS, SRAT and
- * SLIT decoded first (ACPI 6.5 ch. 5.2, 5.2.10, 5.2.12, 5.2.16-17). QEMU: pc and q35 tables (q35 adds MCFG). */
+ * SLIT decoded first (ACPI 6.5 ch. 5.2, 5.2.10, 5.2.12, 5.2.16-17). QEMU: pc
+ * and q35 tables (q35 adds MCFG; -numa adds SRAT and SLIT). */
 #include "acpi.h"
 #include "bootinfo.h"
 #include "console.h"
@@ -161,7 +162,6 @@ static void acpi_summary_numa(void)
 	const struct srat_info *s = acpi_srat();
 	const struct slit_info *sl = acpi_slit();
 	uint32_t nodes[ACPI_MAX_CPUS];
-
 	unsigned n;
 
 	if (!s) {
