@@ -361,8 +361,8 @@ static int cmd_acpi(int argc, char **argv)
 CMD(acpi, .name = "acpi", .usage = "acpi [SIG [N]]",
     .summary = "list ACPI tables (signature, address, length, OEM, checksum); dump one",
     .help = "Without arguments: the RSDP, every table the root table lists (then the DSDT\n"
-	    "and the FACS, reached from the FADT) with its checksum, and what the kernel took\n"
-	    "from the MADT, FADT, HPET, MCFG, \\_S5, FACS, SRAT and SLIT. With SIG: that\n"
+	    "and the FACS, reached from the FADT) with its checksum, and what the kernel\n"
+	    "took from the MADT, FADT, HPET, MCFG, \\_S5, FACS, SRAT and SLIT. With SIG: that\n"
 	    "table's header and a hex dump, decoded first for the MADT, FACS, SRAT (NUMA\n"
 	    "nodes, their cores and memory) and SLIT (distances); N (from 0) picks among\n"
 	    "tables with the same signature.\n"
