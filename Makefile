@@ -76,15 +76,17 @@ QEMU_DISPLAY := $(if $(DISPLAY)$(WAYLAND_DISPLAY),-display gtk,-display none)
 QEMU_NET     = -nic user,model=e1000,restrict=on,tftp=$(BUILD)/programs
 QEMU_COMMON  = -M $(QEMU_MACHINE) -smp $(QEMU_SMP) -m $(QEMU_MEM) $(QEMU_NET) \
 	       -chardev stdio,id=ser0,mux=on,signal=off -serial chardev:ser0 -mon chardev=ser0 \
-	       $(QEMU_DISPLAY)
+	       -echr 0x1d $(QEMU_DISPLAY)
 OVMF_CODE    ?= /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS    ?= /usr/share/OVMF/OVMF_VARS_4M.fd
 
 .PHONY: FORCE netboot lab test-load deps profiles test-images screenshots all iso run run-kernel run-uefi debug test test-matrix unit expect bench clean fuzz fuzz-build fuzz-seeds fuzz-test programs
 all: $(KERNEL) $(BUILD)/programs.img
 
-# The example programs (programs/Makefile: static PIE ELF64 files).
-PROGRAM_NAMES := hello args cores primes fault spin netecho netbench race blkrace netrace
+# The programs (programs/Makefile: static PIE ELF64 files): every
+# programs/NAME.c, the examples and the user's own, goes on programs.img,
+# the ISO's RAM disk and the netboot tree as NAME.elf.
+PROGRAM_NAMES := $(sort $(basename $(notdir $(wildcard programs/*.c))))
 PROGRAM_ELFS  := $(PROGRAM_NAMES:%=$(BUILD)/programs/%.elf)
 programs:
 	$(MAKE) -s -C programs
@@ -234,7 +236,8 @@ iso: $(ISO) $(BUILD)/programs.img
 TEST_IMAGES   := $(BUILD)/test-images
 FB_TEST_MODES := 1024x768x15 1024x768x16 1024x768x24 1024x768x32 800x600x32
 TEST_ISOS     := $(FB_TEST_MODES:%=$(TEST_IMAGES)/fb-%.iso) \
-		 $(TEST_IMAGES)/console-serial.iso $(TEST_IMAGES)/console-fb.iso $(TEST_IMAGES)/console-serial,fb.iso
+		 $(TEST_IMAGES)/console-serial.iso $(TEST_IMAGES)/console-fb.iso $(TEST_IMAGES)/console-serial,fb.iso \
+		 $(TEST_IMAGES)/autorun.iso
 test-images: $(TEST_ISOS)
 
 # test_iso OUT,CONSOLE,GFX (GFX "auto": no gfxpayload, the mode GRUB picks)
@@ -252,10 +255,17 @@ $(TEST_IMAGES)/fb-%.iso: $(BUILD)/ingot-nodebug.elf tests/images/grub-test.cfg M
 $(TEST_IMAGES)/console-%.iso: $(BUILD)/ingot-nodebug.elf tests/images/grub-test.cfg Makefile scripts/grub-moddeps.sh
 	$(call test_iso,$@,$*,auto)
 
+# A quoted autorun in the GRUB script (docs.exp): GRUB re-quotes the word.
+$(TEST_IMAGES)/autorun.iso: $(BUILD)/ingot-nodebug.elf tests/images/grub-test.cfg Makefile scripts/grub-moddeps.sh
+	$(call test_iso,$@,serial autorun="version; uptime; poweroff",auto)
+
 # build/programs.img: the FAT32 programs disk (mtools; FAT32 needs 65525
 # clusters, so at least 33 MiB), attached to every run as a virtio-blk disk.
 PROGRAMS_IMG_MIB := 64
-PROGRAMS_DRIVE = -drive file=$(BUILD)/programs.img,if=none,id=progs,format=raw \
+# snapshot=on: what the machine writes to the disk (disk write, a program's
+# blk_write) is thrown away when QEMU ends; build/programs.img stays as make
+# built it.
+PROGRAMS_DRIVE = -drive file=$(BUILD)/programs.img,if=none,id=progs,format=raw,snapshot=on \
 		 -device virtio-blk-pci,drive=progs
 
 $(BUILD)/programs.img: Makefile $(PROGRAM_ELFS)
@@ -287,7 +297,7 @@ $(BUILD)/programs-ram.img: $(BUILD)/programs.img
 	mv $@.tmp $@
 
 run: $(ISO) $(BUILD)/programs.img
-	@echo "Ingot in QEMU: Ctrl-A X quits, Ctrl-A C toggles the QEMU monitor."
+	@echo "Ingot in QEMU: Ctrl-] x quits, Ctrl-] c toggles the QEMU monitor (Ctrl-A is Ingot's)."
 	$(QEMU) $(QEMU_COMMON) -cdrom $< -boot d -no-reboot $(PROGRAMS_DRIVE)
 
 run-kernel: $(KERNEL) $(BUILD)/programs.img
@@ -301,6 +311,8 @@ run-uefi: $(ISO) $(BUILD)/programs.img
 debug: $(ISO) $(BUILD)/programs.img
 	@echo "QEMU waits for gdb; attach with:"
 	@echo "  gdb $(KERNEL) -ex 'target remote localhost:1234'"
+	@echo "A program's symbols: after load or exec, give gdb the add-symbol-file line the monitor prints"
+	@echo "  (gdb: add-symbol-file build/programs/debug/NAME.elf -o LOAD-ADDRESS)."
 	$(QEMU) $(QEMU_COMMON) -cdrom $< -boot d -no-reboot -s -S $(PROGRAMS_DRIVE)
 
 # Host unit tests of pure logic, under ASan and UBSan.

@@ -52,12 +52,14 @@ struct bootinfo {
 	int protocol;               /* 1 or 2 (multiboot version) */
 	char loader[BOOTINFO_NAME_MAX];
 	char cmdline[BOOTINFO_CMDLINE_MAX];
+	int cmdline_cut;            /* the loader's command line was longer: only its start is kept */
 	struct mmap_entry mmap[BOOTINFO_MAX_MMAP];
 	unsigned mmap_count;
 	int mmap_truncated;
 	uint32_t mem_lower_kib, mem_upper_kib; /* basic memory info, 0 if absent */
 	struct boot_module mods[BOOTINFO_MAX_MODS];
 	unsigned mod_count;
+	unsigned mods_dropped;      /* modules past the first BOOTINFO_MAX_MODS, not kept */
 	struct boot_fb fb;
 	uint64_t rsdp_addr;         /* where the copy the loader gave lies, 0 if none */
 	uint8_t rsdp[36];           /* the copy itself, kept before the info is reused */

@@ -111,6 +111,9 @@ struct ingot_api {
 #define INGOT_ENODEV    19
 #define INGOT_EINVAL    22
 #define INGOT_ETIMEDOUT 110
+#define INGOT_EACCES    13   /* blk_write: the device is read-only */
+#define INGOT_ESHUTDOWN 108  /* the driver gave up a device that stopped answering */
+#define INGOT_ENOMEDIUM 123  /* a drive with no medium in it (an empty CD drive) */
 
 extern const struct ingot_api *ingot;
 

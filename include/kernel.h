@@ -14,6 +14,8 @@
 #define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
+/* "s" after a count unless it is 1: "1 core", "4 cores". */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
 #define KiB 1024ull
 #define MiB (1024ull * 1024)
 #define GiB (1024ull * 1024 * 1024)

@@ -83,6 +83,7 @@ struct netdev {
 	 * layer when it first uses the device, NULL before. */
 	struct ip_iface *ip_iface;
 	int last_link_up;         /* for reporting link changes */
+	int looked;               /* net has shown this interface before */
 	const char *irq_mode;     /* "msi-x", "msi", "intx"; NULL: polled */
 	struct net_rxq *rxq;      /* frames waiting for a program (net.c) */
 };

@@ -39,28 +39,30 @@ static void mmap_add(struct bootinfo *bi, uint64_t base, uint64_t len, uint32_t 
 	bi->mmap_count++;
 }
 
-/* Copy a NUL-terminated string of at most max bytes available at p. */
-static void copy_str(char *dst, size_t dstsz, const char *p, size_t max)
+/* Copy a NUL-terminated string of at most max bytes available at p;
+ * returns 1 when it did not fit (dst then holds its start). */
+static int copy_str(char *dst, size_t dstsz, const char *p, size_t max)
 {
 	size_t n = strnlen(p, max);
+	int cut = n >= dstsz;
 
-	if (n >= dstsz)
+	if (cut)
 		n = dstsz - 1;
 	memcpy(dst, p, n);
 	dst[n] = 0;
+	return cut;
 }
 
 /* A string at a physical address (multiboot1): read at most dstsz bytes. */
-static void copy_phys_str(char *dst, size_t dstsz, uint64_t addr, bootinfo_phys_fn phys, void *ctx)
+static int copy_phys_str(char *dst, size_t dstsz, uint64_t addr, bootinfo_phys_fn phys, void *ctx)
 {
 	for (size_t want = dstsz; want >= 16; want /= 2) {
 		const char *p = phys(ctx, addr, want);
-		if (p) {
-			copy_str(dst, dstsz, p, want);
-			return;
-		}
+		if (p)
+			return copy_str(dst, dstsz, p, want);
 	}
 	dst[0] = 0;
+	return 0;
 }
 
 /* The colour fields start at color: multiboot1 puts them right after the
@@ -109,6 +111,8 @@ static void mb2_module(struct bootinfo *bi, const uint8_t *p, size_t n)
 {
 	struct boot_module *m;
 
+	if (n >= 8 && bi->mod_count >= BOOTINFO_MAX_MODS)
+		bi->mods_dropped++;
 	if (n < 8 || bi->mod_count >= BOOTINFO_MAX_MODS)
 		return;
 	m = &bi->mods[bi->mod_count++];
@@ -121,7 +125,7 @@ static void mb2_module(struct bootinfo *bi, const uint8_t *p, size_t n)
 static int mb2_tag(struct bootinfo *bi, uint32_t type, const uint8_t *p, size_t n, uint64_t addr)
 {
 	switch (type) {
-	case MB2_TAG_CMDLINE: copy_str(bi->cmdline, sizeof(bi->cmdline), (const char *)p, n); break;
+	case MB2_TAG_CMDLINE: bi->cmdline_cut = copy_str(bi->cmdline, sizeof(bi->cmdline), (const char *)p, n); break;
 	case MB2_TAG_LOADER: copy_str(bi->loader, sizeof(bi->loader), (const char *)p, n); break;
 	case MB2_TAG_MODULE: mb2_module(bi, p, n); break;
 	case MB2_TAG_MEMINFO:
@@ -193,8 +197,10 @@ static int mb1_mods(struct bootinfo *bi, uint32_t count, uint64_t addr, bootinfo
 {
 	const uint8_t *p;
 
-	if (count > BOOTINFO_MAX_MODS)
+	if (count > BOOTINFO_MAX_MODS) {
+		bi->mods_dropped = count - BOOTINFO_MAX_MODS;
 		count = BOOTINFO_MAX_MODS;
+	}
 	if (!count)
 		return 0;
 	p = phys(ctx, addr, (uint64_t)count * 16);
@@ -224,7 +230,7 @@ static int mb1_parse(struct bootinfo *bi, uint64_t info, bootinfo_phys_fn phys, 
 	if (flags & MB1_FLAG_MEM)
 		bi->mem_lower_kib = rd32(p + 4), bi->mem_upper_kib = rd32(p + 8);
 	if (flags & MB1_FLAG_CMDLINE)
-		copy_phys_str(bi->cmdline, sizeof(bi->cmdline), rd32(p + 16), phys, ctx);
+		bi->cmdline_cut = copy_phys_str(bi->cmdline, sizeof(bi->cmdline), rd32(p + 16), phys, ctx);
 	if (flags & MB1_FLAG_MODS)
 		err |= mb1_mods(bi, rd32(p + 20), rd32(p + 24), phys, ctx);
 	if (flags & MB1_FLAG_MMAP)

@@ -96,12 +96,30 @@ static int boot_select_consoles(char *val, size_t valsz)
 }
 
 /* A selection that names no console this machine has (console=fb under
- * BIOS) would leave it mute: every console then, and a word about it. */
-static int boot_check_consoles(void)
+ * BIOS) would leave it mute: every console then, and a word about it. A
+ * list with some names missing (serial,fb under BIOS) keeps the rest, and
+ * the names missing are put in missing to be reported. */
+static int boot_check_consoles(const char *val, char *missing, size_t sz)
 {
+	size_t used = 0;
+
+	for (const char *p = val; *p; p += *p == ',') {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		unsigned k = boot_console_kind(p, len);
+		struct console *c = console_list();
+
+		while (c && !(c->kind & k))
+			c = c->next;
+		if (!c && k != CONSOLE_ALL && used + len + 2 < sz) {
+			ksnprintf(missing + used, sz - used, "%s%.*s", used ? ", " : "", (int)len, p);
+			used = strlen(missing);
+		}
+		p += len;
+	}
 	for (struct console *c = console_list(); c; c = c->next)
 		if (c->kind & console_selected())
-			return 0;
+			return used ? -ENOENT : 0;
 	console_select(CONSOLE_ALL);
 	return -ENODEV;
 }
@@ -129,12 +147,12 @@ static void boot_summary(void)
 	unsigned online = smp_online_count(), listed = smp_core_count();
 
 	mm_get_stats(&st);
-	kprintf("cpu: %u cores", online);
+	kprintf("cpu: %u core%s", online, PLURAL(online));
 	if (listed > online)
 		kprintf(" (%u offline)", listed - online);
-	kprintf("  mem: %llu MiB (%llu MiB free)  pci: %u devices  disk: %u  net: %u\n",
+	kprintf("  mem: %llu MiB (%llu MiB free)  pci: %u device%s  disk: %u  net: %u\n",
 		(unsigned long long)((st.ram_total + MiB - 1) / MiB), (unsigned long long)(st.free / MiB),
-		pci_count(), boot_disk_count(), net_count());
+		pci_count(), PLURAL(pci_count()), boot_disk_count(), net_count());
 }
 
 static void boot_autorun(void)
@@ -150,7 +168,7 @@ static void boot_autorun(void)
 void kmain(uint32_t magic, uint64_t info)
 {
 	int err, console_err, screen_err;
-	char console_val[64] = "";
+	char console_val[64] = "", missing[64] = "";
 
 	/* Per-core data first: the console lock already asks which core runs. */
 	percpu_boot.self = &percpu_boot;
@@ -164,15 +182,23 @@ void kmain(uint32_t magic, uint64_t info)
 	} else if (fbcon_init) {
 		fbcon_init(&boot_info.fb);
 	}
-	screen_err = console_val[0] ? boot_check_consoles() : 0;
+	screen_err = console_val[0] && !console_err ? boot_check_consoles(console_val, missing, sizeof(missing)) : 0;
 	kprintf("Ingot " INGOT_VERSION " (x86-64)\n");
 	if (err)
 		console_report_error("the loader's information is malformed; using what could be read");
 	if (console_err)
 		console_report_error("console=%s: expected serial, screen, vga, fb or all, or a comma list of them",
 				     console_val);
-	else if (screen_err)
+	else if (screen_err == -ENODEV)
 		console_report_error("console=%s: no such console on this machine; using all", console_val);
+	else if (screen_err)
+		console_report_error("console=%s: no %s console on this machine; using the others", console_val, missing);
+	if (boot_info.cmdline_cut)
+		console_report_error("the kernel command line is longer than %u characters; the rest is ignored",
+				     BOOTINFO_CMDLINE_MAX - 1);
+	if (boot_info.mods_dropped)
+		console_report_error("only the first %u multiboot modules are kept; %u more ignored", BOOTINFO_MAX_MODS,
+				     boot_info.mods_dropped);
 	if (!boot_info.mmap_count)
 		panic("the loader gave no memory map");
 	boot_stage("traps");

@@ -112,6 +112,20 @@ static uint64_t program_stack_top(unsigned core)
 	return prog.stacks + MAIN_STACK + prog.stack_size * core;
 }
 
+/* The line that gives gdb (make debug) the program's symbols: programs/
+ * Makefile keeps each program with its debug sections in
+ * build/programs/debug/, linked at 0 (position-independent) or where it
+ * loads (fixed address), so the offset is the load bias. */
+static void program_gdb_line(void)
+{
+	const char *base = prog.name;
+
+	for (const char *p = prog.name; *p; p++)
+		if (*p == '/' || *p == ':')
+			base = p + 1;
+	kprintf("gdb: add-symbol-file build/programs/debug/%s -o 0x%llx\n", base, (unsigned long long)prog.bias);
+}
+
 int program_load(const void *file, size_t len, const char *name, char *why, size_t whysz)
 {
 	struct mm_stats st;
@@ -147,6 +161,7 @@ int program_load(const void *file, size_t len, const char *name, char *why, size
 		prog.img.type == 3 ? "position-independent" : "fixed address", prog.img.nseg,
 		(unsigned long long)(prog.img.lo + prog.bias), (unsigned long long)prog.img_end,
 		(unsigned long long)(prog.img.entry + prog.bias));
+	program_gdb_line();
 	return 0;
 }
 

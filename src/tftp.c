@@ -24,18 +24,41 @@ struct tftp_xfer {
 	int oack_ok;                 /* an OACK may still come (nothing received yet) */
 	uint8_t last[TFTP_NAME_MAX + 32]; /* the last packet sent, for retransmission */
 	size_t last_len;
+	int unsent;                  /* the last packet never left: its next hop did not answer ARP */
 	char *why;
 	size_t whysz;
 };
 
 static int tftp_send(struct tftp_xfer *x, const uint8_t *pkt, size_t len)
 {
+	int err;
+
 	if (pkt != x->last) {
 		memcpy(x->last, pkt, len);
 		x->last_len = len;
 	}
 	memcpy(ip_out_frame + UDP_DATA_OFF, x->last, x->last_len);
-	return ip_send_udp(x->n, x->server, x->lport, x->rport ? x->rport : TFTP_PORT, x->last_len);
+	err = ip_send_udp(x->n, x->server, x->lport, x->rport ? x->rport : TFTP_PORT, x->last_len);
+	x->unsent = err == -ETIMEDOUT && !x->rport; /* nothing from the server yet */
+	return err;
+}
+
+/* Why nothing went out: the server (or, off its subnet, the gateway) never
+ * answered ARP, so no request was ever sent. */
+static void tftp_why_unsent(struct tftp_xfer *x, const char *file)
+{
+	const struct ip_iface *c = ip_iface_of(x->n);
+	char srv[16], gw[16];
+
+	ip_format_addr(x->server, srv);
+	if (c->netmask && ((x->server ^ c->addr) & c->netmask)) {
+		ip_format_addr(c->gateway, gw);
+		ksnprintf(x->why, x->whysz, "%s: the gateway %s (to the TFTP server %s) did not answer ARP on %s; "
+			  "no request was sent", file, gw, srv, x->n->name);
+	} else {
+		ksnprintf(x->why, x->whysz, "%s: the TFTP server %s did not answer ARP on %s; no request was sent",
+			  file, srv, x->n->name);
+	}
 }
 
 static int tftp_ack(struct tftp_xfer *x, uint16_t block)
@@ -173,7 +196,9 @@ static int tftp_run(struct tftp_xfer *x, const char *file)
 		if (err == TFTP_DONE)
 			return 0;
 	}
-	if (err == -ETIMEDOUT)
+	if (err == -ETIMEDOUT && x->unsent)
+		tftp_why_unsent(x, file);
+	else if (err == -ETIMEDOUT)
 		ksnprintf(x->why, x->whysz, "%s: no progress from the TFTP server after %d retransmissions", file,
 			  TFTP_RETRIES);
 	else if (err == -EFBIG)

@@ -87,7 +87,7 @@ static void acpi_summary_madt(void)
 		kprintf("MADT: none\n");
 		return;
 	}
-	kprintf("MADT: %u processors (APIC IDs", n);
+	kprintf("MADT: %u processor%s (APIC IDs", n, PLURAL(n));
 	for (unsigned i = 0; i < m->cpu_count && shown < ACPI_LIST_IDS_MAX; i++) {
 		if (m->cpus[i].enabled || m->cpus[i].online_capable) {
 			kprintf(" %u", m->cpus[i].apic_id);
@@ -102,7 +102,7 @@ static void acpi_summary_madt(void)
 	kprintf("  %u I/O APIC%s:", m->ioapic_count, m->ioapic_count == 1 ? "" : "s");
 	for (unsigned i = 0; i < m->ioapic_count; i++)
 		kprintf(" id %u at %x (GSI %u)", m->ioapics[i].id, m->ioapics[i].addr, m->ioapics[i].gsi_base);
-	kprintf("\n  %u overrides:", m->iso_count);
+	kprintf("\n  %u override%s:", m->iso_count, PLURAL(m->iso_count));
 	for (unsigned i = 0; i < m->iso_count; i++)
 		kprintf(" IRQ%u->GSI%u%s%s%s", m->isos[i].source, m->isos[i].gsi,
 			m->isos[i].flags & 0xF ? "(" : "", m->isos[i].flags & 0xF ? acpi_inti(m->isos[i].flags) : "",

@@ -40,7 +40,7 @@ static int cmd_bootinfo(int argc, char **argv)
 		(unsigned long long)boot_info.info_end);
 	if (boot_info.mem_upper_kib)
 		kprintf("basic memory: lower %u KiB, upper %u KiB\n", boot_info.mem_lower_kib, boot_info.mem_upper_kib);
-	kprintf("memory map: %u entries\n", boot_info.mmap_count);
+	kprintf("memory map: %u %s\n", boot_info.mmap_count, boot_info.mmap_count == 1 ? "entry" : "entries");
 	for (unsigned i = 0; i < boot_info.mmap_count; i++)
 		kprintf("  %016llx len %016llx type %u (%s)\n", (unsigned long long)boot_info.mmap[i].base,
 			(unsigned long long)boot_info.mmap[i].len, boot_info.mmap[i].type,

@@ -57,7 +57,7 @@ static int cmd_version(int argc, char **argv)
 	(void)argc, (void)argv;
 	kprintf("Ingot " INGOT_VERSION " (x86-64), built " BUILD_DATE " with gcc " __VERSION__ "\n");
 	kprintf("kernel: %llu KiB text+rodata+data (text %llu, rodata %llu, data %llu bytes), "
-		"%llu KiB bss, %u symbols apart\n",
+		"%llu KiB bss, %u symbols for backtraces\n",
 		(unsigned long long)((kernel_image_bytes() + KiB - 1) / KiB), (unsigned long long)text,
 		(unsigned long long)rodata, (unsigned long long)data, (unsigned long long)(bss / KiB), ksyms_count());
 	return 0;

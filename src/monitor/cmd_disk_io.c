@@ -47,8 +47,8 @@ static int disk_read_cmd(int argc, char **argv)
 	if (!count || count * b->sector_size > DISK_READ_MAX_BYTES)
 		return cmd_error("disk: read: COUNT must be 1 to %llu sectors", ull(DISK_READ_MAX_BYTES / b->sector_size));
 	if (lba >= b->sectors || count > b->sectors - lba)
-		return cmd_error("disk: read: LBA %llu+%llu is past the end of %s (%llu sectors)", ull(lba), ull(count),
-				 b->name, ull(b->sectors));
+		return cmd_error("disk: read: LBA %llu+%llu is past the end of %s (%llu sector%s)", ull(lba), ull(count),
+				 b->name, ull(b->sectors), PLURAL(b->sectors));
 	buf = mm_scratch(count * b->sector_size);
 	if (!buf)
 		return -ENOMEM;
@@ -113,8 +113,12 @@ static int disk_write_cmd(int argc, char **argv)
 	if (disk_has_medium("write", b))
 		return CMD_REPORTED;
 	count = (len + b->sector_size - 1) / b->sector_size;
-	if (lba >= b->sectors || count > b->sectors - lba)
-		return cmd_error("disk: write: LBA %llu is past the end of %s", ull(lba), b->name);
+	if (lba >= b->sectors)
+		return cmd_error("disk: write: LBA %llu is past the end of %s (%llu sector%s)", ull(lba), b->name,
+				 ull(b->sectors), PLURAL(b->sectors));
+	if (count > b->sectors - lba)
+		return cmd_error("disk: write: %zu bytes at LBA %llu need %llu sectors; %s ends at LBA %llu", len,
+				 ull(lba), ull(count), b->name, ull(b->sectors - 1));
 	buf = mm_scratch(count * b->sector_size);
 	if (!buf)
 		return -ENOMEM;
@@ -127,8 +131,8 @@ static int disk_write_cmd(int argc, char **argv)
 		err = blk_flush(b);
 	if (err)
 		return cmd_error("disk: write %s LBA %llu: %s", b->name, ull(lba), error_str(err));
-	kprintf("wrote %zu bytes to %s at LBA %llu (byte %llu), %llu sector%s, flushed\n", len, b->name, ull(lba),
-		ull(lba * b->sector_size), ull(count), count > 1 ? "s" : "");
+	kprintf("wrote %zu byte%s to %s at LBA %llu (byte %llu), %llu sector%s, flushed\n", len, PLURAL(len), b->name,
+		ull(lba), ull(lba * b->sector_size), ull(count), PLURAL(count));
 	return 0;
 }
 

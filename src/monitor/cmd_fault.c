@@ -91,7 +91,8 @@ static int cmd_fault(int argc, char **argv)
 	if (argc == 3 && cmd_arg_u64("fault", argv[2], "core", 0, &core))
 		return CMD_REPORTED;
 	if (core >= smp_core_count())
-		return cmd_error("fault: no core %llu (%u cores)", (unsigned long long)core, smp_core_count());
+		return cmd_error("fault: no core %llu (%u core%s)", (unsigned long long)core, smp_core_count(),
+				 PLURAL(smp_core_count()));
 	for (size_t i = 0; i < ARRAY_SIZE(fault_kinds); i++) {
 		if (strcmp(argv[1], fault_kinds[i].name))
 			continue;

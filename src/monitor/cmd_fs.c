@@ -188,7 +188,8 @@ static int ls_dir(const char *spec, const struct fs_file *dir)
 	}
 	if (err)
 		return cmd_error("ls: %s: %s", spec, fs_error_str(err));
-	kprintf("%llu files, %llu directories, %llu bytes\n", ull(files), ull(dirs), ull(bytes));
+	kprintf("%llu file%s, %llu director%s, %llu byte%s\n", ull(files), PLURAL(files), ull(dirs),
+		dirs == 1 ? "y" : "ies", ull(bytes), PLURAL(bytes));
 	if (d.corrupt)
 		kprintf("warning: %u corrupt directory entries skipped\n", d.corrupt);
 	return 0;

@@ -153,6 +153,18 @@ static int ping_parse(int argc, char **argv, uint64_t *count, uint32_t *dst)
 	return 0;
 }
 
+/* The interface that has this address, if it is one of ours. */
+static struct netdev *ping_own_iface(uint32_t dst)
+{
+	for (unsigned i = 0; i < net_count(); i++) {
+		const struct ip_iface *c = ip_iface_get(net_get(i));
+
+		if (c && c->addr == dst)
+			return net_get(i);
+	}
+	return NULL;
+}
+
 static int cmd_ping(int argc, char **argv)
 {
 	struct ping_sum s = { 0, 0, 0, 0, 0 };
@@ -163,6 +175,9 @@ static int cmd_ping(int argc, char **argv)
 
 	if (err)
 		return err;
+	if (ping_own_iface(dst))
+		return cmd_error("ping: %s is this machine's own address (%s): Ingot sends nothing to itself", name,
+				 ping_own_iface(dst)->name);
 	for (unsigned seq = 1; !err && seq <= count; seq++) {
 		next = timer_ns() + PING_INTERVAL_NS;
 		err = ping_one(dst, name, seq, &s);

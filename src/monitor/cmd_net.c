@@ -41,8 +41,10 @@ static void net_print_row(struct netdev *n)
 	} else {
 		kprintf("  -\n");
 	}
-	if (up != n->last_link_up)
+	/* The first look only shows the state: there was no look before it. */
+	if (n->looked && up != n->last_link_up)
 		kprintf("%s: link %s since the last look\n", n->name, up ? "came up" : "went down");
+	n->looked = 1;
 	n->last_link_up = up;
 }
 
@@ -69,7 +71,7 @@ static int net_static(struct netdev *n, int argc, char **argv)
 	if (argc == 5 && ip_parse_addr(argv[4], &gw))
 		return cmd_error("net: bad gateway '%s'", argv[4]);
 	if (ip_config_static(n, addr, prefix, gw))
-		return cmd_error("net: %s/%u%s%s is not a usable host address%s", argv[3], prefix, gw ? " via " : "",
+		return cmd_error("net: %s%s%s is not a usable host address%s", argv[3], gw ? " via " : "",
 				 gw ? argv[4] : "", gw ? " and gateway in one subnet" : "");
 	ip_format_addr(addr, a);
 	kprintf("%s: address %s/%u, gateway %s\n", n->name, a, prefix, gw ? argv[4] : "-");

@@ -96,11 +96,11 @@ static void pci_print_cap(const struct pci_dev *d, unsigned off)
 	kprintf("  cap %02x at %02x: ", id, off);
 	switch (id) {
 	case PCI_CAP_PM: kprintf("power management, version %u\n", ctl & 7); break;
-	case PCI_CAP_MSI: kprintf("MSI, %s, %u vectors capable%s\n", ctl & 1 ? "enabled" : "disabled",
-				  1u << ((ctl >> 1) & 7), ctl & 0x80 ? ", 64-bit" : ""); break;
-	case PCI_CAP_MSIX: kprintf("MSI-X, %s, %u vectors\n", ctl & 0x8000 ? "enabled" : "disabled",
-				   (ctl & 0x7FF) + 1); break;
-	case PCI_CAP_VENDOR: kprintf("vendor-specific, %u bytes\n", pci_read8(d, off + 2)); break;
+	case PCI_CAP_MSI: kprintf("MSI, %s, %u vector%s capable%s\n", ctl & 1 ? "enabled" : "disabled",
+				  1u << ((ctl >> 1) & 7), PLURAL((ctl >> 1) & 7 ? 2 : 1), ctl & 0x80 ? ", 64-bit" : ""); break;
+	case PCI_CAP_MSIX: kprintf("MSI-X, %s, %u vector%s\n", ctl & 0x8000 ? "enabled" : "disabled",
+				   (ctl & 0x7FF) + 1, PLURAL((ctl & 0x7FF) + 1)); break;
+	case PCI_CAP_VENDOR: kprintf("vendor-specific, %u byte%s\n", pci_read8(d, off + 2), PLURAL(pci_read8(d, off + 2))); break;
 	case PCI_CAP_PCIE: {
 		uint16_t lsta = pci_read16(d, off + 0x12);
 		kprintf("PCI Express %s, link x%u gen %u\n", pcie_port_type((ctl >> 4) & 0xF),

@@ -24,6 +24,8 @@ static int mem_check(const char *cmd, uint64_t addr, uint64_t len, int write)
 
 	if (!vm_canonical(addr))
 		return cmd_error("%s: address %llx is not canonical", cmd, ull(addr));
+	if (len && addr + (len - 1) < addr)
+		return cmd_error("%s: %llx+%llu wraps past the end of the address space", cmd, ull(addr), ull(len));
 	err = vm_check_range(addr, len, write, &bad);
 	if (err == -EACCES)
 		return cmd_error("%s: address %llx is read-only", cmd, ull(bad));
@@ -130,6 +132,8 @@ static int cmd_dump(int argc, char **argv)
 		return CMD_REPORTED;
 	if (addr % width || len % width)
 		return cmd_error("dump: address and length must be multiples of the width %u", width);
+	if (!len)
+		return cmd_error("dump: length 0: nothing to dump");
 	for (uint64_t off = 0; off < len; off += 16) {
 		unsigned n = (unsigned)MIN(16, len - off);
 

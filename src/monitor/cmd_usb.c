@@ -117,7 +117,7 @@ static int cmd_usb(int argc, char **argv)
 				"MANUFACTURER / PRODUCT");
 		usb_print_tree(b, NULL, &n);
 	}
-	kprintf("%u devices\n", n);
+	kprintf("%u device%s\n", n, PLURAL(n));
 	usb_nchanges = 0;
 	usb_changes(usb_print_change);
 	if (!usb_nchanges)

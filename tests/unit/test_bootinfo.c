@@ -156,6 +156,7 @@ static void test_mb1(void)
 	CHECK("bootinfo_mb1_mmap", bi->mmap_count == 2 && bi->mmap[1].base == 0x100000 && bi->mmap[1].len == 0x1fee0000);
 	CHECK("bootinfo_mb1_module", bi->mod_count == 1 && bi->mods[0].start == 0x400000);
 	CHECK_STR("bootinfo_mb1_module_name", bi->mods[0].name, "mod.img arg");
+	CHECK("bootinfo_mb1_nothing_dropped", bi->cmdline_cut == 0 && bi->mods_dropped == 0);
 	CHECK("bootinfo_mb1_no_fb", bi->fb.type == FB_TYPE_NONE);
 	/* no map: the basic memory figures stand in */
 	put32(0, (1u << 0));
@@ -170,6 +171,12 @@ static void test_mb1(void)
 	memset(fake + 0x200, 'a', FAKE_SIZE - 0x200);
 	bootinfo_parse(bi, MB1_BOOT_MAGIC, FAKE_BASE, fake_phys, NULL);
 	CHECK("bootinfo_mb1_long_cmdline", strlen(bi->cmdline) == BOOTINFO_CMDLINE_MAX - 1);
+	CHECK("bootinfo_mb1_long_cmdline_said", bi->cmdline_cut == 1);
+	/* 20 modules: the first 16 are kept, the other 4 counted */
+	build_mb1();
+	put32(20, 20);
+	bootinfo_parse(bi, MB1_BOOT_MAGIC, FAKE_BASE, fake_phys, NULL);
+	CHECK("bootinfo_mb1_modules_dropped", bi->mod_count == BOOTINFO_MAX_MODS && bi->mods_dropped == 4);
 	free(bi);
 }
 
