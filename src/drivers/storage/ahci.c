@@ -17,6 +17,8 @@
 #include "ata.h"
 #include "ahci_regs.h"
 
+OPTIONAL(pci_irq_enable);
+
 #define AHCI_MAX_HBAS 4
 #define AHCI_MAX_DEVICES 16
 /* Bytes per command: a 4 MiB request (the bench's) goes out as two
@@ -46,6 +48,10 @@ struct ahci_hba {
 	volatile uint8_t *abar;
 	uint32_t cap;
 	unsigned nslots;
+	/* The HBA interrupts (MSI or INTx, to the boot core) when a command
+	 * ends: waiting cores sleep (smp_nap) and its handler wakes them.
+	 * Without one, they poll. */
+	int irq;
 };
 
 struct ahci_port {
@@ -71,6 +77,7 @@ struct ahci_port {
 	 * midway (a fault, a stop's NMI) gets its slots back in its recovery
 	 * (ahci_slots_release), else they would stay claimed for good. */
 	uint16_t slot_core[AHCI_MAX_SLOTS];
+	struct smp_sleepers sleepers; /* cores waiting for slots to end or be free */
 	/* The bounce buffer (word aligned, below 4 GiB) is one request's at a
 	 * time: the copies to and from the caller's buffer run under
 	 * bounce_lock, while the request holds no slot, so a fault in them
@@ -244,6 +251,35 @@ static void ahci_port_timeout(struct ahci_port *p, uint64_t timeout)
 	spin_unlock(&p->lock);
 }
 
+struct ahci_wait {
+	struct ahci_port *p;
+	uint32_t mask;
+};
+
+/* smp_nap's ready: the slots left PxCI, or (mask 0) a slot is free. */
+static int ahci_wait_ready(void *arg)
+{
+	const struct ahci_wait *w = arg;
+	uint32_t all = w->p->hba->nslots >= 32 ? 0xFFFFFFFFu : (1u << w->p->hba->nslots) - 1;
+
+	if (!w->mask)
+		return (all & ~w->p->busy) || w->p->dead;
+	return !(ahci_port_read(w->p, AHCI_PxCI) & w->mask);
+}
+
+/* Between two looks at the port: with the HBA's interrupt, this core
+ * sleeps until a command ends (an error is seen at the nap's bound);
+ * without it, it spins. */
+static void ahci_nap(struct ahci_port *p, uint32_t mask)
+{
+	struct ahci_wait w = { p, mask };
+
+	if (p->hba->irq)
+		smp_nap(&p->sleepers, ahci_wait_ready, &w, 0);
+	else
+		cpu_pause();
+}
+
 /* Wait, holding no lock, until the slots in mask leave PxCI: completed,
  * or dropped by a recovery (ahci_slots_put tells which). The timeout runs
  * from the port's last sign of life, a slot of any request leaving PxCI:
@@ -268,7 +304,7 @@ static int ahci_slots_wait(struct ahci_port *p, uint32_t mask, uint64_t timeout)
 			ahci_port_timeout(p, timeout);
 			return -ETIMEDOUT;
 		}
-		cpu_pause();
+		ahci_nap(p, mask);
 	}
 }
 
@@ -288,7 +324,7 @@ static uint32_t ahci_slots_get(struct ahci_port *p, unsigned want)
 		if (free)
 			break;
 		spin_unlock(&p->lock);
-		cpu_pause();
+		ahci_nap(p, 0);
 	}
 	if (p->dead) {
 		spin_unlock(&p->lock);
@@ -683,6 +719,46 @@ static int ahci_port_probe(struct ahci_hba *h, unsigned num)
 	return err;
 }
 
+/* The HBA's interrupt (boot core): a port whose command ended wakes the
+ * cores sleeping on it. Only the completion bits are enabled and cleared
+ * here: errors stay in PxIS for the waiters' recovery. */
+static void ahci_irq(void *arg)
+{
+	struct ahci_hba *h = arg;
+	uint32_t is = ahci_read(h, AHCI_IS);
+
+	for (unsigned i = 0; i < ahci_port_count; i++) {
+		struct ahci_port *p = &ahci_ports[i];
+
+		if (p->hba != h || !(is & 1u << p->num))
+			continue;
+		ahci_port_write(p, AHCI_PxIS, ahci_port_read(p, AHCI_PxIS) & AHCI_PxIS_DONE);
+		smp_wake(&p->sleepers);
+	}
+	ahci_write(h, AHCI_IS, is);
+}
+
+/* Interrupts once the ports are probed (their commands polled): without
+ * one (irq=poll, the tiny profile) the waits poll. */
+static void ahci_irq_setup(struct ahci_hba *h, struct pci_dev *d)
+{
+	char why[64];
+
+	if (!pci_irq_enable || pci_irq_enable(d, ahci_irq, h, why, sizeof(why)) < 0)
+		return;
+	for (unsigned i = 0; i < ahci_port_count; i++) {
+		struct ahci_port *p = &ahci_ports[i];
+
+		if (p->hba != h)
+			continue;
+		ahci_port_write(p, AHCI_PxIS, AHCI_PxIS_DONE);
+		ahci_port_write(p, AHCI_PxIE, AHCI_PxIS_DONE);
+	}
+	ahci_write(h, AHCI_IS, 0xFFFFFFFFu);
+	h->irq = 1;
+	ahci_write(h, AHCI_GHC, ahci_read(h, AHCI_GHC) | AHCI_GHC_IE);
+}
+
 /* Firmware may still own the HBA (spec 10.6.3): ask, and wait for it to
  * finish what it was doing. */
 static void ahci_take_ownership(struct ahci_hba *h)
@@ -728,6 +804,7 @@ static int ahci_probe(struct pci_dev *d, const struct pci_id *id)
 			console_report_error("pci %02x:%02x.%x: ahci: port %u: %s", d->bus, d->dev, d->fn, num,
 					     error_str(err));
 	}
+	ahci_irq_setup(h, d);
 	d->priv = h;
 	return 0;
 }

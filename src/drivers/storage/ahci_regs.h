@@ -38,6 +38,11 @@
 #define AHCI_PxFB 0x08
 #define AHCI_PxFBU 0x0C
 #define AHCI_PxIS 0x10
+#define  AHCI_PxIS_DHRS (1u << 0)              /* D2H register FIS: a command ended */
+#define  AHCI_PxIS_PSS (1u << 1)               /* PIO setup FIS */
+#define  AHCI_PxIS_DSS (1u << 2)               /* DMA setup FIS */
+#define  AHCI_PxIS_SDBS (1u << 3)              /* set device bits FIS */
+#define  AHCI_PxIS_DONE (AHCI_PxIS_DHRS | AHCI_PxIS_PSS | AHCI_PxIS_DSS | AHCI_PxIS_SDBS)
 #define  AHCI_PxIS_IFS (1u << 27)
 #define  AHCI_PxIS_HBDS (1u << 28)
 #define  AHCI_PxIS_HBFS (1u << 29)
