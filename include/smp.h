@@ -66,9 +66,9 @@ int smp_wait(unsigned core, uint64_t timeout_ns);
  * device's smp_sleepers and halts until an interrupt: the device's own,
  * whose handler calls smp_wake (a wake IPI to each sleeper but itself), a
  * stop's NMI, or a bound: the heartbeat on the boot core, a one-shot local
- * APIC timer (SMP_NAP_NS) on the others. Cores 0-63 sleep; others, and
+ * APIC timer (SMP_NAP_NS, the same 10 ms) on the others. Cores 0-63 sleep; others, and
  * waits with interrupts off, spin one pause instead. */
-#define SMP_NAP_NS 1000000ull
+#define SMP_NAP_NS 10000000ull
 struct smp_sleepers {
 	volatile uint64_t cores;   /* bit per core index */
 };
@@ -79,7 +79,9 @@ struct smp_sleepers {
  * handler takes, which was taken with them on (spin_taken_irq_on): they
  * may be opened for the halt, and are closed again before the return. */
 void smp_nap(struct smp_sleepers *s, int (*ready)(void *arg), void *arg, int open_irqs);
-/* From the device's interrupt handler: wake every core in s but this one. */
+/* From the device's interrupt handler: wake every core in s but this one;
+ * smp_wake_some: only those in cores (a bit per core index too). */
 void smp_wake(struct smp_sleepers *s);
+void smp_wake_some(struct smp_sleepers *s, uint64_t cores);
 
 #endif
