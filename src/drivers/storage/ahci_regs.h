@@ -15,6 +15,7 @@
 #define  AHCI_CAP_NP(c) ((c) & 0x1F)                /* ports - 1 */
 #define  AHCI_CAP_NCS(c) ((((c) >> 8) & 0x1F) + 1)  /* command slots */
 #define  AHCI_CAP_SCLO (1u << 24)
+#define  AHCI_CAP_SNCQ (1u << 30)
 #define  AHCI_CAP_S64A (1u << 31)
 #define AHCI_GHC 0x04
 #define  AHCI_GHC_HR (1u << 0)
@@ -120,6 +121,8 @@ _Static_assert(sizeof(struct ahci_fis_h2d) == 20, "register H2D FIS is 20 bytes"
 #define AHCI_FIS_H2D_COMMAND 0x80
 #define AHCI_FIS_H2D_DWORDS 5
 #define AHCI_FEATURE_ATAPI_DMA 0x01 /* PACKET data by DMA (ACS 7.18) */
+#define AHCI_NCQ_TAG_SHIFT 3        /* FPDMA QUEUED: the tag in count bits 7:3 */
+#define AHCI_DEVICE_FPDMA 0x40
 
 /* Command table (section 4.2.3): the FIS, the ATAPI packet, then the PRDT.
  * Eight PRDs make it 256 bytes, keeping every table 128-byte aligned. */
