@@ -334,12 +334,7 @@ void smp_nap(struct smp_sleepers *s, int (*ready)(void *), void *arg, int open_i
 		cpu_sti();
 }
 
-void smp_wake(struct smp_sleepers *s)
-{
-	smp_wake_some(s, ~0ull);
-}
-
-void smp_wake_some(struct smp_sleepers *s, uint64_t which)
+void smp_wake(struct smp_sleepers *s, uint64_t which)
 {
 	uint64_t m = __atomic_load_n(&s->cores, __ATOMIC_ACQUIRE) & which;
 	unsigned me = smp_this_core();

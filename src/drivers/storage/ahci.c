@@ -427,7 +427,7 @@ static int ahci_slots_put(struct ahci_port *p, uint32_t mask, int err)
 	waiters = p->slot_waiters;
 	spin_unlock(&p->lock);
 	if (waiters && p->hba->irq)
-		smp_wake_some(&p->sleepers, waiters);
+		smp_wake(&p->sleepers, waiters);
 	return err;
 }
 
@@ -832,7 +832,7 @@ static void ahci_irq(void *arg)
 		if (p->hba != h || !(is & 1u << p->num))
 			continue;
 		ahci_port_write(p, AHCI_PxIS, ahci_port_read(p, AHCI_PxIS) & AHCI_PxIS_DONE);
-		smp_wake_some(&p->sleepers, ahci_slots_owners(p));
+		smp_wake(&p->sleepers, ahci_slots_owners(p));
 	}
 	ahci_write(h, AHCI_IS, is);
 }

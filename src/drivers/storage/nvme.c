@@ -757,13 +757,20 @@ static struct nvme_ctrl *nvme_ctrl_alloc(struct pci_dev *d, volatile uint8_t *re
 	return c;
 }
 
-/* Every completion wakes the cores sleeping on the controller; each looks
- * at its own queue. Its handler is the boot core's. */
+/* A completion wakes the cores of each queue that has a new entry (the
+ * boot core runs the handler). The queues are read without their locks: a
+ * queue's head moves only while its core is awake, and a sleeping core's
+ * new entry is where its head points. */
 static void nvme_irq(void *arg)
 {
 	struct nvme_ctrl *c = arg;
+	uint64_t wake = 0;
 
-	smp_wake(&c->sleepers);
+	for (unsigned q = 0; q < c->nioq; q++)
+		if (nvme_cq_next(&c->ioq[q].q))
+			for (unsigned core = q; core < 64; core += c->nioq)
+				wake |= 1ull << core;
+	smp_wake(&c->sleepers, wake);
 }
 
 /* MSI-X or MSI, one message for every CQ: waits sleep. Not INTx: a level
