@@ -817,8 +817,8 @@ static int nvme_start(struct nvme_ctrl *c)
 	if (!err)
 		err = nvme_count_io_queues(c);
 	if (!err) {
+		nvme_ioq_alloc(c); /* before the handler may look at the queues */
 		nvme_irq_setup(c);
-		nvme_ioq_alloc(c);
 		err = nvme_create_io_queues(c);
 	}
 	if (!err)
