@@ -74,11 +74,11 @@ struct smp_sleepers {
 };
 /* Wait a little: return at once if ready(arg) holds, else after an
  * interrupt or the bound; the caller checks again and keeps its own
- * deadline (smp_nap returns nothing). ready
- * runs with interrupts off, so a wake between its check and the halt is
- * not lost. open_irqs: the caller's interrupts are off only for a lock no
- * handler takes, which was taken with them on (spin_taken_irq_on): they
- * may be opened for the halt, and are closed again before the return. */
+ * deadline. ready runs with interrupts off, after this core is noted in s,
+ * so a wake sent between its check and the halt is not lost. open_irqs:
+ * the caller's interrupts are off only for a lock no handler takes, which
+ * was taken with them on (spin_taken_irq_on): they may be opened for the
+ * halt, and are closed again before the return. */
 void smp_nap(struct smp_sleepers *s, int (*ready)(void *arg), void *arg, int open_irqs);
 /* From the device's interrupt handler: wake the cores in s that are also
  * in which (a bit per core index), this one aside. */
