@@ -9,6 +9,7 @@
 #define VECTOR_LAPIC_TIMER 0xF0
 #define VECTOR_IPI_WAKE 0xF1
 #define VECTOR_FAULT_TEST 0xF2  /* `fault irq`: a handler that faults */
+#define VECTOR_NAP 0xF3         /* an application core's nap timer (smp_nap) */
 #define VECTOR_LAPIC_ERROR 0xFE
 #define VECTOR_SPURIOUS 0xFF
 
@@ -41,5 +42,8 @@ void ioapic_mask_gsi(uint32_t gsi);
 void apic_timer_start_count(void);
 uint32_t apic_timer_current(void);
 void apic_timer_periodic(uint32_t count);
+/* One shot: vector after count ticks of this core's local APIC timer (an
+ * application core's: the boot core's runs the heartbeat); 0 stops it. */
+void apic_timer_oneshot(uint8_t vector, uint32_t count);
 
 #endif

@@ -20,6 +20,9 @@ void spin_lock(struct spinlock *l);
 void spin_unlock(struct spinlock *l);
 /* Does the calling core hold l? */
 int spin_holding(const struct spinlock *l);
+/* Had the holder of l interrupts on when it took it? A lock no interrupt
+ * handler takes may then be held across a sleeping wait (smp_nap). */
+int spin_taken_irq_on(const struct spinlock *l);
 
 /* Fault recovery. Each core keeps the locks it holds, most recent last. A
  * fault on a core that holds locks (a program's bad buffer copied inside a

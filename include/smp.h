@@ -60,4 +60,28 @@ __attribute__((noreturn)) void smp_leave_work(void);
 #define SMP_MINE 0xFFFFFFFEu
 int smp_wait(unsigned core, uint64_t timeout_ns);
 
+/* Sleeping waits, for cores that wait for a device (a completion) while
+ * others need the host's time (under emulation a spinning core takes it
+ * from the device model) or the device's bus. A waiter notes itself in the
+ * device's smp_sleepers and halts until an interrupt: the device's own,
+ * whose handler calls smp_wake (a wake IPI to the sleepers it names), a
+ * stop's NMI, or a bound: the heartbeat on the boot core, a one-shot local
+ * APIC timer (SMP_NAP_NS, the same 10 ms) on the others. Cores 0-63 sleep;
+ * others, and waits with interrupts off, spin one pause instead. */
+#define SMP_NAP_NS 10000000ull
+struct smp_sleepers {
+	volatile uint64_t cores;   /* bit per core index */
+};
+/* Wait a little: return at once if ready(arg) holds, else after an
+ * interrupt or the bound; the caller checks again and keeps its own
+ * deadline. ready runs with interrupts off, after this core is noted in s,
+ * so a wake sent between its check and the halt is not lost. open_irqs:
+ * the caller's interrupts are off only for a lock no handler takes, which
+ * was taken with them on (spin_taken_irq_on): they may be opened for the
+ * halt, and are closed again before the return. */
+void smp_nap(struct smp_sleepers *s, int (*ready)(void *arg), void *arg, int open_irqs);
+/* From the device's interrupt handler: wake the cores in s that are also
+ * in which (a bit per core index), this one aside. */
+void smp_wake(struct smp_sleepers *s, uint64_t which);
+
 #endif

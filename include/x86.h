@@ -21,6 +21,7 @@ static inline void cpu_hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
 static inline void cpu_sti_hlt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
 static inline void cpu_pause(void) { __asm__ volatile("pause" ::: "memory"); }
 
+#define X86_FLAGS_IF (1u << 9)
 static inline uint64_t cpu_save_flags(void)
 {
 	uint64_t f;

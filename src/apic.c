@@ -180,6 +180,15 @@ void apic_timer_periodic(uint32_t count)
 	lapic_write(LAPIC_TIMER_INIT, count);
 }
 
+void apic_timer_oneshot(uint8_t vector, uint32_t count)
+{
+	if (count) {
+		lapic_write(LAPIC_TIMER_DIV, LAPIC_TIMER_DIV_1);
+		lapic_write(LAPIC_LVT_TIMER, vector);
+	}
+	lapic_write(LAPIC_TIMER_INIT, count);
+}
+
 static uint32_t ioapic_read(const struct ioapic *io, uint32_t reg)
 {
 	io->mmio[IOAPIC_REGSEL / 4] = reg;

@@ -17,6 +17,11 @@ int spin_holding(const struct spinlock *l)
 	return l->locked == lock_me(this_cpu());
 }
 
+int spin_taken_irq_on(const struct spinlock *l)
+{
+	return !!(l->saved_flags & X86_FLAGS_IF);
+}
+
 static void lock_note_held(struct percpu *pc, struct spinlock *l, void (*reset)(void *), void *arg)
 {
 	if (pc->nheld == LOCK_HELD_MAX)

@@ -303,6 +303,50 @@ static void smp_wake_irq(void *arg)
 	(void)arg;
 }
 
+/* A nap's bound passed; the waiter looks again. */
+static void smp_nap_irq(void *arg)
+{
+	(void)arg;
+}
+
+void smp_nap(struct smp_sleepers *s, int (*ready)(void *), void *arg, int open_irqs)
+{
+	uint64_t f = cpu_save_flags(), hz = timer_lapic_hz();
+	unsigned me = smp_this_core();
+	uint64_t bit = me < 64 ? 1ull << me : 0;
+
+	/* No heartbeat (hz 0) or APIC: nothing bounds a halt. */
+	if ((!(f & X86_FLAGS_IF) && !open_irqs) || !bit || !hz || !apic_present()) {
+		cpu_pause();
+		return;
+	}
+	cpu_cli();
+	/* Noted before ready looks: a wake sent after that is pending at the hlt. */
+	__atomic_or_fetch(&s->cores, bit, __ATOMIC_SEQ_CST);
+	if (me)
+		apic_timer_oneshot(VECTOR_NAP, (uint32_t)MAX(1ull, MIN(hz * SMP_NAP_NS / 1000000000ull, 0xFFFFFFFFull)));
+	if (!ready(arg))
+		cpu_sti_hlt(), cpu_cli();
+	__atomic_and_fetch(&s->cores, ~bit, __ATOMIC_SEQ_CST);
+	if (me)
+		apic_timer_oneshot(VECTOR_NAP, 0);
+	if (f & X86_FLAGS_IF)
+		cpu_sti();
+}
+
+void smp_wake(struct smp_sleepers *s, uint64_t which)
+{
+	uint64_t m = __atomic_load_n(&s->cores, __ATOMIC_ACQUIRE) & which;
+	unsigned me = smp_this_core();
+
+	for (; m; m &= m - 1) {
+		unsigned i = (unsigned)__builtin_ctzll(m);
+
+		if (i != me && i < core_count && cores[i].online)
+			(void)apic_send_ipi(cores[i].info.apic_id, VECTOR_IPI_WAKE);
+	}
+}
+
 /* List the MADT's processors: the boot core first, then the others in MADT
  * order; disabled ones are listed offline (and moved last by smp_compact). */
 static void smp_list_cores(void)
@@ -392,6 +436,7 @@ void smp_init(void)
 	if (!apic_present() || core_count == 1 || smp_setup_trampoline() < 0)
 		return;
 	irq_register_vector(VECTOR_IPI_WAKE, smp_wake_irq, NULL);
+	irq_register_vector(VECTOR_NAP, smp_nap_irq, NULL);
 	for (unsigned i = 1; i < core_count; i++) {
 		if (!smp_startable(i))
 			continue;

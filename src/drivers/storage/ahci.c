@@ -1,4 +1,5 @@
-/* ahci.c: SATA disks (READ/WRITE DMA EXT, several command slots in flight)
+/* ahci.c: SATA disks (READ/WRITE FPDMA QUEUED (NCQ) where the disk and HBA
+ * have it, else READ/WRITE DMA EXT; several command slots in flight)
  * and ATAPI CD/DVD drives (PACKET READ(10), read-only) behind an AHCI HBA.
  * Spec: Serial ATA AHCI 1.3.1, ATA/ATAPI-8 ACS, MMC-5. QEMU: -M q35 with
  * -device ide-hd,bus=ide.N or -cdrom (the ICH9 AHCI), or -device ahci. */
@@ -16,6 +17,8 @@
 #include "x86.h"
 #include "ata.h"
 #include "ahci_regs.h"
+
+OPTIONAL(pci_irq_enable);
 
 #define AHCI_MAX_HBAS 4
 #define AHCI_MAX_DEVICES 16
@@ -46,6 +49,10 @@ struct ahci_hba {
 	volatile uint8_t *abar;
 	uint32_t cap;
 	unsigned nslots;
+	/* The HBA interrupts (MSI or INTx, to the boot core) when a command
+	 * ends: waiting cores sleep (smp_nap) and its handler wakes them.
+	 * Without one, they poll. */
+	int irq;
 };
 
 struct ahci_port {
@@ -55,6 +62,7 @@ struct ahci_port {
 	struct ahci_cmd_header *list;
 	struct ahci_cmd_table *tables;
 	int atapi, lba48;
+	int ncq;                   /* reads and writes are queued (NCQ): tag = slot */
 	uint32_t cmd_sectors;      /* sectors one command moves */
 	uint32_t last_tfd;         /* task file of the last failed command */
 	int dead;                  /* a command did not complete: the port is left */
@@ -66,11 +74,18 @@ struct ahci_port {
 	struct spinlock lock;
 	uint32_t busy;             /* slots claimed by a request */
 	uint32_t lost;             /* claimed slots whose command a recovery dropped */
+	/* On an NCQ port a non-queued command (a flush) runs alone (ACS 4.20):
+	 * it waits until no slot is busy, and no queued one starts meanwhile. */
+	uint32_t queued;           /* claimed slots holding a queued command */
+	uint32_t alone;            /* the slot of a non-queued command on an NCQ port */
+	uint64_t slot_waiters;     /* cores waiting for free slots (bit per core) */
+	uint64_t alone_waiters;    /* the same, for a non-queued command */
 	uint32_t slot_bytes[AHCI_MAX_SLOTS]; /* what each claimed slot must move (PRDBC) */
 	/* Who claimed each slot (core index + 1): a core that leaves a request
 	 * midway (a fault, a stop's NMI) gets its slots back in its recovery
 	 * (ahci_slots_release), else they would stay claimed for good. */
 	uint16_t slot_core[AHCI_MAX_SLOTS];
+	struct smp_sleepers sleepers; /* cores waiting for slots to end or be free */
 	/* The bounce buffer (word aligned, below 4 GiB) is one request's at a
 	 * time: the copies to and from the caller's buffer run under
 	 * bounce_lock, while the request holds no slot, so a fault in them
@@ -87,6 +102,7 @@ struct ahci_xfer {
 	uint64_t addr;             /* word aligned, DMA-reachable */
 	uint32_t bytes;
 	int write;
+	int ncq;                   /* a queued command: its tag goes in the FIS */
 };
 
 static struct ahci_hba ahci_hbas[AHCI_MAX_HBAS];
@@ -112,6 +128,17 @@ static uint32_t ahci_port_read(const struct ahci_port *p, unsigned off)
 static void ahci_port_write(const struct ahci_port *p, unsigned off, uint32_t v)
 {
 	mmio_write32(p->regs + off, v);
+}
+
+/* Slots whose commands have not ended: in PxCI, or for queued commands,
+ * in PxSACT until the device's set device bits FIS (spec 5.3.8). */
+static uint32_t ahci_port_active(const struct ahci_port *p)
+{
+	uint32_t a = ahci_port_read(p, AHCI_PxCI);
+
+	if (p->ncq)
+		a |= ahci_port_read(p, AHCI_PxSACT);
+	return a;
 }
 
 /* Clear ST then FRE, each engine confirming (spec 10.1.2). */
@@ -166,15 +193,24 @@ static int ahci_port_start(struct ahci_port *p)
 
 /* After an error the HBA stops taking commands until ST is cycled (spec
  * 6.2.2.1), which clears PxCI: every command still in it is dropped, so
- * its slot is marked lost first. Under p->lock. */
+ * its slot is marked lost first. A drive whose queued command failed
+ * takes no more commands until its error is read or it is reset (spec
+ * 6.2.2.2): it gets a COMRESET. Under p->lock. */
 static void ahci_port_recover(struct ahci_port *p)
 {
-	p->lost |= p->busy & ahci_port_read(p, AHCI_PxCI);
+	int queued = !!(p->busy & p->queued & ahci_port_active(p));
+
+	p->lost |= p->busy & ahci_port_active(p);
 	p->last_tfd = ahci_port_read(p, AHCI_PxTFD);
 	ahci_port_stop(p);
+	if (queued)
+		(void)ahci_port_comreset(p);
 	ahci_port_write(p, AHCI_PxSERR, 0xFFFFFFFFu);
 	ahci_port_write(p, AHCI_PxIS, 0xFFFFFFFFu);
 	ahci_port_start(p);
+	/* QEMU's COMRESET clears the port's registers, PxIE too. */
+	if (p->hba->irq)
+		ahci_port_write(p, AHCI_PxIE, AHCI_PxIS_DONE);
 }
 
 /* Fill a slot's command table and header for one transfer. */
@@ -183,9 +219,14 @@ static void ahci_slot_prepare(struct ahci_port *p, unsigned slot, const struct a
 	struct ahci_cmd_header *h = &p->list[slot];
 	struct ahci_cmd_table *t = &p->tables[slot];
 	uint16_t flags = AHCI_HDR_CFL(AHCI_FIS_H2D_DWORDS);
+	struct ahci_fis_h2d fis = x->fis;
 	unsigned n = 0;
 
-	memcpy(t->cfis, &x->fis, sizeof(x->fis));
+	if (x->ncq) {
+		fis.count_lo = (uint8_t)(slot << AHCI_NCQ_TAG_SHIFT);
+		p->queued |= 1u << slot;
+	}
+	memcpy(t->cfis, &fis, sizeof(fis));
 	if (x->cdb) {
 		memcpy(t->acmd, x->cdb, ATAPI_PACKET_SIZE);
 		flags |= AHCI_HDR_ATAPI;
@@ -244,6 +285,49 @@ static void ahci_port_timeout(struct ahci_port *p, uint64_t timeout)
 	spin_unlock(&p->lock);
 }
 
+struct ahci_wait {
+	struct ahci_port *p;
+	uint32_t mask;
+	int alone;
+};
+
+/* The slots a request may claim now (under p->lock, or a guess without
+ * it): on an NCQ port none while a non-queued command runs or waits to;
+ * for a non-queued command there, all of them once none is busy. */
+static uint32_t ahci_slots_free(const struct ahci_port *p, int alone)
+{
+	uint32_t all = p->hba->nslots >= 32 ? 0xFFFFFFFFu : (1u << p->hba->nslots) - 1;
+
+	if (!p->ncq)
+		return all & ~p->busy;
+	if (p->alone || (!alone && p->alone_waiters))
+		return 0;
+	return alone ? (p->busy ? 0 : all) : all & ~p->busy;
+}
+
+/* smp_nap's ready: the slots left PxCI, or (mask 0) a slot is free. */
+static int ahci_wait_ready(void *arg)
+{
+	const struct ahci_wait *w = arg;
+
+	if (!w->mask)
+		return ahci_slots_free(w->p, w->alone) || w->p->dead;
+	return !(ahci_port_active(w->p) & w->mask & ~w->p->lost);
+}
+
+/* Between two looks at the port: with the HBA's interrupt, this core
+ * sleeps until a command ends (an error is seen at the nap's bound);
+ * without it, it spins. */
+static void ahci_nap(struct ahci_port *p, uint32_t mask, int alone)
+{
+	struct ahci_wait w = { p, mask, alone };
+
+	if (p->hba->irq)
+		smp_nap(&p->sleepers, ahci_wait_ready, &w, 0);
+	else
+		cpu_pause();
+}
+
 /* Wait, holding no lock, until the slots in mask leave PxCI: completed,
  * or dropped by a recovery (ahci_slots_put tells which). The timeout runs
  * from the port's last sign of life, a slot of any request leaving PxCI:
@@ -255,7 +339,7 @@ static int ahci_slots_wait(struct ahci_port *p, uint32_t mask, uint64_t timeout)
 	uint32_t last = 0, ci;
 
 	for (;;) {
-		if (!((ci = ahci_port_read(p, AHCI_PxCI)) & mask))
+		if (!((ci = ahci_port_active(p)) & mask & ~p->lost))
 			return 0;
 		if (last & ~ci)
 			t0 = timer_ns();
@@ -268,58 +352,69 @@ static int ahci_slots_wait(struct ahci_port *p, uint32_t mask, uint64_t timeout)
 			ahci_port_timeout(p, timeout);
 			return -ETIMEDOUT;
 		}
-		cpu_pause();
+		ahci_nap(p, mask, 0);
 	}
 }
 
 /* Claim up to want free slots (at least one, waiting for it when all are
- * taken); the mask, or 0 when the port is dead. Returns with p->lock held
- * unless 0. */
-static uint32_t ahci_slots_get(struct ahci_port *p, unsigned want)
+ * taken; alone: a non-queued command, see ahci_slots_free); the mask, or 0
+ * when the port is dead. Returns with p->lock held unless 0. */
+static uint32_t ahci_slots_get(struct ahci_port *p, unsigned want, int alone)
 {
-	uint32_t all = p->hba->nslots >= 32 ? 0xFFFFFFFFu : (1u << p->hba->nslots) - 1;
+	unsigned core = smp_this_core();
+	uint64_t me = core < 64 ? 1ull << core : 0;
 	uint32_t free, mask = 0;
 
 	for (;;) {
 		spin_lock(&p->lock);
-		if (p->dead)
+		if (p->dead || (free = ahci_slots_free(p, alone)))
 			break;
-		free = all & ~p->busy;
-		if (free)
-			break;
+		p->slot_waiters |= me;
+		if (alone)
+			p->alone_waiters |= me;
 		spin_unlock(&p->lock);
-		cpu_pause();
+		ahci_nap(p, 0, alone);
 	}
+	p->slot_waiters &= ~me;
+	p->alone_waiters &= ~me;
 	if (p->dead) {
 		spin_unlock(&p->lock);
 		return 0;
 	}
 	while (free && want--) {
-		p->slot_core[__builtin_ctz(free)] = (uint16_t)(smp_this_core() + 1);
+		p->slot_core[__builtin_ctz(free)] = (uint16_t)(core + 1);
 		mask |= free & -free;
 		free &= free - 1;
 	}
 	p->busy |= mask;
 	p->lost &= ~mask;
+	if (alone && p->ncq)
+		p->alone = mask;
 	return mask;
 }
 
-/* Ring the doorbell for the slots just filled and drop the lock. */
+/* Ring the doorbell for the slots just filled and drop the lock; queued
+ * commands are marked active first (spec 5.3.8). */
 static void ahci_slots_issue(struct ahci_port *p, uint32_t mask)
 {
 	dma_wmb(); /* tables before the doorbell */
+	if (p->queued & mask)
+		ahci_port_write(p, AHCI_PxSACT, p->queued & mask);
 	ahci_port_write(p, AHCI_PxCI, mask);
 	spin_unlock(&p->lock);
 }
 
-/* Give the slots back: a slot a recovery dropped, or one that moved fewer
- * bytes than asked (PRDBC), failed. */
+/* Give the slots back, and wake the cores waiting for them: a slot a
+ * recovery dropped, or a non-queued one that moved fewer bytes than asked
+ * (PRDBC; queued commands need not count, spec 4.2.2), failed. */
 static int ahci_slots_put(struct ahci_port *p, uint32_t mask, int err)
 {
+	uint64_t waiters;
+
 	spin_lock(&p->lock);
 	if (!err && (p->lost & mask))
 		err = -EIO;
-	for (uint32_t m = mask; m && !err; m &= m - 1) {
+	for (uint32_t m = mask & ~p->queued; m && !err; m &= m - 1) {
 		unsigned s = (unsigned)__builtin_ctz(m);
 
 		if (p->list[s].prdbc != p->slot_bytes[s])
@@ -327,7 +422,12 @@ static int ahci_slots_put(struct ahci_port *p, uint32_t mask, int err)
 	}
 	p->busy &= ~mask;
 	p->lost &= ~mask;
+	p->queued &= ~mask;
+	p->alone &= ~mask;
+	waiters = p->slot_waiters;
 	spin_unlock(&p->lock);
+	if (waiters && p->hba->irq)
+		smp_wake(&p->sleepers, waiters);
 	return err;
 }
 
@@ -361,7 +461,7 @@ static int ahci_exec(struct ahci_port *p, const struct ahci_xfer *x, uint64_t ti
 	int err = -ESHUTDOWN;
 
 	spin_claim(ahci_slots_release, p);
-	if ((mask = ahci_slots_get(p, 1))) {
+	if ((mask = ahci_slots_get(p, 1, 1))) {
 		ahci_slot_prepare(p, (unsigned)__builtin_ctz(mask), x);
 		ahci_slots_issue(p, mask);
 		err = ahci_slots_put(p, mask, ahci_slots_wait(p, mask, timeout));
@@ -405,6 +505,16 @@ static void ahci_xfer_rw(struct ahci_port *p, struct ahci_xfer *x, uint64_t lba,
 		x->fis.feature_lo = AHCI_FEATURE_ATAPI_DMA;
 		atapi_build_read(cdb, (uint32_t)lba, (uint16_t)count);
 		x->cdb = cdb;
+	} else if (p->ncq) {
+		/* FPDMA QUEUED (ACS 7.28, 7.67): the count in the feature
+		 * field, the tag in the count's (set with the slot). */
+		ahci_fis_init(&x->fis, write ? ATA_CMD_WRITE_FPDMA_QUEUED : ATA_CMD_READ_FPDMA_QUEUED);
+		ahci_fis_set_lba(&x->fis, lba, count, 1);
+		x->fis.feature_lo = x->fis.count_lo;
+		x->fis.feature_hi = x->fis.count_hi;
+		x->fis.count_lo = x->fis.count_hi = 0;
+		x->fis.device = AHCI_DEVICE_FPDMA;
+		x->cdb = NULL;
 	} else {
 		uint8_t cmd = p->lba48 ? (write ? ATA_CMD_WRITE_DMA_EXT : ATA_CMD_READ_DMA_EXT)
 				       : (write ? ATA_CMD_WRITE_DMA : ATA_CMD_READ_DMA);
@@ -413,6 +523,7 @@ static void ahci_xfer_rw(struct ahci_port *p, struct ahci_xfer *x, uint64_t lba,
 		ahci_fis_set_lba(&x->fis, lba, count, p->lba48);
 		x->cdb = NULL;
 	}
+	x->ncq = !p->atapi && p->ncq;
 	x->addr = addr;
 	x->bytes = count * p->blk.sector_size;
 	x->write = write;
@@ -428,7 +539,7 @@ static int ahci_rw_direct(struct ahci_port *p, uint64_t lba, uint32_t count, uin
 
 	spin_claim(ahci_slots_release, p);
 	while (!err && count) {
-		uint32_t mask = ahci_slots_get(p, (count + p->cmd_sectors - 1) / p->cmd_sectors);
+		uint32_t mask = ahci_slots_get(p, (count + p->cmd_sectors - 1) / p->cmd_sectors, 0);
 		uint64_t bytes = 0;
 
 		if (!mask) {
@@ -588,6 +699,9 @@ static int ahci_identify_ata(struct ahci_port *p)
 	p->blk.write = ahci_blk_write;
 	p->blk.flush = ahci_blk_flush;
 	p->lba48 = id.lba48;
+	/* Queued commands when both ends can, with a tag for every slot. */
+	p->ncq = (p->hba->cap & AHCI_CAP_SNCQ) && id.lba48 && (raw[ATA_ID_SATA_CAPS] & ATA_ID_SATA_NCQ) &&
+		 (raw[ATA_ID_QUEUE_DEPTH] & 0x1F) + 1u >= p->hba->nslots;
 	p->cmd_sectors = MIN(AHCI_CMD_MAX_BYTES / id.sector_size, id.lba48 ? ATA_LBA48_MAX_COUNT : ATA_LBA28_MAX_COUNT);
 	return 0;
 }
@@ -683,6 +797,67 @@ static int ahci_port_probe(struct ahci_hba *h, unsigned num)
 	return err;
 }
 
+/* The cores to wake: those whose claimed slots have all ended (a core
+ * waits for its whole batch); cores waiting for free slots are woken by
+ * ahci_slots_put. Read with no lock: a core missed wakes at its nap's
+ * bound. */
+static uint64_t ahci_slots_owners(const struct ahci_port *p)
+{
+	uint32_t busy = p->busy, active = ahci_port_active(p);
+	uint64_t done = 0, pending = 0;
+
+	for (uint32_t m = busy; m; m &= m - 1) {
+		unsigned s = (unsigned)__builtin_ctz(m), core = p->slot_core[s];
+		uint64_t bit = core && core <= 64 ? 1ull << (core - 1) : 0;
+
+		if (active & 1u << s)
+			pending |= bit;
+		else
+			done |= bit;
+	}
+	return done & ~pending;
+}
+
+/* The HBA's interrupt (boot core): a port whose command ended wakes the
+ * cores sleeping on it. Only the completion bits are enabled and cleared
+ * here: errors stay in PxIS for the waiters' recovery. */
+static void ahci_irq(void *arg)
+{
+	struct ahci_hba *h = arg;
+	uint32_t is = ahci_read(h, AHCI_IS);
+
+	for (unsigned i = 0; i < ahci_port_count; i++) {
+		struct ahci_port *p = &ahci_ports[i];
+
+		if (p->hba != h || !(is & 1u << p->num))
+			continue;
+		ahci_port_write(p, AHCI_PxIS, ahci_port_read(p, AHCI_PxIS) & AHCI_PxIS_DONE);
+		smp_wake(&p->sleepers, ahci_slots_owners(p));
+	}
+	ahci_write(h, AHCI_IS, is);
+}
+
+/* Interrupts once the ports are probed (their commands polled): without
+ * one (irq=poll, the tiny profile) the waits poll. */
+static void ahci_irq_setup(struct ahci_hba *h, struct pci_dev *d)
+{
+	char why[64];
+
+	if (!pci_irq_enable || pci_irq_enable(d, ahci_irq, h, why, sizeof(why)) < 0)
+		return;
+	for (unsigned i = 0; i < ahci_port_count; i++) {
+		struct ahci_port *p = &ahci_ports[i];
+
+		if (p->hba != h)
+			continue;
+		ahci_port_write(p, AHCI_PxIS, AHCI_PxIS_DONE);
+		ahci_port_write(p, AHCI_PxIE, AHCI_PxIS_DONE);
+	}
+	ahci_write(h, AHCI_IS, 0xFFFFFFFFu);
+	h->irq = 1;
+	ahci_write(h, AHCI_GHC, ahci_read(h, AHCI_GHC) | AHCI_GHC_IE);
+}
+
 /* Firmware may still own the HBA (spec 10.6.3): ask, and wait for it to
  * finish what it was doing. */
 static void ahci_take_ownership(struct ahci_hba *h)
@@ -728,6 +903,7 @@ static int ahci_probe(struct pci_dev *d, const struct pci_id *id)
 			console_report_error("pci %02x:%02x.%x: ahci: port %u: %s", d->bus, d->dev, d->fn, num,
 					     error_str(err));
 	}
+	ahci_irq_setup(h, d);
 	d->priv = h;
 	return 0;
 }

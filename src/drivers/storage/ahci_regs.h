@@ -15,6 +15,7 @@
 #define  AHCI_CAP_NP(c) ((c) & 0x1F)                /* ports - 1 */
 #define  AHCI_CAP_NCS(c) ((((c) >> 8) & 0x1F) + 1)  /* command slots */
 #define  AHCI_CAP_SCLO (1u << 24)
+#define  AHCI_CAP_SNCQ (1u << 30)
 #define  AHCI_CAP_S64A (1u << 31)
 #define AHCI_GHC 0x04
 #define  AHCI_GHC_HR (1u << 0)
@@ -38,6 +39,11 @@
 #define AHCI_PxFB 0x08
 #define AHCI_PxFBU 0x0C
 #define AHCI_PxIS 0x10
+#define  AHCI_PxIS_DHRS (1u << 0)              /* D2H register FIS: a command ended */
+#define  AHCI_PxIS_PSS (1u << 1)               /* PIO setup FIS */
+#define  AHCI_PxIS_DSS (1u << 2)               /* DMA setup FIS */
+#define  AHCI_PxIS_SDBS (1u << 3)              /* set device bits FIS */
+#define  AHCI_PxIS_DONE (AHCI_PxIS_DHRS | AHCI_PxIS_PSS | AHCI_PxIS_DSS | AHCI_PxIS_SDBS)
 #define  AHCI_PxIS_IFS (1u << 27)
 #define  AHCI_PxIS_HBDS (1u << 28)
 #define  AHCI_PxIS_HBFS (1u << 29)
@@ -115,6 +121,8 @@ _Static_assert(sizeof(struct ahci_fis_h2d) == 20, "register H2D FIS is 20 bytes"
 #define AHCI_FIS_H2D_COMMAND 0x80
 #define AHCI_FIS_H2D_DWORDS 5
 #define AHCI_FEATURE_ATAPI_DMA 0x01 /* PACKET data by DMA (ACS 7.18) */
+#define AHCI_NCQ_TAG_SHIFT 3        /* FPDMA QUEUED: the tag in count bits 7:3 */
+#define AHCI_DEVICE_FPDMA 0x40
 
 /* Command table (section 4.2.3): the FIS, the ATAPI packet, then the PRDT.
  * Eight PRDs make it 256 bytes, keeping every table 128-byte aligned. */

@@ -16,6 +16,8 @@
 #define ATA_CMD_WRITE_SECTORS_EXT 0x34
 #define ATA_CMD_WRITE_DMA_EXT 0x35
 #define ATA_CMD_WRITE_MULTIPLE_EXT 0x39
+#define ATA_CMD_READ_FPDMA_QUEUED 0x60
+#define ATA_CMD_WRITE_FPDMA_QUEUED 0x61
 #define ATA_CMD_PACKET 0xA0
 #define ATA_CMD_IDENTIFY_PACKET 0xA1
 #define ATA_CMD_READ_MULTIPLE 0xC4
@@ -62,6 +64,9 @@
 #define ATA_ID_MAX_MULTIPLE 47     /* bits 7:0: sectors per DRQ block */
 #define  ATA_ID_MULTIPLE_MASK 0x00FF
 #define ATA_ID_CAPS 49
+#define ATA_ID_QUEUE_DEPTH 75      /* bits 4:0: NCQ tags - 1 */
+#define ATA_ID_SATA_CAPS 76
+#define  ATA_ID_SATA_NCQ 0x0100
 #define  ATA_ID_CAPS_LBA 0x0200
 #define ATA_ID_LBA28_SECTORS 60    /* 2 words */
 #define ATA_ID_CMDSET2 83

@@ -1,5 +1,7 @@
 /* nvme.c: NVMe controllers, every active namespace a disk: polled admin and I/O
  * queue pairs, PRP lists, several commands in flight. NVM Express Base 1.4.
+ * An I/O queue pair per core (up to NVME_MAX_IOQ, shared beyond); waits sleep
+ * on the controller's MSI-X or MSI interrupt when it has one.
  * QEMU: -device nvme,serial=S,drive=D (more: -device nvme-ns,bus=ID,nsid=N). */
 #include "blkdev.h"
 #include "console.h"
@@ -10,13 +12,18 @@
 #include "mmio.h"
 #include "nvme_regs.h"
 #include "pci.h"
+#include "smp.h"
 #include "string.h"
 #include "timer.h"
 #include "x86.h"
 
+OPTIONAL(pci_irq_enable);
+OPTIONAL(pci_irq_disable);
+
 #define NVME_ADMIN_DEPTH 16       /* one command at a time */
 #define NVME_IO_DEPTH 64          /* entries per I/O queue, fewer if CAP.MQES says so */
-#define NVME_SLOTS 32             /* I/O commands in flight */
+#define NVME_SLOTS 32             /* I/O commands in flight per queue */
+#define NVME_MAX_IOQ 8            /* I/O queue pairs: core i uses i % count */
 #define NVME_MAX_XFER (1024u * 1024) /* bytes per command, whatever MDTS allows above */
 #define NVME_BOUNCE_BYTES (64u * 1024)
 #define NVME_LOCK_BYTES (4u << 20) /* I/O per hold of the queue lock */
@@ -41,6 +48,19 @@ struct nvme_queue {
 
 struct nvme_ctrl;
 
+/* One I/O queue pair and its command slots. lock: one request at a time
+ * on the queue (its commands in flight together); nothing under it can
+ * fault. With a queue per core it is never contended. */
+struct nvme_ioq {
+	struct nvme_ctrl *ctrl;
+	struct nvme_queue q;
+	struct spinlock lock;
+	uint64_t *prp;              /* a PRP list per slot, prp_entries each */
+	uint64_t busy;              /* CIDs in flight, one bit per slot */
+	int io_err;                 /* first failed completion of the request */
+	int nap_irq;                /* its holder may open interrupts to sleep */
+};
+
 struct nvme_ns {
 	struct blkdev blk;
 	struct nvme_ctrl *ctrl;
@@ -55,23 +75,21 @@ struct nvme_ctrl {
 	uint64_t ready_timeout_ns;  /* CAP.TO */
 	uint32_t db_stride;
 	uint32_t version;
-	struct nvme_queue admin, io;
+	struct nvme_queue admin;
+	struct nvme_ioq ioq[NVME_MAX_IOQ];
+	unsigned nioq;
 	void *ident;                /* one page for Identify data */
-	uint64_t *prp;              /* a PRP list per slot, prp_entries each */
 	uint32_t prp_entries;
 	uint8_t *bounce;
 	uint32_t max_xfer;          /* bytes per command (MDTS) */
-	uint32_t slots;             /* commands in flight at most */
-	uint64_t busy;              /* CIDs in flight, one bit per slot */
-	int io_err;                 /* first failed completion of the request */
+	uint32_t slots;             /* commands in flight at most, per queue */
 	int dead;                   /* a command never completed: queues unusable */
+	int irq;                    /* completions interrupt: waits sleep */
+	struct smp_sleepers sleepers; /* cores waiting for a completion */
 	uint16_t admin_cid;
 	uint32_t nn;
-	/* lock: the queues, slots and io_err, one request at a time (commands
-	 * of that request in flight together); nothing under it can fault.
-	 * bounce_lock: the bounce buffer, held across a bounced request with
+	/* bounce_lock: the bounce buffer, held across a bounced request with
 	 * the copies to and from the caller's buffer, which can fault. */
-	struct spinlock lock;
 	struct spinlock bounce_lock;
 	char model[41], serial[21], firmware[9];
 	unsigned ns_count, ns_skipped;
@@ -210,16 +228,25 @@ static void nvme_give_up(struct nvme_ctrl *c)
 			     d->fn, NVME_CMD_TIMEOUT_NS / 1000000000ull, names);
 }
 
-/* Spin until a completion is posted: 0, or -ETIMEDOUT after a silence of
- * NVME_CMD_TIMEOUT_NS. The clock is read rarely: it is slow to reach. */
-static int nvme_cq_wait(const struct nvme_queue *q)
+static int nvme_cq_ready(void *arg)
+{
+	return nvme_cq_next(arg) != NULL;
+}
+
+/* Wait until a completion is posted: 0, or -ETIMEDOUT after a silence of
+ * NVME_CMD_TIMEOUT_NS, -ESHUTDOWN once another core gave the controller
+ * up. With the interrupt the core sleeps between looks (open_irqs: see
+ * smp_nap); else it spins and reads the clock rarely: it is slow to reach. */
+static int nvme_cq_wait(struct nvme_ctrl *c, const struct nvme_queue *q, int open_irqs)
 {
 	uint64_t deadline = 0;
 
 	for (unsigned spin = 1;; spin++) {
 		if (nvme_cq_next(q))
 			return 0;
-		if (spin % NVME_POLL_SPINS == 0) {
+		if (c->dead)
+			return -ESHUTDOWN;
+		if (c->irq || spin % NVME_POLL_SPINS == 0) {
 			uint64_t now = timer_ns();
 
 			if (!deadline)
@@ -227,7 +254,10 @@ static int nvme_cq_wait(const struct nvme_queue *q)
 			else if (now > deadline)
 				return -ETIMEDOUT;
 		}
-		cpu_pause();
+		if (c->irq)
+			smp_nap(&c->sleepers, nvme_cq_ready, (void *)(uintptr_t)q, open_irqs);
+		else
+			cpu_pause();
 	}
 }
 
@@ -245,7 +275,7 @@ static int nvme_admin(struct nvme_ctrl *c, struct nvme_sqe *e, uint32_t *result)
 
 	e->cid = c->admin_cid++;
 	nvme_sq_push(q, e);
-	err = nvme_cq_wait(q);
+	err = nvme_cq_wait(c, q, 0);
 	if (err) {
 		nvme_give_up(c);
 		return err;
@@ -309,52 +339,75 @@ static int nvme_identify_ctrl(struct nvme_ctrl *c)
 	return 0;
 }
 
-/* One I/O queue pair; Set Features (Number of Queues) first, as section
- * 7.6.1 asks, then the CQ before the SQ that names it. */
+/* How many I/O queue pairs: one per core listed, as many as the
+ * controller grants (Set Features, Number of Queues, which section 7.6.1
+ * asks for first) and BAR 0's doorbells reach. */
+static int nvme_count_io_queues(struct nvme_ctrl *c)
+{
+	unsigned want = MAX(1u, MIN(smp_core_count(), (unsigned)NVME_MAX_IOQ));
+	struct nvme_sqe e = { .opcode = NVME_ADMIN_SET_FEATURES, .cdw10 = NVME_FEAT_NUM_QUEUES };
+	uint32_t got = 0;
+	int err;
+
+	while (want > 1 && c->pci->bar[0].size < NVME_DB_CQ(want, c->db_stride) + 4)
+		want--;
+	e.cdw11 = NVME_NUM_QUEUES(want);
+	err = nvme_admin(c, &e, &got);
+	if (err)
+		return err;
+	c->nioq = MAX(1u, MIN(want, MIN(NVME_NSQA(got), NVME_NCQA(got))));
+	return 0;
+}
+
+/* The I/O queue pairs, each CQ before the SQ that names it; every CQ
+ * interrupts through MSI-X entry 0 (or the MSI) when there is one. */
 static int nvme_create_io_queues(struct nvme_ctrl *c)
 {
-	struct nvme_queue *q = &c->io;
-	struct nvme_sqe e = { .opcode = NVME_ADMIN_SET_FEATURES, .cdw10 = NVME_FEAT_NUM_QUEUES };
-	int err = nvme_admin(c, &e, NULL);
+	int err = 0;
 
-	if (err)
-		return err;
-	e = (struct nvme_sqe){
-		.opcode = NVME_ADMIN_CREATE_CQ,
-		.prp1 = (uint64_t)q->cq,
-		.cdw10 = NVME_CREATE_QID_SIZE(q->qid, q->depth),
-		.cdw11 = NVME_CREATE_PC,  /* IEN clear: completions are polled */
-	};
-	err = nvme_admin(c, &e, NULL);
-	if (err)
-		return err;
-	e = (struct nvme_sqe){
-		.opcode = NVME_ADMIN_CREATE_SQ,
-		.prp1 = (uint64_t)q->sq,
-		.cdw10 = NVME_CREATE_QID_SIZE(q->qid, q->depth),
-		.cdw11 = NVME_CREATE_SQ_CQID(q->qid) | NVME_CREATE_PC,
-	};
-	return nvme_admin(c, &e, NULL);
+	for (unsigned i = 0; !err && i < c->nioq; i++) {
+		struct nvme_queue *q = &c->ioq[i].q;
+		struct nvme_sqe e = {
+			.opcode = NVME_ADMIN_CREATE_CQ,
+			.prp1 = (uint64_t)q->cq,
+			.cdw10 = NVME_CREATE_QID_SIZE(q->qid, q->depth),
+			.cdw11 = NVME_CREATE_PC | (c->irq ? NVME_CREATE_CQ_IEN | NVME_CREATE_CQ_IV(0) : 0),
+		};
+
+		err = nvme_admin(c, &e, NULL);
+		if (err)
+			break;
+		e = (struct nvme_sqe){
+			.opcode = NVME_ADMIN_CREATE_SQ,
+			.prp1 = (uint64_t)q->sq,
+			.cdw10 = NVME_CREATE_QID_SIZE(q->qid, q->depth),
+			.cdw11 = NVME_CREATE_SQ_CQID(q->qid) | NVME_CREATE_PC,
+		};
+		err = nvme_admin(c, &e, NULL);
+	}
+	return err;
 }
 
 /* Wait for at least one I/O completion and retire every one posted. */
-static int nvme_io_reap(struct nvme_ctrl *c)
+static int nvme_io_reap(struct nvme_ioq *io)
 {
-	struct nvme_queue *q = &c->io;
+	struct nvme_ctrl *c = io->ctrl;
+	struct nvme_queue *q = &io->q;
 	const volatile struct nvme_cqe *e;
-	int err = nvme_cq_wait(q);
+	int err = nvme_cq_wait(c, q, io->nap_irq);
 
 	if (err) {
-		nvme_give_up(c);
+		if (err == -ETIMEDOUT)
+			nvme_give_up(c);
 		return err;
 	}
 	while ((e = nvme_cq_next(q))) {
 		uint16_t cid = e->cid;
 
 		if (cid < c->slots)
-			c->busy &= ~(1ull << cid);
-		if (!c->io_err)
-			c->io_err = nvme_status_err(e->status);
+			io->busy &= ~(1ull << cid);
+		if (!io->io_err)
+			io->io_err = nvme_status_err(e->status);
 		nvme_cq_pop(q, e);
 	}
 	mmio_write32(q->cq_db, q->cq_head);
@@ -363,41 +416,42 @@ static int nvme_io_reap(struct nvme_ctrl *c)
 
 /* A free command slot (its index is the CID), after retiring completions
  * when all are in flight. */
-static int nvme_io_slot(struct nvme_ctrl *c)
+static int nvme_io_slot(struct nvme_ioq *io)
 {
-	uint64_t all = c->slots == 64 ? ~0ull : (1ull << c->slots) - 1;
+	uint32_t slots = io->ctrl->slots;
+	uint64_t all = slots == 64 ? ~0ull : (1ull << slots) - 1;
 
-	while (c->busy == all || nvme_sq_full(&c->io)) {
-		int err = nvme_io_reap(c);
+	while (io->busy == all || nvme_sq_full(&io->q)) {
+		int err = nvme_io_reap(io);
 
 		if (err)
 			return err;
 	}
-	return __builtin_ctzll(~c->busy);
+	return __builtin_ctzll(~io->busy);
 }
 
-static void nvme_io_push(struct nvme_ctrl *c, unsigned slot, struct nvme_sqe *e)
+static void nvme_io_push(struct nvme_ioq *io, unsigned slot, struct nvme_sqe *e)
 {
 	e->cid = (uint16_t)slot;
-	c->busy |= 1ull << slot;
-	nvme_sq_push(&c->io, e);
+	io->busy |= 1ull << slot;
+	nvme_sq_push(&io->q, e);
 }
 
 /* Wait for every command in flight: 0 or the first error. */
-static int nvme_io_drain(struct nvme_ctrl *c)
+static int nvme_io_drain(struct nvme_ioq *io)
 {
-	while (c->busy) {
-		int err = nvme_io_reap(c);
+	while (io->busy) {
+		int err = nvme_io_reap(io);
 
 		if (err)
 			return err;
 	}
-	return c->io_err;
+	return io->io_err;
 }
 
 /* PRP1 may start anywhere dword aligned; every later entry is a whole page
  * (section 4.3), which a contiguous buffer gives from its second page on. */
-static void nvme_prp_fill(struct nvme_ctrl *c, struct nvme_sqe *e, unsigned slot, uint64_t addr,
+static void nvme_prp_fill(struct nvme_ioq *io, struct nvme_sqe *e, unsigned slot, uint64_t addr,
 			  uint32_t len)
 {
 	uint32_t first = NVME_PAGE - (uint32_t)(addr & (NVME_PAGE - 1));
@@ -412,7 +466,7 @@ static void nvme_prp_fill(struct nvme_ctrl *c, struct nvme_sqe *e, unsigned slot
 		e->prp2 = page;
 		return;
 	}
-	list = c->prp + (uint64_t)slot * c->prp_entries;
+	list = io->prp + (uint64_t)slot * io->ctrl->prp_entries;
 	for (unsigned i = 0; len; i++, page += NVME_PAGE) {
 		list[i] = page;
 		len -= MIN(len, NVME_PAGE);
@@ -421,14 +475,14 @@ static void nvme_prp_fill(struct nvme_ctrl *c, struct nvme_sqe *e, unsigned slot
 }
 
 /* A dword-aligned transfer: one command per max_xfer piece, as many in
- * flight as there are slots. */
-static int nvme_rw_direct(struct nvme_ns *ns, uint8_t opcode, uint64_t lba, uint32_t count, uint8_t *buf)
+ * flight as the queue has slots. */
+static int nvme_rw_direct(struct nvme_ioq *io, struct nvme_ns *ns, uint8_t opcode, uint64_t lba, uint32_t count,
+			  uint8_t *buf)
 {
-	struct nvme_ctrl *c = ns->ctrl;
-	uint32_t per = c->max_xfer >> ns->lba_shift;
+	uint32_t per = io->ctrl->max_xfer >> ns->lba_shift;
 	int slot = 0;
 
-	c->io_err = 0;
+	io->io_err = 0;
 	while (count) {
 		uint32_t n = MIN(count, per);
 		struct nvme_sqe e = {
@@ -439,32 +493,45 @@ static int nvme_rw_direct(struct nvme_ns *ns, uint8_t opcode, uint64_t lba, uint
 			.cdw12 = NVME_RW_NLB(n),
 		};
 
-		slot = nvme_io_slot(c);
-		if (slot < 0 || c->io_err)
+		slot = nvme_io_slot(io);
+		if (slot < 0 || io->io_err)
 			break;
-		nvme_prp_fill(c, &e, (unsigned)slot, (uint64_t)buf, n << ns->lba_shift);
-		nvme_io_push(c, (unsigned)slot, &e);
+		nvme_prp_fill(io, &e, (unsigned)slot, (uint64_t)buf, n << ns->lba_shift);
+		nvme_io_push(io, (unsigned)slot, &e);
 		lba += n, count -= n, buf += (uint64_t)n << ns->lba_shift;
 	}
 	if (slot < 0)
 		return slot;
-	return nvme_io_drain(c);
+	return nvme_io_drain(io);
 }
 
-/* spin_lock_reset hook of the queue lock: a core stopped by force in the
+/* spin_lock_reset hook of a queue's lock: a core stopped by force in the
  * middle of a request. Its commands may still be writing into memory about
  * to be reused: wait for them (bounded: a controller that does not answer
- * is given up), and the queues are in step for the next request. */
+ * is given up; the recovery's interrupts stay off), and the queue is in
+ * step for the next request. */
 static void nvme_io_abandon(void *arg)
 {
-	struct nvme_ctrl *c = arg;
+	struct nvme_ioq *io = arg;
 
-	if (!c->dead && c->busy)
-		(void)nvme_io_drain(c);
+	io->nap_irq = 0;
+	if (!io->ctrl->dead && io->busy)
+		(void)nvme_io_drain(io);
 }
 
-/* A dword-aligned transfer, the queues held for NVME_LOCK_BYTES at a time:
- * other cores get their turn, and a stop waits for little I/O. */
+/* The calling core's queue, locked. It may sleep there (smp_nap) with
+ * interrupts open when they were open at the lock: no handler takes it. */
+static struct nvme_ioq *nvme_ioq_lock(struct nvme_ctrl *c)
+{
+	struct nvme_ioq *io = &c->ioq[smp_this_core() % c->nioq];
+
+	spin_lock_reset(&io->lock, nvme_io_abandon, io);
+	io->nap_irq = spin_taken_irq_on(&io->lock);
+	return io;
+}
+
+/* A dword-aligned transfer, the queue held for NVME_LOCK_BYTES at a time:
+ * cores that share it get their turn, and a stop waits for little I/O. */
 static int nvme_rw_locked(struct nvme_ns *ns, uint8_t opcode, uint64_t lba, uint32_t count, uint8_t *buf)
 {
 	struct nvme_ctrl *c = ns->ctrl;
@@ -473,10 +540,10 @@ static int nvme_rw_locked(struct nvme_ns *ns, uint8_t opcode, uint64_t lba, uint
 
 	while (count && !err) {
 		uint32_t n = MIN(count, per);
+		struct nvme_ioq *io = nvme_ioq_lock(c);
 
-		spin_lock_reset(&c->lock, nvme_io_abandon, c);
-		err = c->dead ? -ESHUTDOWN : nvme_rw_direct(ns, opcode, lba, n, buf);
-		spin_unlock(&c->lock);
+		err = c->dead ? -ESHUTDOWN : nvme_rw_direct(io, ns, opcode, lba, n, buf);
+		spin_unlock(&io->lock);
 		lba += n, count -= n, buf += (uint64_t)n << ns->lba_shift;
 	}
 	return err;
@@ -541,16 +608,16 @@ static int nvme_blk_flush(struct blkdev *b)
 	struct nvme_ns *ns = b->priv;
 	struct nvme_ctrl *c = ns->ctrl;
 	struct nvme_sqe e = { .opcode = NVME_CMD_FLUSH, .nsid = ns->nsid };
+	struct nvme_ioq *io = nvme_ioq_lock(c);
 	int err;
 
-	spin_lock(&c->lock);
-	c->io_err = 0;
-	err = c->dead ? -ESHUTDOWN : nvme_io_slot(c);
+	io->io_err = 0;
+	err = c->dead ? -ESHUTDOWN : nvme_io_slot(io);
 	if (err >= 0) {
-		nvme_io_push(c, (unsigned)err, &e);
-		err = nvme_io_drain(c);
+		nvme_io_push(io, (unsigned)err, &e);
+		err = nvme_io_drain(io);
 	}
-	spin_unlock(&c->lock);
+	spin_unlock(&io->lock);
 	return err;
 }
 
@@ -680,14 +747,62 @@ static struct nvme_ctrl *nvme_ctrl_alloc(struct pci_dev *d, volatile uint8_t *re
 	c->ready_timeout_ns = (uint64_t)MAX(NVME_CAP_TO(cap), 1u) * 500000000ull;
 	c->version = nvme_read32(c, NVME_VS);
 	nvme_queue_init(c, &c->admin, 0, NVME_ADMIN_DEPTH);
-	nvme_queue_init(c, &c->io, 1, io_depth);
+	for (unsigned i = 0; i < NVME_MAX_IOQ; i++)
+		c->ioq[i] = (struct nvme_ioq){ .ctrl = c, .lock = SPINLOCK_INIT };
 	c->slots = MIN(NVME_SLOTS, io_depth - 1u);
 	c->ident = pmm_alloc_pages(1);
 	c->bounce = pmm_alloc_pages(NVME_BOUNCE_BYTES / PAGE_SIZE);
-	c->lock = (struct spinlock)SPINLOCK_INIT;
 	c->bounce_lock = (struct spinlock)SPINLOCK_INIT;
 	d->priv = c;
 	return c;
+}
+
+/* A completion wakes the cores of each queue that has a new entry (the
+ * boot core runs the handler). The queues are read without their locks: a
+ * queue's head moves only while its core is awake, and a sleeping core's
+ * new entry is where its head points. */
+static void nvme_irq(void *arg)
+{
+	struct nvme_ctrl *c = arg;
+	uint64_t wake = 0;
+
+	for (unsigned q = 0; q < c->nioq; q++)
+		if (nvme_cq_next(&c->ioq[q].q))
+			for (unsigned core = q; core < 64; core += c->nioq)
+				wake |= 1ull << core;
+	smp_wake(&c->sleepers, wake);
+}
+
+/* MSI-X or MSI, one message for every CQ: waits sleep. Not INTx: a level
+ * line stays up until a core consumes the CQ, and would hold the boot
+ * core in its handler meanwhile. Without a message, waits poll. */
+static void nvme_irq_setup(struct nvme_ctrl *c)
+{
+	struct pci_dev *d = c->pci;
+	char why[64];
+
+	if (!pci_irq_enable || pci_irq_enable(d, nvme_irq, c, why, sizeof(why)) < 0)
+		return;
+	if (d->irq_kind == PCI_IRQ_INTX) {
+		pci_irq_disable(d);
+		pci_enable(d, PCI_COMMAND_INTX_DISABLE);
+		return;
+	}
+	c->irq = 1;
+}
+
+/* The I/O queues' memory, sized now that their count and MDTS are known. */
+static void nvme_ioq_alloc(struct nvme_ctrl *c)
+{
+	uint16_t depth = (uint16_t)MIN(NVME_IO_DEPTH, NVME_CAP_MQES(c->cap) + 1);
+
+	c->prp_entries = c->max_xfer / NVME_PAGE;
+	for (unsigned i = 0; i < c->nioq; i++) {
+		struct nvme_ioq *io = &c->ioq[i];
+
+		nvme_queue_init(c, &io->q, (uint16_t)(i + 1), depth);
+		io->prp = pmm_alloc_pages(ALIGN_UP(c->slots * c->prp_entries * 8ull, PAGE_SIZE) / PAGE_SIZE);
+	}
 }
 
 /* Bring the controller up: reset, admin queues, identify, I/O queues. */
@@ -699,10 +814,11 @@ static int nvme_start(struct nvme_ctrl *c)
 		err = nvme_enable(c);
 	if (!err)
 		err = nvme_identify_ctrl(c);
+	if (!err)
+		err = nvme_count_io_queues(c);
 	if (!err) {
-		/* Sized now that MDTS is known. */
-		c->prp_entries = c->max_xfer / NVME_PAGE;
-		c->prp = pmm_alloc_pages(ALIGN_UP(c->slots * c->prp_entries * 8ull, PAGE_SIZE) / PAGE_SIZE);
+		nvme_ioq_alloc(c); /* before the handler may look at the queues */
+		nvme_irq_setup(c);
 		err = nvme_create_io_queues(c);
 	}
 	if (!err)
@@ -757,6 +873,8 @@ static int nvme_probe(struct pci_dev *d, const struct pci_id *id)
 	return 0;
 
 err_disable:
+	if (c->irq)
+		pci_irq_disable(d);
 	(void)nvme_disable(c);
 	d->priv = NULL;
 err_master:

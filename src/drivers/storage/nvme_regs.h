@@ -86,6 +86,8 @@ _Static_assert(sizeof(struct nvme_cqe) == 16, "NVMe CQ entry is 16 bytes");
 #define  NVME_CREATE_QID_SIZE(qid, n) ((((uint32_t)(n) - 1) << 16) | (qid)) /* CDW10 */
 #define  NVME_CREATE_PC 0x1u                    /* CDW11: physically contiguous */
 #define  NVME_CREATE_SQ_CQID(id) ((uint32_t)(id) << 16)
+#define  NVME_CREATE_CQ_IEN 0x2u                /* CDW11: interrupts enabled */
+#define  NVME_CREATE_CQ_IV(v) ((uint32_t)(v) << 16) /* CDW11: MSI-X entry */
 #define NVME_ADMIN_CREATE_CQ 0x05
 #define NVME_ADMIN_IDENTIFY 0x06
 #define  NVME_CNS_NAMESPACE 0x00                /* CDW10 CNS (section 5.15.1) */
@@ -93,6 +95,9 @@ _Static_assert(sizeof(struct nvme_cqe) == 16, "NVMe CQ entry is 16 bytes");
 #define  NVME_CNS_ACTIVE_NS_LIST 0x02
 #define NVME_ADMIN_SET_FEATURES 0x09
 #define  NVME_FEAT_NUM_QUEUES 0x07              /* CDW11: NCQR-1 << 16 | NSQR-1 */
+#define  NVME_NUM_QUEUES(n) (((uint32_t)(n) - 1) << 16 | ((uint32_t)(n) - 1))
+#define  NVME_NSQA(r) (((r) & 0xFFFF) + 1u)      /* result: queues allocated */
+#define  NVME_NCQA(r) (((r) >> 16) + 1u)
 
 /* NVM command set opcodes (NVMe 1.4 section 6). */
 #define NVME_CMD_FLUSH 0x00
