@@ -175,12 +175,13 @@ $(BUILD)/grub.cfg: FORCE
 	@cmp -s $(GRUB_CFG) $@ || cp $(GRUB_CFG) $@
 
 # The full profile's ISO carries a FAT32 partition after the ISO 9660 image
-# (partition 3 of the GPT and the MBR, type 0x0c): the example programs and
-# README.TXT, so that a user adds programs to the booted stick from any
-# computer and Ingot runs them from usb0p3 (docs/bring-up.md section 2a).
-# FAT32 needs 65525 clusters: 33 MiB with 512-byte clusters is the smallest.
+# (GPT entry 4, a basic data partition; the MBR stays only protective, as
+# UEFI firmware wants it): the example programs and README.TXT, so that a
+# user adds programs to the booted stick from any computer and Ingot runs
+# them from usb0p4 (docs/bring-up.md section 2a). FAT32 needs 65525
+# clusters: 33 MiB with 512-byte clusters is the smallest.
 STICK_IMG_full  := $(BUILD)/stick-part.img
-STICK_PART_full := -append_partition 3 0x0c $(STICK_IMG_full)
+STICK_PART_full := -append_partition 3 0x0c $(STICK_IMG_full) -appended_part_as_gpt
 $(BUILD)/stick-part.img: $(BUILD)/programs.img stick-readme.txt
 	@rm -f $@.tmp
 	dd if=/dev/zero of=$@.tmp bs=1M count=0 seek=33 2> /dev/null
