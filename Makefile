@@ -110,9 +110,9 @@ GRUB_EFI_CORE    := $(GRUB_MODULES) iso9660 part_msdos part_gpt fat search efi_g
 # (its lines and those marked "PLATFORM:", without comments).
 grub_script = sed -e '/^[[:space:]]*\#/d' -e '/^[[:space:]]*$$/d' -e 's/^$(1): //' -e '/^[a-z0-9]*: /d'
 
-# grub_iso OUT,DIR,CFG: the bootable ISO OUT with the files of DIR (the
+# grub_iso OUT,DIR,CFG[,OPTS]: the bootable ISO OUT with the files of DIR (the
 # kernel, boot/ingot.elf, and what else CFG loads) and GRUB running the boot
-# script CFG. The one recipe of build/ingot.iso, the test images and the
+# script CFG (OPTS: more xorriso options, the stick's FAT32 partition). The one recipe of build/ingot.iso, the test images and the
 # bench's floor ISO. UEFI starts GRUB from efi.img, on a stick from the EFI
 # system partition, so its script first finds the ISO's file system by the
 # UUID that its date gives it (as grub-mkrescue does), trying GRUB's boot
