@@ -112,9 +112,9 @@ GRUB_EFI_CORE    := $(GRUB_MODULES) iso9660 part_msdos part_gpt fat search efi_g
 # (its lines and those marked "PLATFORM:", without comments).
 grub_script = sed -e '/^[[:space:]]*\#/d' -e '/^[[:space:]]*$$/d' -e 's/^$(1): //' -e '/^[a-z0-9]*: /d'
 
-# grub_iso OUT,DIR,CFG: the bootable ISO OUT with the files of DIR (the
+# grub_iso OUT,DIR,CFG[,OPTS]: the bootable ISO OUT with the files of DIR (the
 # kernel, boot/ingot.elf, and what else CFG loads) and GRUB running the boot
-# script CFG. The one recipe of build/ingot.iso, the test images and the
+# script CFG (OPTS: more xorriso options, the stick's FAT32 partition). The one recipe of build/ingot.iso, the test images and the
 # bench's floor ISO. UEFI starts GRUB from efi.img, on a stick from the EFI
 # system partition, so its script first finds the ISO's file system by the
 # UUID that its date gives it (as grub-mkrescue does), trying GRUB's boot
@@ -138,7 +138,7 @@ define grub_iso
 	xorriso -as mkisofs -graft-points -r -o $(1) --modification-date=$$(cat $(1).g/date) \
 		-b boot/grub/eltorito.img -no-emul-boot -boot-load-size 4 -boot-info-table --grub2-boot-info \
 		--grub2-mbr $(GRUB_LIB)/i386-pc/boot_hybrid.img \
-		--efi-boot efi.img -efi-boot-part --efi-boot-image --protective-msdos-label \
+		--efi-boot efi.img -efi-boot-part --efi-boot-image --protective-msdos-label $(4) \
 		$(2) boot/grub/eltorito.img=$(1).g/eltorito.img boot/grub/i386-pc=$(1).g/i386-pc \
 		efi.img=$(1).g/efi.img 2> $(1).g/log || { cat $(1).g/log; exit 1; }
 	@rm -rf $(1).g
@@ -175,6 +175,22 @@ GRUB_CFG ?= grub.cfg
 $(BUILD)/grub.cfg: FORCE
 	@mkdir -p $(BUILD)
 	@cmp -s $(GRUB_CFG) $@ || cp $(GRUB_CFG) $@
+
+# The full profile's ISO carries a FAT32 partition after the ISO 9660 image
+# (GPT entry 4, a basic data partition; the MBR stays only protective, as
+# UEFI firmware wants it): the example programs and README.TXT, so that a
+# user adds programs to the booted stick from any computer and Ingot runs
+# them from usb0p4 (docs/bring-up.md section 2a). FAT32 needs 65525
+# clusters: 33 MiB with 512-byte clusters is the smallest.
+STICK_IMG_full  := $(BUILD)/stick-part.img
+STICK_PART_full := -append_partition 3 0x0c $(STICK_IMG_full) -appended_part_as_gpt
+$(BUILD)/stick-part.img: $(BUILD)/programs.img stick-readme.txt
+	@rm -f $@.tmp
+	dd if=/dev/zero of=$@.tmp bs=1M count=0 seek=33 2> /dev/null
+	MTOOLS_SKIP_CHECK=1 mformat -i $@.tmp -F -c 1 -v INGOT ::
+	MTOOLS_SKIP_CHECK=1 mcopy -i $@.tmp stick-readme.txt ::README.TXT
+	MTOOLS_SKIP_CHECK=1 mcopy -i $@.tmp $(PROGRAM_ELFS) ::
+	mv $@.tmp $@
 
 # A profile's objects, its two-pass link and its ISO (kernel_profile NAME):
 # the first link pass without symbols gives the addresses, the second embeds
@@ -213,11 +229,11 @@ $$(DIR_$(1))/ingot.elf: $$(OBJS_$(1)) $$(DIR_$(1))/ksyms.o src/kernel.ld
 $$(DIR_$(1))/ingot-nodebug.elf: $$(DIR_$(1))/ingot.elf
 	objcopy --strip-debug $$< $$@
 
-$$(DIR_$(1))/ingot.iso: $$(DIR_$(1))/ingot-nodebug.elf $$(BUILD)/grub.cfg $$(BUILD)/programs-ram.img Makefile scripts/grub-moddeps.sh
+$$(DIR_$(1))/ingot.iso: $$(DIR_$(1))/ingot-nodebug.elf $$(BUILD)/grub.cfg $$(BUILD)/programs-ram.img $$(STICK_IMG_$(1)) Makefile scripts/grub-moddeps.sh
 	@rm -rf $$(DIR_$(1))/iso && mkdir -p $$(DIR_$(1))/iso/boot
 	cp $$(DIR_$(1))/ingot-nodebug.elf $$(DIR_$(1))/iso/boot/ingot.elf
 	cp $$(BUILD)/programs-ram.img $$(DIR_$(1))/iso/boot/programs.img
-	$$(call grub_iso,$$@,$$(DIR_$(1))/iso,$$(BUILD)/grub.cfg)
+	$$(call grub_iso,$$@,$$(DIR_$(1))/iso,$$(BUILD)/grub.cfg,$$(STICK_PART_$(1)))
 endef
 
 $(BUILD)/%.o: $(BUILD)/%.S

@@ -76,7 +76,7 @@ int fs_mount(struct blkdev *b, struct fat_vol **out);
 int fat_mount(struct fat_vol *v, struct blkdev *b);
 
 /* Devices to look on, in order: each device, or its partitions in place
- * of a disk that has a partition table (CDs are left out). */
+ * of a disk that has a partition table (CDs are left out); RAM disks last. */
 unsigned fs_devices(struct blkdev **out, unsigned max);
 
 /* Resolve "DEV:/PATH", "DEV:PATH", "DEV:" (its root) or a bare path looked

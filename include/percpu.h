@@ -28,6 +28,7 @@ struct percpu {
 	volatile uint32_t irq_inflight; /* vector + 1 of the interrupt being handled here; 0: none */
 	uint32_t nheld;              /* locks this core holds (lock.c) */
 	struct lock_held held[LOCK_HELD_MAX];
+	uint32_t hold_stop;          /* >0: a stop waits for this core's bounded work (usb.c) */
 };
 
 static inline struct percpu *this_cpu(void)

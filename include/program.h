@@ -19,6 +19,8 @@ int program_load(const void *file, size_t len, const char *name, char *why, size
  * code, why as for program_load, when it could not start. */
 int program_run(int argc, char **argv, char *why, size_t whysz);
 int program_loaded(void);
+/* Is a program running (from program_run's start to every core idle)? */
+int program_running(void);
 /* 0 when the program memory may be used; -EBUSY with the reason in why
  * while a core that a stop failed to stop may still run in it. Check it
  * before reading a program's file into program_file_buffer. */

@@ -712,14 +712,17 @@ static int fs_has_parts(const struct blkdev *b)
 	return 0;
 }
 
+/* RAM disks come last: they are the loader's copy of the ISO's programs,
+ * and a program the user put on a disk or on the boot stick's FAT32
+ * partition (usb0p4), perhaps a newer one of the same name, goes first. */
 unsigned fs_devices(struct blkdev **out, unsigned max)
 {
-	unsigned n = 0;
+	unsigned n = 0, count = blk_count();
 
-	for (unsigned i = 0; i < blk_count(); i++) {
-		struct blkdev *b = blk_get(i);
+	for (unsigned k = 0; k < 2 * count; k++) {
+		struct blkdev *b = blk_get(k % count);
 
-		if (b->kind == BLK_PART || b->kind == BLK_CDROM)
+		if (b->kind == BLK_PART || b->kind == BLK_CDROM || (b->kind == BLK_RAM) != (k >= count))
 			continue;
 		if (!fs_has_parts(b)) {
 			if (n < max)

@@ -59,6 +59,11 @@ static int program_fail(char *why, size_t whysz, const char *name, const char *r
 	return -ENOEXEC;
 }
 
+int program_running(void)
+{
+	return prog.running;
+}
+
 int program_loaded(void)
 {
 	return prog.loaded;

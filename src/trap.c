@@ -213,6 +213,7 @@ static void trap_redirect(struct trap_frame *f, struct percpu *pc)
 	timer_release();
 	spin_recover_held();
 	pc->in_report = 0;
+	pc->hold_stop = 0;
 	pc->stop_request = 0; /* honoured now */
 	f->rip = (uint64_t)trap_resume;
 	f->rsp = ALIGN_DOWN(pc->recovery->rsp - 256, 16) - 8;
@@ -275,7 +276,10 @@ static int trap_stop_nmi(struct percpu *pc)
  * the program called is given STOP_GRACE_NS to return (trap_check_stop);
  * after that the next NMI (resent every 10 ms) or interrupt (the heartbeat)
  * stops it where it is, and the recovery path resets and releases the
- * locks it held. An exception report in progress always finishes first.
+ * locks it held. An exception report in progress always finishes first, and
+ * so does work the core marked with hold_stop (USB enumeration in the
+ * heartbeat: every wait in it is bounded, but cut short it would leave the
+ * controller's command ring taken).
  * Returns 1 when a stop was pending. */
 static int trap_stop(struct trap_frame *f, struct percpu *pc)
 {
@@ -283,7 +287,8 @@ static int trap_stop(struct trap_frame *f, struct percpu *pc)
 
 	if (!pc->stop_request)
 		return 0;
-	if (pc->recovery && (pc->in_report || (in_kernel && timer_ns() - pc->stop_since < STOP_GRACE_NS)))
+	if (pc->recovery && (pc->in_report || pc->hold_stop ||
+			     (in_kernel && timer_ns() - pc->stop_since < STOP_GRACE_NS)))
 		return 1;
 	pc->stop_request = 0;
 	if (pc->recovery)

@@ -9,6 +9,8 @@
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
+#include "percpu.h"
+#include "program.h"
 #include "string.h"
 #include "timer.h"
 #include "usb.h"
@@ -361,9 +363,8 @@ static bool usb_pending(void)
 
 void usb_work(void)
 {
-	if (in_work)
+	if (__atomic_exchange_n(&in_work, true, __ATOMIC_ACQUIRE))
 		return;
-	in_work = true;
 	for (unsigned i = 0; i < nbuses; i++) {
 		buses[i]->ops->poll(buses[i]);
 		if (buses[i]->work) {
@@ -379,11 +380,19 @@ void usb_work(void)
 			d->driver->work(d);
 		}
 	}
-	in_work = false;
+	__atomic_store_n(&in_work, false, __ATOMIC_RELEASE);
 }
 
 /* The heartbeat: events (key reports, port changes) and the drivers'
- * ticks (typematic repeat), also while a program runs. */
+ * ticks (typematic repeat), also while a program runs. While one runs the
+ * monitor's loop does not, so the heartbeat also does the work: a device
+ * plugged in is enumerated and bound at once (a keyboard's Ctrl-C then
+ * stops the program). Safe in an interrupt on the boot core: usb_work is
+ * entered once (in_work); its waits poll the controller and are bounded;
+ * the USB I/O a program starts (mass storage) runs under the stick's lock,
+ * which keeps interrupts off, so the heartbeat never lands inside it; and
+ * hold_stop makes a program stop wait until the work is done rather than
+ * cut it short with the command ring taken. */
 static void usb_tick(void)
 {
 	for (unsigned i = 0; i < nbuses; i++)
@@ -393,6 +402,13 @@ static void usb_tick(void)
 
 		if (d->in_use && d->driver && d->driver->tick)
 			d->driver->tick(d);
+	}
+	if (program_running() && usb_pending()) {
+		struct percpu *pc = this_cpu();
+
+		pc->hold_stop++;
+		usb_work();
+		pc->hold_stop--;
 	}
 }
 

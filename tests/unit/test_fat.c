@@ -357,8 +357,35 @@ static void test_resolve(void)
 		memset(plain.d, 0, 512);
 		CHECK("fs_sees_new_boot_sector", fs_resolve("disk0:/README.TXT", &file) == -ENODATA);
 	}
-	img_free(&plain);
-	img_free(&parted);
+	/* The images stay: both disks are still registered (test_ram_last). */
+}
+
+/* After test_resolve (disk0 without a file system, disk1p1 without
+ * README.TXT): the loader's RAM disk, registered before a USB stick as at
+ * boot, is looked at last, so the stick's README.TXT is the one found. */
+static void test_ram_last(void)
+{
+	static struct img ram, stick;
+	static struct blkdev r0, u0;
+	struct blkdev *list[8];
+	struct fs_file file;
+	struct fatimg f;
+	unsigned n;
+
+	build_fat12(&ram, &f);
+	build_fat12(&stick, &f);
+	mem_dev(&r0, &ram);
+	r0.kind = BLK_RAM;
+	mem_dev(&u0, &stick);
+	u0.kind = BLK_USB;
+	CHECK("fs_register_ram_usb", blk_register(&r0) == 0 && blk_register(&u0) == 0);
+	n = fs_devices(list, 8);
+	CHECK("fs_devices_ram_last", n == 4 && list[2] == &u0 && list[3] == &r0);
+	CHECK("fs_resolve_ram_last", fs_resolve("README.TXT", &file) == 0 && file.vol->dev == &u0);
+	CHECK("fs_resolve_ram_by_name", fs_resolve("ram0:/README.TXT", &file) == 0 && file.vol->dev == &r0);
+	CHECK("fs_devices_short_list", fs_devices(list, 3) == 3 && list[2] == &u0);
+	img_free(&ram);
+	img_free(&stick);
 }
 
 int main(void)
@@ -370,5 +397,6 @@ int main(void)
 	test_fat_4k();
 	test_bpb();
 	test_resolve();
+	test_ram_last();
 	return unit_exit();
 }
