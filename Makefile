@@ -25,7 +25,7 @@ SRCS_full := $(filter-out %_tiny.c,$(shell find src -name '*.c' -o -name '*.S' |
 # profile leaves them out). The one list of the tiny profile's files:
 SRCS_tiny := \
 	src/boot/entry.S src/boot/trampoline.S src/boot/isr.S \
-	src/main.c src/panic.c src/lock.c src/mmio.c src/acpi.c src/acpi_tables.c src/apic.c src/block.c src/bootinfo.c \
+	src/main.c src/panic.c src/lock.c src/mmio.c src/acpi_tiny.c src/acpi_tables.c src/apic.c src/block.c src/bootinfo.c \
 	src/console.c src/cpu.c src/elf_tiny.c src/error.c src/fat_tiny.c src/format.c \
 	src/irq.c src/ksyms.c src/mm.c src/net.c src/pci.c src/power.c \
 	src/program.c src/drivers/storage/ramdisk.c src/smp.c src/string.c src/timer.c src/trap.c \
@@ -59,7 +59,7 @@ KCODE   := -Os -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-
 # INGOT_TINY picks only the usage and help texts of commands whose optional
 # subcommands the tiny profile leaves out (e.g. disk without cmd_disk_io.c).
 KOPT_full := -Oz -fno-jump-tables
-KOPT_tiny := -Oz -fno-jump-tables -fno-tree-switch-conversion -fomit-frame-pointer -DINGOT_TINY
+KOPT_tiny := -Oz -fno-jump-tables -fno-tree-switch-conversion -fomit-frame-pointer -fno-ipa-sra -fno-ipa-cp-clone -DINGOT_TINY
 KCFLAGS := -std=gnu11 $(KCODE) $(WARN) -DINGOT_KERNEL_BUILD -Iinclude -Isrc/drivers/virtio -MMD -MP \
 	   -DBUILD_DATE='"$(BUILD_DATE)"'
 KLD      = $(CC) $(KCODE) $(WARN) $(KLDFLAGS)

@@ -12,6 +12,8 @@
 #include "string.h"
 #include "x86.h"
 
+OPTIONAL(acpi_mcfg); /* the tiny profile's ACPI has no MCFG: ports then */
+
 #define PCI_CONFIG_ADDR 0xCF8
 #define PCI_CONFIG_DATA 0xCFC
 #define PCI_BAR_IO 0x1
@@ -279,7 +281,7 @@ void pci_init(void)
 {
 	const struct mcfg_entry *e;
 
-	ecam_count = acpi_mcfg(&e);
+	ecam_count = acpi_mcfg ? acpi_mcfg(&e) : 0;
 	ecam = e;
 	for (unsigned i = 0; i < ecam_count; i++)
 		vm_map_mmio(ecam[i].base + ((uint64_t)ecam[i].bus_start << 20),

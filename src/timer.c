@@ -14,6 +14,8 @@
 #include "timer.h"
 #include "x86.h"
 
+OPTIONAL(acpi_hpet); /* the tiny profile's ACPI has no HPET: the PM timer then */
+
 #define HPET_GCAP 0x00
 #define  HPET_GCAP_COUNT_64 (1ull << 13)
 #define HPET_GCONF 0x10
@@ -62,7 +64,7 @@ static void pit_irq(void *arg)
 
 static int hpet_setup(void)
 {
-	const struct hpet_info *h = acpi_hpet();
+	const struct hpet_info *h = acpi_hpet ? acpi_hpet() : NULL;
 	uint64_t cap, period;
 
 	if (!h || vm_map_mmio(h->base, 1024) < 0)
