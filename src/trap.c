@@ -51,11 +51,10 @@ struct desc_ptr {
 
 _Static_assert(sizeof(struct tss) == PERCPU_TSS_SIZE, "percpu TSS space");
 
-extern const uint64_t isr_table[32];
-extern const char isr_stubs_hi[];
-/* isr.S: the stubs of vectors 32-255, 16 a row, each row ending in a jmp. */
-#define ISR_HI_STUB 4
-#define ISR_HI_ROW (16 * ISR_HI_STUB + 5)
+extern const char isr_stubs[];
+/* isr.S: the stubs of vectors 0-255, 16 a row, each row ending in a jmp. */
+#define ISR_STUB 4
+#define ISR_ROW (16 * ISR_STUB + 5)
 static struct idt_entry idt[256];
 static uint8_t boot_ist[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 struct percpu percpu_boot;
@@ -109,13 +108,9 @@ static void idt_set(unsigned vec, uint64_t handler, unsigned ist)
 
 void trap_init(void)
 {
-	for (unsigned v = 0; v < 32; v++)
-		idt_set(v, isr_table[v], 0);
-	for (unsigned v = 32; v < 256; v++)
-		idt_set(v, (uint64_t)(isr_stubs_hi + (v - 32) / 16 * ISR_HI_ROW + (v - 32) % 16 * ISR_HI_STUB), 0);
-	idt_set(8, isr_table[8], IST_DF);
-	idt_set(2, isr_table[2], IST_NMI);
-	idt_set(18, isr_table[18], IST_MC);
+	for (unsigned v = 0; v < 256; v++)
+		idt_set(v, (uint64_t)(isr_stubs + v / 16 * ISR_ROW + v % 16 * ISR_STUB),
+			v == 8 ? IST_DF : v == 2 ? IST_NMI : v == 18 ? IST_MC : 0);
 	percpu_boot.self = &percpu_boot;
 	for (int i = 0; i < 3; i++)
 		percpu_boot.ist_top[i] = (uint64_t)(boot_ist[i] + IST_STACK_SIZE);
