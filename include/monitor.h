@@ -68,5 +68,12 @@ int disk_io_cmd(int argc, char **argv);
  * CPUID limits, address sizes, features, caches, topology and clocks. */
 struct cpu_info;
 void cpu_print_detail(const struct cpu_info *ci);
+/* From cmd_mem_map.c (not in the tiny profile), for cmd_mem.c: the memory
+ * map (before the totals), the kernel's use (before the free line) and the
+ * mappings (after it). */
+struct mm_stats;
+void mem_print_map(void);
+void mem_print_kernel(const struct mm_stats *st);
+void mem_print_mapped(const struct mm_stats *st);
 
 #endif
