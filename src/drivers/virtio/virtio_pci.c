@@ -326,42 +326,9 @@ int virtio_pci_queue_setup(struct virtio_pci *vp, struct virtq *q, uint16_t inde
 	return virtio_pci_queue_modern(vp, q, index, max_size);
 }
 
-/* The tiny profile leaves device interrupts out (src/pci_irq.c): it polls. */
-OPTIONAL(pci_irq_enable);
+/* The tiny profile leaves device interrupts out (pci_irq.c, and with it
+ * virtio_pci_irq.c): it polls. */
 OPTIONAL(pci_irq_disable);
-
-int virtio_pci_irq_enable(struct virtio_pci *vp, irq_handler_t fn, void *arg, char *why, size_t whysz)
-{
-	int err = pci_irq_enable ? pci_irq_enable(vp->pci, fn, arg, why, whysz) : -ENODEV;
-
-	if (err)
-		return err;
-	if (vp->pci->irq_kind == PCI_IRQ_MSIX) {
-		/* Config changes stay unsignalled; queues take entry 0. A
-		 * legacy header grows by the two vector registers (4.1.4.8). */
-		vp->queue_vector = 0;
-		if (vp->legacy) {
-			vp->io_config = VIRTIO_PCI_LEGACY_CONFIG_MSIX;
-			outw(vp->io + VIRTIO_PCI_LEGACY_CONFIG_VECTOR, VIRTIO_PCI_NO_VECTOR);
-		} else {
-			mmio_write16(vp->common + VIRTIO_PCI_COMMON_MSIX, VIRTIO_PCI_NO_VECTOR);
-		}
-		return 0;
-	}
-	if (!vp->legacy && !vp->isr) {
-		pci_irq_disable(vp->pci);
-		ksnprintf(why, whysz, "no ISR status structure for INTx");
-		return -ENODEV;
-	}
-	return 0;
-}
-
-uint8_t virtio_pci_irq_ack(struct virtio_pci *vp)
-{
-	if (vp->pci->irq_kind == PCI_IRQ_MSIX)
-		return 1;
-	return vp->legacy ? inb(vp->io + VIRTIO_PCI_LEGACY_ISR) : mmio_read8(vp->isr);
-}
 
 void virtio_pci_driver_ok(struct virtio_pci *vp)
 {
