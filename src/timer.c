@@ -156,7 +156,8 @@ void timer_init(void)
 {
 	/* Every wait would spin for ever on a clock that stands still. */
 	if (!hpet_setup() && !pm_setup() && (!timer_pit_start || timer_pit_start() < 0))
-		panic("no clock: ACPI lists no HPET or PM timer, and there is no PIT");
+		panic("no clock: ACPI lists no HPET or PM timer, and there is no PIT%s",
+		      timer_pit_start ? "" : " clock in this build");
 	if (kind != CLOCK_PIT) {
 		ext_count = counter_raw(); /* counter_read moves forward from here */
 		start_count = counter_read();
