@@ -68,6 +68,8 @@ int disk_io_cmd(int argc, char **argv);
  * CPUID limits, address sizes, features, caches, topology and clocks. */
 struct cpu_info;
 void cpu_print_detail(const struct cpu_info *ci);
+/* From cmd_cpu_detail.c, after the cores line: one row per core. */
+void cpu_print_core_table(void);
 /* From cmd_mem_map.c (not in the tiny profile), for cmd_mem.c: the memory
  * map (before the totals), the kernel's use (before the free line) and the
  * mappings (after it). */

@@ -1,6 +1,7 @@
 /* cmd_cpu.c: the cpu command (the boot core's vendor, brand and signature,
- * one row per core); hypervisor, CPUID limits, address sizes, features,
- * caches, topology and the TSC and bus clocks are in cmd_cpu_detail.c,
+ * the number of cores); hypervisor, CPUID limits, address sizes, features,
+ * caches, topology, the TSC and bus clocks and the table of cores are in
+ * cmd_cpu_detail.c,
  * cpuid (raw registers, Intel SDM vol. 2A) in cmd_cpuid.c.
  * Exercised by tests/expect/cpu.exp with QEMU -cpu qemu64, max, Westmere, EPYC. */
 #include "console.h"
@@ -12,6 +13,7 @@
 #include "x86.h"
 
 OPTIONAL(cpu_print_detail);
+OPTIONAL(cpu_print_core_table);
 
 static void cpu_print_ident(const struct cpu_info *ci)
 {
@@ -19,22 +21,6 @@ static void cpu_print_ident(const struct cpu_info *ci)
 	kprintf("brand:      %s\n", ci->brand);
 	kprintf("family:     %u (0x%x), model %u (0x%x), stepping %u (0x%x); signature 0x%08x\n",
 		ci->family, ci->family, ci->model, ci->model, ci->stepping, ci->stepping, ci->signature);
-}
-
-static void cpu_print_cores(void)
-{
-	unsigned n = smp_core_count();
-
-	kprintf("cores:      %u (%u online)\n", n, smp_online_count());
-	kprintf("  core  apic  state     runs  last ran\n");
-	for (unsigned i = 0; i < n; i++) {
-		const struct core_info *c = smp_core(i);
-
-		if (!c)
-			continue;
-		kprintf("  %4u  %4u  %-8s %5llu  %s\n", i, c->apic_id, smp_state_name(c->state), ull(c->runs),
-			i == smp_this_core() ? "(monitor)" : c->last_work ? c->last_work : "-");
-	}
 }
 
 static int cmd_cpu(int argc, char **argv)
@@ -45,15 +31,17 @@ static int cmd_cpu(int argc, char **argv)
 	cpu_print_ident(ci);
 	if (cpu_print_detail)
 		cpu_print_detail(ci);
-	cpu_print_cores();
+	kprintf("cores:      %u (%u online)\n", smp_core_count(), smp_online_count());
+	if (cpu_print_core_table)
+		cpu_print_core_table();
 	return 0;
 }
 
 #ifdef INGOT_TINY /* the tiny profile: no cmd_cpu_detail.c */
 CMD(cpu, .name = "cpu", .usage = "cpu",
-    .summary = "boot core identification; one row per core",
+    .summary = "boot core identification and the number of cores",
     .help = "Vendor, brand, family/model/stepping (decimal and hex) of the boot core,\n"
-	    "then index, APIC ID, state and last work of every core.\n"
+	    "then how many cores there are and how many are online (smp lists them).\n"
 	    "examples:\n  cpu",
     .min_args = 0, .max_args = 0, .fn = cmd_cpu);
 #else

@@ -1,11 +1,13 @@
 /* cmd_cpu_detail.c: the parts of the cpu command the tiny profile leaves
  * out: hypervisor, CPUID limits, address sizes, feature names, caches and
- * topology of the boot core (cpu_detail.c), and the TSC and bus clocks.
+ * topology of the boot core (cpu_detail.c), the TSC and bus clocks, and
+ * the table of cores.
  * Exercised by tests/expect/cpu.exp with QEMU -cpu qemu64, max, Westmere, EPYC. */
 #include "console.h"
 #include "cpu.h"
 #include "kernel.h"
 #include "monitor.h"
+#include "smp.h"
 #include "string.h"
 #include "timer.h"
 
@@ -121,4 +123,19 @@ void cpu_print_detail(const struct cpu_info *ci)
 		ci->threads_per_core, cpu_plural(ci->threads_per_core), ci->logical_per_package,
 		cpu_plural(ci->logical_per_package), ci->topo_source);
 	cpu_print_clocks(ci);
+}
+
+void cpu_print_core_table(void)
+{
+	unsigned n = smp_core_count();
+
+	kprintf("  core  apic  state     runs  last ran\n");
+	for (unsigned i = 0; i < n; i++) {
+		const struct core_info *c = smp_core(i);
+
+		if (!c)
+			continue;
+		kprintf("  %4u  %4u  %-8s %5llu  %s\n", i, c->apic_id, smp_state_name(c->state), ull(c->runs),
+			i == smp_this_core() ? "(monitor)" : c->last_work ? c->last_work : "-");
+	}
 }
