@@ -22,7 +22,12 @@ SRCS_full := $(filter-out %_tiny.c,$(shell find src -name '*.c' -o -name '*.S' |
 # devices: ram0 and disks), the ELF runner on all cores, and the monitor with
 # help, version, mem, cpu, smp, disk, net, exec, load, run and poweroff.
 # Files named *_tiny.c are its leaner variants of a subsystem (the full
-# profile leaves them out). The one list of the tiny profile's files:
+# profile leaves them out). Below the commands it leaves out the screens and
+# console= (console_boot.c), ECAM (pci_ecam.c), the HPET and PIT clocks
+# (timer_pit.c), device interrupts (pci_irq.c, virtio_pci_irq.c, net_rxq.c),
+# virtio's legacy transport (virtio_legacy.c), the framebuffer tag
+# (bootinfo_fb.c) and the full exception report (backtrace.c); see
+# docs/monitor.md, "The tiny profile". The one list of the tiny profile's files:
 SRCS_tiny := \
 	src/boot/entry.S src/boot/trampoline.S src/boot/isr.S \
 	src/main.c src/panic.c src/lock.c src/mmio.c src/acpi_tiny.c src/acpi_tables.c src/apic.c src/block.c src/bootinfo.c \
