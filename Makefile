@@ -57,14 +57,17 @@ KCODE   := -Os -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-
 	   -flto -flto-partition=one
 # Per profile, after KCODE: both trade a little speed for size (-Oz, and
 # no jump tables: compare chains are smaller than the tables they replace;
-# the hot paths are the devices' own speed and rep movs copies). The full
+# no IPA scalar replacement of aggregates or constant-propagation clones,
+# whose specialised copies of functions cost more than they save, 1 KB in
+# each profile; the hot paths are the devices' own speed and rep movs
+# copies). The full
 # kernel's limit is 148,179 bytes of text (make bench).
 # Tiny also leaves out switch tables (-fno-tree-switch-conversion) and frame
 # pointers (exception reports there have no backtrace to walk them).
 # INGOT_TINY picks only the usage and help texts of commands whose optional
 # subcommands the tiny profile leaves out (e.g. disk without cmd_disk_io.c).
-KOPT_full := -Oz -fno-jump-tables
-KOPT_tiny := -Oz -fno-jump-tables -fno-tree-switch-conversion -fomit-frame-pointer -fno-ipa-sra -fno-ipa-cp-clone -DINGOT_TINY
+KOPT_full := -Oz -fno-jump-tables -fno-ipa-sra -fno-ipa-cp-clone
+KOPT_tiny := -Oz -fno-jump-tables -fno-ipa-sra -fno-ipa-cp-clone -fno-tree-switch-conversion -fomit-frame-pointer -DINGOT_TINY
 KCFLAGS := -std=gnu11 $(KCODE) $(WARN) -DINGOT_KERNEL_BUILD -Iinclude -Isrc/drivers/virtio -MMD -MP \
 	   -DBUILD_DATE='"$(BUILD_DATE)"'
 KLD      = $(CC) $(KCODE) $(WARN) $(KLDFLAGS)
