@@ -22,11 +22,16 @@ SRCS_full := $(filter-out %_tiny.c,$(shell find src -name '*.c' -o -name '*.S' |
 # devices: ram0 and disks), the ELF runner on all cores, and the monitor with
 # help, version, mem, cpu, smp, disk, net, exec, load, run and poweroff.
 # Files named *_tiny.c are its leaner variants of a subsystem (the full
-# profile leaves them out). The one list of the tiny profile's files:
+# profile leaves them out). Below the commands it leaves out the screens and
+# console= (console_boot.c), ECAM (pci_ecam.c), the HPET and PIT clocks
+# (timer_pit.c), device interrupts (pci_irq.c, virtio_pci_irq.c, net_rxq.c),
+# virtio's legacy transport (virtio_legacy.c), the framebuffer tag
+# (bootinfo_fb.c) and the full exception report (backtrace.c); see
+# docs/monitor.md, "The tiny profile". The one list of the tiny profile's files:
 SRCS_tiny := \
 	src/boot/entry.S src/boot/trampoline.S src/boot/isr.S \
-	src/main.c src/panic.c src/lock.c src/mmio.c src/acpi.c src/acpi_tables.c src/apic.c src/block.c src/bootinfo.c \
-	src/console.c src/cpu.c src/elf_tiny.c src/error.c src/fat_tiny.c src/format.c \
+	src/main.c src/panic.c src/lock.c src/mmio.c src/acpi_tiny.c src/acpi_tables.c src/apic.c src/block.c src/bootinfo.c \
+	src/console.c src/cpu.c src/elf_tiny.c src/elf_place.c src/error.c src/fat_tiny.c src/format.c \
 	src/irq.c src/ksyms.c src/mm.c src/net.c src/pci.c src/power.c \
 	src/program.c src/drivers/storage/ramdisk.c src/smp.c src/string.c src/timer.c src/trap.c \
 	src/drivers/serial/uart16550.c src/drivers/virtio/virtio_pci.c \
@@ -52,14 +57,17 @@ KCODE   := -Os -g -ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-
 	   -flto -flto-partition=one
 # Per profile, after KCODE: both trade a little speed for size (-Oz, and
 # no jump tables: compare chains are smaller than the tables they replace;
-# the hot paths are the devices' own speed and rep movs copies). The full
+# no IPA scalar replacement of aggregates or constant-propagation clones,
+# whose specialised copies of functions cost more than they save, 1 KB in
+# each profile; the hot paths are the devices' own speed and rep movs
+# copies). The full
 # kernel's limit is 148,179 bytes of text (make bench).
 # Tiny also leaves out switch tables (-fno-tree-switch-conversion) and frame
 # pointers (exception reports there have no backtrace to walk them).
 # INGOT_TINY picks only the usage and help texts of commands whose optional
 # subcommands the tiny profile leaves out (e.g. disk without cmd_disk_io.c).
-KOPT_full := -Oz -fno-jump-tables
-KOPT_tiny := -Oz -fno-jump-tables -fno-tree-switch-conversion -fomit-frame-pointer -DINGOT_TINY
+KOPT_full := -Oz -fno-jump-tables -fno-ipa-sra -fno-ipa-cp-clone
+KOPT_tiny := -Oz -fno-jump-tables -fno-ipa-sra -fno-ipa-cp-clone -fno-tree-switch-conversion -fomit-frame-pointer -DINGOT_TINY
 KCFLAGS := -std=gnu11 $(KCODE) $(WARN) -DINGOT_KERNEL_BUILD -Iinclude -Isrc/drivers/virtio -MMD -MP \
 	   -DBUILD_DATE='"$(BUILD_DATE)"'
 KLD      = $(CC) $(KCODE) $(WARN) $(KLDFLAGS)

@@ -77,6 +77,9 @@ typedef const void *(*bootinfo_phys_fn)(void *ctx, uint64_t addr, uint64_t len);
  * loader's magic) into bi. Every read is bounded by the structure's own
  * sizes. Returns 0, or -EINVAL for a bad magic or a malformed structure (bi
  * then holds what could be read before the damage). */
+/* bootinfo_fb.c (not in the tiny profile): fill fb from a framebuffer
+ * description at p (avail bytes; the colour fields start at color). */
+void bootinfo_fb_read(struct boot_fb *fb, const uint8_t *p, size_t avail, size_t color);
 int bootinfo_parse(struct bootinfo *bi, uint32_t magic, uint64_t info,
 		   bootinfo_phys_fn phys, void *ctx);
 

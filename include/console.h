@@ -84,6 +84,11 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
  * "error: ..." line on every console. A request the monitor made returns a
  * negative code and a why text instead, and the monitor prints the line. */
 void console_report_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* console_boot.c (not in the tiny profile): start the screen console and
+ * apply console= before the banner; after it, report a console= that could
+ * not be followed. */
+void console_boot_init(void);
+void console_boot_report(void);
 /* The formatter underneath: calls out(ctx, s, n) for each run of output. */
 int format_emit(void (*out)(void *ctx, const char *s, size_t n), void *ctx, const char *fmt, va_list ap);
 

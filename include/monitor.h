@@ -64,8 +64,8 @@ void net_print_config(struct netdev *n);
 /* From cmd_disk_io.c (not in the tiny profile), for cmd_disk.c: disk
  * read|write|bench ... (argv[1] is the subcommand). */
 int disk_io_cmd(int argc, char **argv);
-/* From cmd_cpu_detail.c (not in the tiny profile), for cmd_cpu.c: feature
- * names, caches and topology of the boot core. */
+/* From cmd_cpu_detail.c (not in the tiny profile), for cmd_cpu.c: hypervisor,
+ * CPUID limits, address sizes, features, caches, topology and clocks. */
 struct cpu_info;
 void cpu_print_detail(const struct cpu_info *ci);
 /* From cmd_numa.c (not in the tiny profile): the NUMA nodes of the SRAT and
@@ -77,5 +77,14 @@ void numa_print_mem(void);
 struct acpi_header;
 void numa_print_srat(const struct acpi_header *h);
 void numa_print_slit(const struct acpi_header *h);
+/* From cmd_cpu_detail.c, after the cores line: one row per core. */
+void cpu_print_core_table(void);
+/* From cmd_mem_map.c (not in the tiny profile), for cmd_mem.c: the memory
+ * map (before the totals), the kernel's use (before the free line) and the
+ * mappings (after it). */
+struct mm_stats;
+void mem_print_map(void);
+void mem_print_kernel(const struct mm_stats *st);
+void mem_print_mapped(const struct mm_stats *st);
 
 #endif

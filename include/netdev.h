@@ -9,7 +9,7 @@
  * program runs, net_irq takes the frames off the ring itself: those the
  * kernel owns (ARP for its address, echo requests to it, the UDP port it
  * listens on) are answered there, every other frame waits in order in the
- * device's queue for the program's net_recv (net.c), which
+ * device's queue for the program's net_recv (net_rxq.c), which
  * also takes the kernel's frames it meets on the ring.
  *
  * Concurrency: a program calls transmit and poll from every core at once,
@@ -85,7 +85,7 @@ struct netdev {
 	int last_link_up;         /* for reporting link changes */
 	int looked;               /* net has shown this interface before */
 	const char *irq_mode;     /* "msi-x", "msi", "intx"; NULL: polled */
-	struct net_rxq *rxq;      /* frames waiting for a program (net.c) */
+	struct net_rxq *rxq;      /* frames waiting for a program (net_rxq.c) */
 };
 
 /* Name the device net%u and list it: 0 or -ENOSPC. Only while the PCI
@@ -102,6 +102,13 @@ void net_irq(struct netdev *n);
 void net_set_kernel_rx(int (*take)(struct netdev *n, const uint8_t *frame, size_t len));
 /* A program starts (1) or ended (0): the split on or off, queues emptied. */
 void net_program_mode(int on);
+/* 1 when the kernel's share (net_set_kernel_rx) took the frame. */
+int net_kernel_take(struct netdev *n, const uint8_t *frame, size_t len);
+/* net_rxq.c (not in the tiny profile): give device index its queue (from
+ * net_register), and the frame that waited longest into buf (its length,
+ * 0 when longer than cap and dropped, -1 when none waits). */
+void net_rxq_attach(struct netdev *n, unsigned index);
+int net_rxq_pop(struct netdev *n, void *buf, size_t cap);
 struct netdev *net_get(unsigned i);
 struct netdev *net_find(const char *name);
 /* transmit and poll for buffers from programs: the buffer (len bytes, or

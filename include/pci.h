@@ -107,6 +107,10 @@ unsigned pci_count(void);
 struct pci_dev *pci_get(unsigned i);
 struct pci_dev *pci_find_bdf(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn);
 const char *pci_access_method(void);
+/* pci_ecam.c (not in the tiny profile): map the MCFG's windows, and the
+ * ECAM address of a register (NULL when no window covers the bus). */
+void pci_ecam_init(void);
+volatile uint8_t *pci_ecam_addr(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, unsigned off);
 
 uint8_t pci_read8(const struct pci_dev *d, unsigned off);
 uint16_t pci_read16(const struct pci_dev *d, unsigned off);

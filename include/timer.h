@@ -24,5 +24,10 @@ void timer_add_tick(void (*fn)(void));
 /* Code abandoned for a recovery point may have been reading the PIT:
  * let other cores read it again (called by the trap code on this core). */
 void timer_release(void);
+/* timer_pit.c (not in the tiny profile): start the PIT as the clock (0, or
+ * -1 when it does not count), its time since then, and timer_release's part. */
+int timer_pit_start(void);
+uint64_t timer_pit_ns(void);
+void timer_pit_release(void);
 
 #endif

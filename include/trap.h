@@ -38,5 +38,7 @@ extern const char *(*trap_symbol_hook)(uint64_t addr, uint64_t *off);
  * of the exception report (RSP may be 0 when unknown). */
 void trap_print_addr(uint64_t addr, int is_ret);
 void trap_backtrace(uint64_t rip, uint64_t rsp, uint64_t rbp);
+/* backtrace.c: the full exception report (names, registers, backtrace). */
+void trap_report_full(const struct trap_frame *f);
 
 #endif

@@ -3,7 +3,11 @@
  * structure into struct bootinfo. Pure code, unit-tested on the host. */
 #include "bootinfo.h"
 #include "errno.h"
+#include "kernel.h"
 #include "string.h"
+
+/* The framebuffer tag (bootinfo_fb.c), which the tiny profile leaves out. */
+OPTIONAL(bootinfo_fb_read);
 
 /* What the loader said, read once by kmain; every module reads it here. */
 struct bootinfo boot_info;
@@ -65,23 +69,6 @@ static int copy_phys_str(char *dst, size_t dstsz, uint64_t addr, bootinfo_phys_f
 	return 0;
 }
 
-/* The colour fields start at color: multiboot1 puts them right after the
- * type byte (offset 22), multiboot2 after a 16-bit reserved field (24). */
-static void fb_read(struct boot_fb *fb, const uint8_t *p, size_t avail, size_t color)
-{
-	fb->addr = rd64(p);
-	fb->pitch = rd32(p + 8);
-	fb->width = rd32(p + 12);
-	fb->height = rd32(p + 16);
-	fb->bpp = p[20];
-	fb->type = p[21];
-	if (fb->type == FB_TYPE_RGB && avail >= color + 6) {
-		fb->red_pos = p[color], fb->red_size = p[color + 1];
-		fb->green_pos = p[color + 2], fb->green_size = p[color + 3];
-		fb->blue_pos = p[color + 4], fb->blue_size = p[color + 5];
-	}
-}
-
 static void mb2_rsdp(struct bootinfo *bi, uint64_t addr, const uint8_t *p, size_t n, int version)
 {
 	/* A new-RSDP tag wins over an old one whatever their order. */
@@ -134,8 +121,8 @@ static int mb2_tag(struct bootinfo *bi, uint32_t type, const uint8_t *p, size_t 
 		break;
 	case MB2_TAG_MMAP: return mb2_mmap(bi, p, n);
 	case MB2_TAG_FB:
-		if (n >= 22)
-			fb_read(&bi->fb, p, n, 24);
+		if (n >= 22 && bootinfo_fb_read)
+			bootinfo_fb_read(&bi->fb, p, n, 24);
 		break;
 	case MB2_TAG_EFI64: bi->efi64 = 1; break;
 	case MB2_TAG_ACPI_OLD: mb2_rsdp(bi, addr, p, n, 1); break;
@@ -237,8 +224,8 @@ static int mb1_parse(struct bootinfo *bi, uint64_t info, bootinfo_phys_fn phys, 
 		err |= mb1_mmap(bi, rd32(p + 48), rd32(p + 44), phys, ctx);
 	if (flags & MB1_FLAG_LOADER)
 		copy_phys_str(bi->loader, sizeof(bi->loader), rd32(p + 64), phys, ctx);
-	if (flags & MB1_FLAG_FB)
-		fb_read(&bi->fb, p + 88, 28, 22);
+	if ((flags & MB1_FLAG_FB) && bootinfo_fb_read)
+		bootinfo_fb_read(&bi->fb, p + 88, 28, 22);
 	return err ? -EINVAL : 0;
 }
 

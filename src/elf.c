@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "console.h"
 #include "elf.h"
+#include "elf_priv.h"
 #include "errno.h"
 #include "string.h"
 
@@ -428,15 +429,6 @@ int elf_parse(const void *file, size_t len, struct elf_image *img, char *why, si
 	return 0;
 }
 
-/* [a, a + alen) and [b, b + blen) share a byte (ends saturate). */
-static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-	uint64_t aend = alen > UINT64_MAX - a ? UINT64_MAX : a + alen;
-	uint64_t bend = blen > UINT64_MAX - b ? UINT64_MAX : b + blen;
-
-	return alen && blen && a < bend && b < aend;
-}
-
 /* ET_EXEC: every segment, page-rounded, inside the region and off avoid. */
 static int place_fixed(const struct elf_image *img, uint64_t region, uint64_t region_len, uint64_t avoid,
 		       uint64_t avoid_len, char *why, size_t whysz)
@@ -448,24 +440,11 @@ static int place_fixed(const struct elf_image *img, uint64_t region, uint64_t re
 		if (lo < region || lo - region > region_len || len > region_len - (lo - region))
 			return fail(why, whysz, -ENOEXEC, "segment %u at 0x%llx-0x%llx is outside the free memory 0x%llx-0x%llx",
 				    i, X(lo), X(lo + len), X(region), X(region + region_len));
-		if (overlaps(lo, len, avoid, avoid_len))
+		if (elf_overlaps(lo, len, avoid, avoid_len))
 			return fail(why, whysz, -ENOEXEC, "segment %u at 0x%llx-0x%llx overlaps memory in use at 0x%llx-0x%llx",
 				    i, X(lo), X(lo + len), X(avoid), X(avoid + avoid_len));
 	}
 	return 0;
-}
-
-/* ET_DYN: the lowest start from `from` on, congruent to lo modulo the
- * alignment, where the span fits in the region; false when none does. */
-static bool place_from(const struct elf_image *img, uint64_t from, uint64_t region, uint64_t region_len,
-		       uint64_t *start)
-{
-	uint64_t pad = (img->lo - from) & (img->max_align - 1), span = img->hi - img->lo;
-
-	if (from < region || from > UINT64_MAX - pad)
-		return false;
-	*start = from + pad;
-	return *start - region <= region_len && span <= region_len - (*start - region);
 }
 
 int elf_place(const struct elf_image *img, uint64_t region, uint64_t region_len, uint64_t avoid, uint64_t avoid_len,
@@ -478,11 +457,11 @@ int elf_place(const struct elf_image *img, uint64_t region, uint64_t region_len,
 		return place_fixed(img, region, region_len, avoid, avoid_len, why, whysz);
 	if (img->max_align & (img->max_align - 1) || !img->max_align)
 		return fail(why, whysz, -ENOEXEC, "alignment 0x%llx is not a power of two", X(img->max_align));
-	if (place_from(img, region, region, region_len, &start) && !overlaps(start, span, avoid, avoid_len)) {
+	if (elf_place_from(img, region, region, region_len, &start) && !elf_overlaps(start, span, avoid, avoid_len)) {
 		*bias = start - img->lo;
 		return 0;
 	}
-	if (avoid_len <= UINT64_MAX - avoid && place_from(img, avoid + avoid_len, region, region_len, &start)) {
+	if (avoid_len <= UINT64_MAX - avoid && elf_place_from(img, avoid + avoid_len, region, region_len, &start)) {
 		*bias = start - img->lo;
 		return 0;
 	}

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "elf.h"
+#include "elf_priv.h"
 #include "errno.h"
 #include "string.h"
 
@@ -189,28 +190,6 @@ int elf_parse(const void *file, size_t len, struct elf_image *img, char *why, si
 	return ndyn ? check_dynamic(f, len, dyn_off, dyn_size, img, why, whysz) : 0;
 }
 
-/* [a, a + alen) and [b, b + blen) share a byte (ends saturate). */
-static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-	uint64_t aend = alen > UINT64_MAX - a ? UINT64_MAX : a + alen;
-	uint64_t bend = blen > UINT64_MAX - b ? UINT64_MAX : b + blen;
-
-	return alen && blen && a < bend && b < aend;
-}
-
-/* ET_DYN: the lowest start from `from` on, congruent to lo modulo the
- * alignment, where the span fits in the region. */
-static bool place_from(const struct elf_image *img, uint64_t from, uint64_t region, uint64_t region_len,
-		       uint64_t *start)
-{
-	uint64_t pad = (img->lo - from) & (img->max_align - 1), span = img->hi - img->lo;
-
-	if (from < region || from > UINT64_MAX - pad)
-		return false;
-	*start = from + pad;
-	return *start - region <= region_len && span <= region_len - (*start - region);
-}
-
 int elf_place(const struct elf_image *img, uint64_t region, uint64_t region_len, uint64_t avoid, uint64_t avoid_len,
 	      uint64_t *bias, char *why, size_t whysz)
 {
@@ -223,13 +202,13 @@ int elf_place(const struct elf_image *img, uint64_t region, uint64_t region_len,
 			uint64_t lo = s->vaddr & ~(PAGE - 1), len = ((s->vaddr + s->memsz + PAGE - 1) & ~(PAGE - 1)) - lo;
 
 			if (lo < region || lo - region > region_len || len > region_len - (lo - region) ||
-			    overlaps(lo, len, avoid, avoid_len))
+			    elf_overlaps(lo, len, avoid, avoid_len))
 				return fail(why, whysz, -ENOEXEC, "segment outside the free memory");
 		}
 		return 0;
 	}
-	if ((place_from(img, region, region, region_len, &start) && !overlaps(start, img->hi - img->lo, avoid, avoid_len)) ||
-	    (avoid_len <= UINT64_MAX - avoid && place_from(img, avoid + avoid_len, region, region_len, &start))) {
+	if ((elf_place_from(img, region, region, region_len, &start) && !elf_overlaps(start, img->hi - img->lo, avoid, avoid_len)) ||
+	    (avoid_len <= UINT64_MAX - avoid && elf_place_from(img, avoid + avoid_len, region, region_len, &start))) {
 		*bias = start - img->lo;
 		return 0;
 	}

@@ -1,37 +1,53 @@
-/* error.c: words for the error codes of include/errno.h. */
+/* error.c: words for the error codes of include/errno.h: a table of codes
+ * and, in the same order, their words (smaller than a switch). */
+#include <stdint.h>
 #include "errno.h"
+#include "string.h"
+
+static const uint8_t codes[] = {
+	EPERM, ENOENT, EIO, E2BIG, ENOEXEC, EAGAIN, ENOMEM, EACCES, EFAULT, EBUSY, EEXIST, ENODEV, ENOTDIR, EISDIR,
+	EFBIG, EUCLEAN, EINVAL, ENOSPC, ERANGE, ENOSYS, ENODATA, EOVERFLOW, EPROTO, ECANCELED, ETIMEDOUT, ESHUTDOWN,
+	ENOMEDIUM,
+};
+
+static const char words[] =
+	"not permitted\0" /* EPERM */
+	"not found\0" /* ENOENT */
+	"I/O error\0" /* EIO */
+	"too many arguments\0" /* E2BIG */
+	"bad executable\0" /* ENOEXEC */
+	"try again\0" /* EAGAIN */
+	"out of memory\0" /* ENOMEM */
+	"read-only\0" /* EACCES */
+	"bad address\0" /* EFAULT */
+	"busy\0" /* EBUSY */
+	"already exists\0" /* EEXIST */
+	"no such device\0" /* ENODEV */
+	"not a directory\0" /* ENOTDIR */
+	"is a directory\0" /* EISDIR */
+	"file too large\0" /* EFBIG */
+	"corrupt file system\0" /* EUCLEAN */
+	"invalid argument\0" /* EINVAL */
+	"no space left\0" /* ENOSPC */
+	"out of range\0" /* ERANGE */
+	"not supported\0" /* ENOSYS */
+	"no data\0" /* ENODATA */
+	"too large\0" /* EOVERFLOW */
+	"protocol error\0" /* EPROTO */
+	"stopped\0" /* ECANCELED */
+	"timed out\0" /* ETIMEDOUT */
+	"device left after it stopped answering\0" /* ESHUTDOWN */
+	"no medium\0" /* ENOMEDIUM */;
 
 const char *error_str(int err)
 {
-	switch (err < 0 ? -err : err) {
-	case 0: return "success";
-	case EPERM: return "not permitted";
-	case ENOENT: return "not found";
-	case EIO: return "I/O error";
-	case E2BIG: return "too many arguments";
-	case ENOEXEC: return "bad executable";
-	case EAGAIN: return "try again";
-	case ENOMEM: return "out of memory";
-	case EACCES: return "read-only";
-	case EFAULT: return "bad address";
-	case EBUSY: return "busy";
-	case EEXIST: return "already exists";
-	case ENODEV: return "no such device";
-	case ENOTDIR: return "not a directory";
-	case EISDIR: return "is a directory";
-	case EFBIG: return "file too large";
-	case EUCLEAN: return "corrupt file system";
-	case EINVAL: return "invalid argument";
-	case ENOSPC: return "no space left";
-	case ERANGE: return "out of range";
-	case ENOSYS: return "not supported";
-	case ENODATA: return "no data";
-	case EOVERFLOW: return "too large";
-	case EPROTO: return "protocol error";
-	case ECANCELED: return "stopped";
-	case ETIMEDOUT: return "timed out";
-	case ESHUTDOWN: return "device left after it stopped answering";
-	case ENOMEDIUM: return "no medium";
-	default: return "unknown error";
-	}
+	unsigned code = (unsigned)(err < 0 ? -err : err);
+	const char *w = words;
+
+	if (!code)
+		return "success";
+	for (unsigned i = 0; i < sizeof(codes); i++, w += strlen(w) + 1)
+		if (codes[i] == code)
+			return w;
+	return "unknown error";
 }

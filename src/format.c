@@ -77,26 +77,19 @@ static const char *spec_parse(const char *f, struct spec *sp, va_list *ap)
 	return *f ? f + 1 : f;
 }
 
-static uint64_t arg_unsigned(const struct spec *sp, va_list *ap)
+/* The argument of an integer conversion, sign-extended (is_signed) or
+ * zero-extended from its length's width: hh 8, h 16, none 32 bits. */
+static uint64_t arg_int(const struct spec *sp, va_list *ap, int is_signed)
 {
-	switch (sp->len) {
-	case -2: return (unsigned char)va_arg(*ap, unsigned int);
-	case -1: return (unsigned short)va_arg(*ap, unsigned int);
-	case 0: return va_arg(*ap, unsigned int);
-	case 1: return va_arg(*ap, unsigned long);
-	default: return va_arg(*ap, unsigned long long);
-	}
-}
+	unsigned bits = sp->len == -2 ? 8 : sp->len == -1 ? 16 : 32;
+	uint64_t v;
 
-static int64_t arg_signed(const struct spec *sp, va_list *ap)
-{
-	switch (sp->len) {
-	case -2: return (signed char)va_arg(*ap, int);
-	case -1: return (short)va_arg(*ap, int);
-	case 0: return va_arg(*ap, int);
-	case 1: return va_arg(*ap, long);
-	default: return va_arg(*ap, long long);
-	}
+	if (sp->len > 0)
+		return va_arg(*ap, unsigned long long);
+	v = va_arg(*ap, unsigned int) & ((1ull << bits) - 1);
+	if (is_signed && v >> (bits - 1))
+		v |= ~0ull << bits;
+	return v;
 }
 
 /* Digits of v in base, written backwards from end; returns the start. */
@@ -154,12 +147,12 @@ static void emit_conv(struct emitter *e, struct spec *sp, va_list *ap)
 
 	switch (sp->conv) {
 	case 'd': case 'i':
-		sv = arg_signed(sp, ap);
+		sv = (int64_t)arg_int(sp, ap, 1);
 		emit_number(e, sp, sv < 0 ? (uint64_t)0 - (uint64_t)sv : (uint64_t)sv, sv < 0, 10);
 		break;
-	case 'u': emit_number(e, sp, arg_unsigned(sp, ap), 0, 10); break;
-	case 'x': case 'X': emit_number(e, sp, arg_unsigned(sp, ap), 0, 16); break;
-	case 'o': emit_number(e, sp, arg_unsigned(sp, ap), 0, 8); break;
+	case 'u': emit_number(e, sp, arg_int(sp, ap, 0), 0, 10); break;
+	case 'x': case 'X': emit_number(e, sp, arg_int(sp, ap, 0), 0, 16); break;
+	case 'o': emit_number(e, sp, arg_int(sp, ap, 0), 0, 8); break;
 	case 'p':
 		sp->alt = 1;
 		sp->conv = 'x';

@@ -1,9 +1,8 @@
 /* pci.c: PCI/PCIe enumeration (PCI Local Bus 3.0 ch. 6, PCI-to-PCI Bridge
  * 1.2, PCIe Base 4.0 7.2.2 for ECAM). Configuration through ECAM when the
- * MCFG lists it, else ports 0xCF8/0xCFC; every bus behind bridges; BARs
+ * MCFG lists it (pci_ecam.c), else ports 0xCF8/0xCFC; every bus behind bridges; BARs
  * sized with decoding off; drivers bound in scan order. QEMU: -M q35
  * (ECAM, pcie-root-port), -M pc (ports), -device pci-bridge. */
-#include "acpi.h"
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
@@ -11,6 +10,10 @@
 #include "pci.h"
 #include "string.h"
 #include "x86.h"
+
+/* ECAM (pci_ecam.c), which the tiny profile leaves out: ports only then. */
+OPTIONAL(pci_ecam_init);
+OPTIONAL(pci_ecam_addr);
 
 #define PCI_CONFIG_ADDR 0xCF8
 #define PCI_CONFIG_DATA 0xCFC
@@ -26,28 +29,11 @@ extern const struct pci_driver __pci_drivers_start[], __pci_drivers_end[];
 
 static struct pci_dev devs[PCI_MAX_DEVICES];
 static unsigned dev_count;
-static const struct mcfg_entry *ecam;
-static unsigned ecam_count;
 static uint8_t bus_seen[256 / 8];
-
-const char *pci_access_method(void)
-{
-	return ecam_count ? "ECAM (MCFG)" : "ports 0xCF8/0xCFC";
-}
-
-/* ECAM address of a register, or 0 when no MCFG entry covers the bus. */
-static volatile uint8_t *ecam_addr(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, unsigned off)
-{
-	for (unsigned i = 0; i < ecam_count; i++)
-		if (ecam[i].segment == seg && bus >= ecam[i].bus_start && bus <= ecam[i].bus_end)
-			return (volatile uint8_t *)(ecam[i].base + ((uint64_t)(bus - ecam[i].bus_start) << 20) +
-						    ((uint64_t)dev << 15) + ((uint64_t)fn << 12) + off);
-	return NULL;
-}
 
 static uint32_t cfg_read(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, unsigned off)
 {
-	volatile uint8_t *p = ecam_addr(seg, bus, dev, fn, off & ~3u);
+	volatile uint8_t *p = pci_ecam_addr ? pci_ecam_addr(seg, bus, dev, fn, off & ~3u) : NULL;
 
 	if (p)
 		return *(volatile uint32_t *)p;
@@ -59,7 +45,7 @@ static uint32_t cfg_read(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, uns
 
 static void cfg_write(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, unsigned off, uint32_t v)
 {
-	volatile uint8_t *p = ecam_addr(seg, bus, dev, fn, off & ~3u);
+	volatile uint8_t *p = pci_ecam_addr ? pci_ecam_addr(seg, bus, dev, fn, off & ~3u) : NULL;
 
 	if (p) {
 		*(volatile uint32_t *)p = v;
@@ -277,13 +263,8 @@ static void pci_bind(struct pci_dev *d)
 
 void pci_init(void)
 {
-	const struct mcfg_entry *e;
-
-	ecam_count = acpi_mcfg(&e);
-	ecam = e;
-	for (unsigned i = 0; i < ecam_count; i++)
-		vm_map_mmio(ecam[i].base + ((uint64_t)ecam[i].bus_start << 20),
-			    (uint64_t)(ecam[i].bus_end - ecam[i].bus_start + 1) << 20);
+	if (pci_ecam_init)
+		pci_ecam_init();
 	pci_scan_bus(0, 0);
 	for (unsigned i = 0; i < dev_count; i++)
 		pci_bind(&devs[i]);

@@ -21,6 +21,8 @@
 #include "trap.h"
 #include "x86.h"
 
+OPTIONAL(net_program_mode); /* net_rxq.c: not in the tiny profile */
+
 #define MAIN_STACK (1 * MiB)
 #define CORE_STACK (256 * KiB)
 #define ARGS_AREA (64 * KiB)
@@ -390,13 +392,15 @@ int program_run(int argc, char **argv, char *why, size_t whysz)
 	prog.stop_reason = STOP_NONE;
 	percpu_boot.stop_request = 0;
 	prog.running = 1;
-	net_program_mode(1);
+	if (net_program_mode)
+		net_program_mode(1);
 	trap_set_hooks(program_symbol, program_fault_hook);
 	t0 = timer_ns();
 	r = program_call_main(args, argc, &code);
 	cpu_sti();
 	idle = !program_quiesce();
-	net_program_mode(0);
+	if (net_program_mode)
+		net_program_mode(0);
 	prog.running = 0;
 	program_report(r, code, timer_ns() - t0);
 	trap_set_hooks(program_symbol, NULL);

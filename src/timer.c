@@ -1,6 +1,6 @@
 /* timer.c: the kernel clock. The HPET main counter (IA-PC HPET spec 1.0a,
  * 2.3) when ACPI lists one, else the ACPI PM timer (ACPI 6.5 4.8.3.3), else
- * the 8254 PIT (82C54 datasheet) counting 1 kHz ticks on IRQ 0. The TSC and
+ * the 8254 PIT (timer_pit.c) counting 1 kHz ticks on IRQ 0. The TSC and
  * the local APIC timer are measured against it. QEMU: -M pc/q35 have all
  * three; `-machine hpet=off` (pc) drops the HPET. */
 #include "acpi.h"
@@ -14,6 +14,13 @@
 #include "timer.h"
 #include "x86.h"
 
+/* timer_pit.c, which the tiny profile leaves out: it needs the ACPI PM timer. */
+OPTIONAL(timer_pit_start);
+OPTIONAL(timer_pit_ns);
+OPTIONAL(timer_pit_release);
+
+OPTIONAL(acpi_hpet); /* the tiny profile's ACPI has no HPET: the PM timer then */
+
 #define HPET_GCAP 0x00
 #define  HPET_GCAP_COUNT_64 (1ull << 13)
 #define HPET_GCONF 0x10
@@ -22,13 +29,6 @@
 #define HPET_MAX_PERIOD_FS 100000000ull /* spec: at most 100 ns */
 
 #define PM_TIMER_HZ 3579545ull
-#define PIT_CH0 0x40
-#define PIT_CMD 0x43
-#define PIT_CMD_CH0_LOHI_MODE2 0x34
-#define PIT_CMD_LATCH_CH0 0x00
-#define PIT_HZ 1193182ull
-#define PIT_TICK_HZ 1000
-#define PIT_DIVISOR ((PIT_HZ + PIT_TICK_HZ / 2) / PIT_TICK_HZ)
 
 #define HEARTBEAT_HZ 100           /* wakes hlt-waits, keeps narrow counters extended */
 #define CALIBRATE_MIN_NS 50000000ull /* never trust a shorter window */
@@ -42,27 +42,15 @@ static int hpet_64;
 static uint16_t pm_port;
 static uint64_t counter_mask;       /* width of the hardware counter */
 static uint64_t counter_hz;
-static volatile uint64_t pit_ticks;
-/* The PIT's latch and its two byte reads must not interleave between
- * cores. A plain flag, not a spin lock: an NMI that finds its own core
- * holding it must not wait (see pit_ns). Holder: core index + 1. */
-static volatile uint32_t pit_owner;
 static uint64_t ext_count;           /* narrow counters widened to 64 bits */
 static uint64_t start_count;
-static uint64_t last_ns;             /* the PIT only: see timer_ns */
 static uint64_t cal_tsc0, cal_ns0, tsc_hz, lapic_hz;
 static uint32_t cal_lapic0;
 static int heartbeat;
 
-static void pit_irq(void *arg)
-{
-	(void)arg;
-	pit_ticks++;
-}
-
 static int hpet_setup(void)
 {
-	const struct hpet_info *h = acpi_hpet();
+	const struct hpet_info *h = acpi_hpet ? acpi_hpet() : NULL;
 	uint64_t cap, period;
 
 	if (!h || vm_map_mmio(h->base, 1024) < 0)
@@ -129,86 +117,18 @@ static uint64_t count_to_ns(uint64_t c, uint64_t hz)
 	return c / hz * 1000000000ull + c % hz * 1000000000ull / hz;
 }
 
-/* Whole PIT periods so far, under pit_owner. The tick interrupt counts
- * them, but a core that waits with interrupts off (a probe under its
- * device's lock) or a boot core whose tick is held back would see the
- * clock stand still and wait for ever: a count that went up since the
- * last read, with no tick counted meanwhile, is a period that ended. */
-static uint64_t pit_periods(uint16_t count)
-{
-	static uint64_t seen;
-	static uint16_t last_count;
-	static int started;
-	uint64_t t = pit_ticks;
-
-	if (!started)
-		started = 1;
-	else if (t > seen)
-		seen = t;
-	else if (count > last_count)
-		seen++;
-	if (t > seen)
-		seen = t;
-	last_count = count;
-	return seen;
-}
-
-/* The PIT's count, latched and read under pit_owner. An NMI that
- * interrupted its own core's read gets the last time given out instead:
- * waiting would be for ever. Returns 0 then, 1 with *ns set. */
-static int pit_ns(uint64_t *ns)
-{
-	uint32_t me = this_cpu()->index + 1, free_ = 0;
-	uint64_t f, t;
-	uint8_t lo, hi;
-	uint16_t count;
-
-	if (pit_owner == me)
-		return 0;
-	f = cpu_irq_save();
-	while (!__atomic_compare_exchange_n(&pit_owner, &free_, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-		free_ = 0;
-		cpu_pause();
-	}
-	outb(PIT_CMD, PIT_CMD_LATCH_CH0);
-	lo = inb(PIT_CH0);
-	hi = inb(PIT_CH0);
-	count = (uint16_t)(lo | hi << 8);
-	t = pit_periods(count);
-	__atomic_store_n(&pit_owner, 0, __ATOMIC_RELEASE);
-	cpu_irq_restore(f);
-	*ns = count_to_ns(t * PIT_DIVISOR + (PIT_DIVISOR - MIN(count, PIT_DIVISOR)), PIT_HZ);
-	return 1;
-}
-
 void timer_release(void)
 {
-	uint32_t me = this_cpu()->index + 1;
-
-	__atomic_compare_exchange_n(&pit_owner, &me, 0, 0, __ATOMIC_RELEASE, __ATOMIC_RELAXED);
-}
-
-/* The PIT's ticks and its count race (another core's read may see the
- * count wrap before the tick is counted): never step back. */
-static uint64_t pit_monotonic(void)
-{
-	uint64_t ns, old = __atomic_load_n(&last_ns, __ATOMIC_ACQUIRE);
-
-	if (!pit_ns(&ns))
-		return old;
-	do {
-		if (ns <= old)
-			return old;
-	} while (!__atomic_compare_exchange_n(&last_ns, &old, ns, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
-	return ns;
+	if (timer_pit_release)
+		timer_pit_release();
 }
 
 /* Lock-free on every clock but the PIT (whose reads are serialised): no
  * core waits for another, and an NMI handler may call it. */
 uint64_t timer_ns(void)
 {
-	if (kind == CLOCK_PIT)
-		return pit_monotonic();
+	if (kind == CLOCK_PIT) /* 0 before timer_init, or without timer_pit.c */
+		return timer_pit_ns ? timer_pit_ns() : 0;
 	return count_to_ns(counter_read() - start_count, counter_hz);
 }
 
@@ -232,35 +152,12 @@ static void heartbeat_irq(void *arg)
 		tick_hooks[i]();
 }
 
-/* Absent, the PIT's ports float at 0xFF (-M pc,acpi=off,pit=off). A real
- * one never reads 0xFFFF in mode 2 with a smaller divisor, though a read
- * before the count is loaded is undefined: a few reads, spaced out. */
-static int pit_counting(void)
-{
-	for (int i = 0; i < 4; i++) {
-		uint8_t lo, hi;
-
-		io_wait();
-		outb(PIT_CMD, PIT_CMD_LATCH_CH0);
-		lo = inb(PIT_CH0);
-		hi = inb(PIT_CH0);
-		if (lo != 0xFF || hi != 0xFF)
-			return 1;
-	}
-	return 0;
-}
-
 void timer_init(void)
 {
-	if (!hpet_setup() && !pm_setup()) {
-		outb(PIT_CMD, PIT_CMD_CH0_LOHI_MODE2);
-		outb(PIT_CH0, PIT_DIVISOR & 0xFF);
-		outb(PIT_CH0, PIT_DIVISOR >> 8);
-		/* Every wait would spin for ever on a clock that stands still. */
-		if (!pit_counting())
-			panic("no clock: ACPI lists no HPET or PM timer, and there is no PIT");
-		irq_register(IRQ_TIMER, pit_irq, NULL);
-	}
+	/* Every wait would spin for ever on a clock that stands still. */
+	if (!hpet_setup() && !pm_setup() && (!timer_pit_start || timer_pit_start() < 0))
+		panic("no clock: ACPI lists no HPET or PM timer, and there is no PIT%s",
+		      timer_pit_start ? "" : " clock in this build");
 	if (kind != CLOCK_PIT) {
 		ext_count = counter_raw(); /* counter_read moves forward from here */
 		start_count = counter_read();

@@ -12,8 +12,7 @@
 #include "trap.h"
 #include "x86.h"
 
-OPTIONAL(trap_print_addr);
-OPTIONAL(trap_backtrace);
+OPTIONAL(trap_report_full);
 
 #define IST_STACK_SIZE 8192
 /* How long a stop waits for kernel code the program called to return
@@ -52,31 +51,13 @@ struct desc_ptr {
 
 _Static_assert(sizeof(struct tss) == PERCPU_TSS_SIZE, "percpu TSS space");
 
-extern const uint64_t isr_table[32];
-extern const char isr_stubs_hi[];
-/* isr.S: the stubs of vectors 32-255, 16 a row, each row ending in a jmp. */
-#define ISR_HI_STUB 4
-#define ISR_HI_ROW (16 * ISR_HI_STUB + 5)
+extern const char isr_stubs[];
+/* isr.S: the stubs of vectors 0-255, 16 a row, each row ending in a jmp. */
+#define ISR_STUB 4
+#define ISR_ROW (16 * ISR_STUB + 5)
 static struct idt_entry idt[256];
 static uint8_t boot_ist[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 struct percpu percpu_boot;
-
-static const char *const exc_names[32] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-	"#BR bound range", "#UD invalid opcode", "#NM device not available",
-	"#DF double fault", "coprocessor overrun", "#TS invalid TSS",
-	"#NP segment not present", "#SS stack fault", "#GP general protection",
-	"#PF page fault", "reserved 15", "#MF x87 error", "#AC alignment check",
-	"#MC machine check", "#XM SIMD error", "#VE virtualization",
-	"#CP control protection", "reserved 22", "reserved 23", "reserved 24",
-	"reserved 25", "reserved 26", "reserved 27", "#HV hypervisor injection",
-	"#VC VMM communication", "#SX security", "reserved 31",
-};
-
-static const char *trap_name(unsigned vector)
-{
-	return vector < 32 ? exc_names[vector] : "interrupt";
-}
 
 /* This core's GDT with its own TSS, whose IST entries hold its stacks. */
 static void gdt_load(struct percpu *pc)
@@ -127,13 +108,9 @@ static void idt_set(unsigned vec, uint64_t handler, unsigned ist)
 
 void trap_init(void)
 {
-	for (unsigned v = 0; v < 32; v++)
-		idt_set(v, isr_table[v], 0);
-	for (unsigned v = 32; v < 256; v++)
-		idt_set(v, (uint64_t)(isr_stubs_hi + (v - 32) / 16 * ISR_HI_ROW + (v - 32) % 16 * ISR_HI_STUB), 0);
-	idt_set(8, isr_table[8], IST_DF);
-	idt_set(2, isr_table[2], IST_NMI);
-	idt_set(18, isr_table[18], IST_MC);
+	for (unsigned v = 0; v < 256; v++)
+		idt_set(v, (uint64_t)(isr_stubs + v / 16 * ISR_ROW + v % 16 * ISR_STUB),
+			v == 8 ? IST_DF : v == 2 ? IST_NMI : v == 18 ? IST_MC : 0);
 	percpu_boot.self = &percpu_boot;
 	for (int i = 0; i < 3; i++)
 		percpu_boot.ist_top[i] = (uint64_t)(boot_ist[i] + IST_STACK_SIZE);
@@ -155,46 +132,18 @@ void trap_set_hooks(const char *(*symbol)(uint64_t, uint64_t *), void (*fault)(u
 	fault_hook = fault;
 }
 
-/* The address, with its symbol when backtrace.c is in the profile. */
-static void print_addr(uint64_t addr)
-{
-	if (trap_print_addr)
-		trap_print_addr(addr, 0);
-	else
-		kprintf("%016llx", (unsigned long long)addr);
-}
-
-static void pf_detail(uint64_t err)
-{
-	kprintf(" (%s, %s, %s%s)", err & 1 ? "protection" : "not present", err & 2 ? "write" : "read",
-		err & 4 ? "user" : "kernel", err & 16 ? ", instruction fetch" : "");
-}
-
+/* The exception report: backtrace.c's, with names, every register, the
+ * program's symbols and a backtrace; without it (the tiny profile) the
+ * vector, the error code and the registers that locate the fault. */
 static void trap_report(const struct trap_frame *f)
 {
-	kprintf("\nEXCEPTION %s on core %u (APIC ID %u)\n", trap_name((unsigned)f->vector),
-		this_cpu()->index, this_cpu()->apic_id);
-	kprintf("vector %llu  error %#llx", (unsigned long long)f->vector, (unsigned long long)f->error);
-	if (f->vector == 14)
-		pf_detail(f->error);
-	kprintf("\nRIP ");
-	print_addr(f->rip);
-	kprintf("\nRSP %016llx  RFLAGS %016llx  CS %04llx  SS %04llx\n", (unsigned long long)f->rsp,
-		(unsigned long long)f->rflags, (unsigned long long)f->cs, (unsigned long long)f->ss);
-	kprintf("RAX %016llx  RBX %016llx  RCX %016llx\n", (unsigned long long)f->rax,
-		(unsigned long long)f->rbx, (unsigned long long)f->rcx);
-	kprintf("RDX %016llx  RSI %016llx  RDI %016llx\n", (unsigned long long)f->rdx,
-		(unsigned long long)f->rsi, (unsigned long long)f->rdi);
-	kprintf("RBP %016llx  R8  %016llx  R9  %016llx\n", (unsigned long long)f->rbp,
-		(unsigned long long)f->r8, (unsigned long long)f->r9);
-	kprintf("R10 %016llx  R11 %016llx  R12 %016llx\n", (unsigned long long)f->r10,
-		(unsigned long long)f->r11, (unsigned long long)f->r12);
-	kprintf("R13 %016llx  R14 %016llx  R15 %016llx\n", (unsigned long long)f->r13,
-		(unsigned long long)f->r14, (unsigned long long)f->r15);
-	kprintf("CR0 %016llx  CR2 %016llx  CR3 %016llx  CR4 %016llx\n", (unsigned long long)read_cr0(),
-		(unsigned long long)read_cr2(), (unsigned long long)read_cr3(), (unsigned long long)read_cr4());
-	if (trap_backtrace)
-		trap_backtrace(f->rip, f->rsp, f->rbp);
+	if (trap_report_full) {
+		trap_report_full(f);
+		return;
+	}
+	kprintf("\nEXCEPTION vector %llu on core %u (APIC ID %u)\nerror %#llx  RIP %016llx  RSP %016llx  CR2 %016llx\n",
+		(unsigned long long)f->vector, this_cpu()->index, this_cpu()->apic_id, (unsigned long long)f->error,
+		(unsigned long long)f->rip, (unsigned long long)f->rsp, (unsigned long long)read_cr2());
 }
 
 /* Resume at the recovery point through iretq, so an NMI's blocking ends

@@ -1,24 +1,10 @@
 /* isr.S: interrupt entry stubs for all 256 vectors (Intel SDM vol. 3A 6.12).
- * Exceptions push a zero when the CPU pushes no error code, then the vector;
- * interrupts share one tail; all join trap_common, which saves the registers
- * as a struct trap_frame.
+ * Each pushes its vector; isr_common adds a zero where the CPU pushed no
+ * error code; all join trap_common, which saves the registers as a struct
+ * trap_frame.
  * Also trap_setjmp/trap_longjmp for the monitor's recovery point. */
 
 	.text
-.macro ISR_NOERR n
-	.align 16
-isr_\n:
-	pushq $0
-	pushq $\n
-	jmp trap_common
-.endm
-.macro ISR_ERR n
-	.align 16
-isr_\n:
-	pushq $\n
-	jmp trap_common
-.endm
-
 	.align 16
 trap_common:
 	cld
@@ -66,74 +52,45 @@ trap_common:
 	add $16, %rsp			/* vector, error code */
 	iretq
 
-ISR_NOERR 0
-ISR_NOERR 1
-ISR_NOERR 2
-ISR_NOERR 3
-ISR_NOERR 4
-ISR_NOERR 5
-ISR_NOERR 6
-ISR_NOERR 7
-ISR_ERR 8
-ISR_NOERR 9
-ISR_ERR 10
-ISR_ERR 11
-ISR_ERR 12
-ISR_ERR 13
-ISR_ERR 14
-ISR_NOERR 15
-ISR_NOERR 16
-ISR_ERR 17
-ISR_NOERR 18
-ISR_NOERR 19
-ISR_NOERR 20
-ISR_ERR 21
-ISR_NOERR 22
-ISR_NOERR 23
-ISR_NOERR 24
-ISR_NOERR 25
-ISR_NOERR 26
-ISR_NOERR 27
-ISR_NOERR 28
-ISR_ERR 29
-ISR_ERR 30
-ISR_NOERR 31
-/* Vectors 32-255 (interrupts, no error code): 14 rows of 16 four-byte
- * stubs (push the vector as a sign-extended imm8, jmp short to the row's
- * end) and a jmp to the shared tail; ISR_HI_ROW bytes a row, ISR_HI_STUB a
- * stub (trap.c places them in the IDT). */
-	.global isr_stubs_hi
-isr_stubs_hi:
-.set vec, 32
-.rept 14
+/* The stubs of all 256 vectors: 16 rows of 16 four-byte stubs (push the
+ * vector as a sign-extended imm8, jmp short to the row's end) and a jmp to
+ * isr_common; ISR_ROW bytes a row, ISR_STUB a stub (trap.c places them in
+ * the IDT). */
+	.global isr_stubs
+isr_stubs:
+.set vec, 0
+.rept 16
 	.rept 16
 	.byte 0x6a, vec & 0xff		/* pushq $imm8 */
 	.byte 0xeb, 0x3c - 4 * (vec & 15) /* jmp short to the row's end */
 	.set vec, vec + 1
 	.endr
-	.byte 0xe9			/* jmp rel32, never relaxed: rows stay ISR_HI_ROW */
-	.long isr_hi_common - . - 4
+	.byte 0xe9			/* jmp rel32, never relaxed: rows stay ISR_ROW */
+	.long isr_common - . - 4
 .endr
-isr_hi_common:
+/* The CPU pushed an error code for exceptions 8, 10-14, 17, 21, 29 and 30
+ * (SDM vol. 3A table 6-1): the frame then reads vector, error, RIP. For
+ * every other vector a zero goes in its place, the vector one slot down. */
+#define ISR_ERROR_CODES 0x60227D00
+isr_common:
+	andq $0xff, (%rsp)		/* undo the imm8 sign extension */
+	pushq %rax
+	movq 8(%rsp), %rax
+	cmpq $32, %rax
+	jae 1f
+	btl %eax, isr_error_codes(%rip)
+	jc 2f
+1:	popq %rax
 	pushq (%rsp)			/* the vector again, one slot down */
 	movq $0, 8(%rsp)		/* no error code, above the vector */
-	andq $0xff, (%rsp)		/* undo the imm8 sign extension */
+	jmp trap_common
+2:	popq %rax
 	jmp trap_common
 
 	.section .rodata
-	.align 8
-	.global isr_table
-.altmacro
-.macro ISR_ADDR n
-	.quad isr_\n
-.endm
-isr_table:
-.set i, 0
-.rept 32
-	ISR_ADDR %i
-	.set i, i + 1
-.endr
-.noaltmacro
+	.align 4
+isr_error_codes:
+	.long ISR_ERROR_CODES
 
 	.text
 /* int trap_setjmp(struct jmp_state *js) */

@@ -1,5 +1,7 @@
 /* cmd_cpu_detail.c: the parts of the cpu command the tiny profile leaves
- * out: feature names, caches and topology of the boot core (cpu_detail.c).
+ * out: hypervisor, CPUID limits, address sizes, feature names, caches and
+ * topology of the boot core (cpu_detail.c), the TSC and bus clocks, and
+ * the table of cores.
  * Exercised by tests/expect/cpu.exp with QEMU -cpu qemu64, max, Westmere, EPYC. */
 #include "console.h"
 #include "cpu.h"
@@ -7,6 +9,7 @@
 #include "monitor.h"
 #include "smp.h"
 #include "string.h"
+#include "timer.h"
 
 #define CPU_INDENT 12 /* width of the labels: "features:   " */
 #define CPU_WRAP 76
@@ -90,11 +93,70 @@ static void cpu_print_caches(const struct cpu_info *ci)
 	kprintf("%*s(from %s)\n", CPU_INDENT, "", ci->cache_source);
 }
 
+static void cpu_print_mhz(uint64_t hz)
+{
+	kprintf("%llu.%03llu MHz", ull(hz / 1000000), ull(hz / 1000 % 1000));
+}
+
+static void cpu_print_clocks(const struct cpu_info *ci)
+{
+	uint64_t tsc = timer_tsc_hz(), bus = timer_lapic_hz();
+
+	kprintf("tsc:        ");
+	if (tsc) {
+		cpu_print_mhz(tsc);
+		kprintf(" in use");
+	} else {
+		kprintf("not calibrated yet");
+	}
+	kprintf("; CPUID: ");
+	if (ci->tsc_hz) {
+		cpu_print_mhz(ci->tsc_hz);
+		kprintf(" (%s)", ci->tsc_source);
+	} else {
+		kprintf("not reported");
+	}
+	kprintf("; %s\n", cpu_has(ci, CPU_FEAT_INVARIANT_TSC) ? "invariant" : "not invariant");
+	kprintf("bus:        ");
+	if (bus) {
+		cpu_print_mhz(bus);
+		kprintf(" (local APIC timer clock)");
+	} else {
+		kprintf("unknown");
+	}
+	if (ci->bus_mhz)
+		kprintf("; CPUID: %u MHz (leaf 0x16)", ci->bus_mhz);
+	kprintf("\n");
+}
+
 void cpu_print_detail(const struct cpu_info *ci)
 {
+	if (ci->hv_vendor[0])
+		kprintf("hypervisor: %s (max leaf 0x%x)\n", ci->hv_vendor, ci->hv_max_leaf);
+	else
+		kprintf("hypervisor: %s\n", cpu_has(ci, CPU_FEAT_HYPERVISOR) ? "present, no vendor" : "none");
+	kprintf("cpuid:      max leaf 0x%x, max extended leaf 0x%x\n", ci->max_leaf, ci->max_ext_leaf);
+	if (ci->phys_bits)
+		kprintf("address:    %u-bit physical, %u-bit virtual\n", ci->phys_bits, ci->virt_bits);
 	cpu_print_features(ci);
 	cpu_print_caches(ci);
 	kprintf("topology:   %u thread%s per core, %u logical processor%s per package (from %s)\n",
 		ci->threads_per_core, cpu_plural(ci->threads_per_core), ci->logical_per_package,
 		cpu_plural(ci->logical_per_package), ci->topo_source);
+	cpu_print_clocks(ci);
+}
+
+void cpu_print_core_table(void)
+{
+	unsigned n = smp_core_count();
+
+	kprintf("  core  apic  state     runs  last ran\n");
+	for (unsigned i = 0; i < n; i++) {
+		const struct core_info *c = smp_core(i);
+
+		if (!c)
+			continue;
+		kprintf("  %4u  %4u  %-8s %5llu  %s\n", i, c->apic_id, smp_state_name(c->state), ull(c->runs),
+			i == smp_this_core() ? "(monitor)" : c->last_work ? c->last_work : "-");
+	}
 }

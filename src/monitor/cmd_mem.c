@@ -1,38 +1,15 @@
-/* cmd_mem.c: mem, the memory map and totals (peek, poke, dump and crc32
- * over memory: cmd_peek.c). */
-#include "bootinfo.h"
+/* cmd_mem.c: mem, the RAM and free totals; the memory map, the kernel's use
+ * and the mappings are in cmd_mem_map.c (peek, poke, dump and crc32 over
+ * memory: cmd_peek.c). */
 #include "console.h"
 #include "kernel.h"
 #include "mm.h"
 #include "monitor.h"
-#include "string.h"
 
+OPTIONAL(mem_print_map);
+OPTIONAL(mem_print_kernel);
+OPTIONAL(mem_print_mapped);
 OPTIONAL(numa_print_mem);
-
-static void print_size(uint64_t bytes)
-{
-	if (bytes >= GiB && !(bytes % GiB))
-		kprintf("%llu GiB", ull(bytes / GiB));
-	else if (bytes >= MiB)
-		kprintf("%llu MiB", ull(bytes / MiB));
-	else
-		kprintf("%llu KiB", ull((bytes + KiB - 1) / KiB));
-}
-
-static void mem_print_map(void)
-{
-	kprintf("memory map (%s, multiboot%d):\n", boot_info.loader[0] ? boot_info.loader : "loader",
-		boot_info.protocol);
-	for (unsigned i = 0; i < boot_info.mmap_count; i++) {
-		const struct mmap_entry *e = &boot_info.mmap[i];
-
-		kprintf("  %016llx-%016llx  ", ull(e->base), ull(e->base + e->len - 1));
-		print_size(e->len);
-		kprintf("  %s\n", bootinfo_mem_type_name(e->type));
-	}
-	if (boot_info.mmap_truncated)
-		kprintf("  (more entries than the %d kept)\n", BOOTINFO_MAX_MMAP);
-}
 
 static int cmd_mem(int argc, char **argv)
 {
@@ -40,21 +17,27 @@ static int cmd_mem(int argc, char **argv)
 
 	(void)argc, (void)argv;
 	mm_get_stats(&st);
-	mem_print_map();
+	if (mem_print_map)
+		mem_print_map();
 	kprintf("RAM: %llu MiB (usable %llu KiB)\n", ull((st.ram_total + MiB - 1) / MiB), ull(st.usable / KiB));
-	kprintf("kernel: image %llu KiB at %016llx, page tables and allocations %llu KiB, modules %llu KiB\n",
-		ull(st.kernel_image / KiB), ull((uint64_t)__kernel_start), ull(st.kernel_alloc / KiB),
-		ull(st.reserved_mods / KiB));
+	if (mem_print_kernel)
+		mem_print_kernel(&st);
 	kprintf("free: %llu MiB (%llu KiB); program region %016llx-%016llx (%llu MiB)\n", ull(st.free / MiB),
 		ull(st.free / KiB), ull(st.region_start), ull(st.region_start + st.region_len - (st.region_len != 0)),
 		ull(st.region_len / MiB));
-	kprintf("mapped: RAM up to %016llx with %s pages; page 0 unmapped\n", ull(st.mapped_top),
-		st.huge_1g ? "1 GiB" : "2 MiB");
+	if (mem_print_mapped)
+		mem_print_mapped(&st);
 	if (numa_print_mem)
 		numa_print_mem();
 	return 0;
 }
 
+#ifdef INGOT_TINY /* the tiny profile: no cmd_mem_map.c */
+CMD(mem, .name = "mem", .usage = "mem",
+    .summary = "RAM and free totals, the free region for programs",
+    .min_args = 0, .max_args = 0, .fn = cmd_mem);
+#else
 CMD(mem, .name = "mem", .usage = "mem",
     .summary = "memory map, totals, kernel use and the free region for programs",
     .min_args = 0, .max_args = 0, .fn = cmd_mem);
+#endif

@@ -4,16 +4,15 @@
 #include "console.h"
 #include "errno.h"
 #include "fs.h"
-#include "ip.h"
 #include "kernel.h"
 #include "monitor.h"
 #include "program.h"
+#include "cmd_prog.h"
 #include "string.h"
 
-/* TFTP, which a build profile without the IPv4 layer leaves out. */
-OPTIONAL(ip_tftp_get);
-OPTIONAL(ip_tftp_source);
-OPTIONAL(ip_boot_server);
+/* cmd_prog_tftp.c: tftp:FILE and the boot server's files, which a build
+ * profile without the IPv4 layer leaves out. */
+OPTIONAL(prog_load_tftp);
 
 /* The name a program is known by: the last path component. */
 static const char *prog_basename(const char *path)
@@ -26,51 +25,17 @@ static const char *prog_basename(const char *path)
 	return *s ? s : path;
 }
 
-static int prog_load_buffer(const void *buf, size_t len, const char *path)
+int prog_load_buffer(const void *buf, size_t len, const char *path)
 {
 	char why[160];
 
 	return program_load(buf, len, prog_basename(path), why, sizeof(why)) ? cmd_error("%s", why) : 0;
 }
 
-/* a.b.c.d (ip_format_addr is in the IPv4 layer, which tiny leaves out). */
-static void prog_addr(uint32_t a, char buf[16])
-{
-	ksnprintf(buf, 16, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
-}
-
-/* FILE from the TFTP server (DHCP first if needed), then a line saying
- * which server and card. fallback: FILE is on no disk and boot is the
- * machine's boot server (netboot.c), which the error line names. */
-static int prog_load_tftp(const char *cmd, const char *file, int fallback, uint32_t boot)
-{
-	size_t cap = 16 * MiB, n;
-	void *buf = program_file_buffer(cap);
-	char why[128] = "out of memory", srv[16];
-	struct netdev *via;
-	uint32_t server;
-	int err = buf ? ip_tftp_get(file, buf, cap, &n, why, sizeof(why)) : -ENOMEM;
-
-	if (err == -ECANCELED)
-		return err;
-	prog_addr(boot, srv);
-	if (err && fallback)
-		return cmd_error("%s: %s: on no disk, nor on the boot server %s (%s)", cmd, file, srv, why);
-	if (err)
-		return cmd_error("%s: tftp:%s: %s", cmd, file, why);
-	if (prog_load_buffer(buf, n, file))
-		return CMD_REPORTED;
-	ip_tftp_source(&server, &via);
-	prog_addr(server, srv);
-	kprintf("from tftp://%s/%s via %s\n", srv, file, via->name);
-	return 0;
-}
-
 static int prog_load_path(const char *cmd, const char *path)
 {
 	struct fs_file f;
 	char why[160];
-	uint32_t boot;
 	void *buf;
 	int64_t n;
 	int err;
@@ -78,11 +43,11 @@ static int prog_load_path(const char *cmd, const char *path)
 	if (program_memory_free(why, sizeof(why)))
 		return cmd_error("%s: %s", cmd, why);
 	if (!strncmp(path, "tftp:", 5))
-		return ip_tftp_get ? prog_load_tftp(cmd, path + 5, 0, 0) : cmd_error("%s: %s: this kernel has no TFTP", cmd, path);
+		return prog_load_tftp ? prog_load_tftp(cmd, path + 5, 0) : cmd_error("%s: %s: this kernel has no TFTP", cmd, path);
 	err = fs_resolve(path, &f);
 	/* Booted from the network: a name no disk has comes from the server. */
-	if (err == -ENOENT && !strchr(path, ':') && ip_tftp_get && ip_boot_server && !ip_boot_server(&boot))
-		return prog_load_tftp(cmd, path, 1, boot);
+	if (err == -ENOENT && !strchr(path, ':') && prog_load_tftp && (n = prog_load_tftp(cmd, path, 1)) != -ENOENT)
+		return (int)n;
 	if (err)
 		return cmd_error("%s: %s: %s", cmd, path, fs_error_str(err));
 	if (f.is_dir)

@@ -2,7 +2,7 @@
  * the multiboot2 and the multiboot1 magic on the physical memory an input
  * describes (tests/fuzz/fuzz_phys.h), then bootinfo_sort_mmap and
  * cmdline_get on what it found, checking every promise of bootinfo.h. */
-/* sources: src/bootinfo.c */
+/* sources: src/bootinfo.c src/bootinfo_fb.c */
 #include <stddef.h>
 #include <stdint.h>
 #include "bootinfo.h"

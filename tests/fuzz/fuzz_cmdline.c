@@ -3,7 +3,7 @@
  * draw exactly its line; each line it finishes, and the input itself as text,
  * through the monitor's splitter and number parser (src/monitor/parse.c) and
  * the kernel command line lookup (cmdline_get, src/bootinfo.c). */
-/* sources: src/monitor/parse.c src/monitor/lineedit.c src/monitor/lineedit_keys.c src/bootinfo.c */
+/* sources: src/monitor/parse.c src/monitor/lineedit.c src/monitor/lineedit_keys.c src/bootinfo.c src/bootinfo_fb.c */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* fuzz_elf.c: libFuzzer target for src/elf.c: elf_parse on the input, then
  * elf_place into a fake region, elf_load into a buffer standing for it (the
  * bias maps one onto the other), and elf_symbol. Seeds: tests/fuzz/corpus/elf. */
-/* sources: src/elf.c */
+/* sources: src/elf.c src/elf_place.c */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

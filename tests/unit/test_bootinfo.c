@@ -1,7 +1,7 @@
 /* test_bootinfo.c: host tests of src/bootinfo.c: multiboot2 and multiboot1
  * structures built in a fake physical memory, malformed ones, and the
  * kernel command line parser. */
-/* sources: src/bootinfo.c */
+/* sources: src/bootinfo.c src/bootinfo_fb.c */
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>

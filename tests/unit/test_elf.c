@@ -1,7 +1,7 @@
 /* test_elf.c: host tests of src/elf.c: a small ET_DYN/ET_EXEC image built in memory,
  * each corruption with its own reason, every truncation and bit flip, placement, and
  * build/programs/NAME.elf loaded and run natively on a fake API table (threads as cores). */
-/* sources: src/elf.c src/format.c */
+/* sources: src/elf.c src/elf_place.c src/format.c */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>

@@ -13,6 +13,11 @@
 #include "string.h"
 #include "virtio_net_regs.h"
 
+/* net_rxq.c and virtio_pci_irq.c: not in the tiny profile, which polls */
+OPTIONAL(net_irq);
+OPTIONAL(virtio_pci_irq_enable);
+OPTIONAL(virtio_pci_irq_ack);
+
 #define VIRTIO_NET_QUEUE_MAX 256
 #define VIRTIO_NET_RX_SLOTS 64
 #define VIRTIO_NET_TX_SLOTS 32
@@ -318,12 +323,13 @@ static void virtio_net_irq(void *arg)
 }
 
 /* Before the queues: they take the interrupt's vector as they are set up.
- * Without one the idle loop and the program's own calls poll. */
+ * Without one (or without net_irq and virtio_pci_irq.c, in the tiny profile) the
+ * idle loop and the program's own calls poll. */
 static void virtio_net_enable_irq(struct virtio_net *v)
 {
 	char why[64];
 
-	if (virtio_pci_irq_enable(&v->vp, virtio_net_irq, v, why, sizeof(why)) < 0)
+	if (!net_irq || !virtio_pci_irq_enable || virtio_pci_irq_enable(&v->vp, virtio_net_irq, v, why, sizeof(why)) < 0)
 		return;
 	v->net.irq_mode = v->vp.pci->irq_kind == PCI_IRQ_MSIX ? "msi-x" : "intx";
 }

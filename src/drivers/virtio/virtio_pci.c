@@ -12,6 +12,12 @@
 #include "x86.h"
 #include "virtio_pci.h"
 
+/* The legacy transport (virtio_legacy.c), which the tiny profile leaves
+ * out: it takes the modern one, which QEMU's devices offer by default. */
+OPTIONAL(virtio_legacy_find);
+OPTIONAL(virtio_legacy_queue);
+OPTIONAL(virtio_legacy_negotiate);
+
 #define VIRTIO_RESET_TIMEOUT_NS 1000000000ull /* the spec sets no bound; QEMU takes ~0 */
 #define VIRTIO_CFG_RETRIES 16                 /* config_generation re-reads */
 #define VIRTQ_SPINS_PER_CLOCK 1024            /* clock reads are device exits: rarely */
@@ -93,22 +99,6 @@ static int virtio_pci_find_modern(struct virtio_pci *vp)
 	return 0;
 }
 
-static int virtio_pci_find_legacy(struct virtio_pci *vp)
-{
-	const struct pci_bar *bar = &vp->pci->bar[VIRTIO_PCI_LEGACY_BAR];
-	unsigned msix = pci_find_cap(vp->pci, PCI_CAP_MSIX, 0);
-
-	if (!bar->io || bar->size < VIRTIO_PCI_LEGACY_MIN_SIZE || !bar->addr || bar->addr > 0xFFFF)
-		return -ENODEV;
-	vp->legacy = 1;
-	vp->io = (uint16_t)bar->addr;
-	/* The device config moves when MSI-X is on (4.1.4.8); it is never
-	 * turned on here, but firmware might have left it so. */
-	vp->io_config = msix && (pci_read16(vp->pci, msix + VIRTIO_PCI_MSIX_CTRL) & VIRTIO_PCI_MSIX_CTRL_ENABLE)
-				? VIRTIO_PCI_LEGACY_CONFIG_MSIX : VIRTIO_PCI_LEGACY_CONFIG;
-	return 0;
-}
-
 static int virtio_pci_reset(struct virtio_pci *vp)
 {
 	virtio_pci_write_status(vp, VIRTIO_STATUS_RESET);
@@ -125,7 +115,7 @@ int virtio_pci_init(struct virtio_pci *vp, struct pci_dev *pci)
 	memset(vp, 0, sizeof(*vp));
 	vp->pci = pci;
 	vp->queue_vector = VIRTIO_PCI_NO_VECTOR;
-	if (virtio_pci_find_modern(vp) && virtio_pci_find_legacy(vp))
+	if (virtio_pci_find_modern(vp) && (!virtio_legacy_find || virtio_legacy_find(vp)))
 		return -ENODEV;
 	/* Completions are polled: keep INTx quiet. */
 	pci_enable(pci, (vp->legacy ? PCI_COMMAND_IO : PCI_COMMAND_MEMORY) | PCI_COMMAND_MASTER |
@@ -154,11 +144,8 @@ int virtio_pci_negotiate(struct virtio_pci *vp, uint64_t wanted)
 {
 	uint64_t offered = virtio_pci_device_features(vp);
 
-	if (vp->legacy) {
-		vp->features = offered & wanted & 0xFFFFFFFFull;
-		outl(vp->io + VIRTIO_PCI_LEGACY_GUEST_FEATURES, (uint32_t)vp->features);
-		return 0; /* legacy devices have no FEATURES_OK step (3.1.2) */
-	}
+	if (vp->legacy)
+		return virtio_legacy_negotiate(vp, offered & wanted);
 	wanted |= 1ull << VIRTIO_F_VERSION_1;
 	if (!(offered & (1ull << VIRTIO_F_VERSION_1)))
 		return -ENODEV;
@@ -237,7 +224,7 @@ static uint64_t virtq_used_offset(uint16_t size)
 			VIRTQ_LEGACY_ALIGN);
 }
 
-static int virtq_alloc(struct virtq *q, struct virtio_pci *vp, uint16_t index, uint16_t size)
+int virtq_alloc(struct virtq *q, struct virtio_pci *vp, uint16_t index, uint16_t size)
 {
 	uint64_t used_off = virtq_used_offset(size);
 	uint64_t ring_bytes = used_off + ALIGN_UP(sizeof(struct virtq_used) + 8u * size + 2u, VIRTQ_LEGACY_ALIGN);
@@ -259,25 +246,6 @@ static int virtq_alloc(struct virtq *q, struct virtio_pci *vp, uint16_t index, u
 	q->num_free = size;
 	/* Polled unless the device got an interrupt (virtio_pci_irq_enable). */
 	q->avail->flags = vp->pci->irq_kind == PCI_IRQ_NONE ? VIRTQ_AVAIL_F_NO_INTERRUPT : 0;
-	return 0;
-}
-
-static int virtio_pci_queue_legacy(struct virtio_pci *vp, struct virtq *q, uint16_t index)
-{
-	uint16_t size;
-	int err;
-
-	outw(vp->io + VIRTIO_PCI_LEGACY_QUEUE_SELECT, index);
-	size = inw(vp->io + VIRTIO_PCI_LEGACY_QUEUE_SIZE);
-	if (!size)
-		return -ENODEV;
-	/* Legacy devices fix the size: the driver must use all of it. */
-	err = virtq_alloc(q, vp, index, size);
-	if (err)
-		return err;
-	outl(vp->io + VIRTIO_PCI_LEGACY_QUEUE_PFN, (uint32_t)((uint64_t)q->desc >> VIRTIO_PCI_LEGACY_PFN_SHIFT));
-	if (vp->io_config == VIRTIO_PCI_LEGACY_CONFIG_MSIX)
-		outw(vp->io + VIRTIO_PCI_LEGACY_QUEUE_VECTOR, vp->queue_vector);
 	return 0;
 }
 
@@ -322,46 +290,13 @@ int virtio_pci_queue_setup(struct virtio_pci *vp, struct virtq *q, uint16_t inde
 	if (!max_size)
 		return -EINVAL;
 	if (vp->legacy)
-		return virtio_pci_queue_legacy(vp, q, index);
+		return virtio_legacy_queue(vp, q, index);
 	return virtio_pci_queue_modern(vp, q, index, max_size);
 }
 
-/* The tiny profile leaves device interrupts out (src/pci_irq.c): it polls. */
-OPTIONAL(pci_irq_enable);
+/* The tiny profile leaves device interrupts out (pci_irq.c, and with it
+ * virtio_pci_irq.c): it polls. */
 OPTIONAL(pci_irq_disable);
-
-int virtio_pci_irq_enable(struct virtio_pci *vp, irq_handler_t fn, void *arg, char *why, size_t whysz)
-{
-	int err = pci_irq_enable ? pci_irq_enable(vp->pci, fn, arg, why, whysz) : -ENODEV;
-
-	if (err)
-		return err;
-	if (vp->pci->irq_kind == PCI_IRQ_MSIX) {
-		/* Config changes stay unsignalled; queues take entry 0. A
-		 * legacy header grows by the two vector registers (4.1.4.8). */
-		vp->queue_vector = 0;
-		if (vp->legacy) {
-			vp->io_config = VIRTIO_PCI_LEGACY_CONFIG_MSIX;
-			outw(vp->io + VIRTIO_PCI_LEGACY_CONFIG_VECTOR, VIRTIO_PCI_NO_VECTOR);
-		} else {
-			mmio_write16(vp->common + VIRTIO_PCI_COMMON_MSIX, VIRTIO_PCI_NO_VECTOR);
-		}
-		return 0;
-	}
-	if (!vp->legacy && !vp->isr) {
-		pci_irq_disable(vp->pci);
-		ksnprintf(why, whysz, "no ISR status structure for INTx");
-		return -ENODEV;
-	}
-	return 0;
-}
-
-uint8_t virtio_pci_irq_ack(struct virtio_pci *vp)
-{
-	if (vp->pci->irq_kind == PCI_IRQ_MSIX)
-		return 1;
-	return vp->legacy ? inb(vp->io + VIRTIO_PCI_LEGACY_ISR) : mmio_read8(vp->isr);
-}
 
 void virtio_pci_driver_ok(struct virtio_pci *vp)
 {

@@ -92,6 +92,15 @@ void virtio_pci_driver_ok(struct virtio_pci *vp);
  * no DMA of it lands in memory afterwards. */
 void virtio_pci_fail(struct virtio_pci *vp);
 
+/* For virtio_legacy.c (not in the tiny profile): a queue's memory in the
+ * legacy contiguous layout (2.6.2); the legacy header found in BAR 0 (0 or
+ * -ENODEV), a queue of the size the device fixes, and the features (32
+ * bits) written back. */
+int virtq_alloc(struct virtq *q, struct virtio_pci *vp, uint16_t index, uint16_t size);
+int virtio_legacy_find(struct virtio_pci *vp);
+int virtio_legacy_queue(struct virtio_pci *vp, struct virtq *q, uint16_t index);
+int virtio_legacy_negotiate(struct virtio_pci *vp, uint64_t features);
+
 /* Add a chain of n segments (device-readable first) and make it available.
  * 0, -ENOSPC (not enough free descriptors: reap first) or -EINVAL. */
 int virtq_add(struct virtq *q, const struct virtq_seg *segs, unsigned n, void *token);
