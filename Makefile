@@ -28,7 +28,7 @@ SRCS_tiny := \
 	src/main.c src/panic.c src/lock.c src/mmio.c src/acpi.c src/acpi_tables.c src/apic.c src/block.c src/bootinfo.c \
 	src/console.c src/cpu.c src/elf_tiny.c src/error.c src/fat_tiny.c src/format.c \
 	src/irq.c src/ksyms.c src/mm.c src/net.c src/pci.c src/power.c \
-	src/program.c src/drivers/storage/ramdisk.c src/smp.c src/string.c src/timer.c src/trap.c \
+	src/program.c src/drivers/storage/ramdisk.c src/smp.c src/string.c src/timer.c src/trap.c src/xstate.c \
 	src/drivers/serial/uart16550.c src/drivers/virtio/virtio_pci.c \
 	src/drivers/storage/virtio_blk.c src/drivers/net/virtio_net.c \
 	src/monitor/monitor.c src/monitor/lineedit.c src/monitor/parse.c \
@@ -84,7 +84,7 @@ OVMF_VARS    ?= /usr/share/OVMF/OVMF_VARS_4M.fd
 all: $(KERNEL) $(BUILD)/programs.img
 
 # The example programs (programs/Makefile: static PIE ELF64 files).
-PROGRAM_NAMES := hello args cores primes fault spin netecho netbench race blkrace netrace
+PROGRAM_NAMES := hello args cores primes fault spin netecho netbench race blkrace netrace avx
 PROGRAM_ELFS  := $(PROGRAM_NAMES:%=$(BUILD)/programs/%.elf)
 programs:
 	$(MAKE) -s -C programs

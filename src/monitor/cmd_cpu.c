@@ -10,6 +10,7 @@
 #include "string.h"
 #include "timer.h"
 #include "x86.h"
+#include "xstate.h"
 
 OPTIONAL(cpu_print_detail);
 
@@ -64,6 +65,23 @@ static void cpu_print_clocks(const struct cpu_info *ci)
 	kprintf("\n");
 }
 
+/* XCR0 as every core set it (xstate.c) and the XSAVE area it implies. */
+static void cpu_print_xstate(void)
+{
+	static const char *const names[8] = { "x87", "sse", "avx", 0, 0, "opmask", "zmm_hi256", "hi16_zmm" };
+	uint64_t x = xstate_xcr0();
+
+	if (!x) {
+		kprintf("xsave:      not supported by this CPU (no AVX for programs)\n");
+		return;
+	}
+	kprintf("xsave:      XCR0 0x%llx (", ull(x));
+	for (unsigned i = 0, n = 0; i < 8; i++)
+		if (x >> i & 1 && names[i])
+			kprintf(n++ ? " %s" : "%s", names[i]);
+	kprintf("), area %u bytes\n", xstate_area_size());
+}
+
 static void cpu_print_cores(void)
 {
 	unsigned n = smp_core_count();
@@ -89,6 +107,7 @@ static int cmd_cpu(int argc, char **argv)
 	if (cpu_print_detail)
 		cpu_print_detail(ci);
 	cpu_print_clocks(ci);
+	cpu_print_xstate();
 	cpu_print_cores();
 	return 0;
 }
