@@ -93,6 +93,8 @@ static void test_printf_fixed(void)
 	CHECK_STR("printf.widths", s, "[   3.142] [2.5     ] [-0001.50] [    3.14e+04]");
 	ingot_snprintf(s, sizeof(s), "%d %.2f %s %g", 7, 0.125 + 1e-9, "x", 100000.0);
 	CHECK_STR("printf.mixed", s, "7 0.13 x 100000");
+	ingot_snprintf(s, sizeof(s), "%.2f %.0f %.0f %.1e %g", 0.125, 2.5, 3.5, 1.25, 0.0001234565);
+	CHECK_STR("printf.halves_to_even", s, "0.12 2 4 1.2e+00 0.000123457");
 	CHECK("printf.length", ingot_snprintf(s, 4, "%.6f", 3.25) == 8 && !strcmp(s, "3.2"));
 }
 
