@@ -75,7 +75,8 @@ _Static_assert(sizeof(struct fat_lfn) == 32, "long name entry is 32 bytes");
 #define FAT_ATTR_VOLUME 0x08
 #define FAT_ATTR_DIR 0x10
 #define FAT_ATTR_LFN 0x0F
-#define FAT_WINDOW 32768u /* bytes of FAT kept */
+#define FAT_WINDOW 4096u  /* bytes of FAT per cached window */
+#define FAT_WINDOWS 8     /* windows kept: a chain jumping between far parts of the FAT stays cached */
 #define FAT_DIR_MAX_BYTES (65536ull * 32) /* a directory's entries at most */
 #define FAT12_MAX_CLUSTERS 4085u
 #define FAT16_MAX_CLUSTERS 65525u
@@ -85,11 +86,13 @@ _Static_assert(sizeof(struct fat_lfn) == 32, "long name entry is 32 bytes");
 #define FAT_CHECK_AT_OPEN 16384u
 #define FAT_CTRL_C_EVERY 1024u   /* chain steps between looks for Ctrl-C */
 
-/* One window of one volume's FAT, and one device sector for partial reads. */
+/* Windows of one volume's FAT (the least recently used one is replaced),
+ * and one device sector for partial reads. */
 static struct {
 	const struct fat_vol *vol;
-	uint64_t base;
-	uint8_t buf[FAT_WINDOW];
+	uint64_t base[FAT_WINDOWS], used[FAT_WINDOWS], clock;
+	uint8_t valid[FAT_WINDOWS];
+	uint8_t buf[FAT_WINDOWS][FAT_WINDOW];
 } fat_cache __attribute__((aligned(64)));
 
 static struct {
@@ -134,21 +137,38 @@ static int fat_dev_read(const struct fat_vol *v, uint64_t off, uint64_t len, uin
 	return err;
 }
 
+static void fat_cache_drop(void)
+{
+	fat_cache.vol = NULL;
+	memset(fat_cache.valid, 0, sizeof(fat_cache.valid));
+	memset(fat_cache.used, 0, sizeof(fat_cache.used)); /* empty windows go first */
+}
+
 static int fat_byte(const struct fat_vol *v, uint64_t off, uint8_t *out)
 {
 	uint64_t base = ALIGN_DOWN(off, FAT_WINDOW);
+	unsigned w = 0;
 
-	if (fat_cache.vol != v || fat_cache.base != base) {
+	if (fat_cache.vol != v)
+		fat_cache_drop(), fat_cache.vol = v;
+	while (w < FAT_WINDOWS && !(fat_cache.valid[w] && fat_cache.base[w] == base))
+		w++;
+	if (w == FAT_WINDOWS) {
 		uint64_t fat_bytes = v->data_start - v->fat_start; /* bounded by the volume */
 		int err;
 
-		fat_cache.vol = NULL;
-		err = fat_dev_read(v, v->fat_start + base, MIN(FAT_WINDOW, fat_bytes - base), fat_cache.buf);
+		w = 0;
+		for (unsigned i = 1; i < FAT_WINDOWS; i++)
+			if (fat_cache.used[i] < fat_cache.used[w])
+				w = i;
+		fat_cache.valid[w] = 0;
+		err = fat_dev_read(v, v->fat_start + base, MIN(FAT_WINDOW, fat_bytes - base), fat_cache.buf[w]);
 		if (err)
 			return err;
-		fat_cache.vol = v, fat_cache.base = base;
+		fat_cache.valid[w] = 1, fat_cache.base[w] = base;
 	}
-	*out = fat_cache.buf[off - base];
+	fat_cache.used[w] = ++fat_cache.clock;
+	*out = fat_cache.buf[w][off - base];
 	return 0;
 }
 
@@ -271,7 +291,7 @@ int fat_mount(struct fat_vol *v, struct blkdev *b)
 
 	memset(v, 0, sizeof(*v));
 	if (fat_cache.vol == v)
-		fat_cache.vol = NULL;
+		fat_cache_drop();
 	if (fat_bounce.dev == b)
 		fat_bounce.dev = NULL;
 	if (!b->sectors)
@@ -732,7 +752,7 @@ int fs_mount(struct blkdev *b, struct fat_vol **out)
 	unsigned i;
 	int err;
 
-	fat_cache.vol = NULL;
+	fat_cache_drop();
 	fat_bounce.dev = NULL;
 	for (i = 0; i < FS_MAX_MOUNTS && fs_vols[i].dev != b; i++)
 		;

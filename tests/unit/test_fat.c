@@ -495,22 +495,26 @@ static void test_big_chain(void)
 	CHECK("fat_big_mount", fat_mount(&v, &b) == 0);
 	dev_reads = 0;
 	CHECK("fat_big_open", fat_lookup(&v, "big.bin", &file) == 0 && file.clusters == BIG_N && file.check_tail);
-	CHECK("fat_big_open_bounded", dev_reads <= 16384 + 8);
+	CHECK("fat_big_open_bounded", dev_reads <= 64); /* two FAT regions, 4 KiB windows cached */
 	CHECK("fat_big_read", big_read_all(&file, &last) == 0);
 	/* Past the part checked at open: a chain going on after the last cluster. */
 	fat_set(&f, order[BIG_N - 1], order[5]);
+	fat_mount(&v, &b); /* drops the cached FAT, as each command's fs_mount does */
 	CHECK("fat_big_tail_open_ok", fat_lookup(&v, "big.bin", &file) == 0);
 	CHECK("fat_big_tail_read", big_read_all(&file, &last) < 0 && last == -EUCLEAN);
 	/* A loop after the checked part: the walk repeats, the tail check fails. */
 	fat_set(&f, order[BIG_N - 1], fat_eoc(&f));
 	fat_set(&f, order[30000], order[29000]);
+	fat_mount(&v, &b);
 	CHECK("fat_big_loop_read", fat_lookup(&v, "big.bin", &file) == 0 && big_read_all(&file, &last) < 0 &&
 	      last == -EUCLEAN);
 	/* The same loop inside the part checked at open: found there. */
 	fat_set(&f, order[30000], order[30001]);
 	fat_set(&f, order[3000], order[2000]);
+	fat_mount(&v, &b);
 	CHECK("fat_big_loop_open", fat_lookup(&v, "big.bin", &file) == -EUCLEAN);
 	fat_set(&f, order[3000], order[3001]);
+	fat_mount(&v, &b);
 	/* Ctrl-C: the check at open and a long read both stop. */
 	ctrl_c = 1;
 	CHECK("fat_big_ctrl_c_open", fat_lookup(&v, "big.bin", &file) == -ECANCELED);
