@@ -33,7 +33,7 @@ SRCS_tiny := \
 	src/main.c src/panic.c src/lock.c src/mmio.c src/acpi_tiny.c src/acpi_tables.c src/apic.c src/block.c src/bootinfo.c \
 	src/console.c src/cpu.c src/elf_tiny.c src/elf_place.c src/error.c src/fat_tiny.c src/format.c \
 	src/irq.c src/ksyms.c src/mm.c src/net.c src/pci.c src/power.c \
-	src/program.c src/drivers/storage/ramdisk.c src/smp.c src/string.c src/timer.c src/trap.c \
+	src/program.c src/drivers/storage/ramdisk.c src/smp.c src/string.c src/timer.c src/trap.c src/xstate.c \
 	src/drivers/serial/uart16550.c src/drivers/virtio/virtio_pci.c \
 	src/drivers/storage/virtio_blk.c src/drivers/net/virtio_net.c \
 	src/monitor/monitor.c src/monitor/lineedit.c src/monitor/parse.c \
@@ -346,7 +346,7 @@ UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/t
 # "/* sources: src/a.c src/b.c */", the one place they are kept.
 test_sources = $(shell sed -n 's|^/\* sources: \(.*\) \*/$$|\1|p' $(1))
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard src/monitor/*.[ch] src/*.c src/drivers/ps2/*.c src/drivers/fb/*.[ch] src/drivers/usb/*.[ch] include/*.h) | $(BUILD)/unit/
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard src/monitor/*.[ch] src/*.c src/drivers/ps2/*.c src/drivers/fb/*.[ch] src/drivers/usb/*.[ch] include/*.h programs/lib/*.c) | $(BUILD)/unit/
 	$(CC) $(UNIT_CFLAGS) -Isrc/drivers/ps2 -Isrc/drivers/fb -Isrc/drivers/usb $< $(call test_sources,$<) tests/unit/host_shim.c -o $@
 
 $(BUILD)/unit/:

@@ -28,6 +28,7 @@ struct fat_vol {
 	uint64_t data_start;       /* cluster 2 */
 	uint64_t total_bytes;      /* size of the volume */
 	uint32_t serial;
+	uint8_t few_clusters;      /* FAT32 as declared, with fewer than 65,525 clusters */
 	char label[FS_LABEL_MAX];  /* from the boot sector, "" when none */
 	uint8_t boot[FS_BOOT_BYTES];
 };
@@ -40,6 +41,7 @@ struct fs_file {
 	uint64_t size;             /* bytes; a directory: its chain's bytes */
 	uint8_t attr;              /* FAT attributes: 0x01 RO 0x02 hidden 0x04 system 0x10 dir 0x20 archive */
 	uint8_t is_dir, is_root;
+	uint8_t check_tail;        /* chain checked in part when opened: the rest as read */
 	uint16_t date, time;       /* FAT last-write date and time */
 	uint32_t cur_index, cur_cluster; /* read cursor: cluster number at chain index */
 	char name[FS_NAME_MAX];
@@ -64,6 +66,7 @@ struct fs_dir {
 	uint8_t lfn_sum;
 	char lfn[20 * 13 + 1];
 	uint32_t corrupt;          /* entries skipped: no FAT implementation writes them */
+	uint32_t bad_names;        /* long names not used (over 255, ".", "..", a '/'): 8.3 name given */
 	uint8_t buf[512];
 };
 
@@ -81,12 +84,14 @@ unsigned fs_devices(struct blkdev **out, unsigned max);
 
 /* Resolve "DEV:/PATH", "DEV:PATH", "DEV:" (its root) or a bare path looked
  * up on each device of fs_devices in turn. 0, -ENODEV (no such device),
- * -ENODATA (no FAT on it), -ENOENT, -ENOTDIR, -EUCLEAN, or a read error. */
+ * -ENODATA (no FAT on it), -ENOENT, -ENOTDIR, -EUCLEAN, -ECANCELED (Ctrl-C
+ * during a long chain check), or a read error. */
 int fs_resolve(const char *spec, struct fs_file *out);
 /* Look a path up on a mounted volume ("/" or "" is the root). */
 int fat_lookup(struct fat_vol *v, const char *path, struct fs_file *out);
 
-/* Read up to len bytes at off: the count read (0 at the end) or an error. */
+/* Read up to len bytes at off: the count read (0 at the end) or an error
+ * (-EUCLEAN: the chain is corrupt there; -ECANCELED: Ctrl-C). */
 int64_t fs_read(struct fs_file *f, uint64_t off, void *buf, uint64_t len);
 
 /* Iterate a directory: fs_dir_next gives 1 and an entry, 0 at the end, or

@@ -173,8 +173,9 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
-/* Formatting: %d %i %u %x %X %c %s %p %% with the flags - and 0, a width
- * (or *), a precision for %s, and the hh h l ll z length modifiers.
+/* Formatting: %d %i %u %x %X %c %s %p %% and the doubles %f %F %e %E %g %G
+ * with the flags - and 0, a width (or *), a precision, and the hh h l ll z
+ * length modifiers.
  * snprintf returns the length the whole output would have had. */
 int ingot_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int ingot_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -183,6 +184,19 @@ int ingot_vprintf(const char *fmt, va_list ap);
  * octal, else decimal; *end (when given) points past the digits. */
 int atoi(const char *s);
 unsigned long strtoul(const char *s, char **end, int base);
+/* Memory from the free region (programs/lib/malloc.c), for every core at
+ * once (one heap, a spin lock): the first call takes the whole region
+ * [mem_base, mem_base + mem_size) unless ingot_heap_init gave it a span
+ * first (then the rest of the region is the program's to use by hand).
+ * 16-byte aligned; NULL when it is used up. */
+void *malloc(size_t n);
+void *calloc(size_t count, size_t size);
+void *realloc(void *p, size_t n);
+void free(void *p);
+int ingot_heap_init(void *base, size_t size);   /* 0 or -INGOT_EINVAL */
+size_t ingot_heap_free_bytes(void);              /* the free blocks' payload bytes */
+int ingot_heap_check(void);                      /* 0 when the heap is consistent */
+void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 #endif /* INGOT_KERNEL_BUILD */
 
 #endif

@@ -3,8 +3,12 @@
  * Exercised by -drive file=build/programs.img,if=none,id=progs -device virtio-blk-pci,drive=progs. */
 #include "fs.h"
 #include "blkdev.h"
+#include "console.h"
 #include "kernel.h"
 #include "string.h"
+
+/* Long walks stop on Ctrl-C at the console (absent in host tests). */
+OPTIONAL(console_ctrl_c_pending);
 
 /* The boot sector's BPB up to the FAT32 extension (fatgen103 section 3). */
 struct fat_bpb {
@@ -71,17 +75,24 @@ _Static_assert(sizeof(struct fat_lfn) == 32, "long name entry is 32 bytes");
 #define FAT_ATTR_VOLUME 0x08
 #define FAT_ATTR_DIR 0x10
 #define FAT_ATTR_LFN 0x0F
-#define FAT_WINDOW 32768u /* bytes of FAT kept */
+#define FAT_WINDOW 4096u  /* bytes of FAT per cached window */
+#define FAT_WINDOWS 8     /* windows kept: a chain jumping between far parts of the FAT stays cached */
 #define FAT_DIR_MAX_BYTES (65536ull * 32) /* a directory's entries at most */
 #define FAT12_MAX_CLUSTERS 4085u
 #define FAT16_MAX_CLUSTERS 65525u
 #define FAT32_MAX_CLUSTERS 0x0FFFFFF5u
+/* Clusters of a file's chain checked when it is opened; the rest are
+ * checked as they are read (a 4 GiB file in 512-byte clusters has 8 Mi). */
+#define FAT_CHECK_AT_OPEN 16384u
+#define FAT_CTRL_C_EVERY 1024u   /* chain steps between looks for Ctrl-C */
 
-/* One window of one volume's FAT, and one device sector for partial reads. */
+/* Windows of one volume's FAT (the least recently used one is replaced),
+ * and one device sector for partial reads. */
 static struct {
 	const struct fat_vol *vol;
-	uint64_t base;
-	uint8_t buf[FAT_WINDOW];
+	uint64_t base[FAT_WINDOWS], used[FAT_WINDOWS], clock;
+	uint8_t valid[FAT_WINDOWS];
+	uint8_t buf[FAT_WINDOWS][FAT_WINDOW];
 } fat_cache __attribute__((aligned(64)));
 
 static struct {
@@ -126,21 +137,38 @@ static int fat_dev_read(const struct fat_vol *v, uint64_t off, uint64_t len, uin
 	return err;
 }
 
+static void fat_cache_drop(void)
+{
+	fat_cache.vol = NULL;
+	memset(fat_cache.valid, 0, sizeof(fat_cache.valid));
+	memset(fat_cache.used, 0, sizeof(fat_cache.used)); /* empty windows go first */
+}
+
 static int fat_byte(const struct fat_vol *v, uint64_t off, uint8_t *out)
 {
 	uint64_t base = ALIGN_DOWN(off, FAT_WINDOW);
+	unsigned w = 0;
 
-	if (fat_cache.vol != v || fat_cache.base != base) {
+	if (fat_cache.vol != v)
+		fat_cache_drop(), fat_cache.vol = v;
+	while (w < FAT_WINDOWS && !(fat_cache.valid[w] && fat_cache.base[w] == base))
+		w++;
+	if (w == FAT_WINDOWS) {
 		uint64_t fat_bytes = v->data_start - v->fat_start; /* bounded by the volume */
 		int err;
 
-		fat_cache.vol = NULL;
-		err = fat_dev_read(v, v->fat_start + base, MIN(FAT_WINDOW, fat_bytes - base), fat_cache.buf);
+		w = 0;
+		for (unsigned i = 1; i < FAT_WINDOWS; i++)
+			if (fat_cache.used[i] < fat_cache.used[w])
+				w = i;
+		fat_cache.valid[w] = 0;
+		err = fat_dev_read(v, v->fat_start + base, MIN(FAT_WINDOW, fat_bytes - base), fat_cache.buf[w]);
 		if (err)
 			return err;
-		fat_cache.vol = v, fat_cache.base = base;
+		fat_cache.valid[w] = 1, fat_cache.base[w] = base;
 	}
-	*out = fat_cache.buf[off - base];
+	fat_cache.used[w] = ++fat_cache.clock;
+	*out = fat_cache.buf[w][off - base];
 	return 0;
 }
 
@@ -216,9 +244,12 @@ static int fat_layout(struct fat_vol *v, const struct fat_bpb *b, uint64_t dev_b
 	if (!fat_size || !total || total * bps > dev_bytes || meta >= total)
 		return -ENODATA;
 	clusters = (total - meta) / b->sectors_per_cluster;
-	v->type = clusters < FAT12_MAX_CLUSTERS ? 12 : clusters < FAT16_MAX_CLUSTERS ? 16 : 32;
-	if (v->type == 32 ? b->fat_size16 || b->root_entries : !b->fat_size16 || !b->root_entries)
+	/* A 16-bit FAT size of 0 declares FAT32 (as Linux takes it), whatever
+	 * the cluster count; else the count decides FAT12 or FAT16. */
+	v->type = !b->fat_size16 ? 32 : clusters < FAT12_MAX_CLUSTERS ? 12 : clusters < FAT16_MAX_CLUSTERS ? 16 : 32;
+	if (v->type == 32 ? b->fat_size16 || b->root_entries : !b->root_entries)
 		return -ENODATA;
+	v->few_clusters = v->type == 32 && clusters < FAT16_MAX_CLUSTERS;
 	/* Only as many clusters as the FAT can describe. */
 	clusters = MIN(clusters, fat_size * bps * 8 / (uint64_t)v->type - 2);
 	clusters = MIN(clusters, FAT32_MAX_CLUSTERS);
@@ -260,7 +291,7 @@ int fat_mount(struct fat_vol *v, struct blkdev *b)
 
 	memset(v, 0, sizeof(*v));
 	if (fat_cache.vol == v)
-		fat_cache.vol = NULL;
+		fat_cache_drop();
 	if (fat_bounce.dev == b)
 		fat_bounce.dev = NULL;
 	if (!b->sectors)
@@ -286,17 +317,23 @@ int fat_mount(struct fat_vol *v, struct blkdev *b)
 
 /* Walk a chain to its end mark: every cluster in range, no loop (Brent's
  * cycle finding), at most limit clusters (a longer chain is corrupt too).
- * *count gets its length. */
-static int fat_chain_check(const struct fat_vol *v, uint32_t first, uint32_t limit, uint32_t *count)
+ * *count gets its length. stop < limit: a chain still going after stop
+ * clusters is fine so far (the rest is checked as it is read). -ECANCELED
+ * on Ctrl-C. */
+static int fat_chain_check(const struct fat_vol *v, uint32_t first, uint32_t limit, uint32_t stop,
+			   uint32_t *count)
 {
 	uint32_t c = first, tortoise = first, power = 1, lambda = 0, next;
 	int err;
 
 	*count = 0;
 	while (first) {
+		if (*count >= stop && stop < limit)
+			return 0;
 		if (!fat_cluster_ok(v, c) || *count >= limit)
 			return -EUCLEAN;
-		++*count;
+		if (++*count % FAT_CTRL_C_EVERY == 0 && console_ctrl_c_pending && console_ctrl_c_pending())
+			return -ECANCELED;
 		err = fat_get(v, c, &next);
 		if (err)
 			return err;
@@ -328,7 +365,7 @@ static int fat_open(struct fat_vol *v, const struct fs_dirent *e, struct fs_file
 	if (e->is_dir && !e->cluster) /* ".." of a first-level directory */
 		return fat_lookup(v, "/", f);
 	f->first_cluster = e->cluster;
-	err = fat_chain_check(v, e->cluster, limit, &f->clusters);
+	err = fat_chain_check(v, e->cluster, limit, e->is_dir ? limit : FAT_CHECK_AT_OPEN, &f->clusters);
 	if (err)
 		return err;
 	if (e->is_dir) {
@@ -336,6 +373,8 @@ static int fat_open(struct fat_vol *v, const struct fs_dirent *e, struct fs_file
 		return f->clusters ? 0 : -EUCLEAN;
 	}
 	f->size = e->size;
+	if (e->cluster && f->clusters == FAT_CHECK_AT_OPEN && limit > FAT_CHECK_AT_OPEN)
+		f->clusters = limit, f->check_tail = 1; /* fat_seek and fat_run check on */
 	return (uint64_t)f->clusters * cs < e->size ? -EUCLEAN : 0;
 }
 
@@ -366,10 +405,25 @@ static int fat_open_root(struct fat_vol *v, struct fs_file *f)
 
 /* ---- reading ---- */
 
-/* The cluster at chain index idx, walking on from the cursor. */
-static int fat_seek(struct fs_file *f, uint32_t idx, uint32_t *cluster)
+/* A file checked only in part when opened: its last cluster must end the
+ * chain (a longer chain is corrupt, as fat_chain_check finds for others). */
+static int fat_tail_check(const struct fs_file *f)
 {
 	uint32_t next;
+	int err;
+
+	if (!f->check_tail || f->cur_index + 1 != f->clusters)
+		return 0;
+	err = fat_get(f->vol, f->cur_cluster, &next);
+	return err ? err : fat_is_eoc(f->vol, next) ? 0 : -EUCLEAN;
+}
+
+/* The cluster at chain index idx, walking on from the cursor. A step that
+ * leaves the volume or ends the chain early is -EUCLEAN; a loop in the
+ * part checked lazily just repeats clusters, up to the file's size. */
+static int fat_seek(struct fs_file *f, uint32_t idx, uint32_t *cluster)
+{
+	uint32_t next, steps = 0;
 	int err;
 
 	if (idx >= f->clusters)
@@ -377,6 +431,8 @@ static int fat_seek(struct fs_file *f, uint32_t idx, uint32_t *cluster)
 	if (!f->cur_cluster || idx < f->cur_index)
 		f->cur_index = 0, f->cur_cluster = f->first_cluster;
 	while (f->cur_index < idx) {
+		if (++steps % FAT_CTRL_C_EVERY == 0 && console_ctrl_c_pending && console_ctrl_c_pending())
+			return -ECANCELED;
 		err = fat_get(f->vol, f->cur_cluster, &next);
 		if (err)
 			return err;
@@ -385,7 +441,7 @@ static int fat_seek(struct fs_file *f, uint32_t idx, uint32_t *cluster)
 		f->cur_cluster = next, f->cur_index++;
 	}
 	*cluster = f->cur_cluster;
-	return 0;
+	return fat_tail_check(f);
 }
 
 /* Extend a run of contiguous clusters from the cursor while it still
@@ -406,7 +462,7 @@ static int fat_run(struct fs_file *f, uint64_t want, uint32_t *run)
 			return -EUCLEAN;
 		f->cur_cluster = next, f->cur_index++, ++*run;
 	}
-	return 0;
+	return fat_tail_check(f);
 }
 
 int64_t fs_read(struct fs_file *f, uint64_t off, void *buf, uint64_t len)
@@ -424,8 +480,11 @@ int64_t fs_read(struct fs_file *f, uint64_t off, void *buf, uint64_t len)
 	}
 	while (done < len) {
 		uint64_t in = off % v->cluster_size, n;
-		uint32_t c, run;
+		uint32_t c = 0, run = 0;
 		int err = fat_seek(f, (uint32_t)(off / v->cluster_size), &c);
+
+		if (!err && done && console_ctrl_c_pending && console_ctrl_c_pending())
+			err = -ECANCELED; /* a long read (exec of a big file, scattered) */
 
 		if (!err)
 			err = fat_run(f, in + len - done, &run);
@@ -536,13 +595,21 @@ static void fat_short_name(const struct fat_dirent *r, char *out)
 	out[n] = 0;
 }
 
+/* A long name that can name the file: at most 255 characters (20 entries
+ * hold 260), not "." or "..", no '/' (a path could not reach it). */
+static int fat_lfn_usable(const char *n)
+{
+	return strlen(n) < FS_NAME_MAX && strcmp(n, ".") && strcmp(n, "..") && !strchr(n, '/');
+}
+
 static void fat_fill_dirent(struct fs_dir *d, const struct fat_dirent *r, struct fs_dirent *e)
 {
+	int lfn = d->lfn_next == 0 && d->lfn[0] && fat_name_sum(r->name) == d->lfn_sum;
+
 	fat_short_name(r, e->short_name);
-	if (d->lfn_next == 0 && d->lfn[0] && fat_name_sum(r->name) == d->lfn_sum)
-		strlcpy(e->name, d->lfn, sizeof(e->name));
-	else
-		strlcpy(e->name, e->short_name, sizeof(e->name));
+	if (lfn && !fat_lfn_usable(d->lfn))
+		lfn = 0, d->bad_names++;
+	strlcpy(e->name, lfn ? d->lfn : e->short_name, sizeof(e->name));
 	d->lfn_next = -1;
 	e->attr = r->attr;
 	e->is_dir = !!(r->attr & FAT_ATTR_DIR);
@@ -685,7 +752,7 @@ int fs_mount(struct blkdev *b, struct fat_vol **out)
 	unsigned i;
 	int err;
 
-	fat_cache.vol = NULL;
+	fat_cache_drop();
 	fat_bounce.dev = NULL;
 	for (i = 0; i < FS_MAX_MOUNTS && fs_vols[i].dev != b; i++)
 		;

@@ -24,6 +24,7 @@
 #include "trap.h"
 #include "usb.h"
 #include "x86.h"
+#include "xstate.h"
 
 /* Screens and console=, the keyboard, the IP layer and partitions that a build profile may leave out. */
 OPTIONAL(console_boot_init);
@@ -116,6 +117,7 @@ void kmain(uint32_t magic, uint64_t info)
 		panic("the loader gave no memory map");
 	boot_stage("traps");
 	trap_init();
+	xstate_init_cpu(); /* before CPUID is cached: osxsave shows set */
 	boot_stage("memory");
 	acpi_early();
 	mm_init();

@@ -67,20 +67,22 @@ static int mbr_entry_ok(const struct mbr_entry *e, uint64_t sectors)
 	return part_inside(e->lba, e->sectors, 1, sectors);
 }
 
-/* Is the sector a usable MBR (flags 0/0x80, each used entry on the disk)? */
+/* Is the sector a usable MBR: flags 0/0x80, and a used entry on the disk
+ * unless none is used? (Entries off the disk are left out by mbr_parse.) */
 static int mbr_plausible(const struct mbr *m, uint64_t sectors, int *used)
 {
+	int good = 0;
+
 	*used = 0;
 	for (int i = 0; i < 4; i++) {
 		if (m->e[i].boot != 0 && m->e[i].boot != 0x80)
 			return 0;
 		if (m->e[i].type) {
 			(*used)++;
-			if (!mbr_entry_ok(&m->e[i], sectors))
-				return 0;
+			good += mbr_entry_ok(&m->e[i], sectors);
 		}
 	}
-	return 1;
+	return good || !*used;
 }
 
 int part_read_sector(const struct part_src *src, uint64_t lba)
@@ -104,6 +106,11 @@ static int mbr_parse(const struct part_src *src, struct part_table *t, const str
 
 		if (!e[i].type)
 			continue;
+		if (!mbr_entry_ok(&e[i], src->sectors)) {
+			part_note(t, "MBR partition %d (LBA %u, %u sectors) lies outside the disk's %llu sectors; "
+				  "left out", i + 1, e[i].lba, e[i].sectors, (unsigned long long)src->sectors);
+			continue;
+		}
 		p = part_add(t, (uint32_t)i + 1, e[i].lba, e[i].sectors);
 		if (p) {
 			p->mbr_type = e[i].type;

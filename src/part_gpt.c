@@ -154,6 +154,26 @@ static int gpt_read_array(const struct part_src *src, const struct gpt_header *h
 	return 0;
 }
 
+/* The last usable LBA, below the backup header and its entry array (a
+ * table that covers them would let a write to the last partition destroy
+ * the backup): clamped with a note when the header says more. The backup
+ * is where the primary says, else the last sector; a backup header is its
+ * own location. */
+static uint64_t gpt_clamp_usable(const struct part_src *src, const struct gpt_header *h, struct part_table *t)
+{
+	uint64_t array = ((uint64_t)h->entry_count * h->entry_size + src->ssize - 1) / src->ssize;
+	uint64_t backup = h->my_lba != 1 ? h->my_lba
+			  : h->alternate_lba > h->first_usable && h->alternate_lba < src->sectors ? h->alternate_lba
+			  : src->sectors - 1;
+
+	if (backup < array + 1 || h->last_usable < backup - array || backup - array - 1 < h->first_usable)
+		return h->last_usable;
+	part_note(t, "GPT last usable LBA %llu covers the backup header at LBA %llu and its entries; "
+		  "clamped to %llu", (unsigned long long)h->last_usable, (unsigned long long)backup,
+		  (unsigned long long)(backup - array - 1));
+	return backup - array - 1;
+}
+
 /* Try the header at lba with its array. -ENODATA with *why when bad. */
 static int gpt_try(const struct part_src *src, uint64_t lba, struct part_table *t, struct gpt_header *h,
 		   const char **why)
@@ -166,7 +186,7 @@ static int gpt_try(const struct part_src *src, uint64_t lba, struct part_table *
 	if (err)
 		return err;
 	t->first_usable = h->first_usable;
-	t->last_usable = h->last_usable;
+	t->last_usable = gpt_clamp_usable(src, h, t);
 	memcpy(keep, t->note, sizeof(keep));
 	err = gpt_read_array(src, h, t);
 	if (err == -ENODATA) {

@@ -16,6 +16,7 @@
 #include "timer.h"
 #include "trap.h"
 #include "x86.h"
+#include "xstate.h"
 
 #define AP_STACK_SIZE (16 * KiB)
 #define AP_IST_SIZE (4 * KiB)
@@ -235,6 +236,7 @@ static __noreturn void ap_main(struct core *c)
 
 	mm_init_cpu();
 	trap_init_cpu(pc);
+	xstate_init_cpu();
 	apic_init_ap();
 	c->info.state = CORE_IDLE;
 	c->online = 1;

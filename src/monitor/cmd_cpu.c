@@ -11,6 +11,7 @@
 #include "smp.h"
 #include "string.h"
 #include "x86.h"
+#include "xstate.h"
 
 OPTIONAL(cpu_print_detail);
 OPTIONAL(cpu_print_core_table);
@@ -24,6 +25,23 @@ static void cpu_print_ident(const struct cpu_info *ci)
 		ci->family, ci->family, ci->model, ci->model, ci->stepping, ci->stepping, ci->signature);
 }
 
+/* XCR0 as every core set it (xstate.c) and the XSAVE area it implies. */
+static void cpu_print_xstate(void)
+{
+	static const char *const names[8] = { "x87", "sse", "avx", 0, 0, "opmask", "zmm_hi256", "hi16_zmm" };
+	uint64_t x = xstate_xcr0();
+
+	if (!x) {
+		kprintf("xsave:      not supported by this CPU (no AVX for programs)\n");
+		return;
+	}
+	kprintf("xsave:      XCR0 0x%llx (", ull(x));
+	for (unsigned i = 0, n = 0; i < 8; i++)
+		if (x >> i & 1 && names[i])
+			kprintf(n++ ? " %s" : "%s", names[i]);
+	kprintf("), area %u bytes\n", xstate_area_size());
+}
+
 static int cmd_cpu(int argc, char **argv)
 {
 	const struct cpu_info *ci = cpu_boot_info();
@@ -32,6 +50,7 @@ static int cmd_cpu(int argc, char **argv)
 	cpu_print_ident(ci);
 	if (cpu_print_detail)
 		cpu_print_detail(ci);
+	cpu_print_xstate();
 	kprintf("cores:      %u (%u online)\n", smp_core_count(), smp_online_count());
 	if (cpu_print_core_table)
 		cpu_print_core_table();

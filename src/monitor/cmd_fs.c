@@ -139,6 +139,9 @@ static int ls_all(void)
 			kprintf("%-10s %-6s %-12s %10s  %s\n", "DEVICE", "TYPE", "LABEL", "SIZE", "CLUSTER");
 		kprintf("%-10s %-6s %-12s %10s  %u\n", devs[i]->name, fat_type_name(v->type),
 			v->label[0] ? v->label : "-", fs_size_str(v->total_bytes, size, sizeof(size)), v->cluster_size);
+		if (v->few_clusters)
+			kprintf("note: %s: FAT32 as its boot sector declares, though %u clusters make FAT16 by the "
+				"count rule\n", devs[i]->name, v->clusters);
 	}
 	if (!found)
 		return cmd_error("ls: no FAT file system on any device");
@@ -192,6 +195,9 @@ static int ls_dir(const char *spec, const struct fs_file *dir)
 		dirs == 1 ? "y" : "ies", ull(bytes), PLURAL(bytes));
 	if (d.corrupt)
 		kprintf("warning: %u corrupt directory entries skipped\n", d.corrupt);
+	if (d.bad_names)
+		kprintf("warning: %u long names unusable (over 255 characters, '.', '..' or a '/'): 8.3 names shown\n",
+			d.bad_names);
 	return 0;
 }
 

@@ -1,6 +1,8 @@
 /* test_fat.c: host tests of src/fat.c on FAT12/16/32 images built here: BPB
  * checks, 8.3 and long names, subdirectories, coalesced reads at any offset,
- * corrupt FATs (cycle, past the end, short/long chain, free cluster, looping dir). */
+ * corrupt FATs (cycle, past the end, short/long chain, free cluster, looping dir),
+ * a big file checked lazily past its first clusters, Ctrl-C in long walks,
+ * FAT32 with few clusters, unusable long names (260 characters, "..", '/'). */
 /* sources: src/fat.c src/crc32.c src/block.c src/format.c src/error.c */
 #include <stdio.h>
 #include "blkdev.h"
@@ -34,6 +36,13 @@ static void mem_dev(struct blkdev *b, struct img *im)
 
 static uint8_t pattern[1 << 20];
 
+/* Ctrl-C as fat.c sees it: the console's, here a flag. */
+static int ctrl_c;
+int console_ctrl_c_pending(void)
+{
+	return ctrl_c;
+}
+
 static void fill_pattern(void)
 {
 	uint32_t x = 12345;
@@ -61,6 +70,7 @@ static void append(char *out, const char *s)
 }
 
 static uint32_t listing_corrupt; /* corrupt entries the last listing skipped */
+static uint32_t listing_bad_names; /* long names it did not use */
 
 /* Names in a directory, joined with ','; "." and ".." left out. */
 static const char *listing(struct fat_vol *v, const char *path)
@@ -83,6 +93,7 @@ static const char *listing(struct fat_vol *v, const char *path)
 			append(out, "/");
 	}
 	listing_corrupt = d.corrupt;
+	listing_bad_names = d.bad_names;
 	return out;
 }
 
@@ -388,6 +399,164 @@ static void test_ram_last(void)
 	img_free(&stick);
 }
 
+/* FAT32 by the BPB (16-bit FAT size 0) with 19,000-odd clusters, as
+ * mkfs.fat -F 32 makes on a small disk: taken as FAT32, and flagged. */
+static void test_fat32_few_clusters(void)
+{
+	struct img im;
+	struct fatimg f;
+	struct fdir root;
+	struct blkdev b;
+	struct fat_vol v;
+
+	img_new(&im, 20000ull * 512, 512);
+	fat_format(&f, &im, 32, 1, 32, 0, 157);
+	fdir_root(&f, &root, 1);
+	fdir_file(&root, "small fat32.txt", "SMALLF~1TXT", pattern, 3000, 1);
+	mem_dev(&b, &im);
+	CHECK("fat32_few_mount", fat_mount(&v, &b) == 0 && v.type == 32 && v.few_clusters);
+	CHECK("fat32_few_clusters", v.clusters < 65525 && v.clusters > 19000);
+	CHECK("fat32_few_file", file_is(&v, "small fat32.txt", pattern, 3000));
+	/* The same with a FAT16 BPB is FAT16, not flagged. */
+	img_free(&im);
+	img_new(&im, 70000ull * 512, 512);
+	fat_format(&f, &im, 32, 1, 32, 0, 540);
+	fdir_root(&f, &root, 1);
+	mem_dev(&b, &im);
+	CHECK("fat32_many_not_flagged", fat_mount(&v, &b) == 0 && v.type == 32 && !v.few_clusters);
+	img_free(&im);
+}
+
+/* Long names no path can use: listed by their 8.3 names, counted. */
+static void test_bad_long_names(void)
+{
+	struct img im;
+	struct fatimg f;
+	struct fdir root;
+	struct blkdev b;
+	struct fat_vol v;
+	char name[261];
+
+	img_new(&im, 70000ull * 512, 512);
+	fat_format(&f, &im, 32, 1, 32, 0, 540);
+	fdir_root(&f, &root, 8);
+	memset(name, 'n', 260);
+	name[260] = 0;
+	fdir_file(&root, name, "NNNNNN~1   ", pattern, 10, 1);
+	name[255] = 'x'; /* the same first 255 characters */
+	fdir_file(&root, name, "NNNNNN~2   ", pattern + 1, 10, 1);
+	name[255] = 0;   /* exactly 255: usable */
+	fdir_file(&root, name, "NNNNNN~3   ", pattern + 2, 10, 1);
+	fdir_file(&root, "..", "DOTDOT  TXT", pattern + 3, 10, 1);
+	fdir_file(&root, "a/b.txt", "AB      TXT", pattern + 4, 10, 1);
+	mem_dev(&b, &im);
+	CHECK("fat_badname_mount", fat_mount(&v, &b) == 0);
+	const char *l = listing(&v, "/");
+	CHECK("fat_badname_260_short", contains(l, "NNNNNN~1,NNNNNN~2,"));
+	CHECK("fat_badname_255_kept", contains(l, name));
+	CHECK("fat_badname_dotdot_short", contains(l, ",DOTDOT.TXT,"));
+	CHECK("fat_badname_slash_short", contains(l, ",AB.TXT"));
+	CHECK_U64("fat_badname_counted", listing_bad_names, 4);
+	CHECK("fat_badname_open_260", file_is(&v, "NNNNNN~2", pattern + 1, 10));
+	CHECK("fat_badname_open_255", file_is(&v, name, pattern + 2, 10));
+	CHECK("fat_badname_open_dotdot", file_is(&v, "dotdot.txt", pattern + 3, 10));
+	CHECK("fat_badname_open_slash", file_is(&v, "AB.TXT", pattern + 4, 10));
+	img_free(&im);
+}
+
+/* A big file whose chain alternates between the two halves of the FAT
+ * (every step a different FAT window): opened after checking only its
+ * first clusters, read whole, its tail checked as read; Ctrl-C stops the
+ * walks. 40,000 clusters of 512 bytes. */
+#define BIG_N 40000u
+static void big_chain(struct fatimg *f, uint32_t *order)
+{
+	for (uint32_t i = 0; i < BIG_N; i++)
+		order[i] = 3 + (i % 2 ? BIG_N / 2 + i / 2 : i / 2);
+	for (uint32_t i = 0; i < BIG_N; i++) {
+		fat_set(f, order[i], i + 1 < BIG_N ? order[i + 1] : fat_eoc(f));
+		memcpy(f->im->d + fat_coff(f, order[i]), &i, 4);
+	}
+}
+
+static int big_read_all(struct fs_file *file, int64_t *last)
+{
+	static uint8_t got[1 << 20];
+	uint64_t off = 0;
+	int bad = 0;
+
+	while (off < file->size) {
+		int64_t n = fs_read(file, off, got, sizeof(got));
+
+		*last = n;
+		if (n <= 0)
+			return -1;
+		for (int64_t k = 0; k < n; k += 512) {
+			uint32_t idx;
+
+			memcpy(&idx, got + k, 4);
+			bad += idx != (off + (uint64_t)k) / 512;
+		}
+		off += (uint64_t)n;
+	}
+	return bad;
+}
+
+static void test_big_chain(void)
+{
+	static uint32_t order[BIG_N];
+	struct img im;
+	struct fatimg f;
+	struct fdir root;
+	struct blkdev b;
+	struct fat_vol v;
+	struct fs_file file;
+	int64_t last = 0;
+
+	img_new(&im, 42000ull * 512, 512);
+	fat_format(&f, &im, 32, 1, 32, 0, 330);
+	fdir_root(&f, &root, 1);
+	big_chain(&f, order);
+	fdir_add(&root, "big.bin", "BIG     BIN", 0x20, 0, order[0], BIG_N * 512);
+	mem_dev(&b, &im);
+	CHECK("fat_big_mount", fat_mount(&v, &b) == 0);
+	dev_reads = 0;
+	CHECK("fat_big_open", fat_lookup(&v, "big.bin", &file) == 0 && file.clusters == BIG_N && file.check_tail);
+	CHECK("fat_big_open_bounded", dev_reads <= 64); /* two FAT regions, 4 KiB windows cached */
+	CHECK("fat_big_read", big_read_all(&file, &last) == 0);
+	/* Past the part checked at open: a chain going on after the last cluster. */
+	fat_set(&f, order[BIG_N - 1], order[5]);
+	fat_mount(&v, &b); /* drops the cached FAT, as each command's fs_mount does */
+	CHECK("fat_big_tail_open_ok", fat_lookup(&v, "big.bin", &file) == 0);
+	CHECK("fat_big_tail_read", big_read_all(&file, &last) < 0 && last == -EUCLEAN);
+	/* A loop after the checked part: the walk repeats, the tail check fails. */
+	fat_set(&f, order[BIG_N - 1], fat_eoc(&f));
+	fat_set(&f, order[30000], order[29000]);
+	fat_mount(&v, &b);
+	CHECK("fat_big_loop_read", fat_lookup(&v, "big.bin", &file) == 0 && big_read_all(&file, &last) < 0 &&
+	      last == -EUCLEAN);
+	/* The same loop inside the part checked at open: found there. */
+	fat_set(&f, order[30000], order[30001]);
+	fat_set(&f, order[3000], order[2000]);
+	fat_mount(&v, &b);
+	CHECK("fat_big_loop_open", fat_lookup(&v, "big.bin", &file) == -EUCLEAN);
+	fat_set(&f, order[3000], order[3001]);
+	fat_mount(&v, &b);
+	/* Ctrl-C: the check at open and a long read both stop. */
+	ctrl_c = 1;
+	CHECK("fat_big_ctrl_c_open", fat_lookup(&v, "big.bin", &file) == -ECANCELED);
+	ctrl_c = 0;
+	CHECK("fat_big_reopen", fat_lookup(&v, "big.bin", &file) == 0);
+	ctrl_c = 1;
+	{
+		static uint8_t got[4 << 20];
+
+		CHECK("fat_big_ctrl_c_read", fs_read(&file, 0, got, sizeof(got)) == -ECANCELED);
+	}
+	ctrl_c = 0;
+	img_free(&im);
+}
+
 int main(void)
 {
 	fill_pattern();
@@ -398,5 +567,8 @@ int main(void)
 	test_bpb();
 	test_resolve();
 	test_ram_last();
+	test_fat32_few_clusters();
+	test_bad_long_names();
+	test_big_chain();
 	return unit_exit();
 }

@@ -1,6 +1,7 @@
 /* test_part.c: host tests of src/part.c on disks built in memory: empty
  * disk, MBR with an EBR chain (and a looping one), a FAT boot sector, GPT
- * with 128 entries, a corrupt primary header or array, 4 KiB sectors. */
+ * with 128 entries, a corrupt primary header or array, 4 KiB sectors, an MBR
+ * entry past the end of the disk, a GPT usable area over its backup. */
 /* sources: src/part.c src/part_gpt.c src/part_ebr.c src/crc32.c src/block.c src/format.c src/error.c */
 #include <stdarg.h>
 #include <stdio.h>
@@ -197,6 +198,51 @@ static void test_gpt_more(void)
 	img_free(&im);
 }
 
+/* One MBR entry runs past the end: the others are kept, it is named. */
+static void test_mbr_past_end(void)
+{
+	struct img im;
+
+	img_new(&im, 8 << 20, 512); /* 16384 sectors */
+	mbr_entry(&im, 0, 0, 0x80, 0x0C, 2048, 4096);
+	mbr_entry(&im, 0, 1, 0, 0x83, 8192, 100000);
+	mbr_entry(&im, 0, 2, 0, 0x83, 6144, 2048);
+	CHECK("part_mbr_past_end_kept", parse(&im, &t) == 0 && t.scheme == PART_MBR && t.count == 2 &&
+	      t.entries[0].index == 1 && t.entries[1].index == 3 && t.entries[1].first_lba == 6144);
+	CHECK_STR("part_mbr_past_end_note", t.note,
+		  "MBR partition 2 (LBA 8192, 100000 sectors) lies outside the disk's 16384 sectors; left out");
+	/* Every entry off the disk: no table, as before. */
+	memset(im.d, 0, 512);
+	mbr_entry(&im, 0, 0, 0, 0x83, 20000, 10);
+	CHECK("part_mbr_all_past_end", parse(&im, &t) == 0 && t.scheme == PART_NONE && t.count == 0);
+	img_free(&im);
+}
+
+/* A primary GPT whose last usable LBA is the disk's last sector: clamped
+ * below the backup's entries; a partition reaching into them is dropped. */
+static void test_gpt_clamp(void)
+{
+	struct img im;
+	const struct gpt_part parts[2] = { { 0, GUID_LINUX, 34, 9999, "first" },
+					   { 1, GUID_LINUX, 10000, 16383, "over the backup" } };
+	uint64_t last = 16383;
+
+	img_new(&im, 8 << 20, 512);
+	gpt_build(&im, 128, 128, parts, 2);
+	put64(&im, 512 + 48, last);
+	put32(&im, 512 + 16, 0);
+	put32(&im, 512 + 16, crc32_update(0, im.d + 512, 92));
+	CHECK("part_gpt_clamp_ok", parse(&im, &t) == 0 && t.scheme == PART_GPT && !t.used_backup);
+	CHECK_U64("part_gpt_clamp_last", t.last_usable, last - 32 - 1);
+	CHECK_STR("part_gpt_clamp_note", t.note,
+		  "GPT last usable LBA 16383 covers the backup header at LBA 16383 and its entries; clamped to 16350");
+	CHECK("part_gpt_clamp_entries", t.count == 1 && t.entries[0].first_lba == 34);
+	/* The header as written by the builder: nothing to say. */
+	gpt_build(&im, 128, 128, parts, 1);
+	CHECK("part_gpt_no_clamp", parse(&im, &t) == 0 && t.last_usable == last - 33 && !t.note[0]);
+	img_free(&im);
+}
+
 static struct img scan_img;
 
 static int mem_blk_read(struct blkdev *b, uint64_t lba, uint32_t count, void *buf)
@@ -242,6 +288,8 @@ int main(void)
 	test_vbr();
 	test_gpt();
 	test_gpt_more();
+	test_mbr_past_end();
+	test_gpt_clamp();
 	test_scan();
 	return unit_exit();
 }

@@ -1,0 +1,295 @@
+/* test_sdk.c: host tests of the program SDK's pure code (programs/lib):
+ * %f %e %g of ingot_snprintf against the host C library's snprintf, the
+ * heap (malloc.c: random allocations checked for overlap and consistency,
+ * four threads at once) and qsort. malloc.c and qsort.c are included with
+ * their names changed, so ASan keeps the host's malloc. */
+/* sources: programs/lib/printf.c */
+#include <pthread.h>
+#include <stdint.h>
+#include "unit.h"
+#define malloc sdk_malloc
+#define calloc sdk_calloc
+#define realloc sdk_realloc
+#define free sdk_free
+#define qsort sdk_qsort
+#include "../../programs/lib/malloc.c"
+#include "../../programs/lib/qsort.c"
+#undef malloc
+#undef calloc
+#undef realloc
+#undef free
+#undef qsort
+
+static char heap_area[1 << 20];
+static struct ingot_api api = { .mem_base = heap_area, .mem_size = sizeof(heap_area) };
+const struct ingot_api *ingot = &api;
+
+static uint64_t rng = 88172645463325252ull;
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+	return rng;
+}
+
+/* The double next to v, up or down (v finite, not 0). */
+static double next_double(double v, int up)
+{
+	uint64_t bits;
+
+	memcpy(&bits, &v, sizeof(bits));
+	bits += (up == (v > 0)) ? 1 : (uint64_t)-1;
+	memcpy(&v, &bits, sizeof(v));
+	return v;
+}
+
+/* One format of one double, ours against the host's. near: also accept
+ * the host's answer for a double one step away (a value within about
+ * 1e-18 of a rounding boundary, where the long double path may fall
+ * either side); counted in near_misses. */
+static int near_misses;
+static int same_as_libc(const char *fmt, double v, int near)
+{
+	char a[512], b[512];
+	char conv = fmt[strlen(fmt) - 1 - (fmt[strlen(fmt) - 1] == '|')];
+
+	/* Past 17 significant digits ours prints zeros, the host the binary
+	 * value's exact expansion. */
+	if ((conv == 'f' || conv == 'F') && (v >= 1e17 || v <= -1e17))
+		return 1;
+	ingot_snprintf(a, sizeof(a), fmt, v);
+	snprintf(b, sizeof(b), fmt, v);
+	if (!strcmp(a, b))
+		return 1;
+	for (int up = 0; near && v != 0 && up < 2; up++) {
+		snprintf(b, sizeof(b), fmt, next_double(v, up));
+		if (!strcmp(a, b))
+			return ++near_misses;
+	}
+	snprintf(b, sizeof(b), fmt, v);
+	printf("  %s of %.17g: got \"%s\", libc \"%s\"\n", fmt, v, a, b);
+	return 0;
+}
+
+static void test_printf_fixed(void)
+{
+	static const char *const fmts[] = { "%f", "%e", "%g", "%.0f", "%.3f", "%.10f", "%.0e", "%.3e", "%.12e",
+					    "%.1g", "%.3g", "%.10g", "%.15g", "%12.4f", "%-12.2e|", "%012.3f",
+					    "%E", "%G", "%F", "%.17g", "%.16e" };
+	static const double vals[] = { 0.0, -0.0, 1.0, -1.0, 0.1, 1.5, 2.5e-5, 123456.789, 9.9999999, 99.99,
+				       0.000123456, 1e-300, 1e300, 3.14159265358979, 1e21, 1e22, 65536.0,
+				       4.9e-324, 1.7976931348623157e308, 999999.5e3, 1e-5, 1e-4, 123456789012.0,
+				       0.95, 0.0095, 7e-10 };
+	int bad = 0;
+
+	for (size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++)
+		for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+			bad += !same_as_libc(fmts[f], vals[i], 0) + !same_as_libc(fmts[f], -vals[i], 0);
+	CHECK("printf.fixed_values", bad == 0);
+	char s[64];
+
+	ingot_snprintf(s, sizeof(s), "%f %e %g %F", 1.0 / 0.0, -1.0 / 0.0, __builtin_nan(""), 1.0 / 0.0);
+	CHECK_STR("printf.inf_nan", s, "inf -inf nan INF");
+	ingot_snprintf(s, sizeof(s), "[%8.3f] [%-8.1f] [%08.2f] [%*.*e]", 3.14159, 2.5, -1.5, 12, 2, 31415.9);
+	CHECK_STR("printf.widths", s, "[   3.142] [2.5     ] [-0001.50] [    3.14e+04]");
+	ingot_snprintf(s, sizeof(s), "%d %.2f %s %g", 7, 0.125 + 1e-9, "x", 100000.0);
+	CHECK_STR("printf.mixed", s, "7 0.13 x 100000");
+	ingot_snprintf(s, sizeof(s), "%.2f %.0f %.0f %.1e %g", 0.125, 2.5, 3.5, 1.25, 0.0001234565);
+	CHECK_STR("printf.halves_to_even", s, "0.12 2 4 1.2e+00 0.000123457");
+	CHECK("printf.length", ingot_snprintf(s, 4, "%.6f", 3.25) == 8 && !strcmp(s, "3.2"));
+}
+
+/* Random doubles over the whole range in every format; ties are not hit. */
+static void test_printf_random(void)
+{
+	static const char *const fmts[] = { "%.6e", "%.9e", "%.12g", "%.6g", "%.4f", "%.14e", "%g" };
+	int bad = 0, n = 0;
+
+	for (int i = 0; i < 20000; i++) {
+		uint64_t bits = rnd();
+		double v;
+
+		memcpy(&v, &bits, sizeof(v));
+		if (v != v || __builtin_isinf(v))
+			continue;
+		if (i % 2) /* also everyday magnitudes */
+			v = (double)(rnd() % 2000000) / (double)(1 + rnd() % 1000) - 1000;
+		for (size_t f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++, n++)
+			if (!same_as_libc(fmts[f], v, 1) && ++bad > 10)
+				goto out;
+	}
+out:
+	printf("  %d formats compared, %d within one step of the input\n", n, near_misses);
+	CHECK("printf.random_values", bad == 0);
+}
+
+/* A block's bytes carry its tag, so an overlap shows. */
+struct slot {
+	unsigned char *p;
+	size_t n;
+	unsigned char tag;
+};
+
+static int slot_ok(const struct slot *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->p[i] != s->tag)
+			return 0;
+	return 1;
+}
+
+static void test_heap(void)
+{
+	static struct slot slots[256];
+	size_t total = ingot_heap_free_bytes();
+	int bad = 0, failed = 0;
+
+	CHECK("heap.lazy_init", total > sizeof(heap_area) - 64 && total < sizeof(heap_area));
+	for (int i = 0; i < 40000; i++) {
+		struct slot *s = &slots[rnd() % 256];
+		size_t n = rnd() % 4 ? rnd() % 200 : rnd() % 20000;
+
+		if (s->p && !slot_ok(s))
+			bad++;
+		if (!s->p) {
+			s->p = rnd() % 2 ? sdk_malloc(n) : sdk_calloc(1, n);
+			if (!s->p) { failed++; continue; }
+			if ((uintptr_t)s->p % 16) bad++;
+			s->n = n, s->tag = (unsigned char)rnd();
+			memset(s->p, s->tag, n);
+		} else if (rnd() % 2) {
+			unsigned char *q = sdk_realloc(s->p, n);
+
+			if (!q) { failed++; continue; }
+			for (size_t k = 0; k < n && k < s->n; k++)
+				bad += q[k] != s->tag;
+			s->p = q, s->n = n;
+			memset(q, s->tag, n);
+		} else {
+			sdk_free(s->p);
+			s->p = 0;
+		}
+		if (i % 64 == 0)
+			bad += ingot_heap_check();
+	}
+	printf("  %d allocations refused (heap full)\n", failed);
+	CHECK("heap.random_no_overlap", bad == 0);
+	for (int i = 0; i < 256; i++)
+		sdk_free(slots[i].p), slots[i].p = 0;
+	CHECK("heap.consistent", ingot_heap_check() == 0);
+	CHECK_U64("heap.all_merged_back", ingot_heap_free_bytes(), total);
+	CHECK("heap.too_big", sdk_malloc(sizeof(heap_area)) == 0 && sdk_malloc(SIZE_MAX - 8) == 0);
+	CHECK("heap.calloc_overflow", sdk_calloc(SIZE_MAX / 2, 4) == 0);
+	unsigned char *z = sdk_calloc(100, 10);
+	int zeros = 1;
+
+	for (int i = 0; z && i < 1000; i++)
+		zeros &= z[i] == 0;
+	CHECK("heap.calloc_zeroes", z && zeros);
+	unsigned char *g = sdk_realloc(z, 5000);
+	CHECK("heap.realloc_keeps", g && g[999] == 0);
+	sdk_free(g);
+	CHECK("heap.realloc_null_is_malloc", (g = sdk_realloc(0, 10)) != 0);
+	sdk_free(g);
+	CHECK("heap.init_too_small", ingot_heap_init(heap_area, 16) == -INGOT_EINVAL);
+}
+
+static void *heap_thread(void *arg)
+{
+	unsigned tag = (unsigned)(uintptr_t)arg;
+	unsigned char *mine[32] = { 0 };
+	long bad = 0;
+
+	for (int i = 0; i < 20000; i++) {
+		int k = i * 7 % 32;
+
+		if (mine[k]) {
+			for (int j = 0; j < 48; j++)
+				bad += mine[k][j] != tag;
+			sdk_free(mine[k]);
+			mine[k] = 0;
+		} else if ((mine[k] = sdk_malloc(48 + (size_t)i % 300)) != 0) {
+			memset(mine[k], (int)tag, 48);
+		}
+	}
+	for (int k = 0; k < 32; k++)
+		sdk_free(mine[k]);
+	return (void *)bad;
+}
+
+static void test_heap_threads(void)
+{
+	pthread_t t[4];
+	long bad = 0;
+	size_t total;
+
+	ingot_heap_init(heap_area, sizeof(heap_area));
+	total = ingot_heap_free_bytes();
+	for (uintptr_t i = 0; i < 4; i++)
+		pthread_create(&t[i], 0, heap_thread, (void *)(i + 1));
+	for (int i = 0; i < 4; i++) {
+		void *r;
+
+		pthread_join(t[i], &r);
+		bad += (long)r;
+	}
+	CHECK("heap.threads_no_overlap", bad == 0);
+	CHECK("heap.threads_consistent", ingot_heap_check() == 0 && ingot_heap_free_bytes() == total);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_rec(const void *x, const void *y)
+{
+	double p = *(const double *)x, q = *(const double *)y;
+
+	return (p > q) - (p < q);
+}
+
+static void test_qsort(void)
+{
+	static int a[5000];
+	static const size_t sizes[] = { 0, 1, 2, 3, 12, 13, 100, 5000 };
+	int bad = 0;
+
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+		for (int kind = 0; kind < 4; kind++) {
+			size_t n = sizes[s];
+			long sum = 0, sum2 = 0;
+
+			for (size_t i = 0; i < n; i++) {
+				a[i] = kind == 0 ? (int)(rnd() % 1000000) - 500000 : kind == 1 ? (int)i
+				       : kind == 2 ? (int)(n - i) : (int)(rnd() % 3);
+				sum += a[i];
+			}
+			sdk_qsort(a, n, sizeof(a[0]), cmp_int);
+			for (size_t i = 0; i < n; i++) {
+				sum2 += a[i];
+				bad += i && a[i - 1] > a[i];
+			}
+			bad += sum != sum2;
+		}
+	CHECK("qsort.sorted", bad == 0);
+	struct { double key; char pad[13]; } recs[300];
+	for (int i = 0; i < 300; i++)
+		recs[i].key = (double)(rnd() % 1000) / 7, recs[i].pad[12] = (char)i;
+	sdk_qsort(recs, 300, sizeof(recs[0]), cmp_rec);
+	bad = 0;
+	for (int i = 1; i < 300; i++)
+		bad += recs[i - 1].key > recs[i].key;
+	CHECK("qsort.odd_size_records", bad == 0);
+}
+
+int main(void)
+{
+	test_printf_fixed();
+	test_printf_random();
+	test_heap();
+	test_heap_threads();
+	test_qsort();
+	return unit_exit();
+}
