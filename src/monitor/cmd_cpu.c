@@ -6,12 +6,14 @@
 #include "cpu.h"
 #include "kernel.h"
 #include "monitor.h"
+#include "msr.h"
 #include "smp.h"
 #include "string.h"
 #include "timer.h"
 #include "x86.h"
 
 OPTIONAL(cpu_print_detail);
+OPTIONAL(cpu_print_msrs);
 
 static void cpu_print_mhz(uint64_t hz)
 {
@@ -90,6 +92,8 @@ static int cmd_cpu(int argc, char **argv)
 		cpu_print_detail(ci);
 	cpu_print_clocks(ci);
 	cpu_print_cores();
+	if (cpu_print_msrs)
+		cpu_print_msrs();
 	return 0;
 }
 
