@@ -37,7 +37,8 @@ static int ep_parse21(const uint8_t *p, size_t avail, struct smbios_entry *e, ch
 	if (avail < SMBIOS21_EP_LEN)
 		return ep_fail(why, whysz, "entry point cut short");
 	len = p[5];
-	if (len < SMBIOS21_EP_LEN || len > avail || len > 0x20)
+	/* 0x1E: the length SMBIOS 2.1 itself misstated, which firmware copied */
+	if (len < 0x1E || len > avail || len > 0x20)
 		return ep_fail(why, whysz, "bad entry point length");
 	e->major = p[6], e->minor = p[7];
 	e->max_struct = rd16(p + 8);

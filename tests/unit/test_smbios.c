@@ -63,6 +63,10 @@ static void test_entry(void)
 	fix_sum(ep, 0x1F, 4);
 	CHECK("entry.21.dmi_sum", smbios_parse_entry(ep, sizeof(ep), &e, why, sizeof(why)) == -EINVAL);
 	CHECK_STR("entry.21.dmi_sum.why", why, "bad _DMI_ checksum");
+	ep[5] = 0x1E; /* the length SMBIOS 2.1 misstated: accepted */
+	fix_sum(ep + 0x10, 15, 5);
+	fix_sum(ep, 0x1E, 4);
+	CHECK("entry.21.len1e", smbios_parse_entry(ep, sizeof(ep), &e, why, sizeof(why)) == 0);
 	ep[5] = 0xFF;
 	CHECK("entry.21.len", smbios_parse_entry(ep, sizeof(ep), &e, why, sizeof(why)) == -EINVAL);
 
