@@ -185,21 +185,27 @@ static void print_core_clocks(unsigned i, const struct core_clocks *c)
 		kprintf(", microcode 0x%llx\n", ull(c->ucode));
 }
 
+/* Every online core samples at once (10 ms in all, however many cores):
+ * the others through smp_run, this one itself meanwhile. */
 void cpu_print_msrs(void)
 {
-	kprintf("msrs:       per core, measured over 10 ms:\n");
-	for (unsigned i = 0; i < smp_online_count(); i++) {
-		struct core_clocks *c = &clocks[i];
-		int err = 0;
+	static int err[SMP_MAX_CORES];
+	unsigned n = smp_online_count(), self = smp_this_core();
 
-		memset(c, 0, sizeof(*c));
-		if (i == smp_this_core())
-			clocks_sample(c);
-		else if (!(err = smp_run(i, clocks_sample, c, "msr")))
-			err = smp_wait(i, 1000000000ull);
-		if (err)
-			kprintf("  %4u  not available (%s)\n", i, error_str(err));
+	kprintf("msrs:       per core, measured over 10 ms:\n");
+	for (unsigned i = 0; i < n && i < SMP_MAX_CORES; i++) {
+		memset(&clocks[i], 0, sizeof(clocks[i]));
+		err[i] = i == self ? 0 : smp_run(i, clocks_sample, &clocks[i], "msr");
+	}
+	if (self < SMP_MAX_CORES)
+		clocks_sample(&clocks[self]);
+	smp_wait(SMP_MINE, 1000000000ull);
+	for (unsigned i = 0; i < n && i < SMP_MAX_CORES; i++) {
+		if (!err[i] && i != self && smp_core_busy(i))
+			err[i] = -ETIMEDOUT;
+		if (err[i])
+			kprintf("  %4u  not available (%s)\n", i, error_str(err[i]));
 		else
-			print_core_clocks(i, c);
+			print_core_clocks(i, &clocks[i]);
 	}
 }
