@@ -65,6 +65,7 @@ struct bootinfo {
 	uint8_t rsdp[36];           /* the copy itself, kept before the info is reused */
 	int rsdp_version;           /* 1 (ACPI 1.0 RSDP) or 2 (XSDT-capable), 0 if none */
 	int efi64;                  /* booted from 64-bit UEFI (EFI system table tag seen) */
+	uint64_t efi_systab;        /* the EFI system table's address from that tag, 0 if none */
 	uint64_t info_start, info_end; /* the raw structure's extent, to keep it reserved */
 };
 

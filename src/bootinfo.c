@@ -124,7 +124,11 @@ static int mb2_tag(struct bootinfo *bi, uint32_t type, const uint8_t *p, size_t 
 		if (n >= 22 && bootinfo_fb_read)
 			bootinfo_fb_read(&bi->fb, p, n, 24);
 		break;
-	case MB2_TAG_EFI64: bi->efi64 = 1; break;
+	case MB2_TAG_EFI64:
+		bi->efi64 = 1;
+		if (n >= 8)
+			bi->efi_systab = rd64(p);
+		break;
 	case MB2_TAG_ACPI_OLD: mb2_rsdp(bi, addr, p, n, 1); break;
 	case MB2_TAG_ACPI_NEW: mb2_rsdp(bi, addr, p, n, 2); break;
 	default: break;

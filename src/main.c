@@ -17,6 +17,7 @@
 #include "program.h"
 #include "percpu.h"
 #include "blkdev.h"
+#include "smbios.h"
 #include "smp.h"
 #include "monitor.h"
 #include "string.h"
@@ -37,6 +38,7 @@ OPTIONAL(part_scan_all);
 OPTIONAL(netboot_init);
 OPTIONAL(netcon_boot);
 OPTIONAL(usb_init);
+OPTIONAL(smbios_system);
 
 /* Each stage says its name as it begins, one "boot: NAME" line, so a
  * board that hangs shows where (docs/bring-up.md); panic names it too. */
@@ -71,14 +73,19 @@ static void boot_summary(void)
 {
 	struct mm_stats st;
 	unsigned online = smp_online_count(), listed = smp_core_count();
+	char name[100];
 
 	mm_get_stats(&st);
 	kprintf("cpu: %u core%s", online, PLURAL(online));
 	if (listed > online)
 		kprintf(" (%u offline)", listed - online);
-	kprintf("  mem: %llu MiB (%llu MiB free)  pci: %u device%s  disk: %u  net: %u\n",
+	kprintf("  mem: %llu MiB (%llu MiB free)  pci: %u device%s  disk: %u  net: %u",
 		(unsigned long long)((st.ram_total + MiB - 1) / MiB), (unsigned long long)(st.free / MiB),
 		pci_count(), PLURAL(pci_count()), boot_disk_count(), net_count());
+	/* The system's name from SMBIOS, when the firmware gives one. */
+	if (smbios_system && smbios_system(name, sizeof(name)) == 0)
+		kprintf("  system: %s", name);
+	kprintf("\n");
 }
 
 static void boot_autorun(void)

@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "lock.h"
 #include "mm.h"
+#include "msr.h"
 #include "percpu.h"
 #include "string.h"
 #include "timer.h"
@@ -13,6 +14,7 @@
 #include "x86.h"
 
 OPTIONAL(trap_report_full);
+OPTIONAL(msr_trap_fixup);
 
 #define IST_STACK_SIZE 8192
 /* How long a stop waits for kernel code the program called to return
@@ -175,6 +177,8 @@ static void trap_exception(struct trap_frame *f)
 {
 	struct percpu *pc = this_cpu();
 
+	if (msr_trap_fixup && msr_trap_fixup(f))
+		return; /* an MSR the CPU lacks: the caller gets -EIO */
 	if (pc->in_report) {
 		console_puts("\nPANIC: exception while reporting an exception; halted\n");
 		cpu_halt_forever();

@@ -8,6 +8,7 @@
 #include "cpu.h"
 #include "kernel.h"
 #include "monitor.h"
+#include "msr.h"
 #include "smp.h"
 #include "string.h"
 #include "x86.h"
@@ -16,6 +17,7 @@
 OPTIONAL(cpu_print_detail);
 OPTIONAL(cpu_print_core_table);
 OPTIONAL(numa_print_cpu);
+OPTIONAL(cpu_print_msrs);
 
 static void cpu_print_ident(const struct cpu_info *ci)
 {
@@ -56,6 +58,8 @@ static int cmd_cpu(int argc, char **argv)
 		cpu_print_core_table();
 	if (numa_print_cpu)
 		numa_print_cpu();
+	if (cpu_print_msrs)
+		cpu_print_msrs();
 	return 0;
 }
 

@@ -58,6 +58,8 @@ static uint32_t build_mb2(void)
 	memcpy(fake + p + 8, "programs.img", 12);
 	p = tag(&off, 14, 8 + 20);
 	memcpy(fake + p, "RSD PTR ", 8);
+	p = tag(&off, 12, 8 + 8); /* EFI 64-bit system table pointer */
+	put64(p, 0x7f9e8018);
 	p = tag(&off, 8, 8 + 24);
 	put64(p, 0xb8000); put32(p + 8, 160); put32(p + 12, 80); put32(p + 16, 25);
 	fake[p + 20] = 16; fake[p + 21] = 2;
@@ -82,6 +84,7 @@ static void test_mb2(void)
 	CHECK("bootinfo_mb2_module", bi->mod_count == 1 && bi->mods[0].start == 0x200000 && bi->mods[0].end == 0x300000);
 	CHECK_STR("bootinfo_mb2_module_name", bi->mods[0].name, "programs.img");
 	CHECK("bootinfo_mb2_rsdp", bi->rsdp_version == 1 && !memcmp(bi->rsdp, "RSD PTR ", 8));
+	CHECK("bootinfo_mb2_efi64", bi->efi64 && bi->efi_systab == 0x7f9e8018);
 	CHECK("bootinfo_mb2_fb", bi->fb.type == FB_TYPE_EGA_TEXT && bi->fb.width == 80 && bi->fb.addr == 0xb8000);
 	/* an RGB framebuffer: colour fields after the 16-bit reserved field */
 	build_mb2();
