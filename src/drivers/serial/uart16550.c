@@ -128,6 +128,7 @@ void serial_init(void)
 	uart_out(UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
 	uart_ok = 1;
 	console_register(&uart_console);
+	console_add_input("serial");
 }
 
 void serial_enable_irq(void)
