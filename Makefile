@@ -84,7 +84,7 @@ OVMF_VARS    ?= /usr/share/OVMF/OVMF_VARS_4M.fd
 all: $(KERNEL) $(BUILD)/programs.img
 
 # The example programs (programs/Makefile: static PIE ELF64 files).
-PROGRAM_NAMES := hello args cores primes fault spin netecho netbench race blkrace netrace
+PROGRAM_NAMES := hello args cores primes fault spin netecho netbench race blkrace netrace safe
 PROGRAM_ELFS  := $(PROGRAM_NAMES:%=$(BUILD)/programs/%.elf)
 programs:
 	$(MAKE) -s -C programs

@@ -415,14 +415,34 @@ static unsigned api_core_count(void) { return smp_online_count(); }
 static unsigned api_core_index(void) { return smp_this_core(); }
 static uint32_t api_core_apic_id(void) { return this_cpu()->apic_id; }
 
+/* A function handed to another core: not NULL (-EINVAL), and in a mapped,
+ * executable page (-EFAULT), or that core would fault where nobody asked. */
+static int api_fn_check(void (*fn)(void *))
+{
+	uint64_t flags;
+
+	if (!fn)
+		return -EINVAL;
+	if (vm_query((uint64_t)fn, &flags) || (flags & PTE_NX))
+		return -EFAULT;
+	return 0;
+}
+
 static int api_run_on(unsigned core, void (*fn)(void *), void *arg)
 {
+	int err = core < smp_online_count() ? api_fn_check(fn) : -ENODEV;
+
+	if (err)
+		return err;
 	API_RETURN(smp_run_on_stack(core, fn, arg, prog.name, program_stack_top(core)));
 }
 
 static int api_run_all(void (*fn)(void *), void *arg)
 {
-	int n = 0;
+	int n = api_fn_check(fn);
+
+	if (n)
+		return n;
 
 	for (unsigned i = 0; i < smp_core_count(); i++)
 		if (i != smp_this_core() && smp_run_on_stack(i, fn, arg, prog.name, program_stack_top(i)) == 0)
