@@ -15,6 +15,9 @@
 #include "timer.h"
 #include "x86.h"
 
+/* Its pages in the registry of kernel memory (memown.h): poke names them. */
+static const char dma_owner[] = "network receive queues";
+
 #define RXQ_FRAMES 128       /* then frames wait in the NIC's own ring */
 #define RXQ_SLOT 1520        /* ETH_FRAME_MAX, rounded */
 #define IRQ_BURST 64         /* frames per interrupt, so one NIC cannot hold the core */
@@ -46,7 +49,7 @@ int net_register(struct netdev *n)
 	if (!device_count)
 		timer_add_tick(net_tick);
 	n->rxq = &rxqs[device_count];
-	n->rxq->slot = pmm_alloc_pages(RXQ_FRAMES * RXQ_SLOT / PAGE_SIZE + 1);
+	n->rxq->slot = pmm_alloc_named(RXQ_FRAMES * RXQ_SLOT / PAGE_SIZE + 1, dma_owner);
 	devices[device_count++] = n;
 	return 0;
 }

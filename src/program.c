@@ -11,6 +11,7 @@
 #include "ingot.h"
 #include "kernel.h"
 #include "lock.h"
+#include "memown.h"
 #include "mm.h"
 #include "netdev.h"
 #include "percpu.h"
@@ -110,6 +111,20 @@ static uint64_t program_stack_top(unsigned core)
 	if (core == 0)
 		return prog.stacks + MAIN_STACK;
 	return prog.stacks + MAIN_STACK + prog.stack_size * core;
+}
+
+/* The lowest page of each stack is unmapped while the program runs, so a
+ * stack that runs out faults there (reported as a stack overflow, see
+ * trap.c) instead of writing over the stack below it; mm_region_reset
+ * maps the pages again. */
+static void program_guard_stacks(void)
+{
+	for (unsigned i = 0; i < smp_online_count(); i++) {
+		uint64_t bottom = i ? program_stack_top(i) - prog.stack_size : prog.stacks;
+
+		vm_unmap(bottom, PAGE_SIZE);
+		memown_add(bottom, PAGE_SIZE, "guard page of the program stack", (int)i, MEMOWN_GUARD | MEMOWN_PROGRAM);
+	}
 }
 
 int program_load(const void *file, size_t len, const char *name, char *why, size_t whysz)
@@ -318,6 +333,7 @@ int program_memory_free(char *why, size_t whysz)
 	}
 	prog.held = 0;
 	mm_region_reset();
+	memown_drop(MEMOWN_PROGRAM);
 	return 0;
 }
 
@@ -369,6 +385,7 @@ int program_run(int argc, char **argv, char *why, size_t whysz)
 		return program_fail(why, whysz, prog.name, "arguments longer than 64 KiB");
 	prog.stop_reason = STOP_NONE;
 	percpu_boot.stop_request = 0;
+	program_guard_stacks();
 	prog.running = 1;
 	net_program_mode(1);
 	trap_set_hooks(program_symbol, program_fault_hook);
@@ -382,7 +399,7 @@ int program_run(int argc, char **argv, char *why, size_t whysz)
 	trap_set_hooks(program_symbol, NULL);
 	/* Its page tables back to the kernel, unless a core still runs it. */
 	if (idle)
-		mm_region_reset();
+		mm_region_reset(), memown_drop(MEMOWN_PROGRAM);
 	else
 		prog.held = 1, prog.loaded = 0;
 	return 0;

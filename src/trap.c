@@ -5,6 +5,7 @@
 #include "irq.h"
 #include "kernel.h"
 #include "lock.h"
+#include "memown.h"
 #include "mm.h"
 #include "percpu.h"
 #include "string.h"
@@ -22,6 +23,9 @@ OPTIONAL(trap_backtrace);
 #define IST_DF 1
 #define IST_NMI 2
 #define IST_MC 3
+/* A page fault gets a stack of its own: the one that overflowed into its
+ * guard page cannot take the exception frame. */
+#define IST_PF 4
 #define GDT_CODE 0x08
 #define GDT_DATA 0x10
 #define GDT_TSS 0x18
@@ -58,7 +62,7 @@ extern const char isr_stubs_hi[];
 #define ISR_HI_STUB 4
 #define ISR_HI_ROW (16 * ISR_HI_STUB + 5)
 static struct idt_entry idt[256];
-static uint8_t boot_ist[3][IST_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t boot_ist[4][IST_STACK_SIZE] __attribute__((aligned(16)));
 struct percpu percpu_boot;
 
 static const char *const exc_names[32] = {
@@ -91,7 +95,7 @@ static void gdt_load(struct percpu *pc)
 	pc->gdt[3] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) |
 		     ((limit >> 16 & 0xF) << 48) | ((base >> 24 & 0xFF) << 56);
 	pc->gdt[4] = base >> 32;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		tss->ist[i] = pc->ist_top[i];
 	tss->iomap_base = sizeof(*tss);
 	__asm__ volatile("lgdt %0\n\t"
@@ -134,8 +138,9 @@ void trap_init(void)
 	idt_set(8, isr_table[8], IST_DF);
 	idt_set(2, isr_table[2], IST_NMI);
 	idt_set(18, isr_table[18], IST_MC);
+	idt_set(14, isr_table[14], IST_PF);
 	percpu_boot.self = &percpu_boot;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		percpu_boot.ist_top[i] = (uint64_t)(boot_ist[i] + IST_STACK_SIZE);
 	trap_init_cpu(&percpu_boot);
 }
@@ -170,6 +175,16 @@ static void pf_detail(uint64_t err)
 		err & 4 ? "user" : "kernel", err & 16 ? ", instruction fetch" : "");
 }
 
+/* A fault in a stack's guard page is that stack running out. */
+static void pf_guard(void)
+{
+	const struct memown *m = memown_find(read_cr2(), 1);
+
+	if (m && (m->flags & MEMOWN_GUARD))
+		kprintf("stack overflow on core %u: CR2 is in the %s of core %d (%016llx-%016llx)\n", this_cpu()->index,
+			m->name, m->core, (unsigned long long)m->start, (unsigned long long)(m->end - 1));
+}
+
 static void trap_report(const struct trap_frame *f)
 {
 	kprintf("\nEXCEPTION %s on core %u (APIC ID %u)\n", trap_name((unsigned)f->vector),
@@ -177,7 +192,10 @@ static void trap_report(const struct trap_frame *f)
 	kprintf("vector %llu  error %#llx", (unsigned long long)f->vector, (unsigned long long)f->error);
 	if (f->vector == 14)
 		pf_detail(f->error);
-	kprintf("\nRIP ");
+	kprintf("\n");
+	if (f->vector == 14)
+		pf_guard();
+	kprintf("RIP ");
 	print_addr(f->rip);
 	kprintf("\nRSP %016llx  RFLAGS %016llx  CS %04llx  SS %04llx\n", (unsigned long long)f->rsp,
 		(unsigned long long)f->rflags, (unsigned long long)f->cs, (unsigned long long)f->ss);

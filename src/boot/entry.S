@@ -188,7 +188,11 @@ boot_gdt_ptr:
 boot_pml4:	.skip 4096
 boot_pdpt:	.skip 4096
 boot_pd:	.skip 4 * 4096
-	.align 16
+	/* Unmapped once the kernel's own page tables are in (smp.c): an
+	 * overflow of the boot core's stack faults instead of running into
+	 * the page tables above. */
+	.global boot_stack_guard
+boot_stack_guard:	.skip 4096
 	.global boot_stack_top
 boot_stack:	.skip BOOT_STACK_SIZE
 boot_stack_top:

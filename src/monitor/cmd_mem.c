@@ -3,6 +3,7 @@
 #include "bootinfo.h"
 #include "console.h"
 #include "kernel.h"
+#include "memown.h"
 #include "mm.h"
 #include "monitor.h"
 #include "string.h"
@@ -32,6 +33,22 @@ static void mem_print_map(void)
 		kprintf("  (more entries than the %d kept)\n", BOOTINFO_MAX_MMAP);
 }
 
+/* The registry of kernel memory, in address order: what poke refuses. */
+static void mem_print_owned(void)
+{
+	const struct memown *m;
+
+	kprintf("kernel-owned (poke refuses these without -f):\n");
+	for (unsigned i = 0; (m = memown_get(i)); i++) {
+		kprintf("  %016llx-%016llx  ", ull(m->start), ull(m->end - 1));
+		print_size(m->end - m->start);
+		if (m->core >= 0)
+			kprintf("  %s of core %d\n", m->name, m->core);
+		else
+			kprintf("  %s\n", m->name);
+	}
+}
+
 static int cmd_mem(int argc, char **argv)
 {
 	struct mm_stats st;
@@ -48,6 +65,7 @@ static int cmd_mem(int argc, char **argv)
 		ull(st.region_len / MiB));
 	kprintf("mapped: RAM up to %016llx with %s pages; page 0 unmapped\n", ull(st.mapped_top),
 		st.huge_1g ? "1 GiB" : "2 MiB");
+	mem_print_owned();
 	return 0;
 }
 
