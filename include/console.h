@@ -76,6 +76,11 @@ void console_add_poll(void (*poll)(void));
  * ps2, usb, net); console_input_names lists them for the boot's `input:`
  * line: "serial, ps2", or "none: autorun only". */
 void console_add_input(const char *name);
+/* Input sources that can be read from an NMI (port I/O, no locks: the
+ * UART, the 8042), and the call that reads them all: nmiwatch.c reaches
+ * a Ctrl-C through them while the boot core masks interrupts. */
+void console_add_nmi_poll(void (*poll)(void));
+void console_poll_nmi(void);
 void console_input_names(char *buf, size_t size);
 
 /* Output formatting: %d %i %u %x %X %o %c %s %p %%, with flags - 0 + space,

@@ -279,6 +279,21 @@ void console_add_input(const char *name)
 		inputs[input_count++] = name;
 }
 
+static void (*nmi_polls[MAX_POLLS])(void);
+static unsigned nmi_poll_count;
+
+void console_add_nmi_poll(void (*poll)(void))
+{
+	if (nmi_poll_count < MAX_POLLS)
+		nmi_polls[nmi_poll_count++] = poll;
+}
+
+void console_poll_nmi(void)
+{
+	for (unsigned i = 0; i < nmi_poll_count; i++)
+		nmi_polls[i]();
+}
+
 void console_input_names(char *buf, size_t size)
 {
 	size_t n = 0;

@@ -14,6 +14,7 @@
 #include "memown.h"
 #include "mm.h"
 #include "netdev.h"
+#include "nmiwatch.h"
 #include "percpu.h"
 #include "program.h"
 #include "smp.h"
@@ -390,9 +391,11 @@ int program_run(int argc, char **argv, char *why, size_t whysz)
 	net_program_mode(1);
 	trap_set_hooks(program_symbol, program_fault_hook);
 	t0 = timer_ns();
+	nmiwatch_start(); /* without it, a program that masks interrupts on core 0 cannot be stopped */
 	r = program_call_main(args, argc, &code);
 	cpu_sti();
 	idle = !program_quiesce();
+	nmiwatch_stop();
 	net_program_mode(0);
 	prog.running = 0;
 	program_report(r, code, timer_ns() - t0);

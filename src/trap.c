@@ -7,6 +7,7 @@
 #include "lock.h"
 #include "memown.h"
 #include "mm.h"
+#include "nmiwatch.h"
 #include "percpu.h"
 #include "string.h"
 #include "timer.h"
@@ -327,8 +328,8 @@ void trap_handler(struct trap_frame *f)
 {
 	struct percpu *pc = this_cpu();
 
-	if (f->vector == 2 && trap_stop_nmi(pc)) {
-		trap_stop(f, pc);
+	if (f->vector == 2 && (trap_stop_nmi(pc) || nmiwatch_nmi(f->rip))) {
+		trap_stop(f, pc); /* a Ctrl-C the watch read asks for a stop */
 		return;
 	}
 	if (f->vector < 32) {

@@ -139,5 +139,6 @@ void serial_enable_irq(void)
 		return;
 	uart_out(UART_IER, UART_IER_RDI);
 	console_add_poll(uart_drain);
+	console_add_nmi_poll(uart_drain);
 	uart_drain();
 }
