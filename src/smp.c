@@ -140,13 +140,16 @@ static uint64_t smp_alloc_stack(uint64_t size)
 	return base + PAGE_SIZE + size;
 }
 
-/* The boot core's stack (entry.S) has its guard page in the image. */
-extern char boot_stack_guard[], boot_stack_top[];
+/* The boot core's stack, which entry.S starts on (BOOT_STACK_TOP there),
+ * with its guard page below it; defined here so that the stack code owns
+ * it. */
+struct boot_stack boot_stack __attribute__((aligned(4096)));
+_Static_assert(sizeof(boot_stack.guard) == 4096 && sizeof(boot_stack.stack) == 16384, "entry.S's BOOT_STACK_TOP");
 
 static void smp_register_guards(void)
 {
-	vm_unmap((uint64_t)boot_stack_guard, PAGE_SIZE);
-	memown_add((uint64_t)boot_stack_guard, PAGE_SIZE, "guard page of the kernel stack", 0, MEMOWN_GUARD);
+	vm_unmap((uint64_t)boot_stack.guard, PAGE_SIZE);
+	memown_add((uint64_t)boot_stack.guard, PAGE_SIZE, "guard page of the kernel stack", 0, MEMOWN_GUARD);
 	for (unsigned i = 1; i < core_count; i++)
 		if (cores[i].online)
 			memown_add(cores[i].pc->stack_top - AP_STACK_SIZE - PAGE_SIZE, PAGE_SIZE,

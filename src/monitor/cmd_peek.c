@@ -92,7 +92,8 @@ static int cmd_poke(int argc, char **argv)
 
 	argc -= force, argv += force;
 	if (argc < 3 || argc > 4)
-		return cmd_error("poke: usage: poke [-f] ADDR VALUE [1/2/4/8]");
+		return cmd_error("poke: %s (usage: poke [-f] ADDR VALUE [1/2/4/8])",
+				 argc < 3 ? "missing argument" : "too many arguments");
 	if (cmd_arg_u64("poke", argv[1], "address", 1, &addr) ||
 	    cmd_arg_u64("poke", argv[2], "value", 0, &value) ||
 	    (argc == 4 && cmd_arg_width("poke", argv[3], &width)))
