@@ -27,7 +27,7 @@ SRCS_tiny := \
 	src/boot/entry.S src/boot/trampoline.S src/boot/isr.S \
 	src/main.c src/panic.c src/lock.c src/mmio.c src/acpi.c src/acpi_tables.c src/apic.c src/block.c src/bootinfo.c \
 	src/console.c src/cpu.c src/elf_tiny.c src/error.c src/fat_tiny.c src/format.c \
-	src/irq.c src/ksyms.c src/memown.c src/mm.c src/net.c src/nmiwatch.c src/pci.c src/power.c \
+	src/irq.c src/ksyms.c src/mm.c src/net.c src/pci.c src/power.c \
 	src/program.c src/drivers/storage/ramdisk.c src/smp.c src/string.c src/timer.c src/trap.c \
 	src/drivers/serial/uart16550.c src/drivers/virtio/virtio_pci.c \
 	src/drivers/storage/virtio_blk.c src/drivers/net/virtio_net.c \

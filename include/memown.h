@@ -6,6 +6,7 @@
 #define INGOT_MEMOWN_H
 
 #include <stdint.h>
+#include "kernel.h"
 
 #define MEMOWN_GUARD 1u   /* an unmapped guard page below a stack */
 #define MEMOWN_PROGRAM 2u /* the running program's (dropped when it ends) */
@@ -28,5 +29,11 @@ void memown_drop(unsigned flags);
 const struct memown *memown_find(uint64_t addr, uint64_t len);
 /* The i-th range in address order, or NULL past the last. */
 const struct memown *memown_get(unsigned i);
+/* The tiny profile leaves the registry out (it has no poke): every caller
+ * checks that the function is there. */
+OPTIONAL(memown_add);
+OPTIONAL(memown_drop);
+OPTIONAL(memown_find);
+OPTIONAL(memown_get);
 
 #endif

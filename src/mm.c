@@ -102,13 +102,16 @@ void *pmm_alloc_pages(size_t count)
 	return p;
 }
 
+#ifndef INGOT_TINY
 void *pmm_alloc_named(size_t count, const char *owner)
 {
 	void *p = pmm_alloc_pages(count);
 
-	memown_add((uint64_t)p, count * PAGE_SIZE, owner, -1, 0);
+	if (memown_add)
+		memown_add((uint64_t)p, count * PAGE_SIZE, owner, -1, 0);
 	return p;
 }
+#endif
 
 static uint64_t *pt_alloc(void)
 {
@@ -312,12 +315,14 @@ void mm_init(void)
 	if (have_nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | MSR_EFER_NXE);
 	pml4 = pmm_alloc_named(1, "page tables");
-	memown_add((uint64_t)__kernel_start, ALIGN_UP((uint64_t)__kernel_end, PAGE_SIZE) - (uint64_t)__kernel_start,
-		   "kernel image", -1, 0);
+	if (memown_add)
+		memown_add((uint64_t)__kernel_start,
+			   ALIGN_UP((uint64_t)__kernel_end, PAGE_SIZE) - (uint64_t)__kernel_start, "kernel image", -1, 0);
 	for (unsigned i = 0; i < boot_info.mod_count; i++) /* a driver may name one better (ramdisk.c) */
-		memown_add(ALIGN_DOWN(boot_info.mods[i].start, PAGE_SIZE),
-			   ALIGN_UP(boot_info.mods[i].end, PAGE_SIZE) - ALIGN_DOWN(boot_info.mods[i].start, PAGE_SIZE),
-			   "loader module", -1, 0);
+		if (memown_add)
+			memown_add(ALIGN_DOWN(boot_info.mods[i].start, PAGE_SIZE),
+				   ALIGN_UP(boot_info.mods[i].end, PAGE_SIZE) - ALIGN_DOWN(boot_info.mods[i].start, PAGE_SIZE),
+				   "loader module", -1, 0);
 	/* Everything below 4 GiB first (device memory: uncached), then RAM
 	 * write-back over it, then the kernel's own protections. */
 	vm_map(0, LOW_LIMIT, VM_WRITE | VM_UNCACHED);
@@ -516,7 +521,8 @@ void mm_get_stats(struct mm_stats *st)
 void mm_seal(void)
 {
 	pmm_limit = ALIGN_UP(pmm_next + PMM_HEADROOM, 2 * MiB);
-	memown_add((uint64_t)__kernel_start, pmm_limit - (uint64_t)__kernel_start, "kernel pages", -1, 0);
+	if (memown_add)
+		memown_add((uint64_t)__kernel_start, pmm_limit - (uint64_t)__kernel_start, "kernel pages", -1, 0);
 }
 
 uint64_t mm_scratch_generation(void)

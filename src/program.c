@@ -124,7 +124,8 @@ static void program_guard_stacks(void)
 		uint64_t bottom = i ? program_stack_top(i) - prog.stack_size : prog.stacks;
 
 		vm_unmap(bottom, PAGE_SIZE);
-		memown_add(bottom, PAGE_SIZE, "guard page of the program stack", (int)i, MEMOWN_GUARD | MEMOWN_PROGRAM);
+		if (memown_add)
+			memown_add(bottom, PAGE_SIZE, "guard page of the program stack", (int)i, MEMOWN_GUARD | MEMOWN_PROGRAM);
 	}
 }
 
@@ -334,7 +335,8 @@ int program_memory_free(char *why, size_t whysz)
 	}
 	prog.held = 0;
 	mm_region_reset();
-	memown_drop(MEMOWN_PROGRAM);
+	if (memown_drop)
+		memown_drop(MEMOWN_PROGRAM);
 	return 0;
 }
 
@@ -391,20 +393,25 @@ int program_run(int argc, char **argv, char *why, size_t whysz)
 	net_program_mode(1);
 	trap_set_hooks(program_symbol, program_fault_hook);
 	t0 = timer_ns();
-	nmiwatch_start(); /* without it, a program that masks interrupts on core 0 cannot be stopped */
+	if (nmiwatch_start) /* without it, a program that masks interrupts on core 0 cannot be stopped */
+		nmiwatch_start();
 	r = program_call_main(args, argc, &code);
 	cpu_sti();
 	idle = !program_quiesce();
-	nmiwatch_stop();
+	if (nmiwatch_stop)
+		nmiwatch_stop();
 	net_program_mode(0);
 	prog.running = 0;
 	program_report(r, code, timer_ns() - t0);
 	trap_set_hooks(program_symbol, NULL);
 	/* Its page tables back to the kernel, unless a core still runs it. */
-	if (idle)
-		mm_region_reset(), memown_drop(MEMOWN_PROGRAM);
-	else
+	if (idle) {
+		mm_region_reset();
+		if (memown_drop)
+			memown_drop(MEMOWN_PROGRAM);
+	} else {
 		prog.held = 1, prog.loaded = 0;
+	}
 	return 0;
 }
 

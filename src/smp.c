@@ -149,11 +149,13 @@ _Static_assert(sizeof(boot_stack.guard) == 4096 && sizeof(boot_stack.stack) == 1
 static void smp_register_guards(void)
 {
 	vm_unmap((uint64_t)boot_stack.guard, PAGE_SIZE);
-	memown_add((uint64_t)boot_stack.guard, PAGE_SIZE, "guard page of the kernel stack", 0, MEMOWN_GUARD);
+	if (memown_add)
+		memown_add((uint64_t)boot_stack.guard, PAGE_SIZE, "guard page of the kernel stack", 0, MEMOWN_GUARD);
 	for (unsigned i = 1; i < core_count; i++)
 		if (cores[i].online)
-			memown_add(cores[i].pc->stack_top - AP_STACK_SIZE - PAGE_SIZE, PAGE_SIZE,
-				   "guard page of the kernel stack", (int)i, MEMOWN_GUARD);
+			if (memown_add)
+				memown_add(cores[i].pc->stack_top - AP_STACK_SIZE - PAGE_SIZE, PAGE_SIZE,
+					   "guard page of the kernel stack", (int)i, MEMOWN_GUARD);
 }
 
 /* Per-core stacks and data, from the kernel's pages. */

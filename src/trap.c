@@ -179,7 +179,7 @@ static void pf_detail(uint64_t err)
 /* A fault in a stack's guard page is that stack running out. */
 static void pf_guard(void)
 {
-	const struct memown *m = memown_find(read_cr2(), 1);
+	const struct memown *m = memown_find ? memown_find(read_cr2(), 1) : NULL;
 
 	if (m && (m->flags & MEMOWN_GUARD))
 		kprintf("stack overflow on core %u: CR2 is in the %s of core %d (%016llx-%016llx)\n", this_cpu()->index,
@@ -328,7 +328,7 @@ void trap_handler(struct trap_frame *f)
 {
 	struct percpu *pc = this_cpu();
 
-	if (f->vector == 2 && (trap_stop_nmi(pc) || nmiwatch_nmi(f->rip))) {
+	if (f->vector == 2 && (trap_stop_nmi(pc) || (nmiwatch_nmi && nmiwatch_nmi(f->rip)))) {
 		trap_stop(f, pc); /* a Ctrl-C the watch read asks for a stop */
 		return;
 	}

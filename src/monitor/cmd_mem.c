@@ -38,6 +38,8 @@ static void mem_print_owned(void)
 {
 	const struct memown *m;
 
+	if (!memown_get)
+		return;
 	kprintf("kernel-owned (poke refuses these without -f):\n");
 	for (unsigned i = 0; (m = memown_get(i)); i++) {
 		kprintf("  %016llx-%016llx  ", ull(m->start), ull(m->end - 1));

@@ -76,7 +76,7 @@ CMD(peek, .name = "peek", .usage = "peek ADDR [1/2/4/8]",
  * there kills the session. MMIO and the program region stay writable. */
 static int poke_owned(uint64_t addr, unsigned width)
 {
-	const struct memown *m = memown_find(addr, width);
+	const struct memown *m = memown_find ? memown_find(addr, width) : NULL;
 
 	if (!m)
 		return 0;

@@ -46,7 +46,8 @@ void ramdisk_init(void)
 		b->write = ram_write;
 		blk_register(b);
 		ksnprintf(owners[i], sizeof(owners[i]), "RAM disk %s", b->name);
-		memown_add(ALIGN_DOWN(m->start, PAGE_SIZE), ALIGN_UP(m->end, PAGE_SIZE) - ALIGN_DOWN(m->start, PAGE_SIZE),
-			   owners[i], -1, 0);
+		if (memown_add)
+			memown_add(ALIGN_DOWN(m->start, PAGE_SIZE),
+				   ALIGN_UP(m->end, PAGE_SIZE) - ALIGN_DOWN(m->start, PAGE_SIZE), owners[i], -1, 0);
 	}
 }
