@@ -167,7 +167,7 @@ static void smp_alloc_core(struct core *c, unsigned index)
 	pc->index = index;
 	pc->apic_id = c->info.apic_id;
 	pc->stack_top = smp_alloc_stack(AP_STACK_SIZE);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 3; i++)
 		pc->ist_top[i] = (uint64_t)pmm_alloc_named(AP_IST_SIZE / PAGE_SIZE, "kernel stacks") + AP_IST_SIZE;
 	c->pc = pc;
 }

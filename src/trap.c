@@ -24,9 +24,11 @@ OPTIONAL(trap_backtrace);
 #define IST_DF 1
 #define IST_NMI 2
 #define IST_MC 3
-/* A page fault gets a stack of its own: the one that overflowed into its
- * guard page cannot take the exception frame. */
-#define IST_PF 4
+/* A page fault runs on a known-good stack: the one that overflowed into
+ * its guard page cannot take the exception frame. It shares the double
+ * fault's: with its own stack, #PF delivery no longer double-faults, and a
+ * fault inside either handler ends in a panic anyway (in_report). */
+#define IST_PF IST_DF
 #define GDT_CODE 0x08
 #define GDT_DATA 0x10
 #define GDT_TSS 0x18
@@ -63,7 +65,7 @@ extern const char isr_stubs_hi[];
 #define ISR_HI_STUB 4
 #define ISR_HI_ROW (16 * ISR_HI_STUB + 5)
 static struct idt_entry idt[256];
-static uint8_t boot_ist[4][IST_STACK_SIZE] __attribute__((aligned(16)));
+static uint8_t boot_ist[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 struct percpu percpu_boot;
 
 static const char *const exc_names[32] = {
@@ -96,7 +98,7 @@ static void gdt_load(struct percpu *pc)
 	pc->gdt[3] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) |
 		     ((limit >> 16 & 0xF) << 48) | ((base >> 24 & 0xFF) << 56);
 	pc->gdt[4] = base >> 32;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 3; i++)
 		tss->ist[i] = pc->ist_top[i];
 	tss->iomap_base = sizeof(*tss);
 	__asm__ volatile("lgdt %0\n\t"
@@ -141,7 +143,7 @@ void trap_init(void)
 	idt_set(18, isr_table[18], IST_MC);
 	idt_set(14, isr_table[14], IST_PF);
 	percpu_boot.self = &percpu_boot;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 3; i++)
 		percpu_boot.ist_top[i] = (uint64_t)(boot_ist[i] + IST_STACK_SIZE);
 	trap_init_cpu(&percpu_boot);
 }
