@@ -32,6 +32,9 @@ int apic_send_ipi(uint32_t dest_apic_id, uint32_t icr_low);
  * honouring the MADT overrides: 0, or -ENODEV without an I/O APIC. */
 int ioapic_route_isa(unsigned line, uint8_t vector);
 int ioapic_present(void);
+/* Deliver an ISA line to the boot core as NMI (edge), or mask it again:
+ * 0, or -ENODEV without an I/O APIC input for it. */
+int ioapic_isa_nmi(unsigned line, int on);
 /* Route a PCI INTx line (the firmware's interrupt line register, 0-15) to
  * vector, level-triggered: 0 and its GSI, or -ENODEV. */
 int ioapic_route_pci(unsigned line, uint8_t vector, uint32_t *gsi);

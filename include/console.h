@@ -72,6 +72,16 @@ int console_getc(void);
 void console_set_ctrl_c_hook(int (*hook)(int take));
 /* Polled input sources (used before interrupts are on, and as a safety net). */
 void console_add_poll(void (*poll)(void));
+/* A driver that delivers keystrokes names itself once it works (serial,
+ * ps2, usb, net); console_input_names lists them for the boot's `input:`
+ * line: "serial, ps2", or "none: autorun only". */
+void console_add_input(const char *name);
+/* Input sources that can be read from an NMI (port I/O, no locks: the
+ * UART, the 8042), and the call that reads them all: nmiwatch.c reaches
+ * a Ctrl-C through them while the boot core masks interrupts. */
+void console_add_nmi_poll(void (*poll)(void));
+void console_poll_nmi(void);
+void console_input_names(char *buf, size_t size);
 
 /* Output formatting: %d %i %u %x %X %o %c %s %p %%, with flags - 0 + space,
  * width, precision and the l, ll, z, h, hh length modifiers. */
@@ -98,4 +108,12 @@ void serial_init(void);
 /* True (and the input up to it consumed) when Ctrl-C is waiting in the input:
  * long-running commands poll this to stop early. */
 int console_ctrl_c_pending(void);
+/* Around one monitor command: from begin, a Ctrl-C typed while the calling
+ * core writes drops that core's further output (and console_ctrl_c_pending
+ * answers 1 from then on); end returns 1 when output was still being
+ * dropped, so the monitor says the command's output was cut short. */
+void console_watch_begin(void);
+int console_watch_end(void);
+/* Did the last write end a line? */
+int console_at_line_start(void);
 #endif

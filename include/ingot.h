@@ -51,7 +51,8 @@ struct ingot_api {
 	uint32_t (*core_apic_id)(void);
 	/* Run fn(arg) on one core (not the caller), or on every other core;
 	 * 0 / number started, or a negative code (-EBUSY: the core is busy,
-	 * -ENODEV: no such core online). */
+	 * -ENODEV: no such core online, -EINVAL: fn is NULL, -EFAULT: fn is
+	 * not in mapped executable memory). */
 	int (*run_on)(unsigned core, void (*fn)(void *), void *arg);
 	int (*run_all)(void (*fn)(void *), void *arg);
 	/* Wait until every core given work is idle again: 0 or -ETIMEDOUT

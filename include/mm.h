@@ -60,6 +60,16 @@ void vm_fault_next_copy(void);
 
 /* Physical pages for the kernel's own use (page tables, stacks). Zeroed. */
 void *pmm_alloc_pages(size_t count);
+/* The same, recorded under the owner's name in the registry of kernel
+ * memory (memown.h): what poke names when it refuses to write there. The
+ * tiny profile has no registry, and no names to keep. */
+#ifdef INGOT_TINY
+#define pmm_alloc_named(count, owner) ((void)(owner), pmm_alloc_pages(count))
+#else
+void *pmm_alloc_named(size_t count, const char *owner);
+#endif
+/* Unmap [addr, addr + len) (whole 4 KiB pages): guard pages. */
+void vm_unmap(uint64_t addr, uint64_t len);
 
 /* Memory for a monitor command's temporary use (disk bench, file reads):
  * the start of the free region programs get, page-aligned, or NULL when the

@@ -86,5 +86,8 @@ struct mm_stats;
 void mem_print_map(void);
 void mem_print_kernel(const struct mm_stats *st);
 void mem_print_mapped(const struct mm_stats *st);
+/* From cmd_mem_map.c: the registry of kernel memory (memown.c), after the
+ * mappings: what poke refuses without -f. */
+void mem_print_owned(void);
 
 #endif

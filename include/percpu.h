@@ -17,7 +17,7 @@ struct percpu {
 	struct jmp_state *recovery;  /* armed while a command or work runs */
 	uint64_t gdt[5];
 	uint8_t tss[PERCPU_TSS_SIZE] __attribute__((aligned(16)));
-	uint64_t ist_top[3];         /* double fault, NMI, machine check */
+	uint64_t ist_top[3];         /* double fault (and page fault), NMI, machine check */
 	uint64_t stack_top;
 	uint32_t console_depth;      /* console lock recursion on this core */
 	int in_report;               /* inside the exception report */

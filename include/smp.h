@@ -25,6 +25,13 @@ struct core_info {
 
 typedef void (*smp_fn)(void *arg);
 
+/* The boot core's stack (entry.S starts on it) and its guard page. */
+struct boot_stack {
+	uint8_t guard[4096];
+	uint8_t stack[16384];
+};
+extern struct boot_stack boot_stack;
+
 /* List the cores and send the INIT IPIs; smp_finish (at least 10 ms later,
  * work may go on in between) sends the start-up IPIs and waits for them. */
 void smp_init(void);

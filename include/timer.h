@@ -17,6 +17,10 @@ uint64_t timer_tsc_hz(void);
 uint64_t timer_lapic_hz(void);
 /* Measure the local APIC timer and start the periodic heartbeat. */
 void timer_start_heartbeat(void);
+/* Heartbeats taken so far (they stand still while the boot core masks
+ * interrupts), and whether the 8254 PIT is the clock (then it is busy). */
+uint64_t timer_heartbeats(void);
+int timer_clock_is_pit(void);
 /* Call fn on every heartbeat (100 Hz, boot core, interrupts off), from
  * boot on; at most four. */
 void timer_add_tick(void (*fn)(void));

@@ -270,6 +270,29 @@ int ioapic_route_isa(unsigned line, uint8_t vector)
 	return ioapic_route_gsi(gsi, vector, flags);
 }
 
+/* NMI delivery must be edge-triggered (82093AA datasheet 3.2.4); the
+ * polarity stays the line's. */
+int ioapic_isa_nmi(unsigned line, int on)
+{
+	uint16_t flags;
+	uint32_t gsi, low;
+
+	if (!ioapic_count)
+		return -ENODEV;
+	gsi = ioapic_isa_gsi(line, &flags);
+	low = on ? (ioapic_rte_low(0, flags) & ~IOAPIC_RTE_LEVEL) | IOAPIC_RTE_NMI : IOAPIC_RTE_MASKED;
+	for (unsigned i = 0; i < ioapic_count; i++) {
+		struct ioapic *io = &ioapics[i];
+
+		if (gsi < io->gsi_base || gsi >= io->gsi_base + io->gsi_count)
+			continue;
+		ioapic_write(io, IOAPIC_REG_REDTBL + 2 * (gsi - io->gsi_base) + 1, apic_id() << 24);
+		ioapic_write(io, IOAPIC_REG_REDTBL + 2 * (gsi - io->gsi_base), low);
+		return 0;
+	}
+	return -ENODEV;
+}
+
 /* A PCI INTx line is level-triggered whatever the ISA default says; the
  * firmware's interrupt line (PIC numbering) names the input, moved by an
  * override if the MADT has one (QEMU lists 5, 9, 10 and 11 as level, active

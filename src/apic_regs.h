@@ -74,6 +74,7 @@ static inline uint64_t apic_icr_value(uint32_t dest, uint32_t low, int x2apic)
 #define  IOAPIC_RTE_LOW_ACTIVE (1u << 13)
 #define  IOAPIC_RTE_LEVEL (1u << 15)
 #define  IOAPIC_RTE_MASKED (1u << 16)
+#define  IOAPIC_RTE_NMI (4u << 8)     /* delivery mode 100b; the vector is ignored */
 
 /* MADT interrupt source override flags (ACPI 6.5 table 5.50) */
 #define MPS_POLARITY_MASK 0x3

@@ -45,6 +45,12 @@ static void input_unlock(void)
 }
 static void (*polls[MAX_POLLS])(void);
 static unsigned poll_count;
+/* The core whose monitor command's output Ctrl-C stops (-1: none), and
+ * whether one came (hit) and its output is being dropped (muted). */
+static volatile int watch_core = -1;
+static volatile int watch_hit, watch_muted;
+static volatile int at_line_start = 1;
+static int input_take_ctrl_c(void);
 
 void console_register(struct console *c)
 {
@@ -134,8 +140,26 @@ void console_write_to(unsigned kinds, const char *buf, size_t len)
 	console_unlock();
 }
 
+/* Every write of the watched command looks for a Ctrl-C typed meanwhile:
+ * a command that never checks for one itself still stops flooding the
+ * consoles (an exception report always gets through). */
+static int console_watch_drops(void)
+{
+	struct percpu *pc = this_cpu();
+
+	if (watch_core != (int)pc->index || pc->in_report)
+		return 0;
+	if (!watch_hit && input_head != input_tail && input_take_ctrl_c())
+		watch_hit = watch_muted = 1;
+	return watch_muted;
+}
+
 void console_write(const char *buf, size_t len)
 {
+	if (console_watch_drops())
+		return;
+	if (len)
+		at_line_start = buf[len - 1] == '\n';
 	console_write_to(CONSOLE_ALL, buf, len);
 }
 
@@ -242,6 +266,45 @@ void console_add_poll(void (*poll)(void))
 		polls[poll_count++] = poll;
 }
 
+#define MAX_INPUTS 6
+static const char *inputs[MAX_INPUTS];
+static unsigned input_count;
+
+void console_add_input(const char *name)
+{
+	for (unsigned i = 0; i < input_count; i++)
+		if (!strcmp(inputs[i], name))
+			return;
+	if (input_count < MAX_INPUTS)
+		inputs[input_count++] = name;
+}
+
+static void (*nmi_polls[MAX_POLLS])(void);
+static unsigned nmi_poll_count;
+
+void console_add_nmi_poll(void (*poll)(void))
+{
+	if (nmi_poll_count < MAX_POLLS)
+		nmi_polls[nmi_poll_count++] = poll;
+}
+
+void console_poll_nmi(void)
+{
+	for (unsigned i = 0; i < nmi_poll_count; i++)
+		nmi_polls[i]();
+}
+
+void console_input_names(char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	if (!input_count)
+		strlcpy(buf, "none: autorun only", size);
+	for (unsigned i = 0; i < input_count && n < size; i++)
+		n += (size_t)ksnprintf(buf + n, size - n, "%s%s", i ? ", " : "", inputs[i]);
+}
+
 static void console_run_polls(void)
 {
 	uint64_t f = cpu_irq_save();
@@ -318,7 +381,8 @@ int kprintf(const char *fmt, ...)
 	return n;
 }
 
-int console_ctrl_c_pending(void)
+/* Drop what was typed up to a waiting Ctrl-C: 1 when there was one. */
+static int input_take_ctrl_c(void)
 {
 	uint64_t f = cpu_irq_save();
 	uint32_t tail, head;
@@ -337,6 +401,38 @@ int console_ctrl_c_pending(void)
 	input_unlock();
 	cpu_irq_restore(f);
 	return found;
+}
+
+/* A Ctrl-C that stopped the watched command's output stays pending for
+ * the rest of the command, so its own checks see it too; the first such
+ * check lets its output through again (its "stopped" line, a summary). */
+int console_ctrl_c_pending(void)
+{
+	if (watch_hit && watch_core == (int)this_cpu()->index) {
+		watch_muted = 0;
+		return 1;
+	}
+	return input_take_ctrl_c();
+}
+
+void console_watch_begin(void)
+{
+	watch_hit = watch_muted = 0;
+	watch_core = (int)this_cpu()->index;
+}
+
+int console_watch_end(void)
+{
+	int muted = watch_muted;
+
+	watch_core = -1;
+	watch_hit = watch_muted = 0;
+	return muted;
+}
+
+int console_at_line_start(void)
+{
+	return at_line_start;
 }
 
 /* One line under the lock, so another core's output cannot split it. */

@@ -88,6 +88,15 @@ static void boot_summary(void)
 	kprintf("\n");
 }
 
+/* A user at a silent prompt learns why keys do nothing. */
+static void boot_inputs(void)
+{
+	char names[64];
+
+	console_input_names(names, sizeof(names));
+	kprintf("input: %s\n", names);
+}
+
 static void boot_autorun(void)
 {
 	static char cmds[BOOTINFO_CMDLINE_MAX];
@@ -167,6 +176,7 @@ void kmain(uint32_t magic, uint64_t info)
 		netcon_boot(boot_info.cmdline); /* netconsole=: the summary goes out too */
 	boot_stage(NULL);
 	boot_summary();
+	boot_inputs();
 	if (netboot_init)
 		netboot_init(); /* booted from the network: DHCP on that card */
 	boot_autorun();

@@ -7,6 +7,7 @@
 #include "cpu.h"
 #include "errno.h"
 #include "kernel.h"
+#include "memown.h"
 #include "mm.h"
 #include "percpu.h"
 #include "string.h"
@@ -101,12 +102,23 @@ void *pmm_alloc_pages(size_t count)
 	return p;
 }
 
+#ifndef INGOT_TINY
+void *pmm_alloc_named(size_t count, const char *owner)
+{
+	void *p = pmm_alloc_pages(count);
+
+	if (memown_add)
+		memown_add((uint64_t)p, count * PAGE_SIZE, owner, -1, 0);
+	return p;
+}
+#endif
+
 static uint64_t *pt_alloc(void)
 {
 	uint64_t *t = pt_free;
 
 	if (!t)
-		return pmm_alloc_pages(1);
+		return pmm_alloc_named(1, "page tables");
 	pt_free = (uint64_t *)t[0];
 	pt_free_pages--;
 	memset(t, 0, PAGE_SIZE);
@@ -248,6 +260,12 @@ static void vm_unmap_page(uint64_t addr)
 	invlpg(addr);
 }
 
+void vm_unmap(uint64_t addr, uint64_t len)
+{
+	for (uint64_t a = ALIGN_DOWN(addr, SIZE_4K); a < addr + len; a += SIZE_4K)
+		vm_unmap_page(a);
+}
+
 static int mem_is_ram(uint32_t type)
 {
 	return type == MEM_USABLE || type == MEM_ACPI || type == MEM_NVS;
@@ -296,7 +314,15 @@ void mm_init(void)
 	mm_init_cpu();
 	if (have_nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | MSR_EFER_NXE);
-	pml4 = pmm_alloc_pages(1);
+	pml4 = pmm_alloc_named(1, "page tables");
+	if (memown_add)
+		memown_add((uint64_t)__kernel_start,
+			   ALIGN_UP((uint64_t)__kernel_end, PAGE_SIZE) - (uint64_t)__kernel_start, "kernel image", -1, 0);
+	for (unsigned i = 0; i < boot_info.mod_count; i++) /* a driver may name one better (ramdisk.c) */
+		if (memown_add)
+			memown_add(ALIGN_DOWN(boot_info.mods[i].start, PAGE_SIZE),
+				   ALIGN_UP(boot_info.mods[i].end, PAGE_SIZE) - ALIGN_DOWN(boot_info.mods[i].start, PAGE_SIZE),
+				   "loader module", -1, 0);
 	/* Everything below 4 GiB first (device memory: uncached), then RAM
 	 * write-back over it, then the kernel's own protections. */
 	vm_map(0, LOW_LIMIT, VM_WRITE | VM_UNCACHED);
@@ -490,9 +516,13 @@ void mm_get_stats(struct mm_stats *st)
 	st->huge_1g = have_1g;
 }
 
+/* Whatever the kernel took, or keeps room for, without a name of its own
+ * is still the kernel's. */
 void mm_seal(void)
 {
 	pmm_limit = ALIGN_UP(pmm_next + PMM_HEADROOM, 2 * MiB);
+	if (memown_add)
+		memown_add((uint64_t)__kernel_start, pmm_limit - (uint64_t)__kernel_start, "kernel pages", -1, 0);
 }
 
 uint64_t mm_scratch_generation(void)

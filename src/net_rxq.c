@@ -33,7 +33,7 @@ void net_rxq_attach(struct netdev *n, unsigned index)
 	if (!index)
 		timer_add_tick(net_tick);
 	n->rxq = &rxqs[index];
-	n->rxq->slot = pmm_alloc_pages(RXQ_FRAMES * RXQ_SLOT / PAGE_SIZE + 1);
+	n->rxq->slot = pmm_alloc_named(RXQ_FRAMES * RXQ_SLOT / PAGE_SIZE + 1, "network receive queues");
 }
 
 /* Only net_irq pushes, and only when there was room: nothing else fills. */

@@ -231,6 +231,7 @@ int netcon_start(const struct netcon_config *cfg, char *why, size_t whysz)
 		registered = 1;
 		console_register(&netcon_console);
 		console_add_poll(netcon_poll);
+		console_add_input("net");
 	}
 	udp_set_service(nc.port, netcon_rx);
 	console_select(console_selected() | CONSOLE_NET);

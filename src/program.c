@@ -11,8 +11,10 @@
 #include "ingot.h"
 #include "kernel.h"
 #include "lock.h"
+#include "memown.h"
 #include "mm.h"
 #include "netdev.h"
+#include "nmiwatch.h"
 #include "percpu.h"
 #include "program.h"
 #include "smp.h"
@@ -131,6 +133,21 @@ static void program_gdb_line(void)
 		if (*p == '/' || *p == ':')
 			base = p + 1;
 	kprintf("gdb: add-symbol-file build/programs/debug/%s -o 0x%llx\n", base, (unsigned long long)prog.bias);
+}
+
+/* The lowest page of each stack is unmapped while the program runs, so a
+ * stack that runs out faults there (reported as a stack overflow, see
+ * trap.c) instead of writing over the stack below it; mm_region_reset
+ * maps the pages again. */
+static void program_guard_stacks(void)
+{
+	for (unsigned i = 0; i < smp_online_count(); i++) {
+		uint64_t bottom = i ? program_stack_top(i) - prog.stack_size : prog.stacks;
+
+		vm_unmap(bottom, PAGE_SIZE);
+		if (memown_add)
+			memown_add(bottom, PAGE_SIZE, "guard page of the program stack", (int)i, MEMOWN_GUARD | MEMOWN_PROGRAM);
+	}
 }
 
 int program_load(const void *file, size_t len, const char *name, char *why, size_t whysz)
@@ -340,6 +357,8 @@ int program_memory_free(char *why, size_t whysz)
 	}
 	prog.held = 0;
 	mm_region_reset();
+	if (memown_drop)
+		memown_drop(MEMOWN_PROGRAM);
 	return 0;
 }
 
@@ -391,24 +410,32 @@ int program_run(int argc, char **argv, char *why, size_t whysz)
 		return program_fail(why, whysz, prog.name, "arguments longer than 64 KiB");
 	prog.stop_reason = STOP_NONE;
 	percpu_boot.stop_request = 0;
+	program_guard_stacks();
 	prog.running = 1;
 	if (net_program_mode)
 		net_program_mode(1);
 	trap_set_hooks(program_symbol, program_fault_hook);
 	t0 = timer_ns();
+	if (nmiwatch_start) /* without it, a program that masks interrupts on core 0 cannot be stopped */
+		nmiwatch_start();
 	r = program_call_main(args, argc, &code);
 	cpu_sti();
 	idle = !program_quiesce();
+	if (nmiwatch_stop)
+		nmiwatch_stop();
 	if (net_program_mode)
 		net_program_mode(0);
 	prog.running = 0;
 	program_report(r, code, timer_ns() - t0);
 	trap_set_hooks(program_symbol, NULL);
 	/* Its page tables back to the kernel, unless a core still runs it. */
-	if (idle)
+	if (idle) {
 		mm_region_reset();
-	else
+		if (memown_drop)
+			memown_drop(MEMOWN_PROGRAM);
+	} else {
 		prog.held = 1, prog.loaded = 0;
+	}
 	return 0;
 }
 
@@ -439,14 +466,34 @@ static unsigned api_core_count(void) { return smp_online_count(); }
 static unsigned api_core_index(void) { return smp_this_core(); }
 static uint32_t api_core_apic_id(void) { return this_cpu()->apic_id; }
 
+/* A function handed to another core: not NULL (-EINVAL), and in a mapped,
+ * executable page (-EFAULT), or that core would fault where nobody asked. */
+static int api_fn_check(void (*fn)(void *))
+{
+	uint64_t flags;
+
+	if (!fn)
+		return -EINVAL;
+	if (vm_query((uint64_t)fn, &flags) || (flags & PTE_NX))
+		return -EFAULT;
+	return 0;
+}
+
 static int api_run_on(unsigned core, void (*fn)(void *), void *arg)
 {
+	int err = core < smp_online_count() ? api_fn_check(fn) : -ENODEV;
+
+	if (err)
+		return err;
 	API_RETURN(smp_run_on_stack(core, fn, arg, prog.name, program_stack_top(core)));
 }
 
 static int api_run_all(void (*fn)(void *), void *arg)
 {
-	int n = 0;
+	int n = api_fn_check(fn);
+
+	if (n)
+		return n;
 
 	for (unsigned i = 0; i < smp_core_count(); i++)
 		if (i != smp_this_core() && smp_run_on_stack(i, fn, arg, prog.name, program_stack_top(i)) == 0)

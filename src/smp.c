@@ -9,6 +9,7 @@
 #include "errno.h"
 #include "irq.h"
 #include "kernel.h"
+#include "memown.h"
 #include "mm.h"
 #include "percpu.h"
 #include "smp.h"
@@ -130,6 +131,34 @@ static int smp_setup_trampoline(void)
 	return 0;
 }
 
+/* A kernel stack with an unmapped guard page below it (the registry gets
+ * it once the core's index is final: smp_register_guards). */
+static uint64_t smp_alloc_stack(uint64_t size)
+{
+	uint64_t base = (uint64_t)pmm_alloc_named(size / PAGE_SIZE + 1, "kernel stacks");
+
+	vm_unmap(base, PAGE_SIZE);
+	return base + PAGE_SIZE + size;
+}
+
+/* The boot core's stack, which entry.S starts on (BOOT_STACK_TOP there),
+ * with its guard page below it; defined here so that the stack code owns
+ * it. */
+struct boot_stack boot_stack __attribute__((aligned(4096)));
+_Static_assert(sizeof(boot_stack.guard) == 4096 && sizeof(boot_stack.stack) == 16384, "entry.S's BOOT_STACK_TOP");
+
+static void smp_register_guards(void)
+{
+	vm_unmap((uint64_t)boot_stack.guard, PAGE_SIZE);
+	if (memown_add)
+		memown_add((uint64_t)boot_stack.guard, PAGE_SIZE, "guard page of the kernel stack", 0, MEMOWN_GUARD);
+	for (unsigned i = 1; i < core_count; i++)
+		if (cores[i].online)
+			if (memown_add)
+				memown_add(cores[i].pc->stack_top - AP_STACK_SIZE - PAGE_SIZE, PAGE_SIZE,
+					   "guard page of the kernel stack", (int)i, MEMOWN_GUARD);
+}
+
 /* Per-core stacks and data, from the kernel's pages. */
 static void smp_alloc_core(struct core *c, unsigned index)
 {
@@ -138,9 +167,9 @@ static void smp_alloc_core(struct core *c, unsigned index)
 	pc->self = pc;
 	pc->index = index;
 	pc->apic_id = c->info.apic_id;
-	pc->stack_top = (uint64_t)pmm_alloc_pages(AP_STACK_SIZE / PAGE_SIZE) + AP_STACK_SIZE;
+	pc->stack_top = smp_alloc_stack(AP_STACK_SIZE);
 	for (int i = 0; i < 3; i++)
-		pc->ist_top[i] = (uint64_t)pmm_alloc_pages(AP_IST_SIZE / PAGE_SIZE) + AP_IST_SIZE;
+		pc->ist_top[i] = (uint64_t)pmm_alloc_named(AP_IST_SIZE / PAGE_SIZE, "kernel stacks") + AP_IST_SIZE;
 	c->pc = pc;
 }
 
@@ -471,6 +500,7 @@ void smp_finish(void)
 {
 	if (!startable) {
 		smp_compact();
+		smp_register_guards();
 		return;
 	}
 	while (timer_ns() - init_sent_ns < INIT_DELAY_NS)
@@ -483,6 +513,7 @@ void smp_finish(void)
 		if (!cores[i].online && cores[i].pc && smp_give_up(&cores[i]))
 			console_report_error("core %u (APIC ID %u) did not answer; left offline", i, cores[i].info.apic_id);
 	smp_compact();
+	smp_register_guards();
 }
 
 int smp_run_on_stack(unsigned core, smp_fn fn, void *arg, const char *name, uint64_t stack_top)

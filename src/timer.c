@@ -142,9 +142,22 @@ void timer_add_tick(void (*fn)(void))
 		tick_hooks[tick_hook_count++] = fn;
 }
 
+static volatile uint64_t heartbeats;
+
+uint64_t timer_heartbeats(void)
+{
+	return heartbeats;
+}
+
+int timer_clock_is_pit(void)
+{
+	return kind == CLOCK_PIT;
+}
+
 static void heartbeat_irq(void *arg)
 {
 	(void)arg;
+	heartbeats++;
 	if (kind != CLOCK_PIT)
 		(void)counter_read();
 	console_tick(); /* screens catch up with what was written */

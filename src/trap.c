@@ -5,8 +5,10 @@
 #include "irq.h"
 #include "kernel.h"
 #include "lock.h"
+#include "memown.h"
 #include "mm.h"
 #include "msr.h"
+#include "nmiwatch.h"
 #include "percpu.h"
 #include "string.h"
 #include "timer.h"
@@ -23,6 +25,11 @@ OPTIONAL(msr_trap_fixup);
 #define IST_DF 1
 #define IST_NMI 2
 #define IST_MC 3
+/* A page fault runs on a known-good stack: the one that overflowed into
+ * its guard page cannot take the exception frame. It shares the double
+ * fault's: with its own stack, #PF delivery no longer double-faults, and a
+ * fault inside either handler ends in a panic anyway (in_report). */
+#define IST_PF IST_DF
 #define GDT_CODE 0x08
 #define GDT_DATA 0x10
 #define GDT_TSS 0x18
@@ -112,7 +119,7 @@ void trap_init(void)
 {
 	for (unsigned v = 0; v < 256; v++)
 		idt_set(v, (uint64_t)(isr_stubs + v / 16 * ISR_ROW + v % 16 * ISR_STUB),
-			v == 8 ? IST_DF : v == 2 ? IST_NMI : v == 18 ? IST_MC : 0);
+			v == 8 ? IST_DF : v == 2 ? IST_NMI : v == 18 ? IST_MC : v == 14 ? IST_PF : 0);
 	percpu_boot.self = &percpu_boot;
 	for (int i = 0; i < 3; i++)
 		percpu_boot.ist_top[i] = (uint64_t)(boot_ist[i] + IST_STACK_SIZE);
@@ -134,6 +141,17 @@ void trap_set_hooks(const char *(*symbol)(uint64_t, uint64_t *), void (*fault)(u
 	fault_hook = fault;
 }
 
+/* A fault in a stack's guard page is that stack running out (the
+ * registry of kernel memory, memown.c, names the guard pages). */
+static void pf_guard(void)
+{
+	const struct memown *m = memown_find ? memown_find(read_cr2(), 1) : NULL;
+
+	if (m && (m->flags & MEMOWN_GUARD))
+		kprintf("stack overflow on core %u: CR2 is in the %s of core %d (%016llx-%016llx)\n", this_cpu()->index,
+			m->name, m->core, (unsigned long long)m->start, (unsigned long long)(m->end - 1));
+}
+
 /* The exception report: backtrace.c's, with names, every register, the
  * program's symbols and a backtrace; without it (the tiny profile) the
  * vector, the error code and the registers that locate the fault. */
@@ -141,11 +159,15 @@ static void trap_report(const struct trap_frame *f)
 {
 	if (trap_report_full) {
 		trap_report_full(f);
-		return;
+	} else {
+		kprintf("\nEXCEPTION vector %llu on core %u (APIC ID %u)\n"
+			"error %#llx  RIP %016llx  RSP %016llx  CR2 %016llx\n",
+			(unsigned long long)f->vector, this_cpu()->index, this_cpu()->apic_id,
+			(unsigned long long)f->error, (unsigned long long)f->rip, (unsigned long long)f->rsp,
+			(unsigned long long)read_cr2());
 	}
-	kprintf("\nEXCEPTION vector %llu on core %u (APIC ID %u)\nerror %#llx  RIP %016llx  RSP %016llx  CR2 %016llx\n",
-		(unsigned long long)f->vector, this_cpu()->index, this_cpu()->apic_id, (unsigned long long)f->error,
-		(unsigned long long)f->rip, (unsigned long long)f->rsp, (unsigned long long)read_cr2());
+	if (f->vector == 14)
+		pf_guard();
 }
 
 /* Resume at the recovery point through iretq, so an NMI's blocking ends
@@ -267,8 +289,8 @@ void trap_handler(struct trap_frame *f)
 {
 	struct percpu *pc = this_cpu();
 
-	if (f->vector == 2 && trap_stop_nmi(pc)) {
-		trap_stop(f, pc);
+	if (f->vector == 2 && (trap_stop_nmi(pc) || (nmiwatch_nmi && nmiwatch_nmi(f->rip)))) {
+		trap_stop(f, pc); /* a Ctrl-C the watch read asks for a stop */
 		return;
 	}
 	if (f->vector < 32) {

@@ -9,7 +9,9 @@
 /* page-align modules, want memory info, a.out kludge (load addresses below) */
 #define MB1_FLAGS ((1 << 0) | (1 << 1) | (1 << 16))
 
-#define BOOT_STACK_SIZE 16384
+/* The boot core's stack is smp.c's struct boot_stack: a guard page (unmapped
+ * once the kernel's own page tables are in), then 16 KiB. */
+#define BOOT_STACK_TOP (boot_stack + 4096 + 16384)
 
 	.section .multiboot, "a"
 	.align 8
@@ -55,7 +57,7 @@ _start:
 	cld
 	mov %eax, %ebp			/* loader magic */
 	mov %ebx, %esi			/* info structure (physical) */
-	mov $boot_stack_top, %esp
+	mov $BOOT_STACK_TOP, %esp
 
 	cmp $0x36d76289, %ebp
 	je 1f
@@ -157,7 +159,7 @@ long_entry:
 	xor %eax, %eax
 	mov %ax, %fs
 	mov %ax, %gs
-	mov $boot_stack_top, %rsp
+	mov $BOOT_STACK_TOP, %rsp
 	mov %ebp, %edi			/* magic (zero-extended) */
 	mov %esi, %esi			/* info pointer (zero-extended) */
 	xor %ebp, %ebp			/* ends the backtrace chain */
@@ -188,7 +190,3 @@ boot_gdt_ptr:
 boot_pml4:	.skip 4096
 boot_pdpt:	.skip 4096
 boot_pd:	.skip 4 * 4096
-	.align 16
-	.global boot_stack_top
-boot_stack:	.skip BOOT_STACK_SIZE
-boot_stack_top:

@@ -9,6 +9,7 @@
 OPTIONAL(mem_print_map);
 OPTIONAL(mem_print_kernel);
 OPTIONAL(mem_print_mapped);
+OPTIONAL(mem_print_owned);
 OPTIONAL(numa_print_mem);
 
 static int cmd_mem(int argc, char **argv)
@@ -27,6 +28,8 @@ static int cmd_mem(int argc, char **argv)
 		ull(st.region_len / MiB));
 	if (mem_print_mapped)
 		mem_print_mapped(&st);
+	if (mem_print_owned)
+		mem_print_owned();
 	if (numa_print_mem)
 		numa_print_mem();
 	return 0;

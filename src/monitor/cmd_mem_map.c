@@ -4,6 +4,7 @@
 #include "bootinfo.h"
 #include "console.h"
 #include "kernel.h"
+#include "memown.h"
 #include "mm.h"
 #include "monitor.h"
 
@@ -43,4 +44,22 @@ void mem_print_mapped(const struct mm_stats *st)
 {
 	kprintf("mapped: RAM up to %016llx with %s pages; page 0 unmapped\n", ull(st->mapped_top),
 		st->huge_1g ? "1 GiB" : "2 MiB");
+}
+
+/* The registry of kernel memory, in address order: what poke refuses. */
+void mem_print_owned(void)
+{
+	const struct memown *m;
+
+	if (!memown_get)
+		return;
+	kprintf("kernel-owned (poke refuses these without -f):\n");
+	for (unsigned i = 0; (m = memown_get(i)); i++) {
+		kprintf("  %016llx-%016llx  ", ull(m->start), ull(m->end - 1));
+		print_size(m->end - m->start);
+		if (m->core >= 0)
+			kprintf("  %s of core %d\n", m->name, m->core);
+		else
+			kprintf("  %s\n", m->name);
+	}
 }

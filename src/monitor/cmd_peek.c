@@ -6,6 +6,7 @@
 #include "errno.h"
 #include "fs.h"
 #include "kernel.h"
+#include "memown.h"
 #include "mm.h"
 #include "monitor.h"
 #include "parse.h"
@@ -72,28 +73,48 @@ CMD(peek, .name = "peek", .usage = "peek ADDR [1/2/4/8]",
     .help = "examples:\n  peek b8000 2\n  peek 0xfee00030",
     .min_args = 1, .max_args = 2, .fn = cmd_peek);
 
+/* Memory the kernel owns (its image, page tables, stacks, DMA rings and
+ * buffers, RAM disks: memown.h) is refused unless forced: a stray poke
+ * there kills the session. MMIO and the program region stay writable. */
+static int poke_owned(uint64_t addr, unsigned width)
+{
+	const struct memown *m = memown_find ? memown_find(addr, width) : NULL;
+
+	if (!m)
+		return 0;
+	return cmd_error("poke: %llx is kernel memory (%s, %llx-%llx); 'poke -f' writes it anyway", ull(addr), m->name,
+			 ull(m->start), ull(m->end - 1));
+}
+
 static int cmd_poke(int argc, char **argv)
 {
 	uint64_t addr, value;
 	unsigned width = 4;
+	int force = argc > 1 && !strcmp(argv[1], "-f");
 
+	argc -= force, argv += force;
+	if (argc < 3 || argc > 4)
+		return cmd_error("poke: %s (usage: poke [-f] ADDR VALUE [1/2/4/8])",
+				 argc < 3 ? "missing argument" : "too many arguments");
 	if (cmd_arg_u64("poke", argv[1], "address", 1, &addr) ||
 	    cmd_arg_u64("poke", argv[2], "value", 0, &value) ||
 	    (argc == 4 && cmd_arg_width("poke", argv[3], &width)))
 		return CMD_REPORTED;
 	if (width < 8 && value >> (width * 8))
 		return cmd_error("poke: value %llx does not fit in %u bytes", ull(value), width);
-	if (mem_check("poke", addr, width, 1))
+	if (mem_check("poke", addr, width, 1) || (!force && poke_owned(addr, width)))
 		return CMD_REPORTED;
 	mem_write(addr, width, value);
 	kprintf("%016llx: %0*llx\n", ull(addr), (int)width * 2, ull(mem_read(addr, width)));
 	return 0;
 }
 
-CMD(poke, .name = "poke", .usage = "poke ADDR VALUE [1/2/4/8]",
+CMD(poke, .name = "poke", .usage = "poke [-f] ADDR VALUE [1/2/4/8]",
     .summary = "write one value to memory and read it back (ADDR in hex)",
-    .help = "VALUE is decimal, or hex with 0x.\nexamples:\n  poke 200000 0x12345678\n  poke b8000 0x4f41 2",
-    .min_args = 2, .max_args = 3, .fn = cmd_poke);
+    .help = "VALUE is decimal, or hex with 0x. Memory the kernel owns (see 'mem') is\n"
+	    "refused unless -f is given; the program region and device memory are not.\n"
+	    "examples:\n  poke 10000000 0x12345678\n  poke b8000 0x4f41 2",
+    .min_args = 2, .max_args = 4, .fn = cmd_poke);
 
 static void dump_row(uint64_t addr, unsigned n, unsigned width)
 {

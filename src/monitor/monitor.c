@@ -119,7 +119,7 @@ static __attribute__((noinline)) int monitor_call(const struct cmd *c, int argc,
 static int monitor_dispatch(int argc, char **argv)
 {
 	const struct cmd *c = monitor_find(argv[0]);
-	int rc = 0;
+	int rc = 0, faulted;
 
 	if (!c) {
 		cmd_error("unknown command '%s' (try 'help')", argv[0]);
@@ -127,7 +127,13 @@ static int monitor_dispatch(int argc, char **argv)
 	}
 	if (monitor_check_args(c, argc))
 		return 0;
-	if (monitor_call(c, argc, argv, &rc))
+	console_watch_begin();
+	faulted = monitor_call(c, argc, argv, &rc);
+	if (console_watch_end()) {
+		kprintf("%s%s: output stopped by Ctrl-C\n", console_at_line_start() ? "" : "\n", c->name);
+		return 1; /* the rest of the line is dropped too */
+	}
+	if (faulted)
 		return 1;
 	if (rc < 0)
 		cmd_error("%s: %s", c->name, error_str(rc));

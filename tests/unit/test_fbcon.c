@@ -21,6 +21,7 @@ void console_lock(void) { }
 void console_unlock(void) { }
 int vm_map(uint64_t phys, uint64_t len, unsigned attrs) { (void)phys, (void)len, (void)attrs; return 0; }
 void *pmm_alloc_pages(size_t count) { return calloc(count, PAGE_SIZE); }
+void *pmm_alloc_named(size_t count, const char *owner) { (void)owner; return calloc(count, PAGE_SIZE); }
 
 #include "fbcon.c"
 

@@ -17,6 +17,9 @@
 #include "term.h"
 #include "font8x16.h"
 
+/* Its pages in the registry of kernel memory (memown.h): poke names them. */
+static const char dma_owner[] = "framebuffer console grid";
+
 #define FB_MAX_BYTES 4u /* per pixel */
 #define FB_CURSOR_ROWS 2u /* an underline on the cell's last pixel rows */
 /* The boot page tables map the first 4 GiB; a framebuffer above waits for
@@ -230,7 +233,7 @@ int fbcon_init(const struct boot_fb *fb)
 	fbc.cols = fb->width / 8;
 	fbc.rows = fb->height / FONT_HEIGHT;
 	gridbytes = term_buffer_size(fbc.cols, fbc.rows);
-	buf = pmm_alloc_pages(ALIGN_UP(maskbytes + gridbytes, PAGE_SIZE) / PAGE_SIZE);
+	buf = pmm_alloc_named(ALIGN_UP(maskbytes + gridbytes, PAGE_SIZE) / PAGE_SIZE, dma_owner);
 	if (!buf)
 		return -ENOMEM;
 	fbc.mask = (uint64_t (*)[FB_MAX_BYTES])buf;

@@ -15,6 +15,9 @@
 #include "timer.h"
 #include "x86.h"
 
+/* Its pages in the registry of kernel memory (memown.h): poke names them. */
+static const char dma_owner[] = "e1000 DMA rings and buffers";
+
 #define E1000_RX_DESCS 256
 #define E1000_TX_DESCS 256
 #define E1000_BUF_SIZE 2048u            /* RCTL.BSIZE_2048; a TX slot holds any frame */
@@ -164,17 +167,17 @@ static void e1000_alloc_rings(struct e1000 *e)
 {
 	uint8_t *rx_buf, *tx_buf, *spare_buf;
 
-	e->rx = pmm_alloc_pages(ALIGN_UP(E1000_RX_DESCS * sizeof(struct e1000_rx_desc), PAGE_SIZE) / PAGE_SIZE);
-	e->tx = pmm_alloc_pages(ALIGN_UP(E1000_TX_DESCS * sizeof(struct e1000_tx_desc), PAGE_SIZE) / PAGE_SIZE);
-	rx_buf = pmm_alloc_pages(E1000_RX_DESCS * E1000_BUF_SIZE / PAGE_SIZE);
-	tx_buf = pmm_alloc_pages(E1000_TX_DESCS * E1000_BUF_SIZE / PAGE_SIZE);
+	e->rx = pmm_alloc_named(ALIGN_UP(E1000_RX_DESCS * sizeof(struct e1000_rx_desc), PAGE_SIZE) / PAGE_SIZE, dma_owner);
+	e->tx = pmm_alloc_named(ALIGN_UP(E1000_TX_DESCS * sizeof(struct e1000_tx_desc), PAGE_SIZE) / PAGE_SIZE, dma_owner);
+	rx_buf = pmm_alloc_named(E1000_RX_DESCS * E1000_BUF_SIZE / PAGE_SIZE, dma_owner);
+	tx_buf = pmm_alloc_named(E1000_TX_DESCS * E1000_BUF_SIZE / PAGE_SIZE, dma_owner);
 	for (unsigned i = 0; i < E1000_RX_DESCS; i++)
 		e->rx_bufs[i] = rx_buf + i * E1000_BUF_SIZE;
 	for (unsigned i = 0; i < E1000_TX_DESCS; i++)
 		e->tx_bufs[i] = tx_buf + i * E1000_BUF_SIZE;
 	e->nspares = MAX(smp_core_count(), 1u);
-	e->spares = pmm_alloc_pages(ALIGN_UP(e->nspares * sizeof(*e->spares), PAGE_SIZE) / PAGE_SIZE);
-	spare_buf = pmm_alloc_pages(e->nspares * 2 * E1000_BUF_SIZE / PAGE_SIZE);
+	e->spares = pmm_alloc_named(ALIGN_UP(e->nspares * sizeof(*e->spares), PAGE_SIZE) / PAGE_SIZE, dma_owner);
+	spare_buf = pmm_alloc_named(e->nspares * 2 * E1000_BUF_SIZE / PAGE_SIZE, dma_owner);
 	for (unsigned c = 0; c < e->nspares; c++) {
 		e->spares[c].tx = spare_buf + 2 * c * E1000_BUF_SIZE;
 		e->spares[c].rx = e->spares[c].tx + E1000_BUF_SIZE;
@@ -437,7 +440,7 @@ static int e1000_poll(struct netdev *n, void *buf, size_t cap)
 
 static struct e1000 *e1000_alloc(struct pci_dev *d, volatile uint8_t *regs, const struct e1000_variant *v)
 {
-	struct e1000 *e = pmm_alloc_pages(ALIGN_UP(sizeof(*e), PAGE_SIZE) / PAGE_SIZE);
+	struct e1000 *e = pmm_alloc_named(ALIGN_UP(sizeof(*e), PAGE_SIZE) / PAGE_SIZE, dma_owner);
 
 	e->pci = d;
 	e->regs = regs;

@@ -15,6 +15,9 @@
 #include "timer.h"
 #include "x86.h"
 
+/* Its pages in the registry of kernel memory (memown.h): poke names them. */
+static const char dma_owner[] = "RTL8139 DMA buffers";
+
 #define RTL8139_TX_SLOT 2048u            /* 4-byte aligned, above TX_MAX */
 #define RTL8139_RESET_TIMEOUT_NS (100 * 1000000ull)
 #define RTL8139_POLL_MAX 64              /* ring entries looked at per poll */
@@ -341,7 +344,7 @@ static int rtl8139_poll(struct netdev *n, void *buf, size_t cap)
 
 static struct rtl8139 *rtl8139_alloc(struct pci_dev *d, volatile uint8_t *mmio)
 {
-	struct rtl8139 *r = pmm_alloc_pages(ALIGN_UP(sizeof(*r), PAGE_SIZE) / PAGE_SIZE);
+	struct rtl8139 *r = pmm_alloc_named(ALIGN_UP(sizeof(*r), PAGE_SIZE) / PAGE_SIZE, dma_owner);
 
 	r->pci = d;
 	r->mmio = mmio;
@@ -371,14 +374,14 @@ static int rtl8139_read_mac(struct rtl8139 *r)
  * (smp_init ran before the PCI scan). */
 static void rtl8139_alloc_buffers(struct rtl8139 *r)
 {
-	uint8_t *tx_buf = pmm_alloc_pages(RTL8139_TX_DESCS * RTL8139_TX_SLOT / PAGE_SIZE);
+	uint8_t *tx_buf = pmm_alloc_named(RTL8139_TX_DESCS * RTL8139_TX_SLOT / PAGE_SIZE, dma_owner);
 	uint8_t *spare_buf;
 
 	for (unsigned i = 0; i < RTL8139_TX_DESCS; i++)
 		r->tx_bufs[i] = tx_buf + i * RTL8139_TX_SLOT;
 	r->nspares = MAX(smp_core_count(), 1u);
-	r->spares = pmm_alloc_pages(ALIGN_UP(r->nspares * sizeof(*r->spares), PAGE_SIZE) / PAGE_SIZE);
-	spare_buf = pmm_alloc_pages(r->nspares * 2 * RTL8139_TX_SLOT / PAGE_SIZE);
+	r->spares = pmm_alloc_named(ALIGN_UP(r->nspares * sizeof(*r->spares), PAGE_SIZE) / PAGE_SIZE, dma_owner);
+	spare_buf = pmm_alloc_named(r->nspares * 2 * RTL8139_TX_SLOT / PAGE_SIZE, dma_owner);
 	for (unsigned c = 0; c < r->nspares; c++) {
 		r->spares[c].tx = spare_buf + 2 * c * RTL8139_TX_SLOT;
 		r->spares[c].rx = r->spares[c].tx + RTL8139_TX_SLOT;
@@ -433,7 +436,7 @@ static int rtl8139_probe(struct pci_dev *d, const struct pci_id *id)
 	err = rtl8139_read_mac(r);
 	if (err)
 		goto err_master;
-	r->rx_ring = pmm_alloc_pages(ALIGN_UP(RTL8139_RX_ALLOC, PAGE_SIZE) / PAGE_SIZE);
+	r->rx_ring = pmm_alloc_named(ALIGN_UP(RTL8139_RX_ALLOC, PAGE_SIZE) / PAGE_SIZE, dma_owner);
 	rtl8139_alloc_buffers(r);
 	rtl8139_start(r);
 	r->link_prev = !(rtl_read8(r, RTL8139_MSR) & RTL8139_MSR_LINKB);

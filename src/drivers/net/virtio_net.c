@@ -17,6 +17,8 @@
 OPTIONAL(net_irq);
 OPTIONAL(virtio_pci_irq_enable);
 OPTIONAL(virtio_pci_irq_ack);
+/* Its pages in the registry of kernel memory (memown.h): poke names them. */
+static const char dma_owner[] = "virtio-net buffers";
 
 #define VIRTIO_NET_QUEUE_MAX 256
 #define VIRTIO_NET_RX_SLOTS 64
@@ -258,9 +260,9 @@ static void virtio_net_alloc_slots(struct virtio_net *v)
 	struct virtio_net_slot *s;
 
 	v->nspares = MAX(smp_core_count(), 1u);
-	v->slots = pmm_alloc_pages(ALIGN_UP((v->nrx + v->ntx + 2 * v->nspares) * sizeof(struct virtio_net_slot),
-					    PAGE_SIZE) / PAGE_SIZE);
-	v->spares = pmm_alloc_pages(ALIGN_UP(v->nspares * sizeof(*v->spares), PAGE_SIZE) / PAGE_SIZE);
+	v->slots = pmm_alloc_named(ALIGN_UP((v->nrx + v->ntx + 2 * v->nspares) * sizeof(struct virtio_net_slot),
+					    PAGE_SIZE) / PAGE_SIZE, dma_owner);
+	v->spares = pmm_alloc_named(ALIGN_UP(v->nspares * sizeof(*v->spares), PAGE_SIZE) / PAGE_SIZE, dma_owner);
 	s = v->slots + v->nrx;
 	for (unsigned i = 0; i < v->ntx; i++)
 		v->tx_free[i] = s++;
@@ -336,7 +338,7 @@ static void virtio_net_enable_irq(struct virtio_net *v)
 
 static int virtio_net_probe(struct pci_dev *d, const struct pci_id *id)
 {
-	struct virtio_net *v = pmm_alloc_pages(1);
+	struct virtio_net *v = pmm_alloc_named(1, dma_owner);
 	int err;
 
 	(void)id; /* one kind of device: nothing per id */

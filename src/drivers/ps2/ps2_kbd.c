@@ -186,6 +186,8 @@ int ps2_kbd_init(void)
 	if (err)
 		return err;
 	console_add_poll(ps2_poll);
+	console_add_nmi_poll(ps2_drain);
+	console_add_input("ps2");
 	ps2_poll();
 	return 0;
 }

@@ -128,6 +128,7 @@ void serial_init(void)
 	uart_out(UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
 	uart_ok = 1;
 	console_register(&uart_console);
+	console_add_input("serial");
 }
 
 void serial_enable_irq(void)
@@ -138,5 +139,6 @@ void serial_enable_irq(void)
 		return;
 	uart_out(UART_IER, UART_IER_RDI);
 	console_add_poll(uart_drain);
+	console_add_nmi_poll(uart_drain);
 	uart_drain();
 }

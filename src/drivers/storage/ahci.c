@@ -19,6 +19,8 @@
 #include "ahci_regs.h"
 
 OPTIONAL(pci_irq_enable);
+/* Its pages in the registry of kernel memory (memown.h): poke names them. */
+static const char dma_owner[] = "AHCI command lists and buffers";
 
 #define AHCI_MAX_HBAS 4
 #define AHCI_MAX_DEVICES 16
@@ -726,7 +728,7 @@ static int ahci_port_setup(struct ahci_port *p)
 
 	if (err)
 		return err;
-	mem = pmm_alloc_pages((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
+	mem = pmm_alloc_named((bytes + PAGE_SIZE - 1) / PAGE_SIZE, dma_owner);
 	p->list = (struct ahci_cmd_header *)mem;
 	p->tables = (struct ahci_cmd_table *)(mem + AHCI_TABLES_OFFSET);
 	for (unsigned i = 0; i < p->hba->nslots; i++) {
@@ -776,7 +778,7 @@ static int ahci_port_probe(struct ahci_hba *h, unsigned num)
 		return -ENOSPC;
 	bounce = p->bounce; /* kept from a port probed here before that had nothing */
 	memset(p, 0, sizeof(*p));
-	p->bounce = bounce ? bounce : pmm_alloc_pages(AHCI_BOUNCE_BYTES / PAGE_SIZE);
+	p->bounce = bounce ? bounce : pmm_alloc_named(AHCI_BOUNCE_BYTES / PAGE_SIZE, dma_owner);
 	p->lock = (struct spinlock)SPINLOCK_INIT;
 	p->bounce_lock = (struct spinlock)SPINLOCK_INIT;
 	p->hba = h;

@@ -19,6 +19,8 @@
 
 OPTIONAL(pci_irq_enable);
 OPTIONAL(pci_irq_disable);
+/* Its pages in the registry of kernel memory (memown.h): poke names them. */
+static const char dma_owner[] = "NVMe queues and buffers";
 
 #define NVME_ADMIN_DEPTH 16       /* one command at a time */
 #define NVME_IO_DEPTH 64          /* entries per I/O queue, fewer if CAP.MQES says so */
@@ -158,8 +160,8 @@ static int nvme_enable(const struct nvme_ctrl *c)
 
 static void nvme_queue_init(struct nvme_ctrl *c, struct nvme_queue *q, uint16_t qid, uint16_t depth)
 {
-	q->sq = pmm_alloc_pages(ALIGN_UP(depth * sizeof(struct nvme_sqe), PAGE_SIZE) / PAGE_SIZE);
-	q->cq = pmm_alloc_pages(ALIGN_UP(depth * sizeof(struct nvme_cqe), PAGE_SIZE) / PAGE_SIZE);
+	q->sq = pmm_alloc_named(ALIGN_UP(depth * sizeof(struct nvme_sqe), PAGE_SIZE) / PAGE_SIZE, dma_owner);
+	q->cq = pmm_alloc_named(ALIGN_UP(depth * sizeof(struct nvme_cqe), PAGE_SIZE) / PAGE_SIZE, dma_owner);
 	q->sq_db = (volatile uint32_t *)(c->regs + NVME_DB_SQ(qid, c->db_stride));
 	q->cq_db = (volatile uint32_t *)(c->regs + NVME_DB_CQ(qid, c->db_stride));
 	q->qid = qid;
@@ -737,7 +739,7 @@ static int nvme_check_cap(const struct pci_dev *d, uint64_t cap)
 
 static struct nvme_ctrl *nvme_ctrl_alloc(struct pci_dev *d, volatile uint8_t *regs, uint64_t cap)
 {
-	struct nvme_ctrl *c = pmm_alloc_pages(ALIGN_UP(sizeof(*c), PAGE_SIZE) / PAGE_SIZE);
+	struct nvme_ctrl *c = pmm_alloc_named(ALIGN_UP(sizeof(*c), PAGE_SIZE) / PAGE_SIZE, dma_owner);
 	uint16_t io_depth = (uint16_t)MIN(NVME_IO_DEPTH, NVME_CAP_MQES(cap) + 1);
 
 	c->pci = d;
@@ -750,8 +752,8 @@ static struct nvme_ctrl *nvme_ctrl_alloc(struct pci_dev *d, volatile uint8_t *re
 	for (unsigned i = 0; i < NVME_MAX_IOQ; i++)
 		c->ioq[i] = (struct nvme_ioq){ .ctrl = c, .lock = SPINLOCK_INIT };
 	c->slots = MIN(NVME_SLOTS, io_depth - 1u);
-	c->ident = pmm_alloc_pages(1);
-	c->bounce = pmm_alloc_pages(NVME_BOUNCE_BYTES / PAGE_SIZE);
+	c->ident = pmm_alloc_named(1, dma_owner);
+	c->bounce = pmm_alloc_named(NVME_BOUNCE_BYTES / PAGE_SIZE, dma_owner);
 	c->bounce_lock = (struct spinlock)SPINLOCK_INIT;
 	d->priv = c;
 	return c;
@@ -801,7 +803,7 @@ static void nvme_ioq_alloc(struct nvme_ctrl *c)
 		struct nvme_ioq *io = &c->ioq[i];
 
 		nvme_queue_init(c, &io->q, (uint16_t)(i + 1), depth);
-		io->prp = pmm_alloc_pages(ALIGN_UP(c->slots * c->prp_entries * 8ull, PAGE_SIZE) / PAGE_SIZE);
+		io->prp = pmm_alloc_named(ALIGN_UP(c->slots * c->prp_entries * 8ull, PAGE_SIZE) / PAGE_SIZE, dma_owner);
 	}
 }
 

@@ -5,12 +5,16 @@
 #include "blkdev.h"
 #include "bootinfo.h"
 #include "devices.h"
+#include "console.h"
 #include "kernel.h"
+#include "memown.h"
+#include "mm.h"
 #include "string.h"
 
 #define RAM_SECTOR 512
 
 static struct blkdev ramdisks[BOOTINFO_MAX_MODS];
+static char owners[BOOTINFO_MAX_MODS][24]; /* "RAM disk ram0", for memown */
 
 static int ram_read(struct blkdev *b, uint64_t lba, uint32_t count, void *buf)
 {
@@ -41,5 +45,9 @@ void ramdisk_init(void)
 		b->read = ram_read;
 		b->write = ram_write;
 		blk_register(b);
+		ksnprintf(owners[i], sizeof(owners[i]), "RAM disk %s", b->name);
+		if (memown_add)
+			memown_add(ALIGN_DOWN(m->start, PAGE_SIZE),
+				   ALIGN_UP(m->end, PAGE_SIZE) - ALIGN_DOWN(m->start, PAGE_SIZE), owners[i], -1, 0);
 	}
 }

@@ -12,6 +12,9 @@
 #include "string.h"
 #include "virtio_blk_regs.h"
 
+/* Its pages in the registry of kernel memory (memown.h): poke names them. */
+static const char dma_owner[] = "virtio-blk requests";
+
 #define VIRTIO_BLK_QUEUE_MAX 256          /* descriptors: room for every chunk of a call */
 #define VIRTIO_BLK_CALL_BYTES (4 * MiB)   /* max_sectors; the block layer splits bigger requests */
 #define VIRTIO_BLK_CHUNK_BYTES (64 * KiB) /* per request: a 4 MiB call is 64 in flight */
@@ -305,7 +308,7 @@ static void virtio_blk_fill_blkdev(struct virtio_blk *v)
 
 static int virtio_blk_probe(struct pci_dev *d, const struct pci_id *id)
 {
-	struct virtio_blk *v = pmm_alloc_pages(1);
+	struct virtio_blk *v = pmm_alloc_named(1, dma_owner);
 	int err;
 
 	(void)id; /* one kind of device: nothing per id */

@@ -136,6 +136,8 @@ static int kbd_probe(struct usb_device *d, const struct usb_iface *i)
 	if (err) {
 		d->drv = NULL;
 		k->dev = NULL;
+	} else {
+		console_add_input("usb");
 	}
 	return err;
 }

@@ -17,6 +17,9 @@
 #include "x86.h"
 #include "xhci_regs.h"
 
+/* Its pages in the registry of kernel memory (memown.h): poke names them. */
+static const char dma_owner[] = "xHCI rings and buffers";
+
 #define XHCI_MAX_CTRL 4
 #define XHCI_MAX_SLOTS 64           /* slots enabled (CONFIG.MaxSlotsEn) at most */
 #define XHCI_MAX_PORTS 64
@@ -97,7 +100,7 @@ static uint64_t phys(const void *p) { return (uint64_t)(uintptr_t)p; }
 
 static int ring_init(struct xhci_ring *r)
 {
-	if (!r->trb && !(r->trb = pmm_alloc_pages(1)))
+	if (!r->trb && !(r->trb = pmm_alloc_named(1, dma_owner)))
 		return -ENOMEM;
 	memset(r->trb, 0, PAGE_SIZE);
 	r->trb[RING_TRBS - 1].param = phys(r->trb);
@@ -458,7 +461,7 @@ static int xhci_intr_start(struct usb_device *d, uint8_t epaddr, unsigned len, u
 
 	if (!ep->ring.trb || len > PAGE_SIZE || hc->dead)
 		return -EINVAL;
-	if (!ep->buf && !(ep->buf = pmm_alloc_pages(1)))
+	if (!ep->buf && !(ep->buf = pmm_alloc_named(1, dma_owner)))
 		return -ENOMEM;
 	f = cpu_irq_save();
 	ep->len = len;
@@ -479,12 +482,12 @@ static struct xhci_slot *xhci_slot_mem(struct xhci *hc, unsigned id)
 	struct xhci_slot *s = hc->slots[id];
 
 	if (!s) {
-		s = pmm_alloc_pages(1);
+		s = pmm_alloc_named(1, dma_owner);
 		if (!s)
 			return NULL;
-		s->out = pmm_alloc_pages(1);
-		s->in = pmm_alloc_pages(1);
-		s->bounce = pmm_alloc_pages(1);
+		s->out = pmm_alloc_named(1, dma_owner);
+		s->in = pmm_alloc_named(1, dma_owner);
+		s->bounce = pmm_alloc_named(1, dma_owner);
 		if (!s->out || !s->in || !s->bounce)
 			return NULL;
 		hc->slots[id] = s;
@@ -808,11 +811,11 @@ static int xhci_scratchpad(struct xhci *hc)
 
 	if (!n)
 		return 0;
-	arr = pmm_alloc_pages((n * 8 + PAGE_SIZE - 1) / PAGE_SIZE);
+	arr = pmm_alloc_named((n * 8 + PAGE_SIZE - 1) / PAGE_SIZE, dma_owner);
 	if (!arr)
 		return -ENOMEM;
 	for (unsigned i = 0; i < n; i++) {
-		void *p = pmm_alloc_pages(1);
+		void *p = pmm_alloc_named(1, dma_owner);
 
 		if (!p)
 			return -ENOMEM;
@@ -827,9 +830,9 @@ static int xhci_rings(struct xhci *hc)
 	volatile uint8_t *ir = hc->rt + XHCI_IR0;
 	uint64_t *erst;
 
-	hc->dcbaa = pmm_alloc_pages(1);
-	hc->evt = pmm_alloc_pages(1);
-	erst = pmm_alloc_pages(1);
+	hc->dcbaa = pmm_alloc_named(1, dma_owner);
+	hc->evt = pmm_alloc_named(1, dma_owner);
+	erst = pmm_alloc_named(1, dma_owner);
 	if (!hc->dcbaa || !hc->evt || !erst || ring_init(&hc->cmd) || xhci_scratchpad(hc))
 		return -ENOMEM;
 	hc->evt_deq = 0;

@@ -17,6 +17,8 @@
 OPTIONAL(virtio_legacy_find);
 OPTIONAL(virtio_legacy_queue);
 OPTIONAL(virtio_legacy_negotiate);
+/* Its pages in the registry of kernel memory (memown.h): poke names them. */
+static const char dma_owner[] = "virtio queues";
 
 #define VIRTIO_RESET_TIMEOUT_NS 1000000000ull /* the spec sets no bound; QEMU takes ~0 */
 #define VIRTIO_CFG_RETRIES 16                 /* config_generation re-reads */
@@ -229,7 +231,7 @@ int virtq_alloc(struct virtq *q, struct virtio_pci *vp, uint16_t index, uint16_t
 	uint64_t used_off = virtq_used_offset(size);
 	uint64_t ring_bytes = used_off + ALIGN_UP(sizeof(struct virtq_used) + 8u * size + 2u, VIRTQ_LEGACY_ALIGN);
 	uint64_t token_bytes = ALIGN_UP(sizeof(void *) * size, PAGE_SIZE);
-	uint8_t *mem = pmm_alloc_pages((ring_bytes + token_bytes) / PAGE_SIZE);
+	uint8_t *mem = pmm_alloc_named((ring_bytes + token_bytes) / PAGE_SIZE, dma_owner);
 
 	if (!mem)
 		return -ENOMEM;
