@@ -118,8 +118,10 @@ static int mbr_parse(const struct part_src *src, struct part_table *t, const str
 			p->container = (uint8_t)mbr_is_extended(e[i].type);
 		}
 	}
+	/* An extended partition left out above is not walked either: its
+	 * logical partitions would lie off the disk too. */
 	for (int i = 0; i < 4 && !err; i++)
-		if (mbr_is_extended(e[i].type))
+		if (mbr_is_extended(e[i].type) && mbr_entry_ok(&e[i], src->sectors))
 			err = part_mbr_walk_extended ? part_mbr_walk_extended(src, t, e[i].lba, e[i].sectors, &logical) : 0;
 	return err;
 }
