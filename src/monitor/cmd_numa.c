@@ -150,7 +150,7 @@ static unsigned numa_header(const char *label, uint32_t *nodes)
 		return 0;
 	}
 	n = acpi_srat_domains(s, nodes, NUMA_MAX_SHOWN);
-	kprintf("%s %u node%s (SRAT)", label, n, n == 1 ? "" : "s");
+	kprintf("%s %u node%s (SRAT)", label, n, PLURAL(n));
 	if (sl) {
 		kprintf("; SLIT distances to nodes 0-%u", sl->n - 1);
 		if (sl->localities != n)
@@ -164,40 +164,42 @@ static unsigned numa_header(const char *label, uint32_t *nodes)
 	return n;
 }
 
-void numa_print_cpu(void)
+/* The header, then a line per node: what what() prints of it (its cores or
+ * its memory), then its distances. */
+static const struct srat_info *numa_print_nodes(const char *label,
+						void (*what)(const struct srat_info *, uint32_t))
 {
 	const struct srat_info *s = acpi_srat();
 	uint32_t nodes[NUMA_MAX_SHOWN];
-	unsigned n = numa_header("numa:      ", nodes);
+	unsigned n = numa_header(label, nodes);
 
 	for (unsigned i = 0; i < n; i++) {
 		kprintf("  node %u: ", nodes[i]);
-		numa_print_node_cores(s, nodes[i]);
+		what(s, nodes[i]);
 		numa_print_distances(nodes[i]);
 		kprintf("\n");
 	}
+	return s;
+}
+
+void numa_print_cpu(void)
+{
+	const struct srat_info *s = numa_print_nodes("numa:      ", numa_print_node_cores);
+
 	if (s)
 		numa_print_mismatches(s);
 }
 
 void numa_print_mem(void)
 {
-	const struct srat_info *s = acpi_srat();
-	uint32_t nodes[NUMA_MAX_SHOWN];
-	unsigned n = numa_header("numa:", nodes);
+	const struct srat_info *s = numa_print_nodes("numa:", numa_print_node_memory);
 
-	for (unsigned i = 0; i < n; i++) {
-		kprintf("  node %u: ", nodes[i]);
-		numa_print_node_memory(s, nodes[i]);
-		numa_print_distances(nodes[i]);
-		kprintf("\n");
-	}
 	if (s && s->bad_ranges)
 		kprintf("  SRAT: %u memory range%s of length 0 or past 2^64 ignored\n", s->bad_ranges,
-			s->bad_ranges == 1 ? "" : "s");
+			PLURAL(s->bad_ranges));
 	if (s && s->overlaps)
 		kprintf("  SRAT: %u memory range%s overlapping an earlier one ignored\n", s->overlaps,
-			s->overlaps == 1 ? "" : "s");
+			PLURAL(s->overlaps));
 }
 
 static void srat_print_entry(const uint8_t *e)
