@@ -346,7 +346,7 @@ UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/t
 # "/* sources: src/a.c src/b.c */", the one place they are kept.
 test_sources = $(shell sed -n 's|^/\* sources: \(.*\) \*/$$|\1|p' $(1))
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard src/monitor/*.[ch] src/*.c src/drivers/ps2/*.c src/drivers/fb/*.[ch] src/drivers/usb/*.[ch] include/*.h programs/lib/*.c) | $(BUILD)/unit/
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard tests/unit/*.h src/monitor/*.[ch] src/*.c src/drivers/ps2/*.c src/drivers/fb/*.[ch] src/drivers/usb/*.[ch] include/*.h programs/lib/*.c) | $(BUILD)/unit/
 	$(CC) $(UNIT_CFLAGS) -Isrc/drivers/ps2 -Isrc/drivers/fb -Isrc/drivers/usb $< $(call test_sources,$<) tests/unit/host_shim.c -o $@
 
 $(BUILD)/unit/:

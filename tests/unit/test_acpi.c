@@ -7,47 +7,7 @@
 #include "acpi.h"
 #include "errno.h"
 #include "unit.h"
-
-static uint8_t tbl[1024];
-static size_t tlen;
-
-static void put8(size_t off, uint8_t v) { tbl[off] = v; }
-static void put16(size_t off, uint16_t v) { memcpy(tbl + off, &v, 2); }
-static void put32(size_t off, uint32_t v) { memcpy(tbl + off, &v, 4); }
-static void put64(size_t off, uint64_t v) { memcpy(tbl + off, &v, 8); }
-
-/* Start a table: header with sig, then body bytes appended with add(). */
-static void table_start(const char *sig, size_t body_at)
-{
-	memset(tbl, 0, sizeof(tbl));
-	memcpy(tbl, sig, 4);
-	memcpy(tbl + 10, "INGOT ", 6);
-	memcpy(tbl + 16, "TESTTBL ", 8);
-	tbl[8] = 1;
-	tlen = body_at;
-}
-
-/* Set the length and fix the checksum. */
-static void table_end(void)
-{
-	uint8_t s = 0;
-
-	put32(4, (uint32_t)tlen);
-	tbl[9] = 0;
-	for (size_t i = 0; i < tlen; i++)
-		s += tbl[i];
-	tbl[9] = (uint8_t)-s;
-}
-
-/* A copy of the table in a heap block of exactly len bytes, so ASan sees
- * any read past the end. */
-static uint8_t *exact(size_t len)
-{
-	uint8_t *p = malloc(len ? len : 1);
-
-	memcpy(p, tbl, len);
-	return p;
-}
+#include "acpi_build.h"
 
 static void add_entry(const uint8_t *e, size_t n)
 {

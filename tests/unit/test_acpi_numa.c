@@ -10,40 +10,7 @@
 #include "acpi.h"
 #include "errno.h"
 #include "unit.h"
-
-static uint8_t tbl[2048];
-static size_t tlen;
-
-static void put32(size_t off, uint32_t v) { memcpy(tbl + off, &v, 4); }
-static void put64(size_t off, uint64_t v) { memcpy(tbl + off, &v, 8); }
-
-static void table_start(const char *sig, size_t body_at)
-{
-	memset(tbl, 0, sizeof(tbl));
-	memcpy(tbl, sig, 4);
-	tbl[8] = 1;
-	tlen = body_at;
-}
-
-static void table_end(void)
-{
-	uint8_t s = 0;
-
-	put32(4, (uint32_t)tlen);
-	tbl[9] = 0;
-	for (size_t i = 0; i < tlen; i++)
-		s += tbl[i];
-	tbl[9] = (uint8_t)-s;
-}
-
-/* A copy in a heap block of exactly len bytes, so ASan sees reads past it. */
-static uint8_t *exact(size_t len)
-{
-	uint8_t *p = malloc(len ? len : 1);
-
-	memcpy(p, tbl, len);
-	return p;
-}
+#include "acpi_build.h"
 
 static void srat_lapic(uint8_t apic, uint32_t domain, uint32_t flags)
 {
