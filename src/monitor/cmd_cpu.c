@@ -1,7 +1,7 @@
 /* cmd_cpu.c: the cpu command (the boot core's vendor, brand and signature,
  * the number of cores); hypervisor, CPUID limits, address sizes, features,
  * caches, topology, the TSC and bus clocks and the table of cores are in
- * cmd_cpu_detail.c,
+ * cmd_cpu_detail.c, the NUMA lines in cmd_numa.c, the MSR lines in cmd_msr.c,
  * cpuid (raw registers, Intel SDM vol. 2A) in cmd_cpuid.c.
  * Exercised by tests/expect/cpu.exp with QEMU -cpu qemu64, max, Westmere, EPYC. */
 #include "console.h"
@@ -75,8 +75,9 @@ CMD(cpu, .name = "cpu", .usage = "cpu",
     .summary = "boot core identification, features, caches, clocks; one row per core",
     .help = "Vendor, brand, family/model/stepping (decimal and hex), hypervisor, features,\n"
 	    "caches, topology, TSC and bus (local APIC timer) clocks of the boot core,\n"
-	    "then index, APIC ID, state and last work of every core, and the NUMA node\n"
-	    "of each (ACPI SRAT) with the distances (SLIT).\n"
+	    "XCR0 and the XSAVE area size, then index, APIC ID, state and last work of\n"
+	    "every core, the NUMA node of each (ACPI SRAT) with the distances (SLIT), and\n"
+	    "each core's TSC, APERF/MPERF clock, temperature and microcode from its MSRs.\n"
 	    "examples:\n  cpu\n  cpuid 1   (the raw registers behind it)",
     .min_args = 0, .max_args = 0, .fn = cmd_cpu);
 #endif
