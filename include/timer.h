@@ -13,6 +13,8 @@ void timer_delay_ns(uint64_t ns);
 const char *timer_source(void);
 /* TSC ticks per second (from CPUID 0x15/0x16 or calibrated), 0 if unknown. */
 uint64_t timer_tsc_hz(void);
+/* The clock (ns) and the TSC read as at one instant, for rates. */
+void timer_sample_tsc(uint64_t *ns, uint64_t *tsc);
 /* Local APIC timer input clock (the bus clock), 0 if not calibrated. */
 uint64_t timer_lapic_hz(void);
 /* Measure the local APIC timer and start the periodic heartbeat. */

@@ -154,6 +154,24 @@ int timer_clock_is_pit(void)
 	return kind == CLOCK_PIT;
 }
 
+/* The clock and the TSC at one instant: of a few brackets (clock, TSC,
+ * clock), the narrowest, so that a host that stops this vCPU between two
+ * reads (TCG on a busy machine) skews no rate measured from them. */
+void timer_sample_tsc(uint64_t *ns, uint64_t *tsc)
+{
+	uint64_t best = UINT64_MAX;
+
+	for (int i = 0; i < 8; i++) {
+		uint64_t a = timer_ns(), t = rdtsc(), b = timer_ns();
+
+		if (b - a < best) {
+			best = b - a;
+			*ns = a + (b - a) / 2;
+			*tsc = t;
+		}
+	}
+}
+
 static void heartbeat_irq(void *arg)
 {
 	(void)arg;
@@ -175,8 +193,7 @@ void timer_init(void)
 		ext_count = counter_raw(); /* counter_read moves forward from here */
 		start_count = counter_read();
 	}
-	cal_ns0 = timer_ns();
-	cal_tsc0 = rdtsc();
+	timer_sample_tsc(&cal_ns0, &cal_tsc0);
 	if (apic_present()) {
 		apic_timer_start_count();
 		cal_lapic0 = apic_timer_current();
@@ -210,15 +227,16 @@ void timer_start_heartbeat(void)
  * time since boot (at least 50 ms), which only gets better with time. */
 uint64_t timer_tsc_hz(void)
 {
-	uint64_t ns, cpuid_hz = cpu_boot_info()->tsc_hz;
+	uint64_t ns, tsc, cpuid_hz = cpu_boot_info()->tsc_hz;
 
 	if (cpuid_hz)
 		return cpuid_hz;
 	if (this_cpu()->index != 0)
 		return tsc_hz;
-	ns = timer_ns() - cal_ns0;
+	timer_sample_tsc(&ns, &tsc);
+	ns -= cal_ns0;
 	if (ns >= CALIBRATE_MIN_NS)
-		tsc_hz = (rdtsc() - cal_tsc0) * 1000000000ull / ns;
+		tsc_hz = (tsc - cal_tsc0) * 1000000000ull / ns;
 	return tsc_hz;
 }
 

@@ -126,21 +126,22 @@ static void clocks_sample(void *arg)
 {
 	struct core_clocks *c = arg;
 	const struct cpu_info *ci = cpu_boot_info();
-	uint64_t t0, a0 = 0, m0 = 0, tsc0, a1 = 0, m1 = 0;
+	uint64_t t0, t1, a0 = 0, m0 = 0, tsc0, tsc1, a1 = 0, m1 = 0;
 	uint32_t r[4] = { 0 };
 	int perf;
 
 	if (ci->max_leaf >= 6)
 		cpuid(6, 0, r);
 	perf = (r[2] & 1) ? 0 : -ENODEV;
-	t0 = timer_ns(), tsc0 = rdtsc();
+	timer_sample_tsc(&t0, &tsc0);
 	if (!perf && !(perf = msr_read_safe(MSR_IA32_APERF, &a0)))
 		perf = msr_read_safe(MSR_IA32_MPERF, &m0);
 	while (timer_ns() - t0 < CLOCK_SAMPLE_NS)
 		__asm__ volatile("pause");
 	if (!perf && !(perf = msr_read_safe(MSR_IA32_APERF, &a1)))
 		perf = msr_read_safe(MSR_IA32_MPERF, &m1);
-	c->tsc = rdtsc() - tsc0, c->ns = timer_ns() - t0;
+	timer_sample_tsc(&t1, &tsc1);
+	c->tsc = tsc1 - tsc0, c->ns = t1 - t0;
 	c->err_perf = perf, c->aperf = a1 - a0, c->mperf = m1 - m0;
 	c->err_therm = (r[0] & 1) ? msr_read_safe(MSR_IA32_THERM_STATUS, &c->therm) : -ENODEV;
 	c->err_pkg = (r[0] & (1u << 6)) ? msr_read_safe(MSR_IA32_PACKAGE_THERM_STATUS, &c->pkg) : -ENODEV;
