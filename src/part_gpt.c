@@ -204,6 +204,14 @@ static void gpt_accept(struct part_table *t, const struct gpt_header *h, uint64_
 	memcpy(t->disk_guid, h->disk_guid, 16);
 }
 
+/* A hybrid ISO (xorriso) carries a GPT at byte 512, for when it is copied to
+ * a stick; on a CD with 2048-byte sectors that is inside sector 0, not at
+ * LBA 1, so the table is not wrong but meant for another sector size. */
+static int gpt_for_512(const struct part_src *src)
+{
+	return src->ssize > 512 && !part_read_sector(src, 0) && !memcmp(part_sector + 512, "EFI PART", 8);
+}
+
 int part_gpt_parse(const struct part_src *src, struct part_table *t)
 {
 	struct gpt_header h;
@@ -222,6 +230,12 @@ int part_gpt_parse(const struct part_src *src, struct part_table *t)
 	err = gpt_try(src, backup, t, &h, &why2);
 	if (err == -ENODATA && backup != src->sectors - 1)
 		err = gpt_try(src, backup = src->sectors - 1, t, &h, &why2);
+	if (err == -ENODATA && gpt_for_512(src)) {
+		t->note[0] = 0;
+		part_note(t, "GPT made for 512-byte sectors (a hybrid ISO image), not for this device's "
+			  "%u-byte ones: not used", src->ssize);
+		return err;
+	}
 	if (err == -ENODATA) {
 		t->note[0] = 0;
 		part_note(t, "GPT corrupt: primary: %s; backup at LBA %llu: %s", why1,

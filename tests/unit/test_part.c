@@ -1,7 +1,8 @@
 /* test_part.c: host tests of src/part.c on disks built in memory: empty
  * disk, MBR with an EBR chain (and a looping one), a FAT boot sector, GPT
  * with 128 entries, a corrupt primary header or array, 4 KiB sectors, an MBR
- * entry past the end of the disk, a GPT usable area over its backup. */
+ * entry past the end of the disk, a GPT usable area over its backup, a
+ * hybrid ISO's GPT read on a CD. */
 /* sources: src/part.c src/part_gpt.c src/part_ebr.c src/crc32.c src/block.c src/format.c src/error.c */
 #include <stdarg.h>
 #include <stdio.h>
@@ -243,6 +244,24 @@ static void test_gpt_clamp(void)
 	img_free(&im);
 }
 
+/* A hybrid ISO's GPT (byte 512) read on a CD's 2048-byte sectors. */
+static void test_gpt_hybrid_cd(void)
+{
+	struct img im;
+	int err;
+
+	img_new(&im, 8 << 20, 512);
+	gpt_build(&im, 128, 128, gparts, 2);
+	im.ssize = 2048;
+	err = parse(&im, &t);
+	CHECK("part_gpt_cd_none", t.count == 0 && t.scheme != PART_GPT);
+	CHECK_STR("part_gpt_cd_note", t.note,
+		  "GPT made for 512-byte sectors (a hybrid ISO image), not for this device's 2048-byte ones: "
+		  "not used");
+	CHECK("part_gpt_cd_err", err == -ENODATA || err == 0);
+	img_free(&im);
+}
+
 static struct img scan_img;
 
 static int mem_blk_read(struct blkdev *b, uint64_t lba, uint32_t count, void *buf)
@@ -290,6 +309,7 @@ int main(void)
 	test_gpt_more();
 	test_mbr_past_end();
 	test_gpt_clamp();
+	test_gpt_hybrid_cd();
 	test_scan();
 	return unit_exit();
 }
