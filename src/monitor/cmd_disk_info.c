@@ -193,7 +193,7 @@ static void di_ata_attrs(const struct blk_info_ata *a)
 	ata_decode_smart(a->smart, a->thresholds_err ? NULL : a->thresholds, &s);
 	kprintf("SMART attributes (revision %u, checksum %s, %u attribute%s):\n", s.revision,
 		s.checksum_ok ? "ok" : "BAD", s.count, PLURAL(s.count));
-	kprintf("   ID  %-26s %6s %5s %5s %6s  %s\n", "NAME", "FLAGS", "VALUE", "WORST", "THRESH", "RAW");
+	kprintf("   ID  %-26s %-6s %5s %5s %6s  %s\n", "NAME", "FLAGS", "VALUE", "WORST", "THRESH", "RAW");
 	for (unsigned i = 0; i < s.count; i++) {
 		const struct ata_smart_attr *t = &s.attr[i];
 		const char *name = ata_smart_attr_name(t->id);
