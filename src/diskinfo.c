@@ -246,7 +246,7 @@ static void ata_decode_sizes(const uint16_t *id, struct ata_id_desc *out)
 	uint32_t words = id[W_LOGICAL_SIZE] | (uint32_t)id[W_LOGICAL_SIZE + 1] << 16;
 
 	out->logical_bytes = 512;
-	if (ata_word_valid(w) && (w & SS_LONG) && words >= 256 && words <= (1u << 20))
+	if (ata_word_valid(w) && (w & SS_LONG) && words >= 256 && words <= (1u << 15)) /* to 64 KiB: << 15 fits */
 		out->logical_bytes = words * 2;
 	out->physical_bytes = out->logical_bytes;
 	if (ata_word_valid(w) && (w & SS_MULTI))
