@@ -15,7 +15,8 @@
 #define ATA_SECTOR_BYTES 512
 #define VIRTIO_BLK_CFG_BYTES 96
 
-enum blk_info_kind { BLK_INFO_NONE, BLK_INFO_NVME, BLK_INFO_ATA, BLK_INFO_ATAPI, BLK_INFO_VIRTIO, BLK_INFO_RAM };
+enum blk_info_kind { BLK_INFO_NONE, BLK_INFO_NVME, BLK_INFO_ATA, BLK_INFO_ATAPI, BLK_INFO_VIRTIO, BLK_INFO_RAM,
+		     BLK_INFO_SCSI };
 
 /* Raw answers. Each *_err is 0 (the data is there) or the negative code
  * of the command that failed (-EIO: the device refused it). */
@@ -44,6 +45,14 @@ struct blk_info_virtio {
 	uint8_t cfg[VIRTIO_BLK_CFG_BYTES]; /* device configuration, little-endian */
 };
 
+#define SCSI_INQUIRY_BYTES 36
+#define SCSI_CAPACITY10_BYTES 8
+struct blk_info_scsi {
+	uint8_t inquiry[SCSI_INQUIRY_BYTES];    /* standard INQUIRY data (SPC-4 6.6.2) */
+	uint8_t capacity[SCSI_CAPACITY10_BYTES]; /* READ CAPACITY (10) (SBC-3 5.16) */
+	int capacity_err;
+};
+
 struct blk_info_ram {
 	uint64_t addr, bytes;
 };
@@ -55,6 +64,7 @@ struct blk_info {
 		struct blk_info_ata ata;
 		struct blk_info_virtio virtio;
 		struct blk_info_ram ram;
+		struct blk_info_scsi scsi;
 	} u;
 };
 
@@ -181,5 +191,16 @@ struct virtio_blk_desc {
 void virtio_blk_decode_cfg(const uint8_t *cfg, uint32_t len, struct virtio_blk_desc *out);
 /* Name of a virtio-blk or transport feature bit, or NULL. */
 const char *virtio_blk_feature_name(unsigned bit);
+
+/* ---- SCSI (USB mass storage) ---- */
+struct scsi_inquiry_desc {
+	char vendor[9], product[17], revision[5];
+	unsigned device_type;       /* peripheral device type: 0 disk, 5 CD/DVD */
+	unsigned version;           /* SPC version byte */
+	int removable;
+};
+void scsi_decode_inquiry(const uint8_t *inq, struct scsi_inquiry_desc *out);
+/* READ CAPACITY (10): the block count (last LBA + 1) and the block size. */
+void scsi_decode_capacity10(const uint8_t *cap, uint64_t *blocks, uint32_t *block_bytes);
 
 #endif

@@ -1,7 +1,8 @@
 /* diskinfo.c: decoders of what `disk info` shows: NVMe Identify Controller
  * and Namespace and the SMART / Health log (NVM Express Base 1.4 figures
  * 247, 249, 207; 2.0), ATA IDENTIFY (PACKET) DEVICE and SMART data (ACS-2
- * 7.17, 7.18, 7.52), virtio-blk configuration (virtio 1.2 5.2.4). Pure: no
+ * 7.17, 7.18, 7.52), virtio-blk configuration (virtio 1.2 5.2.4), SCSI
+ * INQUIRY and READ CAPACITY (SPC-4 6.6.2, SBC-3 5.16). Pure: no
  * hardware, host-tested. QEMU: -device nvme, ide-hd, virtio-blk-pci. */
 #include "diskinfo.h"
 #include "errno.h"
@@ -459,4 +460,25 @@ const char *virtio_blk_feature_name(unsigned bit)
 		[38] = "NOTIFICATION_DATA", [39] = "NOTIF_CONFIG_DATA", [40] = "RING_RESET",
 	};
 	return bit < sizeof(names) / sizeof(names[0]) ? names[bit] : NULL;
+}
+
+/* ---- SCSI ---- */
+
+void scsi_decode_inquiry(const uint8_t *inq, struct scsi_inquiry_desc *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->device_type = inq[0] & 0x1Fu;
+	out->removable = !!(inq[1] & 0x80);
+	out->version = inq[2];
+	diskinfo_text(out->vendor, sizeof(out->vendor), (const char *)inq + 8, 8);
+	diskinfo_text(out->product, sizeof(out->product), (const char *)inq + 16, 16);
+	diskinfo_text(out->revision, sizeof(out->revision), (const char *)inq + 32, 4);
+}
+
+void scsi_decode_capacity10(const uint8_t *cap, uint64_t *blocks, uint32_t *block_bytes)
+{
+	uint32_t last = (uint32_t)cap[0] << 24 | (uint32_t)cap[1] << 16 | (uint32_t)cap[2] << 8 | cap[3];
+
+	*blocks = (uint64_t)last + 1;
+	*block_bytes = (uint32_t)cap[4] << 24 | (uint32_t)cap[5] << 16 | (uint32_t)cap[6] << 8 | cap[7];
 }

@@ -343,12 +343,38 @@ static void di_virtio(const struct blk_info_virtio *v)
 	di_virtio_features("negotiated", v->negotiated);
 }
 
+/* ---- SCSI (USB mass storage) ---- */
+
+static void di_scsi(const struct blk_info_scsi *si)
+{
+	struct scsi_inquiry_desc q;
+	uint64_t blocks;
+	uint32_t bs;
+	char sz[24];
+
+	scsi_decode_inquiry(si->inquiry, &q);
+	ROW("vendor", "%s", q.vendor);
+	ROW("product", "%s", q.product);
+	ROW("revision", "%s", q.revision);
+	ROW("device type", "%u%s, %sremovable, SPC version %u", q.device_type, q.device_type == 0 ? " (disk)" : "",
+	    q.removable ? "" : "not ", q.version);
+	if (si->capacity_err) {
+		ROW("capacity", "READ CAPACITY (10) failed: %s", error_str(si->capacity_err));
+		return;
+	}
+	scsi_decode_capacity10(si->capacity, &blocks, &bs);
+	if (blocks == 1ull << 32)
+		ROW("capacity", "2 TiB or more: READ CAPACITY (16) gives it (see 'disk')");
+	else
+		ROW("capacity", "%llu blocks of %u bytes (%s)", ull(blocks), bs, di_size(blocks * bs, sz, sizeof(sz)));
+}
+
 /* ---- the command ---- */
 
 static const char *di_what(const struct blk_info *info)
 {
 	static const char *const what[] = { "", "NVMe namespace", "ATA disk", "ATAPI drive", "virtio block device",
-					    "RAM disk" };
+					    "RAM disk", "USB mass storage (SCSI)" };
 	return what[info->kind];
 }
 
@@ -360,6 +386,8 @@ static void di_print(const struct blkdev *b, const struct blk_info *info)
 		di_ata(b, info);
 	else if (info->kind == BLK_INFO_VIRTIO)
 		di_virtio(&info->u.virtio);
+	else if (info->kind == BLK_INFO_SCSI)
+		di_scsi(&info->u.scsi);
 	else if (info->kind == BLK_INFO_RAM)
 		ROW("memory", "0x%llx-0x%llx (%llu bytes)", ull(info->u.ram.addr),
 		    ull(info->u.ram.addr + info->u.ram.bytes - 1), ull(info->u.ram.bytes));

@@ -3,7 +3,7 @@
  * decoder takes (ASan catches a read past them), as NVMe Identify
  * Controller and Namespace data and a SMART log, ATA IDENTIFY (DEVICE and
  * PACKET), SMART data and thresholds, and a virtio-blk configuration of
- * the input's length. Every string must end inside its field and be
+ * the input's length, SCSI INQUIRY and READ CAPACITY data. Every string must end inside its field and be
  * printable; indexes and counts stay in their arrays; names exist for the
  * ids the decoders give. */
 /* sources: src/diskinfo.c */
@@ -117,8 +117,29 @@ static void fuzz_virtio(const uint8_t *data, size_t size)
 	free(cfg);
 }
 
+static void fuzz_scsi(const uint8_t *data, size_t size)
+{
+	uint8_t *inq = exact(data, size, SCSI_INQUIRY_BYTES), *cap = exact(data, size, SCSI_CAPACITY10_BYTES);
+	struct scsi_inquiry_desc q;
+	uint64_t blocks;
+	uint32_t bs;
+
+	if (!inq || !cap)
+		abort();
+	scsi_decode_inquiry(inq, &q);
+	check_text(q.vendor, sizeof(q.vendor));
+	check_text(q.product, sizeof(q.product));
+	check_text(q.revision, sizeof(q.revision));
+	scsi_decode_capacity10(cap, &blocks, &bs);
+	if (!blocks || blocks > 1ull << 32)
+		__builtin_trap();
+	free(inq);
+	free(cap);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	fuzz_scsi(data, size);
 	fuzz_nvme(data, size);
 	fuzz_ata(data, size);
 	fuzz_virtio(data, size);

@@ -4,7 +4,8 @@
  * TRIM, SMART and write cache supported/enabled, words 82-85 ignored when
  * word 83 is not valid, rotation, standard), IDENTIFY PACKET DEVICE, empty
  * data; SMART READ DATA with thresholds (QEMU's table), checksum, the
- * RETURN STATUS signatures and attribute names. */
+ * RETURN STATUS signatures and attribute names; the virtio-blk
+ * configuration; SCSI INQUIRY and READ CAPACITY (10) of USB sticks. */
 /* sources: src/diskinfo.c */
 #include <stdint.h>
 #include "diskinfo.h"
@@ -218,8 +219,31 @@ static void test_virtio(void)
 	CHECK("virtio.feature 63", virtio_blk_feature_name(63) == NULL);
 }
 
+static void test_scsi(void)
+{
+	uint8_t inq[SCSI_INQUIRY_BYTES] = { 0x00, 0x80, 0x05, 0x02 };
+	uint8_t cap[8] = { 0x00, 0x00, 0x1F, 0xFF, 0x00, 0x00, 0x02, 0x00 };
+	struct scsi_inquiry_desc q;
+	uint64_t blocks;
+	uint32_t bs;
+
+	memcpy(inq + 8, "QEMU    QEMU HARDDISK   7.2\x01", 28);
+	scsi_decode_inquiry(inq, &q);
+	CHECK_STR("scsi.vendor", q.vendor, "QEMU");
+	CHECK_STR("scsi.product", q.product, "QEMU HARDDISK");
+	CHECK_STR("scsi.revision control byte", q.revision, "7.2?");
+	CHECK("scsi.type and removable", q.device_type == 0 && q.removable && q.version == 5);
+	scsi_decode_capacity10(cap, &blocks, &bs);
+	CHECK_U64("scsi.blocks", blocks, 8192);
+	CHECK_U64("scsi.block size", bs, 512);
+	memset(cap, 0xFF, 4);
+	scsi_decode_capacity10(cap, &blocks, &bs);
+	CHECK_U64("scsi.2 TiB marker", blocks, 1ull << 32);
+}
+
 int main(void)
 {
+	test_scsi();
 	test_identify();
 	test_packet();
 	test_smart();
