@@ -155,7 +155,7 @@ static void di_ata_standard(unsigned major)
 		ROW("standard", "ACS-%u", major - 7);
 }
 
-static void di_ata_ident(const struct blkdev *b, const struct ata_id_desc *id)
+static void di_ata_ident(const struct ata_id_desc *id)
 {
 	char sz[24];
 
@@ -183,7 +183,6 @@ static void di_ata_ident(const struct blkdev *b, const struct ata_id_desc *id)
 		ROW("rotation", "%u rpm", id->rotation);
 	else
 		ROW("rotation", "not reported");
-	(void)b;
 }
 
 static void di_ata_attrs(const struct blk_info_ata *a)
@@ -262,7 +261,7 @@ static void di_ata(const struct blkdev *b, const struct blk_info *info)
 		di_atapi(b, &id);
 		return;
 	}
-	di_ata_ident(b, &id);
+	di_ata_ident(&id);
 	di_ata_smart(&info->u.ata, &id);
 }
 
