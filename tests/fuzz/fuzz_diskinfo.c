@@ -5,7 +5,8 @@
  * PACKET), SMART data and thresholds, and a virtio-blk configuration of
  * the input's length, SCSI INQUIRY and READ CAPACITY data. Every string must end inside its field and be
  * printable; indexes and counts stay in their arrays; names exist for the
- * ids the decoders give. */
+ * ids the decoders give. Seeds: tests/fuzz/corpus/diskinfo (QEMU-shaped
+ * NVMe and ATA identify data, QEMU's SMART table). */
 /* sources: src/diskinfo.c */
 #include <stddef.h>
 #include <stdint.h>
