@@ -2,9 +2,9 @@
  * src/diskinfo.c: the input, zero-padded in buffers of the exact size each
  * decoder takes (ASan catches a read past them), as NVMe Identify
  * Controller and Namespace data and a SMART log, ATA IDENTIFY (DEVICE and
- * PACKET), SMART data and thresholds, and a virtio-blk configuration of
- * the input's length, SCSI INQUIRY and READ CAPACITY data. Every string must end inside its field and be
- * printable; indexes and counts stay in their arrays; names exist for the
+ * PACKET), SMART data and thresholds, a virtio-blk configuration of the
+ * input's length, SCSI INQUIRY and READ CAPACITY data. Every string must
+ * end inside its field and be printable; indexes and counts stay in their arrays; names exist for the
  * ids the decoders give. Seeds: tests/fuzz/corpus/diskinfo (QEMU-shaped
  * NVMe and ATA identify data, QEMU's SMART table). */
 /* sources: src/diskinfo.c */
