@@ -46,8 +46,8 @@ static void di_nvme_ctrl(const struct blk_info_nvme *n, const struct nvme_ctrl_d
 	ROW("version", "NVMe %u.%u.%u", n->vs >> 16, (n->vs >> 8) & 0xFF, n->vs & 0xFF);
 	ROW("PCI vendor", "%04x, subsystem vendor %04x", c->vid, c->ssvid);
 	if (c->max_xfer)
-		ROW("max transfer", "%s (MDTS %u x %u-byte pages)", di_size(c->max_xfer, sz, sizeof(sz)), c->mdts,
-		    4096u << ((n->cap >> 48) & 0xF));
+		ROW("max transfer", "%s (MDTS %u: 2^%u pages of %u bytes)", di_size(c->max_xfer, sz, sizeof(sz)), c->mdts,
+		    c->mdts, 4096u << ((n->cap >> 48) & 0xF));
 	else
 		ROW("max transfer", "no limit (MDTS 0)");
 	ROW("namespaces", "%u", c->nn);
