@@ -454,7 +454,7 @@ const char *virtio_blk_feature_name(unsigned bit)
 		[0] = "BARRIER", [1] = "SIZE_MAX", [2] = "SEG_MAX", [4] = "GEOMETRY", [5] = "RO",
 		[6] = "BLK_SIZE", [7] = "SCSI", [9] = "FLUSH", [10] = "TOPOLOGY", [11] = "CONFIG_WCE",
 		[12] = "MQ", [13] = "DISCARD", [14] = "WRITE_ZEROES", [15] = "LIFETIME",
-		[16] = "SECURE_ERASE", [17] = "ZONED", [24] = "NOTIFY_ON_EMPTY", [27] = "ANY_LAYOUT",
+		[16] = "SECURE_ERASE", [17] = "ZONED", [24] = "NOTIFY_ON_EMPTY", [27] = "ANY_LAYOUT", [30] = "BAD_FEATURE",
 		[28] = "INDIRECT_DESC", [29] = "EVENT_IDX", [32] = "VERSION_1", [33] = "ACCESS_PLATFORM",
 		[34] = "RING_PACKED", [35] = "IN_ORDER", [36] = "ORDER_PLATFORM", [37] = "SR_IOV",
 		[38] = "NOTIFICATION_DATA", [39] = "NOTIF_CONFIG_DATA", [40] = "RING_RESET",

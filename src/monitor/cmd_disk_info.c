@@ -287,6 +287,7 @@ static void di_virtio_features(const char *label, uint64_t f)
 #define VB_HAS(f, bit) (((f) >> (bit)) & 1)
 #define VB_F_SIZE_MAX 1
 #define VB_F_SEG_MAX 2
+#define VB_F_GEOMETRY 4
 #define VB_F_BLK_SIZE 6
 #define VB_F_TOPOLOGY 10
 #define VB_F_CONFIG_WCE 11
@@ -324,13 +325,15 @@ static void di_virtio(const struct blk_info_virtio *v)
 		ROW("seg_max", "%u segments per request", d.seg_max);
 	else
 		ROW("seg_max", "not offered");
+	if (VB_HAS(f, VB_F_GEOMETRY))
+		ROW("geometry", "%u cylinders, %u heads, %u sectors per track", d.cylinders, d.heads, d.sectors);
 	di_virtio_topology(f, &d);
 	if (VB_HAS(f, VB_F_CONFIG_WCE) && d.has_writeback)
 		ROW("cache mode", "%s", d.writeback ? "writeback" : "writethrough");
 	ROW("queues", "%u%s", VB_HAS(f, VB_F_MQ) && d.has_mq ? d.num_queues : 1, VB_HAS(f, VB_F_MQ) ? "" : " (MQ not offered)");
 	if (VB_HAS(f, VB_F_DISCARD) && d.has_discard)
-		ROW("discard", "up to %u sectors, %u segment%s, alignment %u sectors", d.max_discard_sectors,
-		    d.max_discard_seg, PLURAL(d.max_discard_seg), d.discard_align);
+		ROW("discard", "up to %u sectors, %u segment%s, alignment %u sector%s", d.max_discard_sectors,
+		    d.max_discard_seg, PLURAL(d.max_discard_seg), d.discard_align, PLURAL(d.discard_align));
 	else
 		ROW("discard", "not offered");
 	if (VB_HAS(f, VB_F_WRITE_ZEROES) && d.has_write_zeroes)
