@@ -22,6 +22,8 @@
 
 #include <stdint.h>
 
+struct blk_info; /* diskinfo.h */
+
 #define BLK_MAX_DEVICES 64
 #define BLK_NAME_MAX 16
 
@@ -45,6 +47,11 @@ struct blkdev {
 	int (*read)(struct blkdev *b, uint64_t lba, uint32_t count, void *buf);
 	int (*write)(struct blkdev *b, uint64_t lba, uint32_t count, const void *buf);
 	int (*flush)(struct blkdev *b);   /* NULL: nothing to flush */
+	/* disk info: the device's own description (identify data, health
+	 * logs, configuration: diskinfo.h) into *out. NULL: nothing beyond
+	 * these fields. Bounded, from any core, under the driver's locks
+	 * like a request; 0 or a negative code. */
+	int (*info)(struct blkdev *b, struct blk_info *out);
 	void *priv;
 	struct blkdev *parent;     /* partitions: the disk */
 	uint64_t first_lba;        /* partitions: start on the parent */

@@ -64,6 +64,8 @@ void net_print_config(struct netdev *n);
 /* From cmd_disk_io.c (not in the tiny profile), for cmd_disk.c: disk
  * read|write|bench ... (argv[1] is the subcommand). */
 int disk_io_cmd(int argc, char **argv);
+/* From cmd_disk_info.c (not in the tiny profile), for cmd_disk.c: disk info DEV. */
+int disk_info_cmd(int argc, char **argv);
 /* From cmd_cpu_detail.c (not in the tiny profile), for cmd_cpu.c: hypervisor,
  * CPUID limits, address sizes, features, caches, topology and clocks. */
 struct cpu_info;

@@ -8,6 +8,7 @@
 #include "string.h"
 
 OPTIONAL(disk_io_cmd);
+OPTIONAL(disk_info_cmd);
 
 static void disk_print_size(uint64_t bytes)
 {
@@ -48,6 +49,8 @@ static int cmd_disk(int argc, char **argv)
 		disk_list();
 		return 0;
 	}
+	if (disk_info_cmd && !strcmp(argv[1], "info"))
+		return disk_info_cmd(argc, argv);
 	if (disk_io_cmd)
 		return disk_io_cmd(argc, argv);
 	return cmd_error("disk: unknown subcommand '%s' (this build only lists devices)", argv[1]);
@@ -60,14 +63,17 @@ CMD(disk, .name = "disk", .usage = "disk",
 	    "examples:\n  disk",
     .min_args = 0, .max_args = 0, .fn = cmd_disk);
 #else
-CMD(disk, .name = "disk", .usage = "disk [read|write|bench ...]",
-    .summary = "list block devices; read sectors, write bytes, measure read speed",
+CMD(disk, .name = "disk", .usage = "disk [info|read|write|bench ...]",
+    .summary = "list block devices; identify and health, read sectors, write bytes, measure read speed",
     .help = "disk                             name, driver, model, serial, size of every device\n"
+	    "disk info DEV                    identify data and health: NVMe identify + SMART log, ATA\n"
+	    "                                 IDENTIFY + SMART, virtio-blk configuration (a partition:\n"
+	    "                                 where it lies, then its disk)\n"
 	    "disk read DEV LBA [COUNT]        hexdump COUNT sectors (default 1, up to 64 KiB)\n"
 	    "disk write DEV LBA HEX...        write these bytes at the start of LBA, then flush\n"
 	    "disk write DEV LBA -t TEXT       the same with text\n"
 	    "disk bench DEV [MIB]             sequential read of MIB MiB (default 64), in MB/s\n"
 	    "LBA and COUNT are decimal unless written 0x...; nothing is written unless asked.\n"
-	    "examples:\n  disk\n  disk read disk0 0\n  disk write disk1 2048 deadbeef\n  disk bench disk0 256",
+	    "examples:\n  disk\n  disk info disk0\n  disk read disk0 0\n  disk write disk1 2048 deadbeef\n  disk bench disk0 256",
     .min_args = 0, .max_args = -1, .fn = cmd_disk);
 #endif

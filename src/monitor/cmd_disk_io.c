@@ -182,5 +182,5 @@ int disk_io_cmd(int argc, char **argv)
 		return disk_write_cmd(argc, argv);
 	if (!strcmp(argv[1], "bench"))
 		return disk_bench_cmd(argc, argv);
-	return cmd_error("disk: unknown subcommand '%s' (read, write or bench)", argv[1]);
+	return cmd_error("disk: unknown subcommand '%s' (info, read, write or bench)", argv[1]);
 }

@@ -4,6 +4,7 @@
  * Spec: Serial ATA AHCI 1.3.1, ATA/ATAPI-8 ACS, MMC-5. QEMU: -M q35 with
  * -device ide-hd,bus=ide.N or -cdrom (the ICH9 AHCI), or -device ahci. */
 #include "blkdev.h"
+#include "diskinfo.h"
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
@@ -666,6 +667,41 @@ static int ahci_atapi_send(void *dev, const uint8_t *cdb, void *buf, uint32_t by
 	return err;
 }
 
+/* ata_cmd_fn of disk info: a non-queued command with data in through the
+ * bounce buffer (an NCQ port runs it alone, so the D2H FIS it leaves is
+ * its own), under the locks of any request. */
+static int ahci_info_cmd(void *dev, struct ata_taskfile *tf, void *buf, uint32_t bytes)
+{
+	struct ahci_port *p = dev;
+	const volatile uint8_t *d2h = (const volatile uint8_t *)p->list + AHCI_RX_FIS_OFFSET + AHCI_RFIS_D2H;
+	struct ahci_xfer x = { .addr = (uint64_t)p->bounce, .bytes = bytes };
+	int err;
+
+	ahci_fis_init(&x.fis, tf->command);
+	x.fis.feature_lo = tf->feature;
+	x.fis.count_lo = tf->count;
+	x.fis.lba0 = tf->lba_low;
+	x.fis.lba1 = tf->lba_mid;
+	x.fis.lba2 = tf->lba_high;
+	spin_lock_reset(&p->bounce_lock, ahci_bounce_reset, p);
+	err = p->dead ? -ESHUTDOWN : ahci_exec(p, &x, AHCI_CMD_TIMEOUT_NS);
+	if (!err) {
+		tf->lba_mid = d2h[AHCI_D2H_LBA_MID];
+		tf->lba_high = d2h[AHCI_D2H_LBA_HIGH];
+		if (bytes)
+			memcpy(buf, p->bounce, bytes);
+	}
+	spin_unlock(&p->bounce_lock);
+	return err;
+}
+
+static int ahci_blk_info(struct blkdev *b, struct blk_info *out)
+{
+	struct ahci_port *p = b->priv;
+
+	return ata_info_fetch(ahci_info_cmd, p, p->atapi, out);
+}
+
 static int ahci_identify_atapi(struct ahci_port *p)
 {
 	uint16_t id[ATA_ID_WORDS];
@@ -791,6 +827,7 @@ static int ahci_port_probe(struct ahci_hba *h, unsigned num)
 		return err < 0 ? err : 0;
 	p->blk.driver = "ahci";
 	p->blk.read = ahci_blk_read;
+	p->blk.info = ahci_blk_info;
 	p->blk.priv = p;
 	p->blk.max_sectors = p->cmd_sectors * h->nslots;
 	err = blk_register(&p->blk);

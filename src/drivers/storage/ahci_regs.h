@@ -93,6 +93,11 @@ _Static_assert(sizeof(struct ahci_cmd_header) == 32, "AHCI command header is 32 
 #define AHCI_CMD_LIST_ALIGN 1024
 #define AHCI_RX_FIS_BYTES 256
 #define AHCI_RX_FIS_ALIGN 256
+/* Received FIS area (section 4.2.1): the last D2H register FIS at 40h,
+ * its LBA mid and high (SATA 3.x 10.5.6) at bytes 5 and 6. */
+#define AHCI_RFIS_D2H 0x40
+#define  AHCI_D2H_LBA_MID 5
+#define  AHCI_D2H_LBA_HIGH 6
 
 /* Physical region descriptor (section 4.2.3.3). */
 struct ahci_prd {

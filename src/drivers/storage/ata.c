@@ -1,7 +1,9 @@
 /* ata.c: IDENTIFY data decoding and ATAPI packets shared by the AHCI and IDE
  * drivers (ATA/ATAPI-8 ACS 7.16-7.17, MMC-5 6.19-6.23). QEMU: any ide-hd or
  * ide-cd, on -M q35 (AHCI) or -M pc (IDE). */
+#include "diskinfo.h"
 #include "errno.h"
+#include "string.h"
 #include "timer.h"
 #include "ata.h"
 
@@ -138,4 +140,44 @@ int atapi_read_capacity(atapi_send_fn send, void *dev, uint64_t *sectors)
 	if (err == -ENODATA)
 		return 0;
 	return err ? err : atapi_parse_capacity(reply, sectors);
+}
+
+static int ata_smart_cmd(ata_cmd_fn cmd, void *dev, uint8_t feature, void *buf, uint32_t bytes,
+			 struct ata_taskfile *tf)
+{
+	*tf = (struct ata_taskfile){ .command = ATA_CMD_SMART, .feature = feature, .count = bytes ? 1 : 0,
+				     .lba_low = bytes ? 1 : 0, .lba_mid = ATA_SMART_KEY_MID,
+				     .lba_high = ATA_SMART_KEY_HIGH };
+	return cmd(dev, tf, buf, bytes);
+}
+
+/* SMART READ DATA, READ THRESHOLDS and RETURN STATUS; each that fails is
+ * noted in its own field (a drive may refuse the obsolete thresholds). */
+static void ata_info_smart(ata_cmd_fn cmd, void *dev, struct blk_info_ata *a)
+{
+	struct ata_taskfile tf;
+
+	a->smart_err = ata_smart_cmd(cmd, dev, ATA_SMART_READ_DATA, a->smart, sizeof(a->smart), &tf);
+	a->thresholds_err = ata_smart_cmd(cmd, dev, ATA_SMART_READ_THRESHOLDS, a->thresholds,
+					  sizeof(a->thresholds), &tf);
+	a->status_err = ata_smart_cmd(cmd, dev, ATA_SMART_RETURN_STATUS, NULL, 0, &tf);
+	a->status_mid = tf.lba_mid;
+	a->status_high = tf.lba_high;
+}
+
+int ata_info_fetch(ata_cmd_fn cmd, void *dev, int packet, struct blk_info *out)
+{
+	struct blk_info_ata *a = &out->u.ata;
+	struct ata_taskfile tf = { .command = packet ? ATA_CMD_IDENTIFY_PACKET : ATA_CMD_IDENTIFY };
+	struct ata_id_desc id;
+	int err;
+
+	out->kind = packet ? BLK_INFO_ATAPI : BLK_INFO_ATA;
+	a->smart_err = a->thresholds_err = a->status_err = -ENOSYS;
+	err = cmd(dev, &tf, a->id, sizeof(a->id));
+	if (err)
+		return err;
+	if (!packet && !ata_decode_identify(a->id, 0, &id) && id.smart_enabled)
+		ata_info_smart(cmd, dev, a);
+	return 0;
 }

@@ -28,6 +28,12 @@
 #define ATA_CMD_FLUSH_CACHE 0xE7
 #define ATA_CMD_FLUSH_CACHE_EXT 0xEA
 #define ATA_CMD_IDENTIFY 0xEC
+#define ATA_CMD_SMART 0xB0         /* ACS-2 7.52: feature selects the subcommand */
+#define  ATA_SMART_READ_DATA 0xD0
+#define  ATA_SMART_READ_THRESHOLDS 0xD1 /* obsolete in ACS-2, still answered by most */
+#define  ATA_SMART_RETURN_STATUS 0xDA
+#define  ATA_SMART_KEY_MID 0x4F    /* LBA mid/high of every SMART command */
+#define  ATA_SMART_KEY_HIGH 0xC2
 
 /* Status and error fields (ACS section 6.1, 6.2): the IDE status register
  * and AHCI PxTFD.STS / PxTFD.ERR hold the same bits. */
@@ -106,6 +112,19 @@
 /* A transport's way to send one packet: 0; -EIO with *error set to the
  * ATA error register (the sense key in its top bits); or another code. */
 typedef int (*atapi_send_fn)(void *dev, const uint8_t *cdb, void *buf, uint32_t bytes, uint8_t *error);
+
+/* One command for disk info: the task file in, and on return (0) the
+ * device's LBA mid/high after it (SMART RETURN STATUS answers there).
+ * Data in only, up to 512 bytes; a transport runs it under its locks. */
+struct ata_taskfile {
+	uint8_t command, feature, count, lba_low, lba_mid, lba_high;
+};
+typedef int (*ata_cmd_fn)(void *dev, struct ata_taskfile *tf, void *buf, uint32_t bytes);
+
+struct blk_info;
+/* disk info of an ATA disk or ATAPI drive: IDENTIFY (PACKET) DEVICE, and
+ * where SMART is enabled, its data, thresholds and status. */
+int ata_info_fetch(ata_cmd_fn cmd, void *dev, int packet, struct blk_info *out);
 
 /* What the drivers keep from an IDENTIFY DEVICE. */
 struct ata_ident {

@@ -3,6 +3,7 @@
  * Spec: ATA/ATAPI-6 and ACS (protocols, commands), PCI IDE Controller 1.0.
  * QEMU: -M pc with -hda/-hdb/-hdd/-cdrom (the PIIX3 IDE). */
 #include "blkdev.h"
+#include "diskinfo.h"
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
@@ -421,6 +422,45 @@ static int ide_identify_data(struct ide_drive *d, uint16_t *id)
 	return ide_finish(d->ch, IDE_DETECT_TIMEOUT_NS);
 }
 
+/* ata_cmd_fn of disk info: no data or one 512-byte PIO block in, under
+ * the channel lock; LBA mid/high read back after the command. */
+static int ide_info_cmd(void *dev, struct ata_taskfile *tf, void *buf, uint32_t bytes)
+{
+	struct ide_drive *d = dev;
+	struct ide_channel *ch = d->ch;
+	int err;
+
+	if (bytes && bytes != ATA_ID_WORDS * 2)
+		return -EINVAL;
+	ide_lock(ch);
+	err = d->dead ? -ESHUTDOWN : ide_select(d, 0);
+	if (!err) {
+		ide_out(ch, IDE_REG_FEATURES, tf->feature);
+		ide_out(ch, IDE_REG_COUNT, tf->count);
+		ide_out(ch, IDE_REG_LBA_LOW, tf->lba_low);
+		ide_out(ch, IDE_REG_LBA_MID, tf->lba_mid);
+		ide_out(ch, IDE_REG_LBA_HIGH, tf->lba_high);
+		ide_out(ch, IDE_REG_COMMAND, tf->command);
+		ide_delay(ch);
+		err = bytes ? ide_identify_data(d, buf) : ide_finish(ch, IDE_IO_TIMEOUT_NS);
+	}
+	if (!err) {
+		tf->lba_mid = ide_in(ch, IDE_REG_LBA_MID);
+		tf->lba_high = ide_in(ch, IDE_REG_LBA_HIGH);
+	}
+	if (err == -ETIMEDOUT)
+		ide_give_up(d, IDE_IO_TIMEOUT_NS);
+	spin_unlock(&ch->lock);
+	return err;
+}
+
+static int ide_blk_info(struct blkdev *b, struct blk_info *out)
+{
+	struct ide_drive *d = b->priv;
+
+	return ata_info_fetch(ide_info_cmd, d, d->atapi, out);
+}
+
 static int ide_setup_ata(struct ide_drive *d, const uint16_t *id)
 {
 	struct ata_ident info;
@@ -505,6 +545,7 @@ static void ide_probe_drive(const struct pci_dev *pd, struct ide_channel *ch, un
 	err = ide_identify(d, id);
 	if (!err) {
 		d->blk.driver = "ide";
+		d->blk.info = ide_blk_info;
 		d->blk.priv = d;
 		err = blk_register(&d->blk);
 	}

@@ -5,6 +5,7 @@
  * QEMU: -device nvme,serial=S,drive=D (more: -device nvme-ns,bus=ID,nsid=N). */
 #include "blkdev.h"
 #include "console.h"
+#include "diskinfo.h"
 #include "errno.h"
 #include "kernel.h"
 #include "lock.h"
@@ -89,6 +90,9 @@ struct nvme_ctrl {
 	int irq;                    /* completions interrupt: waits sleep */
 	struct smp_sleepers sleepers; /* cores waiting for a completion */
 	uint16_t admin_cid;
+	/* admin_lock: the admin queue and the Identify page once the disks
+	 * are listed (disk info, from any core); the probe runs alone. */
+	struct spinlock admin_lock;
 	uint32_t nn;
 	/* bounce_lock: the bounce buffer, held across a bounced request with
 	 * the copies to and from the caller's buffer, which can fault. */
@@ -623,6 +627,64 @@ static int nvme_blk_flush(struct blkdev *b)
 	return err;
 }
 
+/* Get Log Page into the Identify page: the controller-wide log lid. */
+static int nvme_get_log(struct nvme_ctrl *c, uint8_t lid, uint32_t bytes)
+{
+	struct nvme_sqe e = {
+		.opcode = NVME_ADMIN_GET_LOG_PAGE,
+		.nsid = NVME_NSID_ALL,
+		.prp1 = (uint64_t)c->ident,
+		.cdw10 = NVME_LOG_CDW10(lid, bytes / 4),
+	};
+
+	return nvme_admin(c, &e, NULL);
+}
+
+static int nvme_get_feature(struct nvme_ctrl *c, uint32_t fid, uint32_t *result)
+{
+	struct nvme_sqe e = { .opcode = NVME_ADMIN_GET_FEATURES, .cdw10 = fid };
+
+	return nvme_admin(c, &e, result);
+}
+
+/* The admin commands of disk info, under admin_lock: I/O goes on meanwhile
+ * on the I/O queues. A refused log or feature is noted, not fatal. */
+static int nvme_info_fetch(struct nvme_ctrl *c, struct blk_info_nvme *n)
+{
+	int err = nvme_identify(c, NVME_CNS_CONTROLLER, 0);
+
+	if (err)
+		return err;
+	memcpy(n->ctrl, c->ident, sizeof(n->ctrl));
+	err = nvme_identify(c, NVME_CNS_NAMESPACE, n->nsid);
+	if (err)
+		return err;
+	memcpy(n->ns, c->ident, sizeof(n->ns));
+	n->smart_err = c->dead ? -ESHUTDOWN : nvme_get_log(c, NVME_LOG_SMART, sizeof(n->smart));
+	if (!n->smart_err)
+		memcpy(n->smart, c->ident, sizeof(n->smart));
+	n->vwc_err = c->dead ? -ESHUTDOWN : nvme_get_feature(c, NVME_FEAT_VWC, &n->vwc_result);
+	return c->dead ? -ESHUTDOWN : 0;
+}
+
+static int nvme_blk_info(struct blkdev *b, struct blk_info *out)
+{
+	struct nvme_ns *ns = b->priv;
+	struct nvme_ctrl *c = ns->ctrl;
+	struct blk_info_nvme *n = &out->u.nvme;
+	int err = -ESHUTDOWN;
+
+	out->kind = BLK_INFO_NVME;
+	n->cap = c->cap;
+	n->vs = c->version;
+	n->nsid = ns->nsid;
+	spin_lock(&c->admin_lock);
+	if (!c->dead)
+		err = nvme_info_fetch(c, n);
+	spin_unlock(&c->admin_lock);
+	return err;
+}
+
 /* Identify one namespace and keep it when it is active and its LBA format
  * is plain data of 512 to 4096 bytes. */
 static int nvme_ns_add(struct nvme_ctrl *c, uint32_t nsid)
@@ -707,6 +769,7 @@ static void nvme_ns_fill(struct nvme_ctrl *c, struct nvme_ns *ns)
 	b->read = nvme_blk_read;
 	b->write = nvme_blk_write;
 	b->flush = nvme_blk_flush;
+	b->info = nvme_blk_info;
 	b->priv = ns;
 }
 
@@ -753,6 +816,7 @@ static struct nvme_ctrl *nvme_ctrl_alloc(struct pci_dev *d, volatile uint8_t *re
 		c->ioq[i] = (struct nvme_ioq){ .ctrl = c, .lock = SPINLOCK_INIT };
 	c->slots = MIN(NVME_SLOTS, io_depth - 1u);
 	c->ident = pmm_alloc_named(1, dma_owner);
+	c->admin_lock = (struct spinlock)SPINLOCK_INIT;
 	c->bounce = pmm_alloc_named(NVME_BOUNCE_BYTES / PAGE_SIZE, dma_owner);
 	c->bounce_lock = (struct spinlock)SPINLOCK_INIT;
 	d->priv = c;

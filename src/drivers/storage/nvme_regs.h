@@ -93,7 +93,13 @@ _Static_assert(sizeof(struct nvme_cqe) == 16, "NVMe CQ entry is 16 bytes");
 #define  NVME_CNS_NAMESPACE 0x00                /* CDW10 CNS (section 5.15.1) */
 #define  NVME_CNS_CONTROLLER 0x01
 #define  NVME_CNS_ACTIVE_NS_LIST 0x02
+#define NVME_ADMIN_GET_LOG_PAGE 0x02
+#define  NVME_LOG_SMART 0x02                    /* SMART / Health Information (5.14.1.2) */
+#define  NVME_LOG_CDW10(lid, dwords) ((uint32_t)(lid) | ((uint32_t)(dwords) - 1) << 16) /* NUMDL */
+#define  NVME_NSID_ALL 0xFFFFFFFFu              /* controller-wide log */
 #define NVME_ADMIN_SET_FEATURES 0x09
+#define NVME_ADMIN_GET_FEATURES 0x0A
+#define  NVME_FEAT_VWC 0x06                     /* volatile write cache: result bit 0 WCE */
 #define  NVME_FEAT_NUM_QUEUES 0x07              /* CDW11: NCQR-1 << 16 | NSQR-1 */
 #define  NVME_NUM_QUEUES(n) (((uint32_t)(n) - 1) << 16 | ((uint32_t)(n) - 1))
 #define  NVME_NSQA(r) (((r) & 0xFFFF) + 1u)      /* result: queues allocated */

@@ -5,6 +5,7 @@
 #include "blkdev.h"
 #include "bootinfo.h"
 #include "devices.h"
+#include "diskinfo.h"
 #include "console.h"
 #include "kernel.h"
 #include "memown.h"
@@ -28,6 +29,17 @@ static int ram_write(struct blkdev *b, uint64_t lba, uint32_t count, const void 
 	return 0;
 }
 
+#ifndef INGOT_TINY /* disk info is not in the tiny profile */
+/* disk info: where the module lies in memory. */
+static int ram_info(struct blkdev *b, struct blk_info *out)
+{
+	out->kind = BLK_INFO_RAM;
+	out->u.ram.addr = (uint64_t)b->priv;
+	out->u.ram.bytes = b->sectors * RAM_SECTOR;
+	return 0;
+}
+#endif
+
 void ramdisk_init(void)
 {
 	for (unsigned i = 0; i < boot_info.mod_count; i++) {
@@ -44,6 +56,9 @@ void ramdisk_init(void)
 		b->priv = (void *)m->start;
 		b->read = ram_read;
 		b->write = ram_write;
+#ifndef INGOT_TINY
+		b->info = ram_info;
+#endif
 		blk_register(b);
 		ksnprintf(owners[i], sizeof(owners[i]), "RAM disk %s", b->name);
 		if (memown_add)

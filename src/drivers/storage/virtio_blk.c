@@ -3,6 +3,7 @@
  * drivers/virtio. QEMU: -device virtio-blk-pci,drive=ID[,serial=S][,disable-modern=on]. */
 #include "virtio_pci.h"
 #include "blkdev.h"
+#include "diskinfo.h"
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
@@ -289,6 +290,26 @@ static int virtio_blk_read_serial(struct virtio_blk *v)
 	return 0;
 }
 
+#ifndef INGOT_TINY /* disk info is not in the tiny profile */
+/* disk info: the features and the device configuration, read under the
+ * queue's lock like a request. */
+static int virtio_blk_info(struct blkdev *b, struct blk_info *out)
+{
+	struct virtio_blk *v = b->priv;
+	struct blk_info_virtio *vi = &out->u.virtio;
+
+	out->kind = BLK_INFO_VIRTIO;
+	spin_lock(&v->lock);
+	vi->offered = v->vp.offered;
+	vi->negotiated = v->vp.features;
+	vi->cfg_len = MIN(virtio_pci_cfg_len(&v->vp), (uint32_t)sizeof(vi->cfg));
+	for (uint32_t i = 0; !v->dead && i < vi->cfg_len; i++)
+		vi->cfg[i] = virtio_pci_cfg_read8(&v->vp, i);
+	spin_unlock(&v->lock);
+	return v->dead ? -ESHUTDOWN : 0;
+}
+#endif
+
 static void virtio_blk_fill_blkdev(struct virtio_blk *v)
 {
 	struct blkdev *b = &v->blk;
@@ -303,6 +324,9 @@ static void virtio_blk_fill_blkdev(struct virtio_blk *v)
 	b->read = virtio_blk_read;
 	b->write = virtio_blk_write;
 	b->flush = virtio_pci_has(&v->vp, VIRTIO_BLK_F_FLUSH) ? virtio_blk_flush : NULL;
+#ifndef INGOT_TINY
+	b->info = virtio_blk_info;
+#endif
 	b->priv = v;
 }
 

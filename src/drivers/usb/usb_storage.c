@@ -9,6 +9,7 @@
 #include "console.h"
 #include "errno.h"
 #include "kernel.h"
+#include "diskinfo.h"
 #include "lock.h"
 #include "part.h"
 #include "string.h"
@@ -203,6 +204,26 @@ static void msc_copy_str(char *dst, size_t dstsz, const uint8_t *src, size_t len
 	dst[n] = 0;
 }
 
+/* disk info: INQUIRY and READ CAPACITY (10) asked again, under the lock
+ * like a request; a stick pulled meanwhile is -ESHUTDOWN. */
+static int msc_info(struct blkdev *b, struct blk_info *out)
+{
+	struct msc *m = b->priv;
+	uint8_t inq[6] = { SCSI_INQUIRY, 0, 0, 0, SCSI_INQUIRY_BYTES, 0 }, cap[10] = { SCSI_READ_CAPACITY10 };
+	int err = -ESHUTDOWN;
+
+	out->kind = BLK_INFO_SCSI;
+	spin_lock(&m->lock);
+	if (m->dev)
+		err = msc_command(m, inq, 6, out->u.scsi.inquiry, SCSI_INQUIRY_BYTES, true);
+	if (!err)
+		out->u.scsi.capacity_err = msc_command(m, cap, 10, out->u.scsi.capacity, SCSI_CAPACITY10_BYTES, true);
+	if (err == -EIO || out->u.scsi.capacity_err == -EIO)
+		msc_sense(m);
+	spin_unlock(&m->lock);
+	return err;
+}
+
 static int msc_setup(struct msc *m)
 {
 	uint8_t cdb[6] = { SCSI_INQUIRY, 0, 0, 0, 36, 0 }, inq[36];
@@ -219,6 +240,7 @@ static int msc_setup(struct msc *m)
 	m->blk.max_sectors = MSC_IO_BYTES / m->blk.sector_size;
 	m->blk.read = msc_read;
 	m->blk.write = msc_write;
+	m->blk.info = msc_info;
 	m->blk.priv = m;
 	return 0;
 }

@@ -146,6 +146,7 @@ int virtio_pci_negotiate(struct virtio_pci *vp, uint64_t wanted)
 {
 	uint64_t offered = virtio_pci_device_features(vp);
 
+	vp->offered = offered;
 	if (vp->legacy)
 		return virtio_legacy_negotiate(vp, offered & wanted);
 	wanted |= 1ull << VIRTIO_F_VERSION_1;

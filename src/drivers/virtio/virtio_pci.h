@@ -35,6 +35,7 @@ struct virtio_pci {
 	uint32_t device_len, notify_len;
 	uint32_t notify_mult;             /* modern: notify_off_multiplier */
 	uint64_t features;                /* negotiated */
+	uint64_t offered;                 /* what the device offered (disk info shows both) */
 };
 
 /* One buffer of a chain: physical (= identity-mapped) address and length. */
