@@ -203,10 +203,13 @@ static int cmd_report(int argc, char **argv)
 	for (unsigned i = 0; i < ARRAY_SIZE(report_sections) && !report_stopped(&j); i++)
 		if (want >> i & 1)
 			report_sections[i].fn(&j, report_sections[i].name);
+	/* Stopped: the document stays unfinished (no closers, no end marker). */
+	if (j.err == -ECANCELED)
+		return -ECANCELED;
 	json_object_end(&j);
 	rc = json_finish(&j);
 	if (rc)
-		return rc == -ECANCELED ? rc : cmd_error("report: the document came out malformed (%s)", error_str(rc));
+		return cmd_error("report: the document came out malformed (%s)", error_str(rc));
 	kprintf(REPORT_END "\n");
 	return 0;
 }
