@@ -71,6 +71,19 @@ def memory():
     check("memory.owned", any(o["name"] == "page tables" for o in m["kernel_owned"]), str(m["kernel_owned"])[:300])
 
 
+def numa():
+    nodes = rep["numa"]["nodes"]
+    w = want["numa"]
+    check("numa.tables", rep["numa"]["srat"] and rep["numa"]["slit"], str(rep["numa"]))
+    check("numa.nodes", [n["id"] for n in nodes] == list(range(len(w))), str(nodes))
+    for n, (cores, dist) in zip(nodes, w):
+        check("numa.%d.cores" % n["id"], n["cores"] == cores, str(n))
+        check("numa.%d.distances" % n["id"], n["distances"] == dist, str(n))
+    total = sum(m["bytes"] for n in nodes for m in n["memory"])
+    # The SRAT's ranges leave out the legacy hole below 1 MiB.
+    check("numa.memory", (want["mem_mib"] - 1) * 2**20 <= total <= want["mem_mib"] * 2**20, "%d bytes in the nodes" % total)
+
+
 def smbios():
     s = rep["smbios"]
     t1 = [x for x in s["structures"] if x["type"] == 1]
@@ -158,7 +171,7 @@ def consoles():
 
 
 # The parts expect.json's "checks" names, in this order.
-for part in [keys, kernel_boot, cpu_cores, memory, smbios, acpi, pci, disks, nics, usb, consoles]:
+for part in [keys, kernel_boot, cpu_cores, memory, numa, smbios, acpi, pci, disks, nics, usb, consoles]:
     if part.__name__ in want["checks"]:
         try:
             part()
