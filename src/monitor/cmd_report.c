@@ -181,8 +181,14 @@ static int report_pick(int argc, char **argv, uint32_t *want)
 
 		while (i < ARRAY_SIZE(report_sections) && strcmp(argv[a], report_sections[i].name))
 			i++;
-		if (i == ARRAY_SIZE(report_sections))
-			return cmd_error("report: unknown section '%s' (help report lists them)", argv[a]);
+		if (i == ARRAY_SIZE(report_sections)) {
+			char names[192];
+			size_t n = 0;
+
+			for (i = 0; i < ARRAY_SIZE(report_sections) && n < sizeof(names); i++)
+				n += (size_t)ksnprintf(names + n, sizeof(names) - n, " %s", report_sections[i].name);
+			return cmd_error("report: unknown section '%s' (sections:%s)", argv[a], names);
+		}
 		*want |= 1u << i;
 	}
 	return 0;
