@@ -145,6 +145,15 @@ static void disk_fat(struct json *j, struct blkdev *b, struct blkdev **fsdevs, u
 	json_object_end(j);
 }
 
+/* Where the device hangs: a PCI controller (AHCI, IDE, NVMe, virtio), USB,
+ * or memory (the loader's RAM disk); a partition where its disk does. */
+static const char *disk_bus(const struct blkdev *b)
+{
+	while (b->kind == BLK_PART && b->parent)
+		b = b->parent;
+	return b->kind == BLK_USB ? "usb" : b->kind == BLK_RAM ? "memory" : "pci";
+}
+
 static void disk_entry(struct json *j, struct blkdev *b, struct blkdev **fsdevs, unsigned nfs)
 {
 	static const char *const kinds[] = { "disk", "cd", "partition", "ram", "usb" };
@@ -153,6 +162,7 @@ static void disk_entry(struct json *j, struct blkdev *b, struct blkdev **fsdevs,
 	json_str(j, "name", b->name);
 	json_str(j, "kind", b->kind < BLK_KIND_COUNT ? kinds[b->kind] : "?");
 	json_str(j, "driver", b->driver);
+	json_str(j, "bus", disk_bus(b));
 	report_str_or_null(j, "model", b->model);
 	report_str_or_null(j, "serial", b->serial);
 	json_uint(j, "sectors", b->sectors);
@@ -251,6 +261,7 @@ static void nic_entry(struct json *j, struct netdev *n)
 		json_str(j, "pci", bdf);
 		json_hex(j, "vendor_id", d->vendor, 4);
 		json_hex(j, "device_id", d->device, 4);
+		json_str(j, "vendor", pci_vendor_name(d->vendor));
 	} else {
 		json_null(j, "pci");
 	}

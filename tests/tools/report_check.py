@@ -137,7 +137,8 @@ def disks():
             continue
         check("disks.%s.size" % name, x["sectors"] * x["sector_size"] == w["bytes"] == x["bytes"],
               "%d x %d, image %d" % (x["sectors"], x["sector_size"], w["bytes"]))
-        check("disks.%s.driver" % name, x["driver"] == w["driver"], x["driver"])
+        check("disks.%s.driver" % name, x["driver"] == w["driver"] and x["bus"] == ("usb" if name.startswith("usb") else "pci"),
+              "%s on %s" % (x["driver"], x["bus"]))
         if "serial" in w:
             check("disks.%s.serial" % name, x["serial"] == w["serial"], str(x["serial"]))
         if "label" in w:
