@@ -90,8 +90,10 @@ void mem_print_mapped(const struct mm_stats *st);
  * mappings: what poke refuses without -f. */
 void mem_print_owned(void);
 /* From cmd_msr.c (not in the tiny profile), for report: what cpu's msrs
- * lines say of each online core, sampled on all of them at once over 10 ms;
- * -1 where a figure is not available. Returns the cores filled (at most max). */
+ * lines say of each online core, sampled on all of them at once over 10 ms
+ * by cpu_msrs_sample (returns how many cores it asked); then
+ * cpu_msrs_core gives core i's figures (0, or why the core could not
+ * answer), -1 where a figure is not available. */
 struct core_msrs {
 	int err;                   /* the core could not be asked (busy, offline): nothing below */
 	uint64_t tsc_khz;          /* its TSC's rate against the kernel clock */
@@ -99,6 +101,7 @@ struct core_msrs {
 	int64_t thermal_c, package_c; /* degrees C, from IA32_(PACKAGE_)THERM_STATUS */
 	int64_t microcode;         /* microcode revision (AMD: patch level) */
 };
-unsigned cpu_msrs_all(struct core_msrs *out, unsigned max);
+int cpu_msrs_sample(void);
+int cpu_msrs_core(unsigned i, struct core_msrs *out);
 
 #endif

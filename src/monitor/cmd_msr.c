@@ -229,21 +229,28 @@ static int64_t therm_c(int err, uint64_t v, uint64_t tjmax)
 	return err || !(v & (1ull << 31)) ? -1 : (int64_t)(tjmax - ((v >> 16) & 0x7F));
 }
 
-unsigned cpu_msrs_all(struct core_msrs *out, unsigned max)
+/* cpu_sample_msrs' result for core i, or 0 past the cores it asked. */
+static unsigned msrs_sampled;
+
+int cpu_msrs_sample(void)
 {
-	unsigned n = cpu_sample_msrs();
+	msrs_sampled = cpu_sample_msrs();
+	return (int)msrs_sampled;
+}
 
-	for (unsigned i = 0; i < n && i < max; i++) {
-		const struct core_clocks *c = &clocks[i];
+int cpu_msrs_core(unsigned i, struct core_msrs *out)
+{
+	const struct core_clocks *c = &clocks[i];
 
-		out[i] = (struct core_msrs){ .err = sample_err[i] };
-		if (sample_err[i])
-			continue;
-		out[i].tsc_khz = c->ns ? c->tsc * 1000000 / c->ns : 0;
-		out[i].aperf_khz = c->err_perf || !c->mperf || !c->ns ? -1 : (int64_t)(c->aperf * 1000000 / c->ns);
-		out[i].thermal_c = therm_c(c->err_therm, c->therm, c->tjmax);
-		out[i].package_c = therm_c(c->err_pkg, c->pkg, c->tjmax);
-		out[i].microcode = c->err_ucode ? -1 : (int64_t)c->ucode;
-	}
-	return n < max ? n : max;
+	if (i >= msrs_sampled)
+		return -ENODEV;
+	*out = (struct core_msrs){ .err = sample_err[i] };
+	if (sample_err[i])
+		return sample_err[i];
+	out->tsc_khz = c->ns ? c->tsc * 1000000 / c->ns : 0;
+	out->aperf_khz = c->err_perf || !c->mperf || !c->ns ? -1 : (int64_t)(c->aperf * 1000000 / c->ns);
+	out->thermal_c = therm_c(c->err_therm, c->therm, c->tjmax);
+	out->package_c = therm_c(c->err_pkg, c->pkg, c->tjmax);
+	out->microcode = c->err_ucode ? -1 : (int64_t)c->ucode;
+	return 0;
 }

@@ -100,9 +100,10 @@ static void report_topo(uint32_t apic, uint32_t *pkg, uint32_t *core, uint32_t *
 	*thread = apic & ((1u << tb) - 1);
 }
 
-static void report_core(struct json *j, unsigned i, const struct core_msrs *m)
+static void report_core(struct json *j, unsigned i)
 {
 	const struct core_info *c = smp_core(i);
+	struct core_msrs msrs, *m = cpu_msrs_core(i, &msrs) ? NULL : &msrs;
 	uint32_t pkg, core, thread;
 
 	report_topo(c->apic_id, &pkg, &core, &thread);
@@ -114,27 +115,37 @@ static void report_core(struct json *j, unsigned i, const struct core_msrs *m)
 	json_uint(j, "thread", thread);
 	json_str(j, "state", smp_state_name(c->state));
 	json_bool(j, "online", c->state != CORE_OFFLINE);
-	report_opt_int(j, "tsc_khz", m && !m->err ? (int64_t)m->tsc_khz : -1);
-	report_opt_int(j, "aperf_khz", m && !m->err ? m->aperf_khz : -1);
-	report_opt_int(j, "thermal_c", m && !m->err ? m->thermal_c : -1);
-	report_opt_int(j, "package_thermal_c", m && !m->err ? m->package_c : -1);
-	if (m && !m->err && m->microcode >= 0)
+	report_opt_int(j, "tsc_khz", m ? (int64_t)m->tsc_khz : -1);
+	report_opt_int(j, "aperf_khz", m ? m->aperf_khz : -1);
+	report_opt_int(j, "thermal_c", m ? m->thermal_c : -1);
+	report_opt_int(j, "package_thermal_c", m ? m->package_c : -1);
+	if (m && m->microcode >= 0)
 		json_hex(j, "microcode", (uint64_t)m->microcode, 1);
 	else
 		json_null(j, "microcode");
 	json_object_end(j);
 }
 
-/* How many distinct values the first n of v hold. */
-static unsigned report_distinct(const uint64_t *v, unsigned n)
+/* Distinct packages (core_mask 0) or cores (~0) among the online cores:
+ * those whose numbers no earlier online core has. */
+static unsigned report_distinct(uint32_t core_mask)
 {
-	unsigned d = 0;
+	unsigned d = 0, n = smp_core_count();
 
 	for (unsigned i = 0; i < n; i++) {
+		uint32_t p, c, t, p2, c2;
 		unsigned k = 0;
 
-		while (k < i && v[k] != v[i])
-			k++;
+		if (smp_core(i)->state == CORE_OFFLINE)
+			continue;
+		report_topo(smp_core(i)->apic_id, &p, &c, &t);
+		for (; k < i; k++) {
+			if (smp_core(k)->state == CORE_OFFLINE)
+				continue;
+			report_topo(smp_core(k)->apic_id, &p2, &c2, &t);
+			if (p2 == p && (c2 & core_mask) == (c & core_mask))
+				break;
+		}
 		d += k == i;
 	}
 	return d;
@@ -142,27 +153,18 @@ static unsigned report_distinct(const uint64_t *v, unsigned n)
 
 void report_cores(struct json *j, const char *key)
 {
-	static struct core_msrs msrs[SMP_MAX_CORES];
-	static uint64_t pkgs[SMP_MAX_CORES], cores[SMP_MAX_CORES];
-	unsigned n = smp_core_count(), sampled = cpu_msrs_all(msrs, SMP_MAX_CORES), on = 0;
+	unsigned n = smp_core_count();
 
-	for (unsigned i = 0; i < n && i < SMP_MAX_CORES; i++) {
-		uint32_t p, c, t;
-
-		if (smp_core(i)->state == CORE_OFFLINE)
-			continue;
-		report_topo(smp_core(i)->apic_id, &p, &c, &t);
-		pkgs[on] = p, cores[on++] = (uint64_t)p << 32 | c;
-	}
+	cpu_msrs_sample();
 	json_object_begin(j, key, JSON_BLOCK);
 	json_uint(j, "count", n);
 	json_uint(j, "online", smp_online_count());
-	json_uint(j, "packages", report_distinct(pkgs, on));
-	json_uint(j, "cores", report_distinct(cores, on));
-	json_uint(j, "threads", on);
+	json_uint(j, "packages", report_distinct(0));
+	json_uint(j, "cores", report_distinct(~0u));
+	json_uint(j, "threads", smp_online_count());
 	json_array_begin(j, "list", JSON_BLOCK);
 	for (unsigned i = 0; i < n && !report_stopped(j); i++)
-		report_core(j, i, i < sampled ? &msrs[i] : NULL);
+		report_core(j, i);
 	json_array_end(j);
 	json_object_end(j);
 }

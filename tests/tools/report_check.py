@@ -48,7 +48,8 @@ def cpu_cores():
     check("cpu.tsc", (c["tsc_hz"] or 0) > 100000000, str(c["tsc_hz"]))
     n = want["cores"]
     check("cores.count", cs["count"] == n and cs["online"] == n and len(cs["list"]) == n, str(cs)[:300])
-    check("cores.threads", cs["threads"] == n and cs["packages"] * 1 >= 1, str(cs)[:300])
+    topo = [cs["packages"], cs["cores"], cs["threads"]]
+    check("cores.topology", topo == want["topology"], "packages, cores, threads %s, QEMU %s" % (topo, want["topology"]))
     ids = [x["apic_id"] for x in cs["list"]]
     check("cores.apic_ids", len(set(ids)) == n, str(ids))
     khz = [x["tsc_khz"] for x in cs["list"]]
