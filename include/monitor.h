@@ -91,5 +91,19 @@ void mem_print_mapped(const struct mm_stats *st);
 /* From cmd_mem_map.c: the registry of kernel memory (memown.c), after the
  * mappings: what poke refuses without -f. */
 void mem_print_owned(void);
+/* From cmd_msr.c (not in the tiny profile), for report: what cpu's msrs
+ * lines say of each online core, sampled on all of them at once over 10 ms
+ * by cpu_msrs_sample (returns how many cores it asked); then
+ * cpu_msrs_core gives core i's figures (0, or why the core could not
+ * answer), -1 where a figure is not available. */
+struct core_msrs {
+	int err;                   /* the core could not be asked (busy, offline): nothing below */
+	uint64_t tsc_khz;          /* its TSC's rate against the kernel clock */
+	int64_t aperf_khz;         /* its actual clock by APERF/MPERF */
+	int64_t thermal_c, package_c; /* degrees C, from IA32_(PACKAGE_)THERM_STATUS */
+	int64_t microcode;         /* microcode revision (AMD: patch level) */
+};
+int cpu_msrs_sample(void);
+int cpu_msrs_core(unsigned i, struct core_msrs *out);
 
 #endif

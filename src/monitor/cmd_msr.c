@@ -187,26 +187,70 @@ static void print_core_clocks(unsigned i, const struct core_clocks *c)
 }
 
 /* Every online core samples at once (10 ms in all, however many cores):
- * the others through smp_run, this one itself meanwhile. */
-void cpu_print_msrs(void)
+ * the others through smp_run, this one itself meanwhile. Returns how many
+ * cores were asked; sample_err[i] says why one could not answer. */
+static int sample_err[SMP_MAX_CORES];
+
+static unsigned cpu_sample_msrs(void)
 {
-	static int err[SMP_MAX_CORES];
 	unsigned n = smp_online_count(), self = smp_this_core();
 
-	kprintf("msrs:       per core, measured over 10 ms:\n");
 	for (unsigned i = 0; i < n && i < SMP_MAX_CORES; i++) {
 		memset(&clocks[i], 0, sizeof(clocks[i]));
-		err[i] = i == self ? 0 : smp_run(i, clocks_sample, &clocks[i], "msr");
+		sample_err[i] = i == self ? 0 : smp_run(i, clocks_sample, &clocks[i], "msr");
 	}
 	if (self < SMP_MAX_CORES)
 		clocks_sample(&clocks[self]);
 	smp_wait(SMP_MINE, 1000000000ull);
-	for (unsigned i = 0; i < n && i < SMP_MAX_CORES; i++) {
-		if (!err[i] && i != self && smp_core_busy(i))
-			err[i] = -ETIMEDOUT;
-		if (err[i])
-			kprintf("  %4u  not available (%s)\n", i, error_str(err[i]));
+	for (unsigned i = 0; i < n && i < SMP_MAX_CORES; i++)
+		if (!sample_err[i] && i != self && smp_core_busy(i))
+			sample_err[i] = -ETIMEDOUT;
+	return n < SMP_MAX_CORES ? n : SMP_MAX_CORES;
+}
+
+void cpu_print_msrs(void)
+{
+	unsigned n;
+
+	kprintf("msrs:       per core, measured over 10 ms:\n");
+	n = cpu_sample_msrs();
+	for (unsigned i = 0; i < n; i++) {
+		if (sample_err[i])
+			kprintf("  %4u  not available (%s)\n", i, error_str(sample_err[i]));
 		else
 			print_core_clocks(i, &clocks[i]);
 	}
+}
+
+/* The same figures as numbers, for report: -1 where print_core_clocks
+ * says "not available". */
+static int64_t therm_c(int err, uint64_t v, uint64_t tjmax)
+{
+	return err || !(v & (1ull << 31)) ? -1 : (int64_t)(tjmax - ((v >> 16) & 0x7F));
+}
+
+/* cpu_sample_msrs' result for core i, or 0 past the cores it asked. */
+static unsigned msrs_sampled;
+
+int cpu_msrs_sample(void)
+{
+	msrs_sampled = cpu_sample_msrs();
+	return (int)msrs_sampled;
+}
+
+int cpu_msrs_core(unsigned i, struct core_msrs *out)
+{
+	const struct core_clocks *c = &clocks[i];
+
+	if (i >= msrs_sampled)
+		return -ENODEV;
+	*out = (struct core_msrs){ .err = sample_err[i] };
+	if (sample_err[i])
+		return sample_err[i];
+	out->tsc_khz = c->ns ? c->tsc * 1000000 / c->ns : 0;
+	out->aperf_khz = c->err_perf || !c->mperf || !c->ns ? -1 : (int64_t)(c->aperf * 1000000 / c->ns);
+	out->thermal_c = therm_c(c->err_therm, c->therm, c->tjmax);
+	out->package_c = therm_c(c->err_pkg, c->pkg, c->tjmax);
+	out->microcode = c->err_ucode ? -1 : (int64_t)c->ucode;
+	return 0;
 }
