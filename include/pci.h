@@ -111,6 +111,18 @@ const char *pci_access_method(void);
  * ECAM address of a register (NULL when no window covers the bus). */
 void pci_ecam_init(void);
 volatile uint8_t *pci_ecam_addr(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, unsigned off);
+/* Why the MCFG's entry i (acpi_mcfg order) was not used, or NULL when it
+ * is; pci_ecam_rejected: the first such reason, or NULL. */
+const char *pci_ecam_problem(unsigned i);
+const char *pci_ecam_rejected(void);
+struct mcfg_entry;
+struct mmap_entry;
+/* pci_mcfg.c: 0 when the MCFG allocation m can be used for ECAM: bus range
+ * in order, base nonzero, 1 MiB-aligned, canonical, its window inside
+ * phys_bits (CPUID 0x80000008; 0: unknown, 36 assumed) and clear of the RAM
+ * in map; else -EINVAL with the reason in why. */
+int pci_mcfg_check(const struct mcfg_entry *m, unsigned phys_bits, const struct mmap_entry *map,
+		   unsigned n, char *why, size_t whysz);
 
 uint8_t pci_read8(const struct pci_dev *d, unsigned off);
 uint16_t pci_read16(const struct pci_dev *d, unsigned off);

@@ -162,7 +162,10 @@ static int cmd_pci(int argc, char **argv)
 		kprintf("B:D.F    VEN:DEV    CLASS   %-30s %-18s DRIVER\n", "KIND", "VENDOR");
 		for (unsigned i = 0; i < pci_count(); i++)
 			pci_print_row(pci_get(i));
-		kprintf("%u functions, configuration through %s\n", pci_count(), pci_access_method());
+		kprintf("%u functions, configuration through %s", pci_count(), pci_access_method());
+		if (pci_ecam_rejected())
+			kprintf(" (MCFG not used: %s)", pci_ecam_rejected());
+		kprintf("\n");
 		return 0;
 	}
 	if (pci_parse_bdf(argv[1], &seg, &bus, &dev, &fn))
