@@ -153,6 +153,38 @@ void pci_irq_disable(struct pci_dev *d);
 /* "msi-x", "msi", "intx" or "none". */
 const char *pci_irq_kind_name(unsigned kind);
 
+/* pcie_caps.c: decoders over a copy of a function's configuration space
+ * (cfg, len bytes: 256 through ports, 4096 through ECAM). Lines of text go
+ * to fn, without indentation or newline. */
+#define PCI_CFG_SIZE 4096
+typedef void (*pcie_line_fn)(void *ctx, const char *line);
+struct pcie_link {
+	uint8_t type;                 /* device/port type (PCIe Base 5.0 7.5.3.2) */
+	uint8_t max_speed, max_width; /* Link Capabilities: speed encoding 1 = 2.5 GT/s .. 5 = 32 GT/s */
+	uint8_t speed, width;         /* Link Status; width 0: the link is down */
+	uint8_t speeds;               /* Link Capabilities 2 vector: bit n-1 for speed n; 0 when absent */
+	uint8_t dll_active;
+};
+/* Offset of the PCI Express capability, or 0. */
+unsigned pcie_find_cap(const uint8_t *cfg, size_t len);
+/* Offset of extended capability id (0x100 on), or 0; its version too. */
+unsigned pcie_find_ext_cap(const uint8_t *cfg, size_t len, uint16_t id, unsigned *version);
+/* 0 and the link registers, or -1 without a PCI Express capability. */
+int pcie_link_info(const uint8_t *cfg, size_t len, struct pcie_link *l);
+const char *pcie_speed_name(unsigned speed);
+const char *pcie_port_type_name(unsigned type);
+/* Type, device capabilities and control, link (against the other end's
+ * copy peer, NULL when unknown), slot, AER and ACS; nothing without a PCI
+ * Express capability. */
+void pcie_describe(const uint8_t *cfg, size_t len, const uint8_t *peer, size_t peer_len, pcie_line_fn fn, void *ctx);
+
+/* pci_tree.c: the tree of buses as `lspci -tv` draws it, one line at a time. */
+struct pci_tree_node {
+	uint8_t bus, dev, fn, bridge, secondary, subordinate;
+	const char *label;            /* after a function that is not a bridge; NULL: none */
+};
+void pci_tree_draw(const struct pci_tree_node *nodes, unsigned count, uint16_t seg, pcie_line_fn fn, void *ctx);
+
 const char *pci_class_name(uint8_t class_code, uint8_t subclass, uint8_t prog_if);
 const char *pci_vendor_name(uint16_t vendor);
 
