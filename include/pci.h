@@ -157,6 +157,14 @@ const char *pci_irq_kind_name(unsigned kind);
  * (cfg, len bytes: 256 through ports, 4096 through ECAM). Lines of text go
  * to fn, without indentation or newline. */
 #define PCI_CFG_SIZE 4096
+#define PCIE_TYPE_ENDPOINT 0      /* device/port types (PCIe Base 5.0 7.5.3.2) */
+#define PCIE_TYPE_LEGACY_ENDPOINT 1
+#define PCIE_TYPE_ROOT_PORT 4
+#define PCIE_TYPE_UPSTREAM 5
+#define PCIE_TYPE_DOWNSTREAM 6
+#define PCIE_TYPE_PCIE_TO_PCI 7
+#define PCIE_TYPE_RC_ENDPOINT 9
+#define PCIE_TYPE_RC_EVENT_COLLECTOR 10
 typedef void (*pcie_line_fn)(void *ctx, const char *line);
 struct pcie_link {
 	uint8_t type;                 /* device/port type (PCIe Base 5.0 7.5.3.2) */

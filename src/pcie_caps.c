@@ -424,7 +424,7 @@ void pcie_describe(const uint8_t *cfg, size_t len, const uint8_t *peer, size_t p
 	out_end(&o);
 	pcie_describe_device(&o, cfg, len, cap);
 	/* Root complex integrated endpoints and event collectors have no link. */
-	if (l.type != 9 && l.type != 10) {
+	if (l.type != PCIE_TYPE_RC_ENDPOINT && l.type != PCIE_TYPE_RC_EVENT_COLLECTOR) {
 		pcie_describe_link_cap(&o, &l, cfg32(cfg, len, cap + PCIE_LNKCAP));
 		pcie_describe_link_status(&o, &l, peer && !pcie_link_info(peer, peer_len, &pl) ? &pl : NULL,
 					  cfg16(cfg, len, cap + PCIE_LNKSTA));

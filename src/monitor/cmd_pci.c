@@ -141,9 +141,12 @@ static size_t pci_copy_config(const struct pci_dev *d, uint8_t *buf)
  * or switch), the bridge above an upstream port or endpoint; NULL if none. */
 static const struct pci_dev *pci_link_peer(const struct pci_dev *d, unsigned type)
 {
-	if (type == 4 || type == 6)
+	if (type == PCIE_TYPE_ROOT_PORT || type == PCIE_TYPE_DOWNSTREAM)
 		return (d->header_type & 0x7F) == 1 && d->secondary_bus > d->bus ?
 		       pci_find_bdf(d->seg, d->secondary_bus, 0, 0) : NULL;
+	if (type != PCIE_TYPE_ENDPOINT && type != PCIE_TYPE_LEGACY_ENDPOINT && type != PCIE_TYPE_UPSTREAM &&
+	    type != PCIE_TYPE_PCIE_TO_PCI)
+		return NULL; /* no link (root complex integrated), or none going up */
 	for (unsigned i = 0; i < pci_count(); i++) {
 		const struct pci_dev *b = pci_get(i);
 
@@ -168,10 +171,10 @@ static void pci_print_pcie(const struct pci_dev *d)
 	if (pcie_link_info(cfg_copy, len, &l))
 		return;
 	peer = pci_link_peer(d, l.type);
-	if (peer)
+	if (peer) {
 		plen = pci_copy_config(peer, peer_copy);
-	if (peer)
 		kprintf("  other end of the link: %02x:%02x.%x\n", peer->bus, peer->dev, peer->fn);
+	}
 	pcie_describe(cfg_copy, len, plen ? peer_copy : NULL, plen, pci_print_line, "  ");
 }
 
