@@ -124,6 +124,8 @@ struct mmap_entry;
 int pci_mcfg_check(const struct mcfg_entry *m, unsigned phys_bits, const struct mmap_entry *map,
 		   unsigned n, char *why, size_t whysz);
 
+/* Segment 0 through ports 0xCF8/0xCFC, whatever the MCFG says (off < 256). */
+uint32_t pci_port_read32(uint8_t bus, uint8_t dev, uint8_t fn, unsigned off);
 uint8_t pci_read8(const struct pci_dev *d, unsigned off);
 uint16_t pci_read16(const struct pci_dev *d, unsigned off);
 uint32_t pci_read32(const struct pci_dev *d, unsigned off);
