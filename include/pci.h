@@ -111,7 +111,21 @@ const char *pci_access_method(void);
  * ECAM address of a register (NULL when no window covers the bus). */
 void pci_ecam_init(void);
 volatile uint8_t *pci_ecam_addr(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, unsigned off);
+/* Why the MCFG's entry i (acpi_mcfg order) was not used, or NULL when it
+ * is; pci_ecam_rejected: the first such reason, or NULL. */
+const char *pci_ecam_problem(unsigned i);
+const char *pci_ecam_rejected(void);
+struct mcfg_entry;
+struct mmap_entry;
+/* pci_mcfg.c: 0 when the MCFG allocation m can be used for ECAM: bus range
+ * in order, base nonzero, 1 MiB-aligned, canonical, its window inside
+ * phys_bits (CPUID 0x80000008; 0: unknown, 36 assumed) and clear of the RAM
+ * in map; else -EINVAL with the reason in why. */
+int pci_mcfg_check(const struct mcfg_entry *m, unsigned phys_bits, const struct mmap_entry *map,
+		   unsigned n, char *why, size_t whysz);
 
+/* Segment 0 through ports 0xCF8/0xCFC, whatever the MCFG says (off < 256). */
+uint32_t pci_port_read32(uint8_t bus, uint8_t dev, uint8_t fn, unsigned off);
 uint8_t pci_read8(const struct pci_dev *d, unsigned off);
 uint16_t pci_read16(const struct pci_dev *d, unsigned off);
 uint32_t pci_read32(const struct pci_dev *d, unsigned off);
@@ -140,6 +154,46 @@ int pci_irq_enable(struct pci_dev *d, irq_handler_t fn, void *arg, char *why, si
 void pci_irq_disable(struct pci_dev *d);
 /* "msi-x", "msi", "intx" or "none". */
 const char *pci_irq_kind_name(unsigned kind);
+
+/* pcie_caps.c: decoders over a copy of a function's configuration space
+ * (cfg, len bytes: 256 through ports, 4096 through ECAM). Lines of text go
+ * to fn, without indentation or newline. */
+#define PCI_CFG_SIZE 4096
+#define PCIE_TYPE_ENDPOINT 0      /* device/port types (PCIe Base 5.0 7.5.3.2) */
+#define PCIE_TYPE_LEGACY_ENDPOINT 1
+#define PCIE_TYPE_ROOT_PORT 4
+#define PCIE_TYPE_UPSTREAM 5
+#define PCIE_TYPE_DOWNSTREAM 6
+#define PCIE_TYPE_PCIE_TO_PCI 7
+#define PCIE_TYPE_RC_ENDPOINT 9
+#define PCIE_TYPE_RC_EVENT_COLLECTOR 10
+typedef void (*pcie_line_fn)(void *ctx, const char *line);
+struct pcie_link {
+	uint8_t type;                 /* device/port type (PCIe Base 5.0 7.5.3.2) */
+	uint8_t max_speed, max_width; /* Link Capabilities: speed encoding 1 = 2.5 GT/s .. 5 = 32 GT/s */
+	uint8_t speed, width;         /* Link Status; width 0: the link is down */
+	uint8_t speeds;               /* Link Capabilities 2 vector: bit n-1 for speed n; 0 when absent */
+	uint8_t dll_active;
+};
+/* Offset of the PCI Express capability, or 0. */
+unsigned pcie_find_cap(const uint8_t *cfg, size_t len);
+/* Offset of extended capability id (0x100 on), or 0; its version too. */
+unsigned pcie_find_ext_cap(const uint8_t *cfg, size_t len, uint16_t id, unsigned *version);
+/* 0 and the link registers, or -1 without a PCI Express capability. */
+int pcie_link_info(const uint8_t *cfg, size_t len, struct pcie_link *l);
+const char *pcie_speed_name(unsigned speed);
+const char *pcie_port_type_name(unsigned type);
+/* Type, device capabilities and control, link (against the other end's
+ * copy peer, NULL when unknown), slot, AER and ACS; nothing without a PCI
+ * Express capability. */
+void pcie_describe(const uint8_t *cfg, size_t len, const uint8_t *peer, size_t peer_len, pcie_line_fn fn, void *ctx);
+
+/* pci_tree.c: the tree of buses as `lspci -tv` draws it, one line at a time. */
+struct pci_tree_node {
+	uint8_t bus, dev, fn, bridge, secondary, subordinate;
+	const char *label;            /* after a function that is not a bridge; NULL: none */
+};
+void pci_tree_draw(const struct pci_tree_node *nodes, unsigned count, uint16_t seg, pcie_line_fn fn, void *ctx);
 
 const char *pci_class_name(uint8_t class_code, uint8_t subclass, uint8_t prog_if);
 const char *pci_vendor_name(uint16_t vendor);

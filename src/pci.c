@@ -31,6 +31,12 @@ static struct pci_dev devs[PCI_MAX_DEVICES];
 static unsigned dev_count;
 static uint8_t bus_seen[256 / 8];
 
+uint32_t pci_port_read32(uint8_t bus, uint8_t dev, uint8_t fn, unsigned off)
+{
+	outl(PCI_CONFIG_ADDR, 0x80000000u | (uint32_t)bus << 16 | (uint32_t)dev << 11 | (uint32_t)fn << 8 | (off & 0xFC));
+	return inl(PCI_CONFIG_DATA);
+}
+
 static uint32_t cfg_read(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, unsigned off)
 {
 	volatile uint8_t *p = pci_ecam_addr ? pci_ecam_addr(seg, bus, dev, fn, off & ~3u) : NULL;
@@ -39,8 +45,7 @@ static uint32_t cfg_read(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, uns
 		return *(volatile uint32_t *)p;
 	if (seg || off >= 256)
 		return 0xFFFFFFFFu;
-	outl(PCI_CONFIG_ADDR, 0x80000000u | (uint32_t)bus << 16 | (uint32_t)dev << 11 | (uint32_t)fn << 8 | (off & 0xFC));
-	return inl(PCI_CONFIG_DATA);
+	return pci_port_read32(bus, dev, fn, off);
 }
 
 static void cfg_write(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn, unsigned off, uint32_t v)

@@ -9,6 +9,7 @@
 #include "kernel.h"
 #include "mm.h"
 #include "monitor.h"
+#include "pci.h"
 #include "string.h"
 
 #define ACPI_LIST_IDS_MAX 16 /* APIC IDs shown in the summary line */
@@ -192,9 +193,12 @@ static void acpi_summary(void)
 	acpi_summary_facs();
 	acpi_summary_numa();
 	kprintf("MCFG: %s", n ? "" : "none");
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
 		kprintf("%ssegment %u buses %02x-%02x at %llx", i ? "; " : "", mc[i].segment, mc[i].bus_start,
 			mc[i].bus_end, ull(mc[i].base));
+		if (pci_ecam_problem(i))
+			kprintf(" (not used: %s)", pci_ecam_problem(i));
+	}
 	kprintf("\n");
 }
 

@@ -80,14 +80,6 @@ static void pci_print_bars(const struct pci_dev *d)
 	}
 }
 
-static const char *pcie_port_type(unsigned t)
-{
-	static const char *const names[] = { "endpoint", "legacy endpoint", "?", "?", "root port",
-		"upstream switch port", "downstream switch port", "PCIe-to-PCI bridge", "PCI-to-PCIe bridge",
-		"root complex integrated endpoint", "root complex event collector" };
-	return t < ARRAY_SIZE(names) ? names[t] : "?";
-}
-
 static void pci_print_cap(const struct pci_dev *d, unsigned off)
 {
 	uint8_t id = pci_read8(d, off);
@@ -103,7 +95,7 @@ static void pci_print_cap(const struct pci_dev *d, unsigned off)
 	case PCI_CAP_VENDOR: kprintf("vendor-specific, %u byte%s\n", pci_read8(d, off + 2), PLURAL(pci_read8(d, off + 2))); break;
 	case PCI_CAP_PCIE: {
 		uint16_t lsta = pci_read16(d, off + 0x12);
-		kprintf("PCI Express %s, link x%u gen %u\n", pcie_port_type((ctl >> 4) & 0xF),
+		kprintf("PCI Express %s, link x%u gen %u\n", pcie_port_type_name((ctl >> 4) & 0xF),
 			(lsta >> 4) & 0x3F, lsta & 0xF);
 		break;
 	}
@@ -129,6 +121,63 @@ static void pci_print_caps(const struct pci_dev *d)
 	}
 }
 
+static uint8_t cfg_copy[PCI_CFG_SIZE], peer_copy[PCI_CFG_SIZE];
+
+/* A copy of d's configuration space: all 4 KiB through ECAM, else 256
+ * bytes (ports reach no further). Reading has no side effects. */
+static size_t pci_copy_config(const struct pci_dev *d, uint8_t *buf)
+{
+	size_t len = pci_ecam_addr(d->seg, d->bus, d->dev, d->fn, 0) ? PCI_CFG_SIZE : 256;
+
+	for (size_t off = 0; off < len; off += 4) {
+		uint32_t v = pci_read32(d, (unsigned)off);
+
+		memcpy(buf + off, &v, 4);
+	}
+	return len;
+}
+
+/* The other end of d's link: the function 0 below a downstream port (root
+ * or switch), the bridge above an upstream port or endpoint; NULL if none. */
+static const struct pci_dev *pci_link_peer(const struct pci_dev *d, unsigned type)
+{
+	if (type == PCIE_TYPE_ROOT_PORT || type == PCIE_TYPE_DOWNSTREAM)
+		return (d->header_type & 0x7F) == 1 && d->secondary_bus > d->bus ?
+		       pci_find_bdf(d->seg, d->secondary_bus, 0, 0) : NULL;
+	if (type != PCIE_TYPE_ENDPOINT && type != PCIE_TYPE_LEGACY_ENDPOINT && type != PCIE_TYPE_UPSTREAM &&
+	    type != PCIE_TYPE_PCIE_TO_PCI)
+		return NULL; /* no link (root complex integrated), or none going up */
+	for (unsigned i = 0; i < pci_count(); i++) {
+		const struct pci_dev *b = pci_get(i);
+
+		if ((b->header_type & 0x7F) == 1 && b->seg == d->seg && b->secondary_bus == d->bus && d->bus > b->bus)
+			return b;
+	}
+	return NULL;
+}
+
+static void pci_print_line(void *ctx, const char *line)
+{
+	kprintf("%s%s\n", (const char *)ctx, line);
+}
+
+/* The PCI Express capability and extended capabilities, decoded. */
+static void pci_print_pcie(const struct pci_dev *d)
+{
+	size_t len = pci_copy_config(d, cfg_copy), plen = 0;
+	struct pcie_link l;
+	const struct pci_dev *peer;
+
+	if (pcie_link_info(cfg_copy, len, &l))
+		return;
+	peer = pci_link_peer(d, l.type);
+	if (peer) {
+		plen = pci_copy_config(peer, peer_copy);
+		kprintf("  other end of the link: %02x:%02x.%x\n", peer->bus, peer->dev, peer->fn);
+	}
+	pcie_describe(cfg_copy, len, plen ? peer_copy : NULL, plen, pci_print_line, "  ");
+}
+
 static void pci_print_detail(const struct pci_dev *d)
 {
 	pci_print_row(d);
@@ -146,10 +195,30 @@ static void pci_print_detail(const struct pci_dev *d)
 		kprintf("  bridge: secondary bus %02x, subordinate bus %02x\n", d->secondary_bus, d->subordinate_bus);
 	pci_print_bars(d);
 	pci_print_caps(d);
+	pci_print_pcie(d);
 	kprintf("  driver: %s", d->driver ? pci_driver_name(d) : "none");
 	if (!d->driver && d->probe_err)
 		kprintf(" (probe failed: %s)", error_str(d->probe_err));
 	kprintf("\n");
+}
+
+static int pci_print_tree(void)
+{
+	static struct pci_tree_node nodes[PCI_MAX_DEVICES];
+	static char labels[PCI_MAX_DEVICES][56];
+	unsigned n = pci_count();
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct pci_dev *d = pci_get(i);
+
+		ksnprintf(labels[i], sizeof(labels[i]), "%s %s", pci_vendor_name(d->vendor),
+			  pci_class_name(d->class_code, d->subclass, d->prog_if));
+		nodes[i] = (struct pci_tree_node){ .bus = d->bus, .dev = d->dev, .fn = d->fn,
+			.bridge = (d->header_type & 0x7F) == 1, .secondary = d->secondary_bus,
+			.subordinate = d->subordinate_bus, .label = labels[i] };
+	}
+	pci_tree_draw(nodes, n, 0, pci_print_line, "");
+	return 0;
 }
 
 static int cmd_pci(int argc, char **argv)
@@ -162,9 +231,14 @@ static int cmd_pci(int argc, char **argv)
 		kprintf("B:D.F    VEN:DEV    CLASS   %-30s %-18s DRIVER\n", "KIND", "VENDOR");
 		for (unsigned i = 0; i < pci_count(); i++)
 			pci_print_row(pci_get(i));
-		kprintf("%u functions, configuration through %s\n", pci_count(), pci_access_method());
+		kprintf("%u functions, configuration through %s", pci_count(), pci_access_method());
+		if (pci_ecam_rejected())
+			kprintf(" (MCFG not used: %s)", pci_ecam_rejected());
+		kprintf("\n");
 		return 0;
 	}
+	if (!strcmp(argv[1], "-t"))
+		return pci_print_tree();
 	if (pci_parse_bdf(argv[1], &seg, &bus, &dev, &fn))
 		return cmd_error("pci: bad address '%s' (expected BB:DD.F in hex)", argv[1]);
 	d = pci_find_bdf(seg, bus, dev, fn);
@@ -174,8 +248,11 @@ static int cmd_pci(int argc, char **argv)
 	return 0;
 }
 
-CMD(pci, .name = "pci", .usage = "pci [B:D.F]",
-    .summary = "list PCI devices (address, IDs, class, vendor, driver); details of one",
+CMD(pci, .name = "pci", .usage = "pci [-t | B:D.F]",
+    .summary = "list PCI devices (address, IDs, class, vendor, driver); the tree; details of one",
     .help = "B:D.F is bus:device.function in hex, optionally with a segment: 0000:00:1f.2\n"
-	    "examples:\n  pci\n  pci 00:1f.2",
+	    "-t draws the tree of buses and bridges as lspci -tv does. The details of a\n"
+	    "PCI Express function add its link (speed and width, against the other end),\n"
+	    "slot, device control, AER and ACS.\n"
+	    "examples:\n  pci\n  pci -t\n  pci 00:1f.2",
     .min_args = 0, .max_args = 1, .fn = cmd_pci);

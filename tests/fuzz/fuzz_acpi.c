@@ -1,12 +1,16 @@
 /* fuzz_acpi.c: libFuzzer target for src/acpi_tables.c: the input as an ACPI
  * table through the checksum, the MADT walk and parse, the FADT, HPET and
- * MCFG parsers, and as a DSDT (whole, and its body after the header, as
- * acpi.c passes it) through the \_S5 scan. Seeds: tests/fuzz/corpus/acpi. */
-/* sources: src/acpi_tables.c */
+ * MCFG parsers (each MCFG allocation through pci_mcfg.c's check, which
+ * must refuse any it cannot map), and as a DSDT (whole, and its body after
+ * the header, as acpi.c passes it) through the \_S5 scan. Seeds:
+ * tests/fuzz/corpus/acpi. */
+/* sources: src/acpi_tables.c src/pci_mcfg.c */
 #include <stddef.h>
 #include <stdint.h>
 #include "acpi.h"
+#include "bootinfo.h"
 #include "errno.h"
+#include "pci.h"
 #include "string.h"
 
 #define MIN_SZ(a, b) ((a) < (b) ? (a) : (b))
@@ -87,6 +91,33 @@ static void fuzz_fadt_hpet(const uint8_t *data, size_t size)
 		__builtin_trap();
 }
 
+/* An allocation the check keeps: buses in order, base aligned, the window
+ * inside the physical width (and what the kernel maps) and clear of RAM. */
+static void fuzz_mcfg_check(const struct mcfg_entry *m, unsigned bits)
+{
+	static const struct mmap_entry map[] = {
+		{ 0, 0x9fc00, MEM_USABLE }, { 0x100000, 0x1fee0000, MEM_USABLE },
+		{ 0xfffc0000, 0x40000, MEM_RESERVED }, { 0x100000000ull, 0x40000000, MEM_USABLE },
+	};
+	char why[96];
+	uint64_t start, end;
+
+	if (pci_mcfg_check(m, bits, map, 4, why, sizeof(why))) {
+		if (!why[0] || strlen(why) >= sizeof(why))
+			__builtin_trap();
+		return;
+	}
+	start = m->base + ((uint64_t)m->bus_start << 20);
+	end = m->base + (((uint64_t)m->bus_end + 1) << 20);
+	if (m->bus_end < m->bus_start || !m->base || (m->base & 0xFFFFF) || end > (1ull << 47) || end <= start)
+		__builtin_trap();
+	if (bits && bits <= 52 && end > (1ull << bits))
+		__builtin_trap();
+	for (unsigned i = 0; i < 4; i++)
+		if (map[i].type == MEM_USABLE && start < map[i].base + map[i].len && map[i].base < end)
+			__builtin_trap();
+}
+
 static void fuzz_mcfg(const uint8_t *data, size_t size)
 {
 	struct mcfg_entry e[ACPI_MAX_MCFG];
@@ -96,6 +127,8 @@ static void fuzz_mcfg(const uint8_t *data, size_t size)
 		/* The entries kept come from the table's 44-byte header on. */
 		if (count > max || 44 + 16 * (size_t)count > MIN_SZ(size, table_length(data, size)))
 			__builtin_trap();
+		for (unsigned i = 0; i < count; i++)
+			fuzz_mcfg_check(&e[i], data[0] % 64);
 	} else if (count) {
 		__builtin_trap();
 	}
