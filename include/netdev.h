@@ -61,6 +61,7 @@ struct net_stats {
 };
 
 struct net_rxq;
+struct pci_dev;
 
 struct netdev {
 	char name[NET_NAME_MAX];  /* set by net_register: net0, net1, ... */
@@ -79,6 +80,7 @@ struct netdev {
 	int (*poll)(struct netdev *n, void *buf, size_t cap);
 	struct net_stats stats;   /* drivers count rx/tx/dropped/errors here */
 	void *priv;
+	const struct pci_dev *pci; /* the PCI function the driver bound, NULL when none */
 	/* The IPv4 layer's state for this device (include/ip.h): set by that
 	 * layer when it first uses the device, NULL before. */
 	struct ip_iface *ip_iface;

@@ -196,19 +196,6 @@ void report_disks(struct json *j, const char *key)
 	json_array_end(j);
 }
 
-/* The PCI function a NIC's driver bound: its state is the netdev (e1000,
- * rtl8139: the netdev leads the driver's struct) or the netdev's priv. */
-static const struct pci_dev *nic_pci(const struct netdev *n)
-{
-	for (unsigned i = 0; i < pci_count(); i++) {
-		const struct pci_dev *d = pci_get(i);
-
-		if (d->driver && d->priv && (d->priv == (const void *)n || d->priv == n->priv))
-			return d;
-	}
-	return NULL;
-}
-
 static void ip4(struct json *j, const char *key, uint32_t a)
 {
 	char s[16];
@@ -244,7 +231,7 @@ static void nic_ipv4(struct json *j, struct netdev *n)
 
 static void nic_entry(struct json *j, struct netdev *n)
 {
-	const struct pci_dev *d = nic_pci(n);
+	const struct pci_dev *d = n->pci;
 	const uint8_t *m = n->mac;
 	char mac[18], bdf[16];
 	int up = 0;

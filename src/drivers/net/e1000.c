@@ -502,6 +502,7 @@ static int e1000_probe_variant(struct pci_dev *d, const struct e1000_variant *v)
 	e1000_collect_stats(e);
 	e->net.stats = (struct net_stats){ 0 };  /* counts from before us are not ours */
 	e->link_prev = 0; /* up once receiving (rx_ready_ns) */
+	e->net.pci = d;
 	err = net_register(&e->net);
 	if (err)
 		goto err_reset;

@@ -440,6 +440,7 @@ static int rtl8139_probe(struct pci_dev *d, const struct pci_id *id)
 	rtl8139_alloc_buffers(r);
 	rtl8139_start(r);
 	r->link_prev = !(rtl_read8(r, RTL8139_MSR) & RTL8139_MSR_LINKB);
+	r->net.pci = d;
 	err = net_register(&r->net);
 	if (err)
 		goto err_reset;

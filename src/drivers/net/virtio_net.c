@@ -360,6 +360,7 @@ static int virtio_net_probe(struct pci_dev *d, const struct pci_id *id)
 	virtio_pci_driver_ok(&v->vp);
 	virtq_kick(&v->rxq);
 	virtio_net_fill_netdev(v);
+	v->net.pci = d;
 	err = net_register(&v->net);
 	if (err)
 		goto err_fail;
