@@ -98,7 +98,7 @@ void mce_poll_this(void);
  * set (the interrupted code may go on), 0 when not recoverable. */
 int mce_trap_report(void);
 
-/* The log, for `mce`: the last MCE_LOG_SIZE errors of every core. */
+/* The log, for `mce`: the last MCE_LOG_SIZE errors of all cores. */
 #define MCE_LOG_SIZE 64
 struct mce_record {
 	volatile uint32_t seq;  /* 0: empty; set last, when the rest is written */
@@ -109,7 +109,13 @@ struct mce_record {
 struct mce_counts {
 	uint32_t corrected, uncorrected;
 };
-const struct mce_record *mce_log(void);
+/* The newest record's seq (0: none yet), and the record seq (NULL when it
+ * was overwritten or cleared): the last MCE_LOG_SIZE are kept. */
+uint32_t mce_log_last(void);
+const struct mce_record *mce_log_get(uint32_t seq);
+/* A record as `mce` and the #MC report print it: one line of status, one
+ * of address and miscellaneous information when the bank had them. */
+void mce_print_record(const struct mce_record *r);
 struct mce_counts mce_core_counts(unsigned core);
 /* Errors a previous boot left in the banks (cleared at start). */
 unsigned mce_boot_leftovers(void);

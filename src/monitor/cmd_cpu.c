@@ -7,6 +7,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "kernel.h"
+#include "mce.h"
 #include "monitor.h"
 #include "msr.h"
 #include "smp.h"
@@ -18,6 +19,7 @@ OPTIONAL(cpu_print_detail);
 OPTIONAL(cpu_print_core_table);
 OPTIONAL(numa_print_cpu);
 OPTIONAL(cpu_print_msrs);
+OPTIONAL(mce_print_cpu_line);
 
 static void cpu_print_ident(const struct cpu_info *ci)
 {
@@ -53,6 +55,8 @@ static int cmd_cpu(int argc, char **argv)
 	if (cpu_print_detail)
 		cpu_print_detail(ci);
 	cpu_print_xstate();
+	if (mce_print_cpu_line)
+		mce_print_cpu_line();
 	kprintf("cores:      %u (%u online)\n", smp_core_count(), smp_online_count());
 	if (cpu_print_core_table)
 		cpu_print_core_table();
