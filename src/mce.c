@@ -21,6 +21,7 @@
 
 static int present;               /* the boot core has MCA (CPUID and MCG_CAP) */
 static uint64_t cap;              /* its IA32_MCG_CAP */
+static int cap_faulted;           /* CPUID says MCA, but IA32_MCG_CAP raised #GP */
 static unsigned enabled_cores, leftovers;
 static struct mce_record ring[MCE_LOG_SIZE];
 static uint32_t ring_last;
@@ -61,8 +62,12 @@ void mce_init_cpu(void)
 	uint64_t c, st;
 	int boot = this_cpu() == &percpu_boot;
 
-	if (!cpu_has_mca() || msr_read_safe(MSR_IA32_MCG_CAP, &c))
+	if (!cpu_has_mca())
 		return;
+	if (msr_read_safe(MSR_IA32_MCG_CAP, &c)) {
+		cap_faulted |= boot;
+		return;
+	}
 	if (boot) {
 		present = 1;
 		cap = c;
@@ -201,7 +206,8 @@ void mce_print_cpu_line(void)
 	char text[100];
 
 	if (!present) {
-		kprintf("mca:        not available (CPUID.1:EDX MCE/MCA clear)\n");
+		kprintf("mca:        not available (%s)\n",
+			cap_faulted ? "IA32_MCG_CAP raised #GP" : "CPUID.1:EDX MCE/MCA clear");
 		return;
 	}
 	mce_cap_text(cap, text, sizeof(text));

@@ -46,8 +46,6 @@ static void mce_poll_all(unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		if (!run_err[i] && i != self && smp_core_busy(i))
 			run_err[i] = -ETIMEDOUT;
-		if (!run_err[i])
-			run_err[i] = jobs[i].err;
 	}
 }
 
@@ -61,6 +59,8 @@ static void mce_print_core(unsigned core)
 	kprintf("core %u: ", core);
 	if (run_err[core]) {
 		kprintf("not polled (%s), ", run_err[core] == -EBUSY ? "busy" : error_str(run_err[core]));
+	} else if (jobs[core].err) {
+		kprintf("MCG_STATUS not available, ");
 	} else {
 		mce_mcg_status_text(jobs[core].mcg_status, text, sizeof(text));
 		kprintf("MCG_STATUS 0x%llx (%s), ", ull(jobs[core].mcg_status), text);
