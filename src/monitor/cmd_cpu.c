@@ -79,9 +79,10 @@ CMD(cpu, .name = "cpu", .usage = "cpu",
     .summary = "boot core identification, features, caches, clocks; one row per core",
     .help = "Vendor, brand, family/model/stepping (decimal and hex), hypervisor, features,\n"
 	    "caches, topology, TSC and bus (local APIC timer) clocks of the boot core,\n"
-	    "XCR0 and the XSAVE area size, then index, APIC ID, state and last work of\n"
-	    "every core, the NUMA node of each (ACPI SRAT) with the distances (SLIT), and\n"
-	    "each core's TSC, APERF/MPERF clock, temperature and microcode from its MSRs.\n"
+	    "XCR0 and the XSAVE area size, machine checks (MCA banks, see mce), then\n"
+	    "index, APIC ID, state and last work of every core, the NUMA node of each\n"
+	    "(ACPI SRAT) with the distances (SLIT), and each core's TSC, APERF/MPERF\n"
+	    "clock, temperature and microcode from its MSRs.\n"
 	    "examples:\n  cpu\n  cpuid 1   (the raw registers behind it)",
     .min_args = 0, .max_args = 0, .fn = cmd_cpu);
 #endif
