@@ -198,12 +198,18 @@ static void trap_redirect(struct trap_frame *f, struct percpu *pc)
 }
 
 /* A machine check that left no valid RIP (MCG_STATUS.RIPV clear): nothing
- * this core ran can go on (SDM vol. 3B 16.10). */
+ * this core ran can go on (SDM vol. 3B 16.10). A running program is stopped
+ * on the other cores (its stop gives up on this one after its bound): even
+ * an idle core may hold work of it not yet begun. With no recovery point
+ * left a stop's NMI cannot bring the core back. */
 static __noreturn void trap_mc_halt(struct percpu *pc)
 {
 	kprintf("machine check on core %u is not recoverable (MCG_STATUS.RIPV clear): core %u halted\n", pc->index,
 		pc->index);
 	console_flush();
+	pc->recovery = NULL;
+	if (fault_hook)
+		fault_hook(pc->index);
 	cpu_halt_forever();
 }
 
