@@ -108,6 +108,7 @@ struct mce_record {
 };
 struct mce_counts {
 	uint32_t corrected, uncorrected;
+	uint32_t halted;        /* an #MC without RIPV halted the core */
 };
 /* The newest record's seq (0: none yet), and the record seq (NULL when it
  * was overwritten or cleared): the last MCE_LOG_SIZE are kept. */

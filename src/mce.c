@@ -172,7 +172,7 @@ const struct mce_record *mce_log_get(uint32_t seq)
 
 struct mce_counts mce_core_counts(unsigned core)
 {
-	struct mce_counts none = { 0, 0 };
+	struct mce_counts none = { 0, 0, 0 };
 
 	return core < SMP_MAX_CORES ? counts[core] : none;
 }
@@ -182,7 +182,7 @@ void mce_log_clear(void)
 	for (unsigned i = 0; i < MCE_LOG_SIZE; i++)
 		__atomic_store_n(&ring[i].seq, 0, __ATOMIC_RELEASE);
 	for (unsigned i = 0; i < SMP_MAX_CORES; i++)
-		counts[i].corrected = counts[i].uncorrected = 0;
+		counts[i].corrected = counts[i].uncorrected = 0; /* a halted core stays halted */
 }
 
 void mce_print_record(const struct mce_record *r)
@@ -242,5 +242,7 @@ int mce_trap_report(void)
 	if (!n)
 		kprintf("  no bank holds an error\n");
 	msr_write_safe(MSR_IA32_MCG_STATUS, 0);
+	if (!(g & MCG_STATUS_RIPV) && smp_this_core() < SMP_MAX_CORES)
+		counts[smp_this_core()].halted = 1; /* trap.c halts it: `mce` leaves it alone */
 	return (g & MCG_STATUS_RIPV) != 0;
 }

@@ -38,7 +38,10 @@ static void mce_poll_all(unsigned n)
 
 	for (unsigned i = 0; i < n; i++) {
 		jobs[i].err = -ETIMEDOUT;
-		run_err[i] = i == self ? 0 : smp_run(i, mce_job_run, &jobs[i], "mce");
+		if (mce_core_counts(i).halted)
+			run_err[i] = -EIO; /* it will never answer */
+		else
+			run_err[i] = i == self ? 0 : smp_run(i, mce_job_run, &jobs[i], "mce");
 	}
 	if (self < n)
 		mce_job_run(&jobs[self]);
@@ -57,7 +60,9 @@ static void mce_print_core(unsigned core)
 	unsigned shown = 0;
 
 	kprintf("core %u: ", core);
-	if (run_err[core]) {
+	if (c.halted) {
+		kprintf("halted by a machine check without RIPV, ");
+	} else if (run_err[core]) {
 		kprintf("not polled (%s), ", run_err[core] == -EBUSY ? "busy" : error_str(run_err[core]));
 	} else if (jobs[core].err) {
 		kprintf("MCG_STATUS not available, ");
