@@ -1,7 +1,6 @@
-/* mce.h: the machine-check architecture (Intel SDM vol. 3B ch. 16
- * "Machine-Check Architecture", ch. 17 "Interpreting Machine-Check Error
- * Codes"): enabled on every core at boot, corrected errors polled and
- * counted, #MC reported. The decoder (mce_decode.c) is pure code. */
+/* mce.h: the machine-check architecture (Intel SDM vol. 3B ch. 16-17) on
+ * every core: enabled at boot, corrected errors polled and counted, #MC
+ * reported (mce.c); bank registers as text (mce_decode.c, pure code). */
 #ifndef INGOT_MCE_H
 #define INGOT_MCE_H
 

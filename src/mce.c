@@ -1,8 +1,6 @@
-/* mce.c: the machine-check architecture on every core (Intel SDM vol. 3B
- * 16.8 "Machine-Check Initialization", 16.10 "Guidelines for Writing
- * Machine-Check Software"): banks enabled at start, corrected errors polled
- * (each second on the boot core's heartbeat, on every core by `mce`) into a
- * log with per-core counts, #MC reported for trap.c. QEMU: -cpu max, HMP mce. */
+/* mce.c: machine checks on every core (Intel SDM vol. 3B 16.8 initialization,
+ * 16.10 handler guidelines): banks enabled at start, errors polled into a log
+ * with per-core counts, #MC reported for trap.c. QEMU: -cpu max, HMP mce. */
 #include "console.h"
 #include "kernel.h"
 #include "mce.h"

@@ -1,7 +1,6 @@
-/* mce_decode.c: machine-check bank registers as text (Intel SDM vol. 3B
- * 16.3 register layouts and "Interpreting the MCA Error Codes": simple and
- * compound codes with their TT, LL, RRRR, PP, T, II, MMM, CCCC fields).
- * Pure code: tests/unit/test_mce.c, tests/fuzz/fuzz_mce.c; QEMU HMP `mce`. */
+/* mce_decode.c: machine-check registers as text (Intel SDM vol. 3B 16.3, and
+ * "Interpreting the MCA Error Codes": simple and compound codes, their fields).
+ * Pure code (test_mce.c, fuzz_mce.c); QEMU -cpu max, HMP `mce` injects. */
 #include <stdarg.h>
 #include "console.h"
 #include "kernel.h"
