@@ -8,6 +8,7 @@
 #include "devices.h"
 #include "irq.h"
 #include "kernel.h"
+#include "mce.h"
 #include "ip.h"
 #include "mm.h"
 #include "netconsole.h"
@@ -39,6 +40,7 @@ OPTIONAL(netboot_init);
 OPTIONAL(netcon_boot);
 OPTIONAL(usb_init);
 OPTIONAL(smbios_system);
+OPTIONAL(mce_init_cpu);
 
 /* Each stage says its name as it begins, one "boot: NAME" line, so a
  * board that hangs shows where (docs/bring-up.md); panic names it too. */
@@ -134,6 +136,8 @@ void kmain(uint32_t magic, uint64_t info)
 	boot_stage("traps");
 	trap_init();
 	xstate_init_cpu(); /* before CPUID is cached: osxsave shows set */
+	if (mce_init_cpu)
+		mce_init_cpu(); /* machine checks on: needs trap.c for its MSR probes */
 	boot_stage("memory");
 	acpi_early();
 	mm_init();

@@ -121,18 +121,25 @@ static uint64_t program_stack_top(unsigned core)
 	return prog.stacks + MAIN_STACK + prog.stack_size * core;
 }
 
-/* The line that gives gdb (make debug) the program's symbols: programs/
- * Makefile keeps each program with its debug sections in
- * build/programs/debug/, linked at 0 (position-independent) or where it
- * loads (fixed address), so the offset is the load bias. */
-static void program_gdb_line(void)
+/* The file name without its device and directories: "fault.elf". */
+static const char *program_base_name(void)
 {
 	const char *base = prog.name;
 
 	for (const char *p = prog.name; *p; p++)
 		if (*p == '/' || *p == ':')
 			base = p + 1;
-	kprintf("gdb: add-symbol-file build/programs/debug/%s -o 0x%llx\n", base, (unsigned long long)prog.bias);
+	return base;
+}
+
+/* The line that gives gdb (make debug) the program's symbols: programs/
+ * Makefile keeps each program with its debug sections in
+ * build/programs/debug/, linked at 0 (position-independent) or where it
+ * loads (fixed address), so the offset is the load bias. */
+static void program_gdb_line(void)
+{
+	kprintf("gdb: add-symbol-file build/programs/debug/%s -o 0x%llx\n", program_base_name(),
+		(unsigned long long)prog.bias);
 }
 
 /* The lowest page of each stack is unmapped while the program runs, so a
@@ -238,11 +245,21 @@ static int program_ctrl_c(int take)
 	return 1;
 }
 
+/* A program's function in an exception report reads "fault.elf:fault_here",
+ * apart from the kernel's own. Reports are made one at a time (under the
+ * console lock), so one buffer serves them. */
 static const char *program_symbol(uint64_t addr, uint64_t *off)
 {
+	static char name[128];
+	const char *sym;
+
 	if (!prog.loaded || addr < prog.bias + prog.img.lo || addr >= prog.img_end)
 		return NULL;
-	return elf_symbol(prog.file, prog.file_len, &prog.img, addr - prog.bias, off);
+	sym = elf_symbol(prog.file, prog.file_len, &prog.img, addr - prog.bias, off);
+	if (!sym)
+		return NULL;
+	ksnprintf(name, sizeof(name), "%s:%s", program_base_name(), sym);
+	return name;
 }
 
 /* Copy the arguments into the program's memory: argv[] then the strings. */

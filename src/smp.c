@@ -9,6 +9,7 @@
 #include "errno.h"
 #include "irq.h"
 #include "kernel.h"
+#include "mce.h"
 #include "memown.h"
 #include "mm.h"
 #include "percpu.h"
@@ -18,6 +19,8 @@
 #include "trap.h"
 #include "x86.h"
 #include "xstate.h"
+
+OPTIONAL(mce_init_cpu); /* mce.c: not in the tiny profile */
 
 #define AP_STACK_SIZE (16 * KiB)
 #define AP_IST_SIZE (4 * KiB)
@@ -266,6 +269,8 @@ static __noreturn void ap_main(struct core *c)
 	mm_init_cpu();
 	trap_init_cpu(pc);
 	xstate_init_cpu();
+	if (mce_init_cpu)
+		mce_init_cpu();
 	apic_init_ap();
 	c->info.state = CORE_IDLE;
 	c->online = 1;

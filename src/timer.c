@@ -132,7 +132,7 @@ uint64_t timer_ns(void)
 	return count_to_ns(counter_read() - start_count, counter_hz);
 }
 
-#define MAX_TICK_HOOKS 4
+#define MAX_TICK_HOOKS 8
 static void (*tick_hooks[MAX_TICK_HOOKS])(void);
 static unsigned tick_hook_count;
 

@@ -5,6 +5,7 @@
 #include "irq.h"
 #include "kernel.h"
 #include "lock.h"
+#include "mce.h"
 #include "memown.h"
 #include "mm.h"
 #include "msr.h"
@@ -17,6 +18,7 @@
 
 OPTIONAL(trap_report_full);
 OPTIONAL(msr_trap_fixup);
+OPTIONAL(mce_trap_report);
 
 #define IST_STACK_SIZE 8192
 /* How long a stop waits for kernel code the program called to return
@@ -195,9 +197,26 @@ static void trap_redirect(struct trap_frame *f, struct percpu *pc)
 	f->ss = GDT_DATA;
 }
 
+/* A machine check that left no valid RIP (MCG_STATUS.RIPV clear): nothing
+ * this core ran can go on (SDM vol. 3B 16.10). A running program is stopped
+ * on the other cores (its stop gives up on this one after its bound): even
+ * an idle core may hold work of it not yet begun. With no recovery point
+ * left a stop's NMI cannot bring the core back. */
+static __noreturn void trap_mc_halt(struct percpu *pc)
+{
+	kprintf("machine check on core %u is not recoverable (MCG_STATUS.RIPV clear): core %u halted\n", pc->index,
+		pc->index);
+	console_flush();
+	pc->recovery = NULL;
+	if (fault_hook)
+		fault_hook(pc->index);
+	cpu_halt_forever();
+}
+
 static void trap_exception(struct trap_frame *f)
 {
 	struct percpu *pc = this_cpu();
+	int mc = f->vector == 18 && mce_trap_report, mc_ok = 1;
 
 	if (msr_trap_fixup && msr_trap_fixup(f))
 		return; /* an MSR the CPU lacks: the caller gets -EIO */
@@ -208,10 +227,14 @@ static void trap_exception(struct trap_frame *f)
 	pc->in_report = 1;
 	console_lock();
 	trap_report(f);
+	if (mc)
+		mc_ok = mce_trap_report();
 	console_unlock();
 	pc->in_report = 0;
-	if (f->vector == 2 && !pc->recovery)
-		return; /* an NMI at the prompt: report it and go on */
+	if (!mc_ok)
+		trap_mc_halt(pc);
+	if ((f->vector == 2 || mc) && !pc->recovery)
+		return; /* an NMI, or a machine check with RIP valid, at the prompt or idle: report it and go on */
 	if (!pc->recovery)
 		panic("exception outside a command on core %u", pc->index);
 	pc->work_faulted = 1;

@@ -7,6 +7,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "kernel.h"
+#include "mce.h"
 #include "monitor.h"
 #include "msr.h"
 #include "smp.h"
@@ -18,6 +19,7 @@ OPTIONAL(cpu_print_detail);
 OPTIONAL(cpu_print_core_table);
 OPTIONAL(numa_print_cpu);
 OPTIONAL(cpu_print_msrs);
+OPTIONAL(mce_print_cpu_line);
 
 static void cpu_print_ident(const struct cpu_info *ci)
 {
@@ -53,6 +55,8 @@ static int cmd_cpu(int argc, char **argv)
 	if (cpu_print_detail)
 		cpu_print_detail(ci);
 	cpu_print_xstate();
+	if (mce_print_cpu_line)
+		mce_print_cpu_line();
 	kprintf("cores:      %u (%u online)\n", smp_core_count(), smp_online_count());
 	if (cpu_print_core_table)
 		cpu_print_core_table();
@@ -75,9 +79,10 @@ CMD(cpu, .name = "cpu", .usage = "cpu",
     .summary = "boot core identification, features, caches, clocks; one row per core",
     .help = "Vendor, brand, family/model/stepping (decimal and hex), hypervisor, features,\n"
 	    "caches, topology, TSC and bus (local APIC timer) clocks of the boot core,\n"
-	    "XCR0 and the XSAVE area size, then index, APIC ID, state and last work of\n"
-	    "every core, the NUMA node of each (ACPI SRAT) with the distances (SLIT), and\n"
-	    "each core's TSC, APERF/MPERF clock, temperature and microcode from its MSRs.\n"
+	    "XCR0 and the XSAVE area size, machine checks (MCA banks, see mce), then\n"
+	    "index, APIC ID, state and last work of every core, the NUMA node of each\n"
+	    "(ACPI SRAT) with the distances (SLIT), and each core's TSC, APERF/MPERF\n"
+	    "clock, temperature and microcode from its MSRs.\n"
 	    "examples:\n  cpu\n  cpuid 1   (the raw registers behind it)",
     .min_args = 0, .max_args = 0, .fn = cmd_cpu);
 #endif
