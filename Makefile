@@ -17,7 +17,7 @@ BUILD_DATE := $(shell date -u '+%Y-%m-%d %H:%M UTC')
 # drivers left out of the list are simply absent.
 PROFILE ?= full
 PROFILES := full tiny
-SRCS_full := $(filter-out %_tiny.c,$(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort))
+SRCS_full := $(filter-out %_tiny.c %_tiny.S,$(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort))
 # tiny: serial console, virtio-blk, virtio-net, FAT (8.3 names, whole
 # devices: ram0 and disks), the ELF runner on all cores, and the monitor with
 # help, version, mem, cpu, smp, disk, net, exec, load, run and poweroff.
@@ -42,6 +42,9 @@ SRCS_tiny := \
 # Where a profile's kernel, ISO and objects go.
 DIR_full := $(BUILD)
 DIR_tiny := $(BUILD)/tiny
+# The linked kernel of a profile; tiny's is packed into ingot.elf (below).
+KELF_full := ingot.elf
+KELF_tiny := unpacked.elf
 ifeq ($(filter $(PROFILE),$(PROFILES)),)
 $(error PROFILE=$(PROFILE): expected one of $(PROFILES))
 endif
@@ -224,7 +227,7 @@ $$(DIR_$(1))/ingot.pass1.elf: $$(OBJS_$(1)) $$(DIR_$(1))/ksyms0.o src/kernel.ld
 $$(DIR_$(1))/ksyms.S: $$(DIR_$(1))/ingot.pass1.elf scripts/ksyms.sh
 	$$(NM) -n -S --defined-only $$< | scripts/ksyms.sh > $$@
 
-$$(DIR_$(1))/ingot.elf: $$(OBJS_$(1)) $$(DIR_$(1))/ksyms.o src/kernel.ld
+$$(DIR_$(1))/$$(KELF_$(1)): $$(OBJS_$(1)) $$(DIR_$(1))/ksyms.o src/kernel.ld
 	$$(KLD) $$(KOPT_$(1)) -o $$@ $$(OBJS_$(1)) $$(DIR_$(1))/ksyms.o
 	@$$(NM) -n --defined-only $$(DIR_$(1))/ingot.pass1.elf | grep -i ' t ' > $$(DIR_$(1))/syms1.txt
 	@$$(NM) -n --defined-only $$@ | grep -i ' t ' > $$(DIR_$(1))/syms2.txt
@@ -248,6 +251,32 @@ $(BUILD)/%.o: $(BUILD)/%.S
 	$(CC) -c $< -o $@
 
 $(foreach p,$(PROFILES),$(eval $(call kernel_profile,$(p))))
+
+# The tiny kernel boots packed, as Linux's bzImage does: its ingot.elf is a
+# boot stub (src/boot/unpack_head_tiny.S, unpack_tiny.c; 32-bit) with the
+# kernel (unpacked.elf, linked at 1 MiB as any profile) packed by the host
+# tool build/tools/pack (scripts/pack.c); the stub unpacks it at 1 MiB and
+# enters it. make bench prints both sizes.
+PACK      := $(BUILD)/tools/pack
+STUB_CFLAGS := -m32 -Oz -ffreestanding -fno-pic -fno-pie -mgeneral-regs-only -fno-stack-protector \
+	       -fno-asynchronous-unwind-tables -fomit-frame-pointer $(WARN) -Isrc/boot
+$(PACK): scripts/pack.c src/boot/unpack_tiny.c src/boot/unpack_tiny.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ scripts/pack.c src/boot/unpack_tiny.c -lm
+
+$(DIR_tiny)/payload.bin: $(DIR_tiny)/unpacked.elf $(PACK) scripts/pack-tiny.sh
+	scripts/pack-tiny.sh $< $(DIR_tiny) $(PACK)
+
+$(DIR_tiny)/stub/%.o: src/boot/% src/boot/unpack_tiny.h Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(STUB_CFLAGS) -DPACK_PAYLOAD='"$(DIR_tiny)/payload.bin"' -DPACK_KSYMS_BIN='"$(DIR_tiny)/ksyms.bin"' \
+		-c $< -o $@
+
+$(DIR_tiny)/stub/unpack_head_tiny.S.o: $(DIR_tiny)/payload.bin
+
+$(DIR_tiny)/ingot.elf: $(DIR_tiny)/stub/unpack_head_tiny.S.o $(DIR_tiny)/stub/unpack_tiny.c.o src/boot/unpack_tiny.ld $(DIR_tiny)/payload.bin
+	$(LD) -m elf_i386 -nostdlib --build-id=none -z noexecstack -T src/boot/unpack_tiny.ld -o $@ \
+		$(DIR_tiny)/stub/unpack_head_tiny.S.o $(DIR_tiny)/stub/unpack_tiny.c.o $(DIR_tiny)/pack.ld
 
 # Every profile's kernel and ISO (make test boots them all).
 profiles: $(foreach p,$(PROFILES),$(DIR_$(p))/ingot.elf $(DIR_$(p))/ingot.iso)
