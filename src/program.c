@@ -121,6 +121,7 @@ static uint64_t program_stack_top(unsigned core)
 	return prog.stacks + MAIN_STACK + prog.stack_size * core;
 }
 
+#ifndef INGOT_TINY /* the tiny profile prints no gdb line (make debug runs the full kernel) */
 /* The line that gives gdb (make debug) the program's symbols: programs/
  * Makefile keeps each program with its debug sections in
  * build/programs/debug/, linked at 0 (position-independent) or where it
@@ -134,6 +135,7 @@ static void program_gdb_line(void)
 			base = p + 1;
 	kprintf("gdb: add-symbol-file build/programs/debug/%s -o 0x%llx\n", base, (unsigned long long)prog.bias);
 }
+#endif
 
 /* The lowest page of each stack is unmapped while the program runs, so a
  * stack that runs out faults there (reported as a stack overflow, see
@@ -185,7 +187,9 @@ int program_load(const void *file, size_t len, const char *name, char *why, size
 		prog.img.type == 3 ? "position-independent" : "fixed address", prog.img.nseg,
 		(unsigned long long)(prog.img.lo + prog.bias), (unsigned long long)prog.img_end,
 		(unsigned long long)(prog.img.entry + prog.bias));
+#ifndef INGOT_TINY
 	program_gdb_line();
+#endif
 	return 0;
 }
 

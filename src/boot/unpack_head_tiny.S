@@ -15,7 +15,8 @@
 
 	/* At 1 MiB, at the start of the span the kernel runs in, which the
 	 * first program header claims: the loader puts nothing else there. The
-	 * tags are the kernel's own (entry.S). */
+	 * tags are the kernel's own (entry.S) but the framebuffer's: the tiny
+	 * kernel has no screen. */
 	.section .multiboot, "a"
 	.align 8
 mb2_header:
@@ -23,9 +24,6 @@ mb2_header:
 	.long 0x100000000 - (MB2_MAGIC + (mb2_end - mb2_header))
 	.short 4, 0			/* console flags: EGA text */
 	.long 12, (1 << 1)
-	.align 8
-	.short 5, 1			/* framebuffer, optional */
-	.long 20, 0, 0, 0
 	.align 8
 	.short 0, 0			/* end */
 	.long 8
@@ -44,16 +42,12 @@ unpack_start:
 	push $PACK_BASE
 	push $unpack_payload
 	call unpack
-	test %eax, %eax
-	jnz 1f
 	mov $unpack_ksyms, %esi
 	mov $PACK_KSYMS, %edi
 	mov $(unpack_ksyms_end - unpack_ksyms), %ecx
 	rep movsb
 	mov %ebp, %eax			/* EBX: still the loader's info */
 	jmp PACK_ENTRY
-1:	hlt
-	jmp 1b
 
 	.section .rodata.payload, "a"
 unpack_payload:

@@ -47,9 +47,9 @@ static uint32_t unpack_num(struct coder *c, unsigned i)
 	return n;
 }
 
-/* Unpack in to out (probs: PACK_NPROB scratch entries). 0, or -1 when a
- * match reaches before the start or past the end. */
-int unpack(const uint8_t *in, uint8_t *out, uint16_t *probs)
+/* Unpack in to out (probs: PACK_NPROB scratch entries). The input is
+ * trusted: the packer unpacked it with this code before writing it. */
+void unpack(const uint8_t *in, uint8_t *out, uint16_t *probs)
 {
 	const struct pack_header *h = (const void *)in;
 	struct coder c = { 0, ~0u, 0, in + sizeof *h, probs };
@@ -61,10 +61,18 @@ int unpack(const uint8_t *in, uint8_t *out, uint16_t *probs)
 		c.x = c.x << 8 | *c.in++;
 	while (pos < h->size) {
 		if (!unpack_bit(&c, PACK_P_MATCH + state)) {
-			unsigned t = PACK_P_LIT + (pos ? out[pos - 1] >> 5 : 0) * 256, n = 1;
+			unsigned t = PACK_P_LIT + (pos ? out[pos - 1] >> 5 : 0) * 768, n = 1;
+			int m = state ? out[pos - dist] : -1;
 
-			while (n < 256)
-				n = n * 2 + unpack_bit(&c, t + n);
+			while (n < 256) {
+				unsigned i = t + n, mb = (unsigned)m >> 7 & 1, b;
+
+				if (m >= 0)
+					i += 256 + mb * 256;
+				b = unpack_bit(&c, i);
+				m = m >= 0 && b == mb ? (m << 1) & 255 : -1;
+				n = n * 2 + b;
+			}
 			out[pos++] = (uint8_t)n;
 			state = 0;
 			continue;
@@ -77,16 +85,13 @@ int unpack(const uint8_t *in, uint8_t *out, uint16_t *probs)
 			dist = unpack_num(&c, PACK_P_DIST + (len > 2) * PACK_NUM);
 			state = 1;
 		}
-		if (dist > pos || len > h->size - pos)
-			return -1;
 		for (; len; len--, pos++)
 			out[pos] = out[pos - dist];
 	}
-	/* Calls back from addresses to rel32, as the packer found them. */
+	/* Calls and jumps back from addresses to rel32, as the packer found them. */
 	for (i = 0; i + 5 <= h->text; i++)
-		if (out[i] == 0xE8) {
+		if ((out[i] & 0xFE) == 0xE8) {
 			*(unaligned_u32 *)(out + i + 1) -= i + 5;
 			i += 4;
 		}
-	return 0;
 }

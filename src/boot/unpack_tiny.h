@@ -3,7 +3,7 @@
  * the boot stub). Ingot's own format, an LZ77 family member: literals and
  * matches (length, distance; or length at the last distance) coded bit by
  * bit with adaptive probabilities by a binary arithmetic coder. Before
- * packing, the rel32 of every call (E8) in the kernel's text becomes an
+ * packing, the rel32 of every call and jump (E8, E9) in the text becomes an
  * address from the image's start (calls to one function then repeat). */
 #ifndef INGOT_UNPACK_TINY_H
 #define INGOT_UNPACK_TINY_H
@@ -19,13 +19,15 @@
  * token was (0 literal, 1 match, 2 match at the last distance). */
 #define PACK_P_MATCH 0		/* [state]: a match follows */
 #define PACK_P_REP 3		/* [state]: the match is at the last distance */
-#define PACK_P_LIT 6		/* [previous byte >> 5][tree node] */
-#define PACK_P_LEN (PACK_P_LIT + 8 * 256)	/* [rep][number]: length - 1 */
+/* [previous byte >> 5][tree node; after a match, while the literal's bits
+ * are those of the byte at the last distance, [1 + that bit][node]] */
+#define PACK_P_LIT 6
+#define PACK_P_LEN (PACK_P_LIT + 8 * 768)	/* [rep][number]: length - 1 */
 #define PACK_P_DIST (PACK_P_LEN + 2 * PACK_NUM)	/* [length > 2][number] */
 #define PACK_NPROB (PACK_P_DIST + 2 * PACK_NUM)
 
 /* The stub's room for them (unpack_head_tiny.S). */
-#define PACK_PROBS_BYTES 16384
+#define PACK_PROBS_BYTES 24576
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -36,7 +38,7 @@ struct pack_header {
 	uint32_t text;		/* bytes from the start whose calls were rewritten */
 };
 
-int unpack(const uint8_t *in, uint8_t *out, uint16_t *probs);
+void unpack(const uint8_t *in, uint8_t *out, uint16_t *probs);
 _Static_assert(PACK_NPROB * 2 <= PACK_PROBS_BYTES, "the stub's probabilities");
 #endif
 
