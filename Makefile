@@ -274,9 +274,9 @@ $(DIR_tiny)/stub/%.o: src/boot/% src/boot/unpack_tiny.h Makefile
 
 $(DIR_tiny)/stub/unpack_head_tiny.S.o: $(DIR_tiny)/payload.bin
 
-$(DIR_tiny)/ingot.elf: $(DIR_tiny)/stub/unpack_head_tiny.S.o $(DIR_tiny)/stub/unpack_tiny.c.o src/boot/unpack_tiny.ld $(DIR_tiny)/payload.bin
+$(DIR_tiny)/ingot.elf: $(DIR_tiny)/stub/unpack_head_tiny.S.o src/boot/unpack_tiny.ld $(DIR_tiny)/payload.bin
 	$(LD) -m elf_i386 -nostdlib --build-id=none -z noexecstack -T src/boot/unpack_tiny.ld -o $@ \
-		$(DIR_tiny)/stub/unpack_head_tiny.S.o $(DIR_tiny)/stub/unpack_tiny.c.o $(DIR_tiny)/pack.ld
+		$(DIR_tiny)/stub/unpack_head_tiny.S.o $(DIR_tiny)/pack.ld
 
 # Every profile's kernel and ISO (make test boots them all).
 profiles: $(foreach p,$(PROFILES),$(DIR_$(p))/ingot.elf $(DIR_$(p))/ingot.iso)
