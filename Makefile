@@ -260,9 +260,9 @@ $(foreach p,$(PROFILES),$(eval $(call kernel_profile,$(p))))
 PACK      := $(BUILD)/tools/pack
 STUB_CFLAGS := -m32 -Oz -ffreestanding -fno-pic -fno-pie -mgeneral-regs-only -fno-stack-protector \
 	       -fno-asynchronous-unwind-tables -fomit-frame-pointer $(WARN) -Isrc/boot
-$(PACK): scripts/pack.c src/boot/unpack_tiny.c src/boot/unpack_tiny.h
+$(PACK): scripts/pack.c scripts/pack_lz.c scripts/pack_lz.h src/boot/unpack_tiny.c src/boot/unpack_tiny.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ scripts/pack.c src/boot/unpack_tiny.c -lm
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ scripts/pack.c scripts/pack_lz.c src/boot/unpack_tiny.c
 
 $(DIR_tiny)/payload.bin: $(DIR_tiny)/unpacked.elf $(PACK) scripts/pack-tiny.sh
 	scripts/pack-tiny.sh $< $(DIR_tiny) $(PACK)
@@ -375,7 +375,7 @@ UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/t
 # "/* sources: src/a.c src/b.c */", the one place they are kept.
 test_sources = $(shell sed -n 's|^/\* sources: \(.*\) \*/$$|\1|p' $(1))
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard tests/unit/*.h src/monitor/*.[ch] src/*.c src/drivers/ps2/*.c src/drivers/fb/*.[ch] src/drivers/usb/*.[ch] include/*.h programs/lib/*.c) | $(BUILD)/unit/
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard tests/unit/*.h src/monitor/*.[ch] src/*.c scripts/pack_lz.[ch] src/boot/unpack_tiny.[ch] src/drivers/ps2/*.c src/drivers/fb/*.[ch] src/drivers/usb/*.[ch] include/*.h programs/lib/*.c) | $(BUILD)/unit/
 	$(CC) $(UNIT_CFLAGS) -Isrc/drivers/ps2 -Isrc/drivers/fb -Isrc/drivers/usb $< $(call test_sources,$<) tests/unit/host_shim.c -o $@
 
 $(BUILD)/unit/:
