@@ -21,8 +21,9 @@ SRCS_full := $(filter-out %_tiny.c %_tiny.S,$(shell find src -name '*.c' -o -nam
 # tiny: serial console, virtio-blk, virtio-net, FAT (8.3 names, whole
 # devices: ram0 and disks), the ELF runner on all cores, and the monitor with
 # help, version, mem, cpu, smp, disk, net, exec, load, run and poweroff.
-# Files named *_tiny.c are its leaner variants of a subsystem (the full
-# profile leaves them out). Below the commands it leaves out the screens and
+# Files named *_tiny.c are its leaner variants of a subsystem, *_tiny.S
+# and the like its boot stub (the full profile leaves them out; the image
+# is packed, below). Below the commands it leaves out the screens and
 # console= (console_boot.c), ECAM (pci_ecam.c), the HPET and PIT clocks
 # (timer_pit.c), device interrupts (pci_irq.c, virtio_pci_irq.c, net_rxq.c),
 # virtio's legacy transport (virtio_legacy.c), the framebuffer tag
