@@ -7,7 +7,11 @@
 #include "monitor.h"
 #include "string.h"
 
+#ifdef INGOT_TINY
+#define disk_io_cmd ABSENT(disk_io_cmd)
+#else
 OPTIONAL(disk_io_cmd);
+#endif
 
 static void disk_print_size(uint64_t bytes)
 {
