@@ -364,7 +364,7 @@ run-uefi: $(ISO) $(BUILD)/programs.img
 
 debug: $(ISO) $(BUILD)/programs.img
 	@echo "QEMU waits for gdb; attach with:"
-	@echo "  gdb $(KERNEL) -ex 'target remote localhost:1234'"
+	@echo "  gdb $(PDIR)/$(KELF_$(PROFILE)) -ex 'target remote localhost:1234'"
 	@echo "A program's symbols: after load or exec, give gdb the add-symbol-file line the monitor prints"
 	@echo "  (gdb: add-symbol-file build/programs/debug/NAME.elf -o LOAD-ADDRESS)."
 	$(QEMU) $(QEMU_COMMON) -cdrom $< -boot d -no-reboot -s -S $(PROGRAMS_DRIVE)
