@@ -17,12 +17,13 @@ BUILD_DATE := $(shell date -u '+%Y-%m-%d %H:%M UTC')
 # drivers left out of the list are simply absent.
 PROFILE ?= full
 PROFILES := full tiny
-SRCS_full := $(filter-out %_tiny.c,$(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort))
+SRCS_full := $(filter-out %_tiny.c %_tiny.S,$(shell find src -name '*.c' -o -name '*.S' | LC_ALL=C sort))
 # tiny: serial console, virtio-blk, virtio-net, FAT (8.3 names, whole
 # devices: ram0 and disks), the ELF runner on all cores, and the monitor with
 # help, version, mem, cpu, smp, disk, net, exec, load, run and poweroff.
-# Files named *_tiny.c are its leaner variants of a subsystem (the full
-# profile leaves them out). Below the commands it leaves out the screens and
+# Files named *_tiny.c are its leaner variants of a subsystem, *_tiny.S
+# and the like its boot stub (the full profile leaves them out; the image
+# is packed, below). Below the commands it leaves out the screens and
 # console= (console_boot.c), ECAM (pci_ecam.c), the HPET and PIT clocks
 # (timer_pit.c), device interrupts (pci_irq.c, virtio_pci_irq.c, net_rxq.c),
 # virtio's legacy transport (virtio_legacy.c), the framebuffer tag
@@ -42,6 +43,9 @@ SRCS_tiny := \
 # Where a profile's kernel, ISO and objects go.
 DIR_full := $(BUILD)
 DIR_tiny := $(BUILD)/tiny
+# The linked kernel of a profile; tiny's is packed into ingot.elf (below).
+KELF_full := ingot.elf
+KELF_tiny := unpacked.elf
 ifeq ($(filter $(PROFILE),$(PROFILES)),)
 $(error PROFILE=$(PROFILE): expected one of $(PROFILES))
 endif
@@ -224,7 +228,7 @@ $$(DIR_$(1))/ingot.pass1.elf: $$(OBJS_$(1)) $$(DIR_$(1))/ksyms0.o src/kernel.ld
 $$(DIR_$(1))/ksyms.S: $$(DIR_$(1))/ingot.pass1.elf scripts/ksyms.sh
 	$$(NM) -n -S --defined-only $$< | scripts/ksyms.sh > $$@
 
-$$(DIR_$(1))/ingot.elf: $$(OBJS_$(1)) $$(DIR_$(1))/ksyms.o src/kernel.ld
+$$(DIR_$(1))/$$(KELF_$(1)): $$(OBJS_$(1)) $$(DIR_$(1))/ksyms.o src/kernel.ld
 	$$(KLD) $$(KOPT_$(1)) -o $$@ $$(OBJS_$(1)) $$(DIR_$(1))/ksyms.o
 	@$$(NM) -n --defined-only $$(DIR_$(1))/ingot.pass1.elf | grep -i ' t ' > $$(DIR_$(1))/syms1.txt
 	@$$(NM) -n --defined-only $$@ | grep -i ' t ' > $$(DIR_$(1))/syms2.txt
@@ -248,6 +252,32 @@ $(BUILD)/%.o: $(BUILD)/%.S
 	$(CC) -c $< -o $@
 
 $(foreach p,$(PROFILES),$(eval $(call kernel_profile,$(p))))
+
+# The tiny kernel boots packed, as Linux's bzImage does: its ingot.elf is a
+# boot stub (src/boot/unpack_head_tiny.S, unpack_tiny.c; 32-bit) with the
+# kernel (unpacked.elf, linked at 1 MiB as any profile) packed by the host
+# tool build/tools/pack (scripts/pack.c); the stub unpacks it at 1 MiB and
+# enters it. make bench prints both sizes.
+PACK      := $(BUILD)/tools/pack
+STUB_CFLAGS := -m32 -Oz -ffreestanding -fno-pic -fno-pie -mgeneral-regs-only -fno-stack-protector \
+	       -fno-asynchronous-unwind-tables -fomit-frame-pointer $(WARN) -Isrc/boot
+$(PACK): scripts/pack.c scripts/pack_lz.c scripts/pack_lz.h src/boot/unpack_tiny.c src/boot/unpack_tiny.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ scripts/pack.c scripts/pack_lz.c src/boot/unpack_tiny.c
+
+$(DIR_tiny)/payload.bin: $(DIR_tiny)/unpacked.elf $(PACK) scripts/pack-tiny.sh
+	scripts/pack-tiny.sh $< $(DIR_tiny) $(PACK)
+
+$(DIR_tiny)/stub/%.o: src/boot/% src/boot/unpack_tiny.h Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(STUB_CFLAGS) -DPACK_PAYLOAD='"$(DIR_tiny)/payload.bin"' -DPACK_KSYMS_BIN='"$(DIR_tiny)/ksyms.bin"' \
+		-c $< -o $@
+
+$(DIR_tiny)/stub/unpack_head_tiny.S.o: $(DIR_tiny)/payload.bin
+
+$(DIR_tiny)/ingot.elf: $(DIR_tiny)/stub/unpack_head_tiny.S.o src/boot/unpack_tiny.ld $(DIR_tiny)/payload.bin
+	$(LD) -m elf_i386 -nostdlib --build-id=none -z noexecstack -T src/boot/unpack_tiny.ld -o $@ \
+		$(DIR_tiny)/stub/unpack_head_tiny.S.o $(DIR_tiny)/pack.ld
 
 # Every profile's kernel and ISO (make test boots them all).
 profiles: $(foreach p,$(PROFILES),$(DIR_$(p))/ingot.elf $(DIR_$(p))/ingot.iso)
@@ -334,7 +364,7 @@ run-uefi: $(ISO) $(BUILD)/programs.img
 
 debug: $(ISO) $(BUILD)/programs.img
 	@echo "QEMU waits for gdb; attach with:"
-	@echo "  gdb $(KERNEL) -ex 'target remote localhost:1234'"
+	@echo "  gdb $(PDIR)/$(KELF_$(PROFILE)) -ex 'target remote localhost:1234'"
 	@echo "A program's symbols: after load or exec, give gdb the add-symbol-file line the monitor prints"
 	@echo "  (gdb: add-symbol-file build/programs/debug/NAME.elf -o LOAD-ADDRESS)."
 	$(QEMU) $(QEMU_COMMON) -cdrom $< -boot d -no-reboot -s -S $(PROGRAMS_DRIVE)
@@ -346,7 +376,7 @@ UNIT_TESTS  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/t
 # "/* sources: src/a.c src/b.c */", the one place they are kept.
 test_sources = $(shell sed -n 's|^/\* sources: \(.*\) \*/$$|\1|p' $(1))
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard tests/unit/*.h src/monitor/*.[ch] src/*.c src/drivers/ps2/*.c src/drivers/fb/*.[ch] src/drivers/usb/*.[ch] include/*.h programs/lib/*.c) | $(BUILD)/unit/
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/host_shim.c $(wildcard tests/unit/*.h src/monitor/*.[ch] src/*.c scripts/pack_lz.[ch] src/boot/unpack_tiny.[ch] src/drivers/ps2/*.c src/drivers/fb/*.[ch] src/drivers/usb/*.[ch] include/*.h programs/lib/*.c) | $(BUILD)/unit/
 	$(CC) $(UNIT_CFLAGS) -Isrc/drivers/ps2 -Isrc/drivers/fb -Isrc/drivers/usb $< $(call test_sources,$<) tests/unit/host_shim.c -o $@
 
 $(BUILD)/unit/:

@@ -30,6 +30,11 @@
  * fn is NULL there when its file is not linked in: call it as
  * "if (fn) fn(...)". Put it at file scope after the header that declares fn. */
 #define OPTIONAL(fn) extern __typeof__(fn) fn __attribute__((weak))
+/* ABSENT(fn): where the tiny profile, which leaves fn's file out, builds
+ * the caller, fn is a null pointer the compiler sees, so the calls and what
+ * only they use fold away. "#define fn ABSENT(fn)" after fn's declaration,
+ * under #ifdef INGOT_TINY, in place of OPTIONAL(fn). */
+#define ABSENT(fn) ((__typeof__(&fn))0)
 
 /* Image layout, from src/kernel.ld. */
 extern char __kernel_start[], __text_start[], __text_end[], __rodata_end[];

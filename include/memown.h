@@ -31,9 +31,16 @@ const struct memown *memown_find(uint64_t addr, uint64_t len);
 const struct memown *memown_get(unsigned i);
 /* The tiny profile leaves the registry out (it has no poke): every caller
  * checks that the function is there. */
+#ifdef INGOT_TINY
+#define memown_add ABSENT(memown_add)
+#define memown_drop ABSENT(memown_drop)
+#define memown_find ABSENT(memown_find)
+#define memown_get ABSENT(memown_get)
+#else
 OPTIONAL(memown_add);
 OPTIONAL(memown_drop);
 OPTIONAL(memown_find);
 OPTIONAL(memown_get);
+#endif
 
 #endif

@@ -19,12 +19,12 @@ struct cmd {
 #define CMD(id, ...) \
 	static const struct cmd cmd_entry_##id __attribute__((used, section(".cmd_table"), aligned(8))) = { __VA_ARGS__ }
 #else
-/* The tiny profile keeps each command's usage and summary, not its longer
- * help text (docs/monitor.md has it). */
+/* The tiny profile keeps each command's usage, not its summary and longer
+ * help text (docs/monitor.md has them). */
 #define CMD(id, ...) \
 	_Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Woverride-init\"") \
 	static const struct cmd cmd_entry_##id __attribute__((used, section(".cmd_table"), aligned(8))) = \
-		{ __VA_ARGS__, .help = NULL }; \
+		{ __VA_ARGS__, .help = NULL, .summary = NULL }; \
 	_Pragma("GCC diagnostic pop") extern const struct cmd cmd_entry_##id
 #endif
 

@@ -16,8 +16,14 @@ void nmiwatch_stop(void);
  * watch's (nothing to report), else 0. */
 int nmiwatch_nmi(uint64_t rip);
 /* The tiny profile leaves the watch out (nmiwatch.c): callers check. */
+#ifdef INGOT_TINY
+#define nmiwatch_start ABSENT(nmiwatch_start)
+#define nmiwatch_stop ABSENT(nmiwatch_stop)
+#define nmiwatch_nmi ABSENT(nmiwatch_nmi)
+#else
 OPTIONAL(nmiwatch_start);
 OPTIONAL(nmiwatch_stop);
 OPTIONAL(nmiwatch_nmi);
+#endif
 
 #endif

@@ -7,7 +7,11 @@
 #include "string.h"
 
 /* The framebuffer tag (bootinfo_fb.c), which the tiny profile leaves out. */
+#ifdef INGOT_TINY
+#define bootinfo_fb_read ABSENT(bootinfo_fb_read)
+#else
 OPTIONAL(bootinfo_fb_read);
+#endif
 
 /* What the loader said, read once by kmain; every module reads it here. */
 struct bootinfo boot_info;

@@ -40,7 +40,11 @@ OPTIONAL(netboot_init);
 OPTIONAL(netcon_boot);
 OPTIONAL(usb_init);
 OPTIONAL(smbios_system);
+#ifdef INGOT_TINY /* mce.c is not in the tiny profile */
+#define mce_init_cpu ABSENT(mce_init_cpu)
+#else
 OPTIONAL(mce_init_cpu);
+#endif
 
 /* Each stage says its name as it begins, one "boot: NAME" line, so a
  * board that hangs shows where (docs/bring-up.md); panic names it too. */

@@ -132,6 +132,7 @@ static const char *program_base_name(void)
 	return base;
 }
 
+#ifndef INGOT_TINY /* the tiny profile prints no gdb line (make debug runs the full kernel) */
 /* The line that gives gdb (make debug) the program's symbols: programs/
  * Makefile keeps each program with its debug sections in
  * build/programs/debug/, linked at 0 (position-independent) or where it
@@ -141,6 +142,7 @@ static void program_gdb_line(void)
 	kprintf("gdb: add-symbol-file build/programs/debug/%s -o 0x%llx\n", program_base_name(),
 		(unsigned long long)prog.bias);
 }
+#endif
 
 /* The lowest page of each stack is unmapped while the program runs, so a
  * stack that runs out faults there (reported as a stack overflow, see
@@ -192,7 +194,9 @@ int program_load(const void *file, size_t len, const char *name, char *why, size
 		prog.img.type == 3 ? "position-independent" : "fixed address", prog.img.nseg,
 		(unsigned long long)(prog.img.lo + prog.bias), (unsigned long long)prog.img_end,
 		(unsigned long long)(prog.img.entry + prog.bias));
+#ifndef INGOT_TINY
 	program_gdb_line();
+#endif
 	return 0;
 }
 

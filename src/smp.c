@@ -20,7 +20,11 @@
 #include "x86.h"
 #include "xstate.h"
 
-OPTIONAL(mce_init_cpu); /* mce.c: not in the tiny profile */
+#ifdef INGOT_TINY /* mce.c is not in the tiny profile */
+#define mce_init_cpu ABSENT(mce_init_cpu)
+#else
+OPTIONAL(mce_init_cpu);
+#endif
 
 #define AP_STACK_SIZE (16 * KiB)
 #define AP_IST_SIZE (4 * KiB)

@@ -15,11 +15,17 @@
 #include "x86.h"
 
 /* timer_pit.c, which the tiny profile leaves out: it needs the ACPI PM timer. */
+#ifdef INGOT_TINY
+#define timer_pit_start ABSENT(timer_pit_start)
+#define timer_pit_ns ABSENT(timer_pit_ns)
+#define timer_pit_release ABSENT(timer_pit_release)
+#define acpi_hpet ABSENT(acpi_hpet) /* the tiny profile's ACPI has no HPET: the PM timer then */
+#else
 OPTIONAL(timer_pit_start);
 OPTIONAL(timer_pit_ns);
 OPTIONAL(timer_pit_release);
-
-OPTIONAL(acpi_hpet); /* the tiny profile's ACPI has no HPET: the PM timer then */
+OPTIONAL(acpi_hpet);
+#endif
 
 #define HPET_GCAP 0x00
 #define  HPET_GCAP_COUNT_64 (1ull << 13)

@@ -16,9 +16,15 @@
 #include "trap.h"
 #include "x86.h"
 
+#ifdef INGOT_TINY
+#define trap_report_full ABSENT(trap_report_full)
+#define msr_trap_fixup ABSENT(msr_trap_fixup)
+#define mce_trap_report ABSENT(mce_trap_report)
+#else
 OPTIONAL(trap_report_full);
 OPTIONAL(msr_trap_fixup);
 OPTIONAL(mce_trap_report);
+#endif
 
 #define IST_STACK_SIZE 8192
 /* How long a stop waits for kernel code the program called to return

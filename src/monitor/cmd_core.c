@@ -31,14 +31,24 @@ static int cmd_help(int argc, char **argv)
 		c = monitor_find(argv[1]);
 		if (!c)
 			return cmd_error("help: unknown command '%s' (try 'help')", argv[1]);
+#ifdef INGOT_TINY /* the tiny profile: usage lines only (docs/monitor.md has the rest) */
+		kprintf("usage: %s\n", c->usage);
+#else
 		kprintf("usage: %s\n  %s\n", c->usage, c->summary);
+#endif
 		if (c->help)
 			kprintf("%s\n", c->help);
 		return 0;
 	}
+#ifdef INGOT_TINY
+	kprintf("commands:\n");
+	for (c = help_next(NULL); c; c = help_next(c))
+		kprintf("  %s\n", c->usage);
+#else
 	kprintf("commands (help NAME for details):\n");
 	for (c = help_next(NULL); c; c = help_next(c))
 		kprintf("  %-34s %s%s\n", c->usage, strlen(c->usage) >= 34 ? " " : "", c->summary);
+#endif
 	return 0;
 }
 

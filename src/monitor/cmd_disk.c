@@ -7,8 +7,13 @@
 #include "monitor.h"
 #include "string.h"
 
+#ifdef INGOT_TINY
+#define disk_io_cmd ABSENT(disk_io_cmd)
+#define disk_info_cmd ABSENT(disk_info_cmd)
+#else
 OPTIONAL(disk_io_cmd);
 OPTIONAL(disk_info_cmd);
+#endif
 
 static void disk_print_size(uint64_t bytes)
 {

@@ -6,11 +6,19 @@
 #include "mm.h"
 #include "monitor.h"
 
+#ifdef INGOT_TINY
+#define mem_print_map ABSENT(mem_print_map)
+#define mem_print_kernel ABSENT(mem_print_kernel)
+#define mem_print_mapped ABSENT(mem_print_mapped)
+#define mem_print_owned ABSENT(mem_print_owned)
+#define numa_print_mem ABSENT(numa_print_mem)
+#else
 OPTIONAL(mem_print_map);
 OPTIONAL(mem_print_kernel);
 OPTIONAL(mem_print_mapped);
 OPTIONAL(mem_print_owned);
 OPTIONAL(numa_print_mem);
+#endif
 
 static int cmd_mem(int argc, char **argv)
 {

@@ -6,9 +6,15 @@
 #include "string.h"
 #include "lineedit_priv.h"
 
+#ifdef INGOT_TINY
+#define lineedit_key ABSENT(lineedit_key)
+#define lineedit_escape ABSENT(lineedit_escape)
+#define lineedit_history_add ABSENT(lineedit_history_add)
+#else
 OPTIONAL(lineedit_key);
 OPTIONAL(lineedit_escape);
 OPTIONAL(lineedit_history_add);
+#endif
 
 
 

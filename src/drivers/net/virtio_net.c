@@ -14,9 +14,15 @@
 #include "virtio_net_regs.h"
 
 /* net_rxq.c and virtio_pci_irq.c: not in the tiny profile, which polls */
+#ifdef INGOT_TINY
+#define net_irq ABSENT(net_irq)
+#define virtio_pci_irq_enable ABSENT(virtio_pci_irq_enable)
+#define virtio_pci_irq_ack ABSENT(virtio_pci_irq_ack)
+#else
 OPTIONAL(net_irq);
 OPTIONAL(virtio_pci_irq_enable);
 OPTIONAL(virtio_pci_irq_ack);
+#endif
 /* Its pages in the registry of kernel memory (memown.h): poke names them. */
 static const char dma_owner[] = "virtio-net buffers";
 

@@ -14,9 +14,15 @@
 
 /* The legacy transport (virtio_legacy.c), which the tiny profile leaves
  * out: it takes the modern one, which QEMU's devices offer by default. */
+#ifdef INGOT_TINY
+#define virtio_legacy_find ABSENT(virtio_legacy_find)
+#define virtio_legacy_queue ABSENT(virtio_legacy_queue)
+#define virtio_legacy_negotiate ABSENT(virtio_legacy_negotiate)
+#else
 OPTIONAL(virtio_legacy_find);
 OPTIONAL(virtio_legacy_queue);
 OPTIONAL(virtio_legacy_negotiate);
+#endif
 /* Its pages in the registry of kernel memory (memown.h): poke names them. */
 static const char dma_owner[] = "virtio queues";
 
@@ -299,7 +305,11 @@ int virtio_pci_queue_setup(struct virtio_pci *vp, struct virtq *q, uint16_t inde
 
 /* The tiny profile leaves device interrupts out (pci_irq.c, and with it
  * virtio_pci_irq.c): it polls. */
+#ifdef INGOT_TINY
+#define pci_irq_disable ABSENT(pci_irq_disable)
+#else
 OPTIONAL(pci_irq_disable);
+#endif
 
 void virtio_pci_driver_ok(struct virtio_pci *vp)
 {
