@@ -18,6 +18,7 @@ static struct {
 	uint64_t base[FAT_WINDOWS], used[FAT_WINDOWS], clock;
 	uint8_t valid[FAT_WINDOWS];
 	uint8_t dirty[FAT_WINDOWS];  /* bit i: the window's sector i differs from the disk */
+	unsigned last;               /* the window used last */
 	uint8_t buf[FAT_WINDOWS][FAT_WINDOW];
 } fat_cache __attribute__((aligned(64)));
 
@@ -26,6 +27,8 @@ static struct {
 	uint64_t lba;
 	uint8_t buf[4096];
 } fat_bounce __attribute__((aligned(64)));
+
+uint64_t fat_chain_gen;
 
 /* ---- device access ---- */
 
@@ -115,6 +118,8 @@ static int fat_byte_ptr(const struct fat_vol *v, uint64_t off, uint8_t **out, un
 			return err;
 		fat_cache_drop(), fat_cache.vol = v;
 	}
+	if (fat_cache.valid[fat_cache.last] && fat_cache.base[fat_cache.last] == base)
+		w = fat_cache.last; /* chains mostly stay in one window */
 	while (w < FAT_WINDOWS && !(fat_cache.valid[w] && fat_cache.base[w] == base))
 		w++;
 	if (w == FAT_WINDOWS) {
@@ -135,6 +140,7 @@ static int fat_byte_ptr(const struct fat_vol *v, uint64_t off, uint8_t **out, un
 		fat_cache.valid[w] = 1, fat_cache.base[w] = base;
 	}
 	fat_cache.used[w] = ++fat_cache.clock;
+	fat_cache.last = w;
 	*out = &fat_cache.buf[w][off - base];
 	*win = w;
 	return 0;
@@ -239,15 +245,23 @@ int fat_get(const struct fat_vol *v, uint32_t n, uint32_t *next)
 	uint8_t b[4] = { 0 };
 	int err = 0;
 
-	for (int i = 0; i < (v->type == 32 ? 4 : 2) && !err; i++)
+	if (v->type != 12) { /* an aligned entry: in one window */
+		uint8_t *p;
+		unsigned w;
+
+		err = fat_byte_ptr(v, off, &p, &w);
+		if (err)
+			return err;
+		*next = v->type == 16 ? (uint32_t)p[0] | (uint32_t)p[1] << 8
+				      : ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24) & 0x0FFFFFFF;
+		return 0;
+	}
+	for (int i = 0; i < 2 && !err; i++)
 		err = fat_byte(v, off + (uint64_t)i, &b[i]);
 	if (err)
 		return err;
-	*next = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-	if (v->type == 12)
-		*next = n & 1 ? *next >> 4 : *next & 0xFFF;
-	else if (v->type == 32)
-		*next &= 0x0FFFFFFF;
+	*next = (uint32_t)b[0] | (uint32_t)b[1] << 8;
+	*next = n & 1 ? *next >> 4 : *next & 0xFFF;
 	return 0;
 }
 
@@ -355,6 +369,7 @@ int fat_mount(struct fat_vol *v, struct blkdev *b)
 	int err;
 
 	memset(v, 0, sizeof(*v));
+	fat_chain_gen++;
 	if (fat_cache.vol == v)
 		fat_cache_drop();
 	if (fat_bounce.dev == b)

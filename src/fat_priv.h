@@ -92,6 +92,10 @@ _Static_assert(sizeof(struct fat_lfn) == 32, "long name entry is 32 bytes");
 #define FAT_FREE_UNKNOWN 0xFFFFFFFFu
 
 /* ---- fat.c ---- */
+/* Bumped when a chain may have changed other than by growing at its end
+ * (freed, cut short, a volume mounted anew): memos of chain positions
+ * (fat_write.c, fs_path.c) taken before are then stale. */
+extern uint64_t fat_chain_gen;
 int fat_dev_read(const struct fat_vol *v, uint64_t off, uint64_t len, uint8_t *buf);
 /* Write len bytes at byte offset off of the device: partial sectors are read,
  * changed and written back; whole sectors go in one request. Keeps fat.c's

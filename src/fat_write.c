@@ -22,6 +22,14 @@
 #define FAT_MAX_FILE 0xFFFFFFFFull   /* the 32-bit size field */
 
 static uint8_t fat_zeros[FAT_ZERO_CHUNK];
+/* The chain a write left last: a file written in pieces (cp) is not walked
+ * again from its start for every piece. Checked against fat_chain_gen and
+ * the end mark still at its last cluster. */
+static struct {
+	const struct fat_vol *v;
+	uint64_t gen;
+	uint32_t first, count, last;
+} fat_tail_memo;
 static uint8_t fat_cmp[2][FAT_CMP_CHUNK];
 static uint8_t fat_sector[4096];
 
@@ -170,6 +178,7 @@ int fat_free_chain(struct fat_vol *v, uint32_t first)
 			err = fat_put(v, c, 0);
 		if (err)
 			return err;
+		fat_chain_gen++;
 		v->free_clusters++;
 		if (c < v->next_free)
 			v->next_free = c;
@@ -260,6 +269,16 @@ static int fat_entry_chain(struct fat_vol *v, const struct fs_dirent *e, uint32_
 	*count = *last = 0;
 	if (!e->cluster)
 		return e->size ? -EUCLEAN : 0;
+	if (fat_tail_memo.v == v && fat_tail_memo.gen == fat_chain_gen && fat_tail_memo.first == e->cluster &&
+	    fat_tail_memo.count == limit) {
+		uint32_t next;
+
+		err = fat_get(v, fat_tail_memo.last, &next);
+		if (err || fat_is_eoc(v, next)) {
+			*count = fat_tail_memo.count, *last = fat_tail_memo.last;
+			return err;
+		}
+	}
 	err = fat_chain_check(v, e->cluster, limit, limit, count);
 	if (!err && (uint64_t)*count * cs < e->size)
 		err = -EUCLEAN;
@@ -330,6 +349,8 @@ int64_t fat_file_write(struct fs_file *dir, struct fs_dirent *e, uint64_t off, c
 		return err;
 	}
 	e->size = MAX(e->size, end);
+	fat_tail_memo.v = v, fat_tail_memo.gen = fat_chain_gen, fat_tail_memo.first = e->cluster;
+	fat_tail_memo.count = MAX(need, have), fat_tail_memo.last = new_first ? new_last : old_last;
 	err = fat_dir_update(dir, e);
 	if (!err)
 		err = fat_sync(v);
@@ -369,6 +390,7 @@ int fat_file_truncate(struct fs_file *dir, struct fs_dirent *e, uint64_t size)
 	e->size = size;
 	if (!err)
 		err = fat_dir_update(dir, e); /* the entry first: a cut leaves only lost clusters */
+	fat_chain_gen++;
 	if (!err && cut)
 		err = fat_put(v, cut, fat_eoc(v));
 	if (!err && cut)

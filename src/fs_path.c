@@ -131,6 +131,13 @@ static int fs_where(const char *spec, int create, int write, struct fs_where *w)
 
 static struct fs_where fs_w1, fs_w2;   /* under fs_lock */
 static struct fs_file fs_f;
+/* Where the last read stopped in its file's chain: a file read in pieces
+ * is not walked from its start for each (fat_chain_gen says when stale). */
+static struct {
+	const struct fat_vol *v;
+	uint64_t gen;
+	uint32_t first, index, cluster;
+} fs_read_memo;
 
 int64_t fs_file_size(const char *spec)
 {
@@ -150,8 +157,18 @@ int64_t fs_file_read(const char *spec, uint64_t off, void *buf, uint64_t len)
 
 	fs_lock_take();
 	r = fs_resolve(spec, &fs_f);
+	if (!r && fs_f.is_dir)
+		r = -EISDIR;
+	if (!r && fs_read_memo.v == fs_f.vol && fs_read_memo.gen == fat_chain_gen &&
+	    fs_read_memo.first == fs_f.first_cluster && fs_read_memo.index < fs_f.clusters &&
+	    fat_cluster_ok(fs_f.vol, fs_read_memo.cluster))
+		fs_f.cur_index = fs_read_memo.index, fs_f.cur_cluster = fs_read_memo.cluster;
 	if (!r)
-		r = fs_f.is_dir ? -EISDIR : fs_read(&fs_f, off, buf, len);
+		r = fs_read(&fs_f, off, buf, len);
+	if (r >= 0 && fs_f.cur_cluster) {
+		fs_read_memo.v = fs_f.vol, fs_read_memo.gen = fat_chain_gen, fs_read_memo.first = fs_f.first_cluster;
+		fs_read_memo.index = fs_f.cur_index, fs_read_memo.cluster = fs_f.cur_cluster;
+	}
 	fs_lock_give();
 	return r;
 }

@@ -14,7 +14,8 @@
 
 OPTIONAL(ip_tftp_get);
 
-#define CP_CHUNK (4 * MiB)      /* bytes per read and write: large requests */
+#define CP_CHUNK (32 * MiB)     /* bytes per read and write: large requests, few flushes */
+#define CP_MID_CHUNK (4 * MiB)
 #define CP_MIN_CHUNK (64 * KiB)
 #define TFTP_MAX (64 * MiB)     /* a tftp: source is fetched whole first */
 #define SPEC_MAX 1024
@@ -155,6 +156,8 @@ static int cp_files(const char *src, const char *dst)
 	uint8_t *buf = mm_scratch(chunk);
 	int64_t size = fs_file_size(src);
 
+	if (!buf)
+		buf = mm_scratch(chunk = CP_MID_CHUNK);
 	if (!buf)
 		buf = mm_scratch(chunk = CP_MIN_CHUNK);
 	if (size < 0)
