@@ -132,6 +132,10 @@ int fs_dir_entry(const char *spec, uint64_t index, struct fs_dirent *e);
 /* May spec (an existing or a new file) be written? 0, or the error and in
  * why what keeps its volume read-only ("" when nothing more is known). */
 int fs_write_check(const char *spec, char *why, size_t n);
+/* Tab completion of a file argument (prefix: len bytes): each "DEV:" of a
+ * FAT device and each path one component longer (directories end in '/');
+ * add is called after the fs lock is given back. */
+void fs_complete(const char *prefix, size_t len, void (*add)(void *actx, const char *cand), void *actx);
 /* The fs lock, for callers that walk a volume with fs_resolve/fs_read/fs_dir_next
  * themselves (ls, cat): not taken twice. */
 void fs_lock_take(void);

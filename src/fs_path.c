@@ -3,6 +3,7 @@
  * directory listing, each under the one fs lock so any core may call them.
  * Exercised by -drive file=fat.img,if=none,id=d -device virtio-blk-pci,drive=d (tests/expect/fatwrite.exp). */
 #include "blkdev.h"
+#include "console.h"
 #include "errno.h"
 #include "fat_priv.h"
 #include "lock.h"
@@ -377,4 +378,87 @@ int fs_write_check(const char *spec, char *why, size_t n)
 	strlcpy(why, r && v && v->why[0] ? v->why : "", n);
 	fs_lock_give();
 	return r;
+}
+
+/* ---- tab completion ---- */
+
+#define FS_CANDS 64
+#define FS_CAND_LEN 128
+static char fs_cands[FS_CANDS][FS_CAND_LEN];
+
+static int fs_prefix_eq(const char *name, const char *typed, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char a = name[i], b = typed[i];
+
+		if (!a)
+			return 0;
+		if (a >= 'a' && a <= 'z')
+			a = (char)(a - 32);
+		if (b >= 'a' && b <= 'z')
+			b = (char)(b - 32);
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}
+
+/* Candidates for "DEV:" names: FAT devices whose name starts with pre. */
+static unsigned fs_complete_devs(const char *pre, size_t len, unsigned n)
+{
+	struct blkdev *devs[BLK_MAX_DEVICES];
+	unsigned count = fs_devices(devs, BLK_MAX_DEVICES);
+	struct fat_vol *v;
+
+	for (unsigned i = 0; i < count && n < FS_CANDS; i++)
+		if (!strncmp(devs[i]->name, pre, len) && !fs_mount(devs[i], &v))
+			ksnprintf(fs_cands[n++], FS_CAND_LEN, "%s:", devs[i]->name);
+	return n;
+}
+
+/* Entries of directory dir (the text typed up to its last '/' or ':') whose
+ * names start with typed: dir + typed + the rest of the name. Names a
+ * blank-split line could not hold (blanks, quotes, ';') are left out. */
+static unsigned fs_complete_dir(const char *dir, size_t dlen, const char *typed, unsigned n)
+{
+	static struct fs_dir d;
+	char spec[FS_CAND_LEN];
+	struct fs_dirent e;
+	size_t tl = strlen(typed);
+	int err;
+
+	ksnprintf(spec, sizeof(spec), "%.*s", (int)dlen, dlen ? dir : "/");
+	if (fs_resolve(spec, &fs_f) || !fs_f.is_dir || fs_dir_open(&fs_f, &d))
+		return n;
+	for (unsigned seen = 0; n < FS_CANDS && seen < 4096 && (err = fs_dir_next(&d, &e)) == 1; seen++) {
+		if (!strcmp(e.name, ".") || !strcmp(e.name, "..") || !fs_prefix_eq(e.name, typed, tl) ||
+		    strchr(e.name, ' ') || strchr(e.name, '"') || strchr(e.name, ';') || strchr(e.name, '\''))
+			continue;
+		ksnprintf(fs_cands[n++], FS_CAND_LEN, "%.*s%s%s%s", (int)dlen, dir, typed, e.name + tl,
+			  e.is_dir ? "/" : "");
+	}
+	return n;
+}
+
+void fs_complete(const char *prefix, size_t len, void (*add)(void *actx, const char *cand), void *actx)
+{
+	char pre[FS_CAND_LEN];
+	const char *slash, *colon;
+	size_t dlen;
+	unsigned n = 0;
+
+	if (len >= sizeof(pre))
+		return;
+	memcpy(pre, prefix, len);
+	pre[len] = 0;
+	slash = fat_last(pre, '/');
+	colon = strchr(pre, ':');
+	dlen = slash ? (size_t)(slash - pre) + 1 : colon ? (size_t)(colon - pre) + 1 : 0;
+	fs_lock_take();
+	if (!colon && !slash)
+		n = fs_complete_devs(pre, len, n);
+	n = fs_complete_dir(pre, dlen, pre + dlen, n);
+	fs_lock_give();
+	for (unsigned i = 0; i < n; i++)
+		add(actx, fs_cands[i]);
 }
