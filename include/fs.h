@@ -40,6 +40,7 @@ struct fat_vol {
 	int wstate;                /* 0: not checked since mounted, 1: writable, else why not */
 	uint32_t free_clusters, next_free;
 	char why[96];              /* what keeps it read-only */
+	uint64_t dev_writes;       /* the device's (and its disk's) blk_write count after our last write */
 };
 
 /* An open file or directory. */

@@ -856,6 +856,15 @@ int fs_mount(struct blkdev *b, struct fat_vol **out)
 	return err;
 }
 
+void fat_forget_all(void)
+{
+	fat_cache_drop();
+	fat_bounce.dev = NULL;
+	fat_chain_gen++;
+	for (unsigned i = 0; i < FS_MAX_MOUNTS; i++)
+		fs_vols[i].wstate = 0; /* free counts recounted before the next write */
+}
+
 static int fs_has_parts(const struct blkdev *b)
 {
 	for (unsigned i = 0; i < blk_count(); i++)

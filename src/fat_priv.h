@@ -107,6 +107,10 @@ int fat_get(const struct fat_vol *v, uint32_t n, uint32_t *next);
  * first. A dirty window is flushed before it is replaced. */
 int fat_put(const struct fat_vol *v, uint32_t n, uint32_t val);
 int fat_flush(const struct fat_vol *v);
+/* A file call cut short (a program stopped in it): cached FAT changes not
+ * yet written are dropped (what is on the disk is consistent at every flush)
+ * and every volume is checked again before its next write. */
+void fat_forget_all(void);
 int fat_is_eoc(const struct fat_vol *v, uint32_t e);
 int fat_cluster_ok(const struct fat_vol *v, uint32_t c);
 uint32_t fat_eoc(const struct fat_vol *v);
@@ -126,6 +130,10 @@ static inline uint64_t fat_cluster_off(const struct fat_vol *v, uint32_t c)
 /* 0 when the volume may be written, else -EROFS (read-only device) or
  * -EUCLEAN with v->why saying what fsck.fat would flag. */
 int fat_writable(struct fat_vol *v);
+/* Writes to the volume's device that were not ours (disk write, a program's
+ * block calls) since our last one: what was checked or remembered is
+ * forgotten (checked again before the next write). Called by each file call. */
+void fat_note_outside_writes(struct fat_vol *v);
 /* Allocate count clusters as one new chain (end-marked, not linked to
  * anything): *first. Prefers a contiguous run. -ENOSPC leaves the FAT as it was. */
 int fat_alloc_chain(struct fat_vol *v, uint32_t count, uint32_t *first, uint32_t *last);

@@ -95,6 +95,22 @@ static int fat_fsinfo_check(struct fat_vol *v)
 	return err;
 }
 
+static uint64_t fat_dev_writes(const struct fat_vol *v)
+{
+	return v->dev->writes + (v->dev->parent ? v->dev->parent->writes : 0);
+}
+
+void fat_note_outside_writes(struct fat_vol *v)
+{
+	uint64_t now = fat_dev_writes(v);
+
+	if (now == v->dev_writes)
+		return;
+	v->dev_writes = now;
+	v->wstate = 0;
+	fat_chain_gen++;
+}
+
 int fat_writable(struct fat_vol *v)
 {
 	const uint8_t *dirty = v->boot + (v->type == 32 ? 65 : 37); /* BPB reserved byte: bit 0 dirty (Linux) */
@@ -203,7 +219,10 @@ int fat_sync(struct fat_vol *v)
 			err = fat_dev_write(v, base, v->sector_size, fat_sector);
 		}
 	}
-	return err ? err : blk_flush(v->dev);
+	if (!err)
+		err = blk_flush(v->dev);
+	v->dev_writes = fat_dev_writes(v); /* all ours */
+	return err;
 }
 
 /* Write n bytes at device offset off: buf, or zeros when buf is NULL. */

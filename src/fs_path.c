@@ -15,9 +15,17 @@
  * under it does not fault. */
 static struct spinlock fs_lock = SPINLOCK_INIT;
 
+/* Recovery from a fault or a stop while a core held the lock (lock.h). */
+static void fs_lock_reset(void *arg)
+{
+	(void)arg;
+	fat_forget_all();
+	kprintf("fs: a file call was cut short: unwritten FAT changes dropped\n");
+}
+
 void fs_lock_take(void)
 {
-	spin_lock(&fs_lock);
+	spin_lock_reset(&fs_lock, fs_lock_reset, NULL);
 }
 
 void fs_lock_give(void)
@@ -119,6 +127,8 @@ static int fs_where(const char *spec, int create, int write, struct fs_where *w)
 	const char *path;
 	int err = fs_locate(spec, create, &w->v, &path);
 
+	if (!err)
+		fat_note_outside_writes(w->v);
 	if (!err && write)
 		err = fat_writable(w->v);
 	if (!err)
@@ -160,6 +170,8 @@ int64_t fs_file_read(const char *spec, uint64_t off, void *buf, uint64_t len)
 	r = fs_resolve(spec, &fs_f);
 	if (!r && fs_f.is_dir)
 		r = -EISDIR;
+	if (!r)
+		fat_note_outside_writes(fs_f.vol);
 	if (!r && fs_read_memo.v == fs_f.vol && fs_read_memo.gen == fat_chain_gen &&
 	    fs_read_memo.first == fs_f.first_cluster && fs_read_memo.index < fs_f.clusters &&
 	    fat_cluster_ok(fs_f.vol, fs_read_memo.cluster))
@@ -373,6 +385,8 @@ int fs_write_check(const char *spec, char *why, size_t n)
 
 	fs_lock_take();
 	r = fs_locate(spec, 1, &v, &path);
+	if (!r)
+		fat_note_outside_writes(v);
 	if (!r)
 		r = fat_writable(v);
 	strlcpy(why, r && v && v->why[0] ? v->why : "", n);
