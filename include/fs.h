@@ -130,6 +130,8 @@ int fs_mkdir(const char *spec);
 int fs_rename(const char *from, const char *to); /* same volume; -EXDEV otherwise */
 /* The index-th entry of a directory ("." and ".." left out): 1 and *e, 0 past the end, or an error. */
 int fs_dir_entry(const char *spec, uint64_t index, struct fs_dirent *e);
+/* Do two paths name one file (one chain on one volume)? */
+int fs_same_file(const char *a, const char *b);
 /* May spec (an existing or a new file) be written? 0, or the error and in
  * why what keeps its volume read-only ("" when nothing more is known). */
 int fs_write_check(const char *spec, char *why, size_t n);

@@ -15,6 +15,8 @@
  * under it does not fault. */
 static struct spinlock fs_lock = SPINLOCK_INIT;
 
+#define FS_CAND_PATH 1024
+
 /* Recovery from a fault or a stop while a core held the lock (lock.h). */
 static void fs_lock_reset(void *arg)
 {
@@ -42,6 +44,21 @@ static const char *fat_last(const char *s, char c)
 		if (*s == c)
 			r = s;
 	return r;
+}
+
+/* Does the directory part of path exist on v? */
+static int fs_parent_exists(struct fat_vol *v, const char *path)
+{
+	static struct fs_file dir;
+	char buf[FS_CAND_PATH];
+	const char *slash = fat_last(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+
+	if (n >= sizeof(buf))
+		return 0;
+	memcpy(buf, path, n);
+	buf[n] = 0;
+	return !fat_lookup(v, buf, &dir) && dir.is_dir;
 }
 
 /* A path as a file system sees it: the device named before ':', else the
@@ -72,15 +89,18 @@ static int fs_locate(const char *spec, int create, struct fat_vol **v, const cha
 	for (unsigned i = 0; i < n; i++)
 		if (!fs_mount(devs[i], v) && !fat_lookup(*v, spec, &probe))
 			return 0;
-	for (unsigned i = 0; create && i < n; i++) {
-		if (fs_mount(devs[i], v))
-			continue;
-		err = fat_writable(*v);
-		if (!err)
-			return 0;
-		if (found == -ENOENT)
-			found = err;
-	}
+	/* A new name: the first writable device that has its directory, else
+	 * the first writable one. */
+	for (int pass = 0; create && pass < 2; pass++)
+		for (unsigned i = 0; i < n; i++) {
+			if (fs_mount(devs[i], v))
+				continue;
+			err = fat_writable(*v);
+			if (!err && (pass || fs_parent_exists(*v, spec)))
+				return 0;
+			if (err && found == -ENOENT)
+				found = err;
+		}
 	return found == -ENOENT && create ? -ENODEV : found;
 }
 
@@ -375,6 +395,18 @@ int fs_dir_entry(const char *spec, uint64_t index, struct fs_dirent *e)
 	}
 	fs_lock_give();
 	return r;
+}
+
+int fs_same_file(const char *a, const char *b)
+{
+	static struct fs_file fb;
+	int same;
+
+	fs_lock_take();
+	same = !fs_resolve(a, &fs_f) && !fs_resolve(b, &fb) && fs_f.vol == fb.vol && fs_f.first_cluster &&
+	       fs_f.first_cluster == fb.first_cluster;
+	fs_lock_give();
+	return same;
 }
 
 int fs_write_check(const char *spec, char *why, size_t n)

@@ -197,7 +197,7 @@ static int cmd_cp(int argc, char **argv)
 	err = fsw_target(argv[2], argv[1], dst);
 	if (err)
 		return fsw_error("cp", argv[2], err);
-	if (!strcmp(argv[1], dst))
+	if (!strcmp(argv[1], dst) || (!is_tftp && fs_same_file(argv[1], dst)))
 		return cmd_error("cp: %s and %s are the same file", argv[1], dst);
 	return is_tftp ? cp_from_tftp(argv[1] + 5, dst) : cp_files(argv[1], dst);
 }
