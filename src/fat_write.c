@@ -14,7 +14,7 @@
 #include "fat_priv.h"
 #include "string.h"
 
-#define FAT_CMP_CHUNK 4096u
+#define FAT_SCAN_CHUNK (64u * 1024u)
 #define FAT_ZERO_CHUNK (64u * 1024u)
 #define FSINFO_LEAD 0x41615252u      /* fatgen103 section 5 */
 #define FSINFO_STRUC 0x61417272u
@@ -30,7 +30,7 @@ static struct {
 	uint64_t gen;
 	uint32_t first, count, last;
 } fat_tail_memo;
-static uint8_t fat_cmp[2][FAT_CMP_CHUNK];
+static uint8_t fat_scan_buf[2][FAT_SCAN_CHUNK];
 static uint8_t fat_sector[4096];
 
 static int fat_readonly(struct fat_vol *v, int err, const char *why)
@@ -40,38 +40,54 @@ static int fat_readonly(struct fat_vol *v, int err, const char *why)
 	return err;
 }
 
-/* Every FAT copy the same, as fsck.fat -n wants them (it reports "FATs differ"). */
-static int fat_copies_same(struct fat_vol *v, int *same)
+/* Free entries of FAT16/32 in a chunk of the first copy at byte off. */
+static void fat_count_chunk(struct fat_vol *v, const uint8_t *p, uint64_t off, uint64_t n)
 {
-	*same = 1;
-	for (uint32_t copy = 1; copy < v->fats && *same; copy++)
-		for (uint64_t off = 0; off < v->fat_bytes && *same; off += FAT_CMP_CHUNK) {
-			uint64_t n = MIN(FAT_CMP_CHUNK, v->fat_bytes - off);
-			int err = fat_dev_read(v, v->fat0_start + off, n, fat_cmp[0]);
+	uint32_t w = (uint32_t)v->type / 8;
 
-			if (!err)
-				err = fat_dev_read(v, v->fat0_start + copy * v->fat_bytes + off, n, fat_cmp[1]);
-			if (err)
-				return err;
-			*same = !memcmp(fat_cmp[0], fat_cmp[1], n);
-		}
-	return 0;
+	for (uint64_t i = 0; i + w <= n; i += w) {
+		uint64_t c = (off + i) / w;
+		uint32_t e = w == 2 ? (uint32_t)(p[i] | p[i + 1] << 8)
+				    : ((uint32_t)p[i] | (uint32_t)p[i + 1] << 8 | (uint32_t)p[i + 2] << 16 |
+				       (uint32_t)p[i + 3] << 24) & 0x0FFFFFFF;
+
+		if (c < 2 || c > (uint64_t)v->clusters + 1 || e)
+			continue;
+		if (!v->free_clusters++)
+			v->next_free = (uint32_t)c;
+	}
 }
 
-/* Free clusters counted, and the first one as the next-free hint. */
-static int fat_count_free(struct fat_vol *v)
+/* One pass over the FAT in large reads: every copy the same, as fsck.fat -n
+ * wants them (else it reports "FATs differ"), and the free clusters counted
+ * (the first one is the next-free hint). */
+static int fat_scan(struct fat_vol *v, int *same)
 {
 	uint32_t e;
 
+	*same = 1;
 	v->free_clusters = 0;
 	v->next_free = 2;
-	for (uint32_t c = v->clusters + 1; c >= 2; c--) {
+	for (uint64_t off = 0; off < v->fat_bytes && *same; off += FAT_SCAN_CHUNK) {
+		uint64_t n = MIN(FAT_SCAN_CHUNK, v->fat_bytes - off);
+		int err = fat_dev_read(v, v->fat0_start + off, n, fat_scan_buf[0]);
+
+		for (uint32_t copy = 1; !err && copy < v->fats && *same; copy++) {
+			err = fat_dev_read(v, v->fat0_start + copy * v->fat_bytes + off, n, fat_scan_buf[1]);
+			*same = err || !memcmp(fat_scan_buf[0], fat_scan_buf[1], n);
+		}
+		if (err)
+			return err;
+		if (v->type != 12)
+			fat_count_chunk(v, fat_scan_buf[0], off, n);
+	}
+	for (uint32_t c = 2; v->type == 12 && c <= v->clusters + 1; c++) { /* 4,084 at most */
 		int err = fat_get(v, c, &e);
 
 		if (err)
 			return err;
-		if (!e)
-			v->free_clusters++, v->next_free = c;
+		if (!e && !v->free_clusters++)
+			v->next_free = c;
 	}
 	return 0;
 }
@@ -124,11 +140,9 @@ int fat_writable(struct fat_vol *v)
 		return fat_readonly(v, -EROFS, "the device is read-only");
 	if (*dirty & 1)
 		return fat_readonly(v, -EUCLEAN, "dirty bit set (not cleanly unmounted): run fsck.fat");
-	err = fat_copies_same(v, &same);
+	err = fat_scan(v, &same);
 	if (!err && !same)
 		return fat_readonly(v, -EUCLEAN, "the FAT copies differ: run fsck.fat");
-	if (!err)
-		err = fat_count_free(v);
 	if (!err)
 		err = fat_fsinfo_check(v);
 	if (err)
