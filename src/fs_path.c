@@ -344,7 +344,7 @@ static int fs_rename_target(struct fs_where *a, struct fs_where *b)
 {
 	if (a->parent.first_cluster == b->parent.first_cluster && a->parent.is_root == b->parent.is_root &&
 	    a->e.entry_off == b->e.entry_off)
-		return 1; /* the same entry */
+		return strcmp(a->e.name, b->name) ? 0 : 1; /* the same entry: a new case, or nothing to do */
 	if (b->e.is_dir != a->e.is_dir)
 		return b->e.is_dir ? -EISDIR : -ENOTDIR;
 	return fs_remove_locked(b);

@@ -59,6 +59,16 @@ static const char *fsw_basename(const char *path)
 	return s;
 }
 
+/* "DEV:", "DEV:/", "/": a volume's root directory. */
+static int fsw_is_root(const char *spec)
+{
+	const char *p = strchr(spec, ':');
+
+	for (p = p ? p + 1 : spec; *p == '/'; p++)
+		;
+	return !*p;
+}
+
 /* An existing directory (or a device's root "DEV:") as DST: DST/NAME. */
 static int fsw_target(const char *dst, const char *src, char *out)
 {
@@ -241,6 +251,8 @@ static int cmd_rmdir(int argc, char **argv)
 		return cmd_error("rmdir: %s: not a directory (use rm)", argv[1]);
 	if (s != -EISDIR)
 		return fsw_error("rmdir", argv[1], (int)s);
+	if (fsw_is_root(argv[1]))
+		return cmd_error("rmdir: %s: a root directory stays", argv[1]);
 	err = fs_remove(argv[1]);
 	return err ? fsw_error("rmdir", argv[1], err) : 0;
 }

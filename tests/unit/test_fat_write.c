@@ -254,6 +254,9 @@ static void test_volume(int i, int bits, unsigned kib, int spc)
 	CHECK("rename_into_self", fs_rename(P("/Renamed Dir"), s2) == -EINVAL);
 	CHECK("rename_over", fs_rename(P("/hello.txt"), (t_name(s2, sizeof(s2), dev, "/moved file.bin"), s2)) == 0 &&
 	      fs_file_size(P("/moved file.bin")) == 0);
+	CHECK("rename_case", fs_rename(P("/moved file.bin"), (t_name(s2, sizeof(s2), dev, "/Moved File.BIN"), s2)) == 0 &&
+	      fsck_ok(im) && mtools_has(im, "/", "Moved File.BIN"));
+	CHECK("rename_case_back", fs_rename(P("/Moved File.BIN"), (t_name(s2, sizeof(s2), dev, "/moved file.bin"), s2)) == 0);
 	CHECK("rename_fsck", fsck_ok(im) && mtools_has(im, "/", "Renamed Dir") && mtools_is(im, "/moved file.bin", pattern, 0));
 	/* bad names */
 	memset(name, 'x', 257);
