@@ -11,6 +11,8 @@
 /* Long walks stop on Ctrl-C at the console (absent in host tests). */
 OPTIONAL(console_ctrl_c_pending);
 
+#define FAT_SPAN_MAX (128u * 1024u) /* FATs this small: both copies flushed in one request */
+
 /* Windows of one volume's FAT (the least recently used one is replaced),
  * and one device sector for partial reads. */
 static struct {
@@ -159,6 +161,8 @@ static int fat_byte(const struct fat_vol *v, uint64_t off, uint8_t *out)
 
 /* Write a window's dirty sectors to each FAT copy, the first copy first
  * (fsck.fat compares the copies; the first is the one it trusts). */
+static int fat_span_flush(const struct fat_vol *v);
+
 static int fat_window_flush(const struct fat_vol *v, unsigned w)
 {
 	uint32_t ss, per;
@@ -166,6 +170,8 @@ static int fat_window_flush(const struct fat_vol *v, unsigned w)
 
 	if (!fat_cache.valid[w] || !fat_cache.dirty[w])
 		return 0;
+	if (v->fats == 2 && v->fat_bytes <= FAT_SPAN_MAX)
+		return fat_span_flush(v);
 	ss = v->sector_size, per = FAT_WINDOW / ss;
 	for (unsigned copy = 0; copy < v->fats && !err; copy++) {
 		uint64_t start = v->fat0_start + copy * v->fat_bytes + fat_cache.base[w];
@@ -183,6 +189,40 @@ static int fat_window_flush(const struct fat_vol *v, unsigned w)
 		}
 	}
 	if (!err)
+		fat_cache.dirty[w] = 0;
+	return err;
+}
+
+/* Two small FATs (FAT12, FAT16): every dirty sector of both copies in one
+ * request, from the first dirty sector of the first copy to the last one of
+ * the second, so a cut never leaves the copies differing. */
+static int fat_span_flush(const struct fat_vol *v)
+{
+	static uint8_t span[2 * FAT_SPAN_MAX];
+	uint64_t lo = v->fat_bytes, hi = 0, len;
+	int err;
+
+	for (unsigned w = 0; w < FAT_WINDOWS; w++)
+		for (unsigned i = 0; fat_cache.valid[w] && i < FAT_WINDOW / v->sector_size; i++)
+			if (fat_cache.dirty[w] & (1u << i)) {
+				lo = MIN(lo, fat_cache.base[w] + (uint64_t)i * v->sector_size);
+				hi = MAX(hi, fat_cache.base[w] + (uint64_t)(i + 1) * v->sector_size);
+			}
+	if (hi <= lo && lo == v->fat_bytes)
+		return 0;
+	len = v->fat_bytes - lo + hi;
+	err = fat_dev_read(v, v->fat0_start + lo, len, span);
+	for (unsigned w = 0; !err && w < FAT_WINDOWS; w++)
+		for (unsigned copy = 0; fat_cache.valid[w] && fat_cache.dirty[w] && copy < 2; copy++) {
+			uint64_t at = copy * v->fat_bytes + fat_cache.base[w]; /* from copy 0's start */
+			uint64_t from = MAX(at, lo), to = MIN(at + MIN(FAT_WINDOW, v->fat_bytes - fat_cache.base[w]), lo + len);
+
+			if (from < to)
+				memcpy(span + (from - lo), fat_cache.buf[w] + (from - at), to - from);
+		}
+	if (!err)
+		err = fat_dev_write(v, v->fat0_start + lo, len, span);
+	for (unsigned w = 0; !err && w < FAT_WINDOWS; w++)
 		fat_cache.dirty[w] = 0;
 	return err;
 }
