@@ -21,7 +21,6 @@
 #define EFBIG    27   /* file too large for the operation */
 #define ENOSPC   28   /* no space left */
 #define ERANGE   34   /* value out of range */
-#define ENAMETOOLONG 36 /* a path or name longer than the limit */
 #define ENOSYS   38   /* function not supported here */
 #define ENODATA  61   /* no data available */
 #define EOVERFLOW 75  /* value too large */

@@ -111,7 +111,7 @@ struct ingot_api {
 	 * call them, several at once (they take turns). A byte count or a
 	 * negative code: -EFAULT (a bad buffer or path), -ENAMETOOLONG (no NUL in
 	 * INGOT_PATH_MAX bytes), -EINVAL (an empty path, offset + len wraps),
-	 * -ENOENT, -EISDIR, -ENOTDIR, -ENODEV, -EACCES (read-only device),
+	 * -ENOENT, -EISDIR, -ENOTDIR, -ENODEV, -EROFS (a read-only volume),
 	 * -ENOSPC, -EFBIG, -EIO, ... file_write creates the file (not its
 	 * directory) and extends it, zeros in any gap; its data is on the device
 	 * when it returns. file_list gives the entry at index of a directory: 1,
@@ -148,6 +148,7 @@ struct ingot_api {
 #define INGOT_EISDIR    21   /* a directory where a file was wanted */
 #define INGOT_EFBIG     27   /* past the 4 GiB - 1 a FAT file can hold */
 #define INGOT_ENOSPC    28   /* the volume is full */
+#define INGOT_EROFS     30   /* file_write, file_remove: the volume cannot be written (a read-only device, ...) */
 #define INGOT_ENAMETOOLONG 36 /* a path without a NUL in INGOT_PATH_MAX bytes */
 #define INGOT_ENOSYS    38   /* the running kernel has no such call (an older table) */
 #define INGOT_ENODATA   61   /* no FAT file system on the device */

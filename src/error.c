@@ -7,7 +7,7 @@
 static const uint8_t codes[] = {
 	EPERM, ENOENT, EIO, E2BIG, ENOEXEC, EAGAIN, ENOMEM, EACCES, EFAULT, EBUSY, EEXIST, ENODEV, ENOTDIR, EISDIR,
 	EFBIG, EUCLEAN, EINVAL, ENOSPC, ERANGE, ENOSYS, ENODATA, EOVERFLOW, EPROTO, ECANCELED, ETIMEDOUT, ESHUTDOWN,
-	ENOMEDIUM, ENAMETOOLONG,
+	ENOMEDIUM,
 };
 
 static const char words[] =
@@ -37,8 +37,7 @@ static const char words[] =
 	"stopped\0" /* ECANCELED */
 	"timed out\0" /* ETIMEDOUT */
 	"device left after it stopped answering\0" /* ESHUTDOWN */
-	"no medium\0" /* ENOMEDIUM */
-	"name too long\0" /* ENAMETOOLONG */;
+	"no medium\0" /* ENOMEDIUM */;
 
 const char *error_str(int err)
 {

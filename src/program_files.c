@@ -13,6 +13,9 @@
 #include "trap.h"
 #include "x86.h"
 
+#ifndef ENAMETOOLONG /* INTERIM until the fatw merge: errno.h has it there */
+#define ENAMETOOLONG 36
+#endif
 /* INTERIM until the fatw merge: the agreed fs.h calls. */
 __attribute__((weak)) int64_t fs_file_size(const char *spec);
 __attribute__((weak)) int64_t fs_file_read(const char *spec, uint64_t off, void *buf, uint64_t len);
