@@ -14,14 +14,18 @@
 #define EFAULT   14   /* bad address */
 #define EBUSY    16   /* device or resource busy */
 #define EEXIST   17   /* already exists */
+#define EXDEV    18   /* not on the same volume */
 #define ENODEV   19   /* no such device */
 #define ENOTDIR  20   /* a path component is a file */
 #define EISDIR   21   /* a directory where a file was wanted */
 #define EINVAL   22   /* invalid argument */
 #define EFBIG    27   /* file too large for the operation */
 #define ENOSPC   28   /* no space left */
+#define EROFS    30   /* read-only file system */
 #define ERANGE   34   /* value out of range */
+#define ENAMETOOLONG 36 /* a name over 255 characters */
 #define ENOSYS   38   /* function not supported here */
+#define ENOTEMPTY 39  /* directory not empty */
 #define ENODATA  61   /* no data available */
 #define EOVERFLOW 75  /* value too large */
 #define EPROTO   71   /* protocol error */

@@ -4,6 +4,7 @@
 #ifndef INGOT_FS_H
 #define INGOT_FS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "errno.h"
 
@@ -31,6 +32,14 @@ struct fat_vol {
 	uint8_t few_clusters;      /* FAT32 as declared, with fewer than 65,525 clusters */
 	char label[FS_LABEL_MAX];  /* from the boot sector, "" when none */
 	uint8_t boot[FS_BOOT_BYTES];
+	/* writing (src/fat_write.c) */
+	uint64_t fat0_start;       /* the first FAT copy kept up */
+	uint64_t fat_bytes;        /* one FAT copy */
+	uint32_t fats;             /* copies kept up: all, or FAT32's active one when not mirrored */
+	uint32_t fsinfo_sector;    /* FAT32 FSInfo sector, 0: none */
+	int wstate;                /* 0: not checked since mounted, 1: writable, else why not */
+	uint32_t free_clusters, next_free;
+	char why[96];              /* what keeps it read-only */
 };
 
 /* An open file or directory. */
@@ -54,6 +63,8 @@ struct fs_dirent {
 	uint16_t date, time;
 	uint32_t cluster;
 	uint64_t size;
+	uint64_t entry_off;        /* byte offset in its directory of its first (long-name) entry */
+	uint32_t entry_slots;      /* 32-byte entries it takes, the 8.3 one last */
 };
 
 struct fs_dir {
@@ -64,6 +75,7 @@ struct fs_dir {
 	/* long-name assembly: the entry number expected next and the checksum */
 	int lfn_next;
 	uint8_t lfn_sum;
+	uint64_t lfn_off;          /* where the long name being assembled began */
 	char lfn[20 * 13 + 1];
 	uint32_t corrupt;          /* entries skipped: no FAT implementation writes them */
 	uint32_t bad_names;        /* long names not used (over 255, ".", "..", a '/'): 8.3 name given */
@@ -102,6 +114,28 @@ int fs_dir_next(struct fs_dir *d, struct fs_dirent *e);
 /* CRC-32 (zlib) of a whole file (src/monitor/cmd_fs.c): 0, -ECANCELED on
  * Ctrl-C, or an fs_resolve/fs_read error. */
 int fs_crc32_file(const char *path, uint32_t *crc, uint64_t *size);
+
+/* Paths as the monitor takes them: "DEV:/DIR/NAME", "DEV:NAME" or a bare path (an existing file is
+ * looked up on fs_devices() in turn; a new file with a bare path goes on the first writable FAT
+ * device in that order). All are safe from any core; they return byte counts or 0, or a negative
+ * code from include/errno.h (-ENOENT, -ENOTDIR, -EISDIR, -EEXIST, -ENOTEMPTY, -ENOSPC, -EROFS,
+ * -ENAMETOOLONG, -EINVAL for forbidden characters, -EUCLEAN, -ENODEV, -EIO ...). src/fs_path.c. */
+int64_t fs_file_size(const char *spec);
+int64_t fs_file_read(const char *spec, uint64_t off, void *buf, uint64_t len);
+int64_t fs_file_write(const char *spec, uint64_t off, const void *buf, uint64_t len); /* creates the file when missing, extends as needed (a hole is zero-filled); the data is on the device when it returns */
+int fs_file_truncate(const char *spec, uint64_t size);
+int fs_remove(const char *spec);            /* a file, or an empty directory (-ENOTEMPTY) */
+int fs_mkdir(const char *spec);
+int fs_rename(const char *from, const char *to); /* same volume; -EXDEV otherwise */
+/* The index-th entry of a directory ("." and ".." left out): 1 and *e, 0 past the end, or an error. */
+int fs_dir_entry(const char *spec, uint64_t index, struct fs_dirent *e);
+/* May spec (an existing or a new file) be written? 0, or the error and in
+ * why what keeps its volume read-only ("" when nothing more is known). */
+int fs_write_check(const char *spec, char *why, size_t n);
+/* The fs lock, for callers that walk a volume with fs_resolve/fs_read/fs_dir_next
+ * themselves (ls, cat): not taken twice. */
+void fs_lock_take(void);
+void fs_lock_give(void);
 
 /* A phrase for an fs error code, for error lines. */
 const char *fs_error_str(int err);

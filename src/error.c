@@ -7,7 +7,7 @@
 static const uint8_t codes[] = {
 	EPERM, ENOENT, EIO, E2BIG, ENOEXEC, EAGAIN, ENOMEM, EACCES, EFAULT, EBUSY, EEXIST, ENODEV, ENOTDIR, EISDIR,
 	EFBIG, EUCLEAN, EINVAL, ENOSPC, ERANGE, ENOSYS, ENODATA, EOVERFLOW, EPROTO, ECANCELED, ETIMEDOUT, ESHUTDOWN,
-	ENOMEDIUM,
+	ENOMEDIUM, EXDEV, EROFS, ENAMETOOLONG, ENOTEMPTY,
 };
 
 static const char words[] =
@@ -37,7 +37,11 @@ static const char words[] =
 	"stopped\0" /* ECANCELED */
 	"timed out\0" /* ETIMEDOUT */
 	"device left after it stopped answering\0" /* ESHUTDOWN */
-	"no medium\0" /* ENOMEDIUM */;
+	"no medium\0" /* ENOMEDIUM */
+	"not on the same volume\0" /* EXDEV */
+	"read-only file system\0" /* EROFS */
+	"name too long\0" /* ENAMETOOLONG */
+	"directory not empty\0" /* ENOTEMPTY */;
 
 const char *error_str(int err)
 {

@@ -6,85 +6,10 @@
 #include "console.h"
 #include "kernel.h"
 #include "string.h"
+#include "fat_priv.h"
 
 /* Long walks stop on Ctrl-C at the console (absent in host tests). */
 OPTIONAL(console_ctrl_c_pending);
-
-/* The boot sector's BPB up to the FAT32 extension (fatgen103 section 3). */
-struct fat_bpb {
-	uint8_t jmp[3];
-	char oem[8];
-	uint16_t bytes_per_sector;
-	uint8_t sectors_per_cluster;
-	uint16_t reserved_sectors;
-	uint8_t fats;
-	uint16_t root_entries;
-	uint16_t total16;
-	uint8_t media;
-	uint16_t fat_size16;
-	uint16_t sectors_per_track, heads;
-	uint32_t hidden, total32;
-	union {
-		struct {
-			uint8_t drive, reserved1, boot_sig;
-			uint32_t serial;
-			char label[11];
-			char fs_type[8];
-		} __packed f16;
-		struct {
-			uint32_t fat_size32;
-			uint16_t ext_flags, version;
-			uint32_t root_cluster;
-			uint16_t fsinfo, backup_boot;
-			uint8_t reserved[12];
-			uint8_t drive, reserved1, boot_sig;
-			uint32_t serial;
-			char label[11];
-			char fs_type[8];
-		} __packed f32;
-	};
-} __packed;
-_Static_assert(sizeof(struct fat_bpb) == 90, "BPB with the FAT32 extension is 90 bytes");
-_Static_assert(sizeof(struct fat_bpb) == FS_BOOT_BYTES, "fat_vol.boot holds the BPB");
-
-struct fat_dirent {
-	uint8_t name[11];
-	uint8_t attr;
-	uint8_t nt_case;          /* 0x08 base lowercase, 0x10 extension lowercase */
-	uint8_t ctime_tenth;
-	uint16_t ctime, cdate, adate;
-	uint16_t cluster_hi;
-	uint16_t wtime, wdate;
-	uint16_t cluster_lo;
-	uint32_t size;
-} __packed;
-_Static_assert(sizeof(struct fat_dirent) == 32, "directory entry is 32 bytes");
-
-struct fat_lfn {
-	uint8_t ord;              /* 1..20, 0x40 on the last (first stored) */
-	uint8_t name1[10];
-	uint8_t attr;             /* 0x0F */
-	uint8_t type;
-	uint8_t checksum;
-	uint8_t name2[12];
-	uint16_t cluster;
-	uint8_t name3[4];
-} __packed;
-_Static_assert(sizeof(struct fat_lfn) == 32, "long name entry is 32 bytes");
-
-#define FAT_ATTR_VOLUME 0x08
-#define FAT_ATTR_DIR 0x10
-#define FAT_ATTR_LFN 0x0F
-#define FAT_WINDOW 4096u  /* bytes of FAT per cached window */
-#define FAT_WINDOWS 8     /* windows kept: a chain jumping between far parts of the FAT stays cached */
-#define FAT_DIR_MAX_BYTES (65536ull * 32) /* a directory's entries at most */
-#define FAT12_MAX_CLUSTERS 4085u
-#define FAT16_MAX_CLUSTERS 65525u
-#define FAT32_MAX_CLUSTERS 0x0FFFFFF5u
-/* Clusters of a file's chain checked when it is opened; the rest are
- * checked as they are read (a 4 GiB file in 512-byte clusters has 8 Mi). */
-#define FAT_CHECK_AT_OPEN 16384u
-#define FAT_CTRL_C_EVERY 1024u   /* chain steps between looks for Ctrl-C */
 
 /* Windows of one volume's FAT (the least recently used one is replaced),
  * and one device sector for partial reads. */
@@ -92,6 +17,7 @@ static struct {
 	const struct fat_vol *vol;
 	uint64_t base[FAT_WINDOWS], used[FAT_WINDOWS], clock;
 	uint8_t valid[FAT_WINDOWS];
+	uint8_t dirty[FAT_WINDOWS];  /* bit i: the window's sector i differs from the disk */
 	uint8_t buf[FAT_WINDOWS][FAT_WINDOW];
 } fat_cache __attribute__((aligned(64)));
 
@@ -117,7 +43,7 @@ static int fat_bounce_load(struct blkdev *dev, uint64_t lba)
 }
 
 /* Read len bytes at byte offset off of the volume's device. */
-static int fat_dev_read(const struct fat_vol *v, uint64_t off, uint64_t len, uint8_t *buf)
+int fat_dev_read(const struct fat_vol *v, uint64_t off, uint64_t len, uint8_t *buf)
 {
 	uint32_t ss = v->dev->sector_size;
 	int err = 0;
@@ -137,20 +63,58 @@ static int fat_dev_read(const struct fat_vol *v, uint64_t off, uint64_t len, uin
 	return err;
 }
 
+int fat_dev_write(const struct fat_vol *v, uint64_t off, uint64_t len, const uint8_t *buf)
+{
+	uint32_t ss = v->dev->sector_size;
+	int err = 0;
+
+	while (!err && len) {
+		uint64_t lba = off / ss, in = off % ss;
+		uint64_t n = MIN(len, ss - in);
+
+		if (!in && len >= ss) {
+			n = len - len % ss;
+			if (fat_bounce.dev == v->dev && fat_bounce.lba >= lba && fat_bounce.lba < lba + n / ss)
+				fat_bounce.dev = NULL;
+			err = blk_write(v->dev, lba, n / ss, buf);
+		} else if (!(err = fat_bounce_load(v->dev, lba))) {
+			memcpy(fat_bounce.buf + in, buf, n);
+			err = blk_write(v->dev, lba, 1, fat_bounce.buf);
+			if (err)
+				fat_bounce.dev = NULL;
+		}
+		off += n, len -= n, buf += n;
+	}
+	return err;
+}
+
+/* Dirty windows are always flushed before the cache is dropped (each
+ * write operation ends with fat_flush); a failed flush loses them, and
+ * the FAT on the disk is what it was before. */
 static void fat_cache_drop(void)
 {
 	fat_cache.vol = NULL;
 	memset(fat_cache.valid, 0, sizeof(fat_cache.valid));
+	memset(fat_cache.dirty, 0, sizeof(fat_cache.dirty));
 	memset(fat_cache.used, 0, sizeof(fat_cache.used)); /* empty windows go first */
 }
 
-static int fat_byte(const struct fat_vol *v, uint64_t off, uint8_t *out)
+static int fat_window_flush(const struct fat_vol *v, unsigned w);
+
+/* The cached byte at FAT offset off (its window loaded, the least recently
+ * used one replaced, flushed first when dirty). */
+static int fat_byte_ptr(const struct fat_vol *v, uint64_t off, uint8_t **out, unsigned *win)
 {
 	uint64_t base = ALIGN_DOWN(off, FAT_WINDOW);
 	unsigned w = 0;
 
-	if (fat_cache.vol != v)
+	if (fat_cache.vol != v) {
+		int err = fat_cache.vol ? fat_flush(fat_cache.vol) : 0;
+
+		if (err)
+			return err;
 		fat_cache_drop(), fat_cache.vol = v;
+	}
 	while (w < FAT_WINDOWS && !(fat_cache.valid[w] && fat_cache.base[w] == base))
 		w++;
 	if (w == FAT_WINDOWS) {
@@ -161,6 +125,9 @@ static int fat_byte(const struct fat_vol *v, uint64_t off, uint8_t *out)
 		for (unsigned i = 1; i < FAT_WINDOWS; i++)
 			if (fat_cache.used[i] < fat_cache.used[w])
 				w = i;
+		err = fat_window_flush(v, w);
+		if (err)
+			return err;
 		fat_cache.valid[w] = 0;
 		err = fat_dev_read(v, v->fat_start + base, MIN(FAT_WINDOW, fat_bytes - base), fat_cache.buf[w]);
 		if (err)
@@ -168,12 +135,104 @@ static int fat_byte(const struct fat_vol *v, uint64_t off, uint8_t *out)
 		fat_cache.valid[w] = 1, fat_cache.base[w] = base;
 	}
 	fat_cache.used[w] = ++fat_cache.clock;
-	*out = fat_cache.buf[w][off - base];
+	*out = &fat_cache.buf[w][off - base];
+	*win = w;
 	return 0;
 }
 
+static int fat_byte(const struct fat_vol *v, uint64_t off, uint8_t *out)
+{
+	uint8_t *p;
+	unsigned w;
+	int err = fat_byte_ptr(v, off, &p, &w);
+
+	if (!err)
+		*out = *p;
+	return err;
+}
+
+/* Write a window's dirty sectors to each FAT copy, the first copy first
+ * (fsck.fat compares the copies; the first is the one it trusts). */
+static int fat_window_flush(const struct fat_vol *v, unsigned w)
+{
+	uint32_t ss = v->sector_size, per = FAT_WINDOW / ss;
+	int err = 0;
+
+	if (!fat_cache.valid[w] || !fat_cache.dirty[w])
+		return 0;
+	for (unsigned copy = 0; copy < v->fats && !err; copy++) {
+		uint64_t start = v->fat0_start + copy * v->fat_bytes + fat_cache.base[w];
+
+		for (uint32_t i = 0; i < per && !err; i++) {
+			uint32_t j = i;
+
+			if (!(fat_cache.dirty[w] & (1u << i)))
+				continue;
+			while (j + 1 < per && (fat_cache.dirty[w] & (1u << (j + 1))))
+				j++;
+			err = fat_dev_write(v, start + (uint64_t)i * ss, (uint64_t)(j - i + 1) * ss,
+					    fat_cache.buf[w] + (uint64_t)i * ss);
+			i = j;
+		}
+	}
+	if (!err)
+		fat_cache.dirty[w] = 0;
+	return err;
+}
+
+int fat_flush(const struct fat_vol *v)
+{
+	int err = 0;
+
+	if (fat_cache.vol != v)
+		return 0;
+	for (unsigned w = 0; w < FAT_WINDOWS && !err; w++)
+		err = fat_window_flush(v, w);
+	return err;
+}
+
+static int fat_byte_set(const struct fat_vol *v, uint64_t off, uint8_t mask, uint8_t val)
+{
+	uint8_t *p;
+	unsigned w;
+	int err = fat_byte_ptr(v, off, &p, &w);
+
+	if (err)
+		return err;
+	*p = (uint8_t)((*p & ~mask) | (val & mask));
+	fat_cache.dirty[w] |= (uint8_t)(1u << ((off % FAT_WINDOW) / v->sector_size));
+	return 0;
+}
+
+uint32_t fat_eoc(const struct fat_vol *v)
+{
+	return v->type == 12 ? 0xFFF : v->type == 16 ? 0xFFFF : 0x0FFFFFFF;
+}
+
+int fat_put(const struct fat_vol *v, uint32_t n, uint32_t val)
+{
+	uint64_t off = v->type == 12 ? n + n / 2 : (uint64_t)n * (uint64_t)(v->type / 8);
+	int err = 0;
+
+	if (!fat_cluster_ok(v, n))
+		return -EUCLEAN;
+	if (v->type == 12) {
+		uint32_t x = n & 1 ? val << 4 : val & 0xFFF, m = n & 1 ? 0xFFF0u : 0x0FFFu;
+
+		err = fat_byte_set(v, off, (uint8_t)m, (uint8_t)x);
+		return err ? err : fat_byte_set(v, off + 1, (uint8_t)(m >> 8), (uint8_t)(x >> 8));
+	}
+	if (v->type == 32) /* the top 4 bits are reserved: kept as they are */
+		err = fat_byte_set(v, off + 3, 0x0F, (uint8_t)(val >> 24));
+	if (!err && v->type == 32)
+		err = fat_byte_set(v, off + 2, 0xFF, (uint8_t)(val >> 16));
+	if (!err)
+		err = fat_byte_set(v, off + 1, 0xFF, (uint8_t)(val >> 8));
+	return err ? err : fat_byte_set(v, off, 0xFF, (uint8_t)val);
+}
+
 /* The FAT entry of cluster n (2 <= n <= clusters + 1). */
-static int fat_get(const struct fat_vol *v, uint32_t n, uint32_t *next)
+int fat_get(const struct fat_vol *v, uint32_t n, uint32_t *next)
 {
 	uint64_t off = v->type == 12 ? n + n / 2 : (uint64_t)n * (uint64_t)(v->type / 8);
 	uint8_t b[4] = { 0 };
@@ -191,12 +250,12 @@ static int fat_get(const struct fat_vol *v, uint32_t n, uint32_t *next)
 	return 0;
 }
 
-static int fat_is_eoc(const struct fat_vol *v, uint32_t e)
+int fat_is_eoc(const struct fat_vol *v, uint32_t e)
 {
 	return e >= (v->type == 12 ? 0xFF8u : v->type == 16 ? 0xFFF8u : 0x0FFFFFF8u);
 }
 
-static int fat_cluster_ok(const struct fat_vol *v, uint32_t c)
+int fat_cluster_ok(const struct fat_vol *v, uint32_t c)
 {
 	return c >= 2 && c - 2 < v->clusters;
 }
@@ -258,7 +317,9 @@ static int fat_layout(struct fat_vol *v, const struct fat_bpb *b, uint64_t dev_b
 	v->clusters = (uint32_t)clusters;
 	v->sector_size = (uint32_t)bps;
 	v->cluster_size = (uint32_t)(bps * b->sectors_per_cluster);
-	v->fat_start = b->reserved_sectors * bps;
+	v->fat_start = v->fat0_start = b->reserved_sectors * bps;
+	v->fat_bytes = fat_size * bps;
+	v->fats = b->fats;
 	v->root_start = (b->reserved_sectors + b->fats * fat_size) * bps;
 	v->root_entries = b->root_entries;
 	v->data_start = meta * bps;
@@ -278,7 +339,10 @@ static int fat32_setup(struct fat_vol *v, const struct fat_bpb *b)
 		if ((b->f32.ext_flags & 0x0F) >= b->fats)
 			return -ENODATA;
 		v->fat_start += (b->f32.ext_flags & 0x0Fu) * fat_size * v->sector_size;
+		v->fat0_start = v->fat_start, v->fats = 1; /* only the active FAT is kept up */
 	}
+	if (b->f32.fsinfo && b->f32.fsinfo < b->reserved_sectors)
+		v->fsinfo_sector = b->f32.fsinfo;
 	if (b->f32.boot_sig == 0x29)
 		v->serial = b->f32.serial, fat_copy_label(v, b->f32.label);
 	return 0;
@@ -320,7 +384,7 @@ int fat_mount(struct fat_vol *v, struct blkdev *b)
  * *count gets its length. stop < limit: a chain still going after stop
  * clusters is fine so far (the rest is checked as it is read). -ECANCELED
  * on Ctrl-C. */
-static int fat_chain_check(const struct fat_vol *v, uint32_t first, uint32_t limit, uint32_t stop,
+int fat_chain_check(const struct fat_vol *v, uint32_t first, uint32_t limit, uint32_t stop,
 			   uint32_t *count)
 {
 	uint32_t c = first, tortoise = first, power = 1, lambda = 0, next;
@@ -350,7 +414,7 @@ static int fat_chain_check(const struct fat_vol *v, uint32_t first, uint32_t lim
 
 /* Fill an open-file record from its entry; checks the chain against the
  * size (a directory: at most 65536 entries, fatgen103 section 6). */
-static int fat_open(struct fat_vol *v, const struct fs_dirent *e, struct fs_file *f)
+int fat_open(struct fat_vol *v, const struct fs_dirent *e, struct fs_file *f)
 {
 	uint64_t cs = v->cluster_size;
 	uint64_t bytes = e->is_dir ? FAT_DIR_MAX_BYTES : MAX(e->size, 1);
@@ -378,7 +442,7 @@ static int fat_open(struct fat_vol *v, const struct fs_dirent *e, struct fs_file
 	return (uint64_t)f->clusters * cs < e->size ? -EUCLEAN : 0;
 }
 
-static int fat_open_root(struct fat_vol *v, struct fs_file *f)
+int fat_open_root(struct fat_vol *v, struct fs_file *f)
 {
 	struct fs_dirent e;
 
@@ -421,7 +485,7 @@ static int fat_tail_check(const struct fs_file *f)
 /* The cluster at chain index idx, walking on from the cursor. A step that
  * leaves the volume or ends the chain early is -EUCLEAN; a loop in the
  * part checked lazily just repeats clusters, up to the file's size. */
-static int fat_seek(struct fs_file *f, uint32_t idx, uint32_t *cluster)
+int fat_seek(struct fs_file *f, uint32_t idx, uint32_t *cluster)
 {
 	uint32_t next, steps = 0;
 	int err;
@@ -530,7 +594,7 @@ static const uint8_t *fat_dir_raw(struct fs_dir *d, int *err)
 	return d->buf + d->buf_off - 32;
 }
 
-static uint8_t fat_name_sum(const uint8_t *name)
+uint8_t fat_name_sum(const uint8_t *name)
 {
 	uint8_t sum = 0;
 
@@ -560,6 +624,7 @@ static void fat_lfn_entry(struct fs_dir *d, const struct fat_lfn *l)
 
 	if (l->ord & 0x40) {
 		memset(d->lfn, 0, sizeof(d->lfn));
+		d->lfn_off = d->pos - d->buf_len + d->buf_off - 32;
 		d->lfn_next = ord >= 1 && ord <= 20 ? ord : -1;
 		d->lfn_sum = l->checksum;
 	}
@@ -610,6 +675,10 @@ static void fat_fill_dirent(struct fs_dir *d, const struct fat_dirent *r, struct
 	if (lfn && !fat_lfn_usable(d->lfn))
 		lfn = 0, d->bad_names++;
 	strlcpy(e->name, lfn ? d->lfn : e->short_name, sizeof(e->name));
+	e->entry_off = d->pos - d->buf_len + d->buf_off - 32;
+	e->entry_slots = 1;
+	if (d->lfn_next == 0 && fat_name_sum(r->name) == d->lfn_sum) /* its long-name entries go with it */
+		e->entry_slots += (uint32_t)((e->entry_off - d->lfn_off) / 32), e->entry_off = d->lfn_off;
 	d->lfn_next = -1;
 	e->attr = r->attr;
 	e->is_dir = !!(r->attr & FAT_ATTR_DIR);
@@ -669,7 +738,7 @@ int fs_dir_next(struct fs_dir *d, struct fs_dirent *e)
 
 /* ---- paths ---- */
 
-static int fat_name_eq(const char *a, const char *b, size_t blen)
+int fat_name_eq(const char *a, const char *b, size_t blen)
 {
 	size_t i;
 

@@ -1,0 +1,381 @@
+/* fat_write.c: writing FAT12/16/32 (fatgen103): the checks before a volume is
+ * written, cluster allocation and freeing on every FAT copy, FSInfo, file data.
+ * Exercised by -drive file=fat.img,if=none,id=d -device virtio-blk-pci,drive=d (tests/expect/fatwrite.exp).
+ *
+ * Write order, so a power cut at any moment leaves at worst lost clusters:
+ * new clusters are taken (their FAT entries written, nothing points at them
+ * yet) and their data written, then the chain is linked (the old last
+ * cluster's entry, or the directory entry of an empty file), then the
+ * directory entry's size; freeing goes the other way: the directory entry
+ * first, then the chain. Each FAT sector goes to the first copy, then the
+ * others. */
+#include "blkdev.h"
+#include "errno.h"
+#include "fat_priv.h"
+#include "string.h"
+
+#define FAT_CMP_CHUNK 4096u
+#define FAT_ZERO_CHUNK (64u * 1024u)
+#define FSINFO_LEAD 0x41615252u      /* fatgen103 section 5 */
+#define FSINFO_STRUC 0x61417272u
+#define FSINFO_TRAIL 0xAA550000u
+#define FAT_MAX_FILE 0xFFFFFFFFull   /* the 32-bit size field */
+
+static uint8_t fat_zeros[FAT_ZERO_CHUNK];
+static uint8_t fat_cmp[2][FAT_CMP_CHUNK];
+static uint8_t fat_sector[4096];
+
+static int fat_readonly(struct fat_vol *v, int err, const char *why)
+{
+	strlcpy(v->why, why, sizeof(v->why));
+	v->wstate = err;
+	return err;
+}
+
+/* Every FAT copy the same, as fsck.fat -n wants them (it reports "FATs differ"). */
+static int fat_copies_same(struct fat_vol *v, int *same)
+{
+	*same = 1;
+	for (uint32_t copy = 1; copy < v->fats && *same; copy++)
+		for (uint64_t off = 0; off < v->fat_bytes && *same; off += FAT_CMP_CHUNK) {
+			uint64_t n = MIN(FAT_CMP_CHUNK, v->fat_bytes - off);
+			int err = fat_dev_read(v, v->fat0_start + off, n, fat_cmp[0]);
+
+			if (!err)
+				err = fat_dev_read(v, v->fat0_start + copy * v->fat_bytes + off, n, fat_cmp[1]);
+			if (err)
+				return err;
+			*same = !memcmp(fat_cmp[0], fat_cmp[1], n);
+		}
+	return 0;
+}
+
+/* Free clusters counted, and the first one as the next-free hint. */
+static int fat_count_free(struct fat_vol *v)
+{
+	uint32_t e;
+
+	v->free_clusters = 0;
+	v->next_free = 2;
+	for (uint32_t c = v->clusters + 1; c >= 2; c--) {
+		int err = fat_get(v, c, &e);
+
+		if (err)
+			return err;
+		if (!e)
+			v->free_clusters++, v->next_free = c;
+	}
+	return 0;
+}
+
+/* The FSInfo sector, when its signatures are right (else none is kept up). */
+static int fat_fsinfo_check(struct fat_vol *v)
+{
+	uint32_t w[3];
+	uint64_t base = (uint64_t)v->fsinfo_sector * v->sector_size;
+	int err;
+
+	if (!v->fsinfo_sector)
+		return 0;
+	err = fat_dev_read(v, base, 4, (uint8_t *)&w[0]);
+	if (!err)
+		err = fat_dev_read(v, base + 484, 4, (uint8_t *)&w[1]);
+	if (!err)
+		err = fat_dev_read(v, base + 508, 4, (uint8_t *)&w[2]);
+	if (!err && (w[0] != FSINFO_LEAD || w[1] != FSINFO_STRUC || w[2] != FSINFO_TRAIL))
+		v->fsinfo_sector = 0;
+	return err;
+}
+
+int fat_writable(struct fat_vol *v)
+{
+	const uint8_t *dirty = v->boot + (v->type == 32 ? 65 : 37); /* BPB reserved byte: bit 0 dirty (Linux) */
+	int same, err;
+
+	if (v->wstate == 1)
+		return 0;
+	if (v->wstate)
+		return v->wstate;
+	if (v->dev->read_only)
+		return fat_readonly(v, -EROFS, "the device is read-only");
+	if (*dirty & 1)
+		return fat_readonly(v, -EUCLEAN, "dirty bit set (not cleanly unmounted): run fsck.fat");
+	err = fat_copies_same(v, &same);
+	if (!err && !same)
+		return fat_readonly(v, -EUCLEAN, "the FAT copies differ: run fsck.fat");
+	if (!err)
+		err = fat_count_free(v);
+	if (!err)
+		err = fat_fsinfo_check(v);
+	if (err)
+		return err; /* a read error: checked again next time */
+	v->wstate = 1;
+	v->why[0] = 0;
+	return 0;
+}
+
+/* ---- clusters ---- */
+
+int fat_alloc_chain(struct fat_vol *v, uint32_t count, uint32_t *first, uint32_t *last)
+{
+	uint32_t c = v->next_free, prev = 0, got = 0, e;
+	int err = 0;
+
+	if (count > v->free_clusters)
+		return -ENOSPC;
+	*first = *last = 0;
+	for (uint32_t scanned = 0; got < count && scanned < v->clusters; scanned++, c++) {
+		if (!fat_cluster_ok(v, c))
+			c = 2;
+		err = fat_get(v, c, &e);
+		if (err)
+			break;
+		if (e)
+			continue;
+		err = fat_put(v, c, fat_eoc(v));
+		if (!err && prev)
+			err = fat_put(v, prev, c);
+		if (err)
+			break;
+		if (!prev)
+			*first = c;
+		prev = c, got++;
+	}
+	if (!err && got < count)
+		err = -ENOSPC; /* the count was wrong: the scan is the truth */
+	if (err) {
+		if (*first)
+			fat_free_chain(v, *first);
+		return err;
+	}
+	v->free_clusters -= count;
+	v->next_free = fat_cluster_ok(v, c) ? c : 2;
+	*last = prev;
+	return 0;
+}
+
+int fat_free_chain(struct fat_vol *v, uint32_t first)
+{
+	uint32_t c = first, next;
+
+	for (uint32_t steps = 0; steps <= v->clusters; steps++) {
+		int err;
+
+		if (!fat_cluster_ok(v, c))
+			return -EUCLEAN;
+		err = fat_get(v, c, &next);
+		if (!err && !next)
+			return -EUCLEAN; /* a free cluster in a chain */
+		if (!err)
+			err = fat_put(v, c, 0);
+		if (err)
+			return err;
+		v->free_clusters++;
+		if (c < v->next_free)
+			v->next_free = c;
+		if (fat_is_eoc(v, next))
+			return 0;
+		c = next;
+	}
+	return -EUCLEAN;
+}
+
+int fat_sync(struct fat_vol *v)
+{
+	int err = fat_flush(v);
+
+	if (!err && v->fsinfo_sector) {
+		uint64_t base = (uint64_t)v->fsinfo_sector * v->sector_size;
+		uint32_t w[2] = { v->free_clusters, v->next_free };
+
+		err = fat_dev_read(v, base, v->sector_size, fat_sector);
+		if (!err) {
+			memcpy(fat_sector + 488, w, sizeof(w));
+			err = fat_dev_write(v, base, v->sector_size, fat_sector);
+		}
+	}
+	return err ? err : blk_flush(v->dev);
+}
+
+/* Write n bytes at device offset off: buf, or zeros when buf is NULL. */
+static int fat_dev_put(struct fat_vol *v, uint64_t off, uint64_t n, const uint8_t *buf)
+{
+	int err = 0;
+
+	if (buf)
+		return fat_dev_write(v, off, n, buf);
+	for (uint64_t done = 0; done < n && !err; done += FAT_ZERO_CHUNK)
+		err = fat_dev_write(v, off + done, MIN(FAT_ZERO_CHUNK, n - done), fat_zeros);
+	return err;
+}
+
+int fat_cluster_zero(struct fat_vol *v, uint32_t c)
+{
+	return fat_dev_put(v, fat_cluster_off(v, c), v->cluster_size, NULL);
+}
+
+int fat_chain_write(struct fat_vol *v, uint32_t first, uint64_t off, const uint8_t *buf, uint64_t len)
+{
+	uint64_t cs = v->cluster_size, in = off % cs;
+	uint32_t c = first, next;
+	int err = 0;
+
+	for (uint64_t i = off / cs; i > 0 && !err; i--) {
+		err = fat_get(v, c, &c);
+		if (!err && !fat_cluster_ok(v, c))
+			err = -EUCLEAN;
+	}
+	while (!err && len) {
+		uint32_t last = c;
+		uint64_t run = cs - in, n;
+
+		if (!fat_cluster_ok(v, c))
+			return -EUCLEAN;
+		/* Contiguous clusters go in one request. */
+		while (run < len && !(err = fat_get(v, last, &next)) && next == last + 1)
+			last = next, run += cs;
+		if (err)
+			return err;
+		n = MIN(run, len);
+		err = fat_dev_put(v, fat_cluster_off(v, c) + in, n, buf);
+		if (buf)
+			buf += n;
+		len -= n, in = 0;
+		if (!err && len)
+			err = fat_get(v, last, &c);
+	}
+	return err;
+}
+
+/* ---- files ---- */
+
+/* The chain of entry e checked whole (writes trust every link): its length. */
+static int fat_entry_chain(struct fat_vol *v, const struct fs_dirent *e, uint32_t *count, uint32_t *last)
+{
+	uint64_t cs = v->cluster_size;
+	uint32_t limit = (uint32_t)((MAX(e->size, 1) + cs - 1) / cs);
+	struct fs_file f;
+	int err;
+
+	*count = *last = 0;
+	if (!e->cluster)
+		return e->size ? -EUCLEAN : 0;
+	err = fat_chain_check(v, e->cluster, limit, limit, count);
+	if (!err && (uint64_t)*count * cs < e->size)
+		err = -EUCLEAN;
+	if (err)
+		return err;
+	memset(&f, 0, sizeof(f));
+	f.vol = v, f.first_cluster = e->cluster, f.clusters = *count;
+	return fat_seek(&f, *count - 1, last);
+}
+
+/* Write [off, off + len) of a file whose old chain has have clusters and
+ * whose new clusters start at new_first. */
+static int fat_span_write(struct fat_vol *v, uint32_t old_first, uint32_t have, uint32_t new_first, uint64_t off,
+			  const uint8_t *buf, uint64_t len)
+{
+	uint64_t split = (uint64_t)have * v->cluster_size;
+	int err = 0;
+
+	if (off < split) {
+		uint64_t n = MIN(len, split - off);
+
+		err = fat_chain_write(v, old_first, off, buf, n);
+		off += n, len -= n;
+		if (buf)
+			buf += n;
+	}
+	if (!err && len)
+		err = fat_chain_write(v, new_first, off - split, buf, len);
+	return err;
+}
+
+int64_t fat_file_write(struct fs_file *dir, struct fs_dirent *e, uint64_t off, const uint8_t *buf, uint64_t len)
+{
+	struct fat_vol *v = dir->vol;
+	uint64_t cs = v->cluster_size, end = off + len;
+	uint32_t have, old_last, need, new_first = 0, new_last = 0;
+	int err, linked = 0;
+
+	if (e->is_dir)
+		return -EISDIR;
+	if (end < off || end > FAT_MAX_FILE)
+		return -EFBIG;
+	if (!len && off <= e->size)
+		return 0;
+	err = fat_entry_chain(v, e, &have, &old_last);
+	if (err)
+		return err;
+	need = (uint32_t)((end + cs - 1) / cs);
+	if (need > have && (err = fat_alloc_chain(v, need - have, &new_first, &new_last)))
+		return err;
+	if (off > e->size) /* the hole reads as zeros */
+		err = fat_span_write(v, e->cluster, have, new_first, e->size, NULL, off - e->size);
+	if (!err)
+		err = fat_span_write(v, e->cluster, have, new_first, off, buf, len);
+	if (!err)
+		err = fat_flush(v); /* the new chain, pointed at by nothing yet */
+	if (!err && new_first && have) {
+		linked = 1;
+		err = fat_put(v, old_last, new_first);
+		if (!err)
+			err = fat_flush(v);
+	} else if (!err && new_first) {
+		e->cluster = new_first, linked = 1;
+	}
+	if (err) {
+		if (new_first && !linked && !fat_free_chain(v, new_first))
+			fat_flush(v);
+		return err;
+	}
+	e->size = MAX(e->size, end);
+	err = fat_dir_update(dir, e);
+	if (!err)
+		err = fat_sync(v);
+	return err ? err : (int64_t)len;
+}
+
+int fat_file_truncate(struct fs_file *dir, struct fs_dirent *e, uint64_t size)
+{
+	struct fat_vol *v = dir->vol;
+	uint64_t cs = v->cluster_size;
+	uint32_t have, last, keep = (uint32_t)((size + cs - 1) / cs), cut = 0, next = 0;
+	int err;
+
+	if (e->is_dir)
+		return -EISDIR;
+	if (size > FAT_MAX_FILE)
+		return -EFBIG;
+	if (size >= e->size) {
+		int64_t n = size > e->size ? fat_file_write(dir, e, size, NULL, 0) : 0;
+
+		return n < 0 ? (int)n : 0;
+	}
+	err = fat_entry_chain(v, e, &have, &last);
+	if (err)
+		return err;
+	if (keep < have && keep) {
+		struct fs_file f;
+
+		memset(&f, 0, sizeof(f));
+		f.vol = v, f.first_cluster = e->cluster, f.clusters = have;
+		err = fat_seek(&f, keep - 1, &cut);
+		if (!err)
+			err = fat_get(v, cut, &next);
+	} else if (keep < have) {
+		next = e->cluster, e->cluster = 0;
+	}
+	e->size = size;
+	if (!err)
+		err = fat_dir_update(dir, e); /* the entry first: a cut leaves only lost clusters */
+	if (!err && cut)
+		err = fat_put(v, cut, fat_eoc(v));
+	if (!err && cut)
+		err = fat_flush(v);
+	if (!err && next)
+		err = fat_free_chain(v, next);
+	if (!err)
+		err = fat_sync(v);
+	return err;
+}
