@@ -13,24 +13,16 @@
 #include "trap.h"
 #include "x86.h"
 
-#ifndef ENAMETOOLONG /* INTERIM until the fatw merge: errno.h has it there */
-#define ENAMETOOLONG 36
-#endif
-/* INTERIM until the fatw merge: the agreed fs.h calls. */
-__attribute__((weak)) int64_t fs_file_size(const char *spec);
-__attribute__((weak)) int64_t fs_file_read(const char *spec, uint64_t off, void *buf, uint64_t len);
-__attribute__((weak)) int64_t fs_file_write(const char *spec, uint64_t off, const void *buf, uint64_t len);
-__attribute__((weak)) int fs_remove(const char *spec);
-__attribute__((weak)) int fs_dir_entry(const char *spec, uint64_t index, struct fs_dirent *e);
-
 _Static_assert(sizeof(((struct fs_dirent *)0)->name) <= sizeof(((struct ingot_dirent *)0)->name),
 	       "a long name fits struct ingot_dirent");
 
-/* The fs layer keeps one cache of FAT and directory sectors for every
- * volume: the calls take turns. Not a spin lock: a call may wait for the
- * disk for a long time, and with interrupts on its core may sleep in hlt
- * (blkdev.h). A core stopped inside a call (a fault in the copy into the
- * program's buffer, Ctrl-C) gives the turn back through its claim
+/* The fs layer serialises its calls with a spin lock, held with
+ * interrupts off for as long as a call lasts (a 64 MiB write: seconds).
+ * The program's cores queue here first, with interrupts on and honouring
+ * a stop while they wait, so at most one of them is in the fs layer and
+ * none spins for long with interrupts off (Ctrl-C reaches the boot core
+ * by an interrupt). A core stopped inside a call (a fault in the copy into
+ * the program's buffer, Ctrl-C) gives its turn back through its claim
  * (lock.h): files_release runs on the way out. */
 static volatile uint32_t files_owner; /* the holding core's index + 1, 0 when free */
 
@@ -146,20 +138,6 @@ static int api_file_remove(const char *path)
 	return (int)files_return(r);
 }
 
-/* "." and "..", the first two entries of every directory but a root
- * (fatgen103, "FAT Directory Structure"), are skipped: index counts the
- * entries after them. */
-static int files_entry(const char *dir, uint64_t index, struct fs_dirent *e)
-{
-	int r = fs_dir_entry(dir, 0, e);
-
-	if (r == 1 && !strcmp(e->name, "."))
-		r = index > UINT64_MAX - 2 ? 0 : fs_dir_entry(dir, index + 2, e);
-	else if (r == 1 && index)
-		r = fs_dir_entry(dir, index, e);
-	return r;
-}
-
 static int api_file_list(const char *dir, uint64_t index, struct ingot_dirent *out)
 {
 	char p[INGOT_PATH_MAX];
@@ -171,7 +149,7 @@ static int api_file_list(const char *dir, uint64_t index, struct ingot_dirent *o
 	if (r)
 		return r;
 	files_take();
-	r = files_entry(p, index, &e);
+	r = fs_dir_entry(p, index, &e);
 	files_give();
 	if (r == 1) {
 		memset(out, 0, sizeof(*out));
