@@ -39,13 +39,17 @@ int main(int argc, char **argv)
 		ingot_printf("error: membench: blocks of %zu bytes do not fit\n", block);
 		return 2;
 	}
-	for (size_t i = 0; i < block; i++)
-		a[i] = (uint8_t)(i * 7 + 3), b[i] = 0;
 	ingot_printf("membench: %zu KiB blocks, AVX %s\n", block / 1024, ingot_cpu_avx() ? "yes" : "no");
 	for (int wide = ingot_cpu_avx(); wide >= 0; wide--) {
 		const char *how = wide ? "avx" : "plain";
 
 		ingot_mem_wide(wide);
+		for (size_t i = 0; i < block; i++)   /* the last round's memset wrote over a */
+			a[i] = (uint8_t)(i * 7 + 3), b[i] = 0;
+		memcpy(b + 1, a + 3, block - 3);     /* both unaligned */
+		bad += b[0] != 0;
+		for (size_t i = 3; i < block; i++)
+			bad += b[i - 2] != (uint8_t)(i * 7 + 3);
 		memcpy(b, a, block);
 		for (size_t i = 0; i < block; i++)
 			bad += b[i] != (uint8_t)(i * 7 + 3);
