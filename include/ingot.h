@@ -143,7 +143,6 @@ struct ingot_api {
 #define INGOT_ESHUTDOWN 108  /* the driver gave up a device that stopped answering */
 #define INGOT_ENOMEDIUM 123  /* a drive with no medium in it (an empty CD drive) */
 #define INGOT_ENOENT     2   /* file calls: no such file or directory */
-#define INGOT_EEXIST    17
 #define INGOT_ENOTDIR   20   /* a path component is a file */
 #define INGOT_EISDIR    21   /* a directory where a file was wanted */
 #define INGOT_EFBIG     27   /* past the 4 GiB - 1 a FAT file can hold */
