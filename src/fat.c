@@ -155,11 +155,12 @@ static int fat_byte(const struct fat_vol *v, uint64_t off, uint8_t *out)
  * (fsck.fat compares the copies; the first is the one it trusts). */
 static int fat_window_flush(const struct fat_vol *v, unsigned w)
 {
-	uint32_t ss = v->sector_size, per = FAT_WINDOW / ss;
+	uint32_t ss, per;
 	int err = 0;
 
 	if (!fat_cache.valid[w] || !fat_cache.dirty[w])
 		return 0;
+	ss = v->sector_size, per = FAT_WINDOW / ss;
 	for (unsigned copy = 0; copy < v->fats && !err; copy++) {
 		uint64_t start = v->fat0_start + copy * v->fat_bytes + fat_cache.base[w];
 

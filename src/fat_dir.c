@@ -48,7 +48,9 @@ int fat_dir_find(struct fs_file *dir, const char *name, struct fs_dirent *e)
 	size_t n = strlen(name);
 	int err = fs_dir_open(dir, &fat_wdir);
 
-	while (!err && (err = fs_dir_next(&fat_wdir, e)) == 1)
+	if (err)
+		return err;
+	while ((err = fs_dir_next(&fat_wdir, e)) == 1)
 		if (fat_name_eq(e->name, name, n) || fat_name_eq(e->short_name, name, n))
 			return 1;
 	return err;
@@ -140,6 +142,7 @@ static int fat_alias_pick(struct fs_file *dir, const char *name, uint8_t raw[11]
 	used[0] = (uint8_t)lossy;
 	err = fs_dir_open(dir, &fat_wdir);
 	while (!err && (err = fs_dir_next(&fat_wdir, &e)) == 1) {
+		err = 0;
 		const char *tilde = strchr(e.short_name, '~');
 		unsigned n = 0;
 
@@ -362,7 +365,9 @@ int fat_dir_has_entries(struct fat_vol *v, const struct fs_dirent *e)
 
 	if (!err)
 		err = fs_dir_open(&f, &d);
-	while (!err && (err = fs_dir_next(&d, &x)) == 1)
+	if (err)
+		return err;
+	while ((err = fs_dir_next(&d, &x)) == 1)
 		if (strcmp(x.name, ".") && strcmp(x.name, ".."))
 			return 1;
 	return err;

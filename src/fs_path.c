@@ -335,11 +335,13 @@ int fs_dir_entry(const char *spec, uint64_t index, struct fs_dirent *e)
 	if (!r)
 		r = fs_dir_open(&fs_f, &d);
 	while (!r && (r = fs_dir_next(&d, e)) == 1) {
+		r = 0;
 		if (!strcmp(e->name, ".") || !strcmp(e->name, ".."))
 			continue;
-		if (i++ == index)
+		if (i++ == index) {
+			r = 1;
 			break;
-		r = 0;
+		}
 	}
 	fs_lock_give();
 	return r;
