@@ -49,6 +49,7 @@ struct blkdev {
 	struct blkdev *parent;     /* partitions: the disk */
 	uint64_t first_lba;        /* partitions: start on the parent */
 	int part_index;            /* partitions: 1-based number */
+	uint64_t writes;           /* blk_write calls: a file system notices writes not its own */
 };
 
 /* Give the device its name (disk%u / cd%u / ram%u in registration order,

@@ -40,6 +40,7 @@ struct fat_vol {
 	int wstate;                /* 0: not checked since mounted, 1: writable, else why not */
 	uint32_t free_clusters, next_free;
 	char why[96];              /* what keeps it read-only */
+	uint64_t dev_writes;       /* the device's (and its disk's) blk_write count after our last write */
 };
 
 /* An open file or directory. */
@@ -129,9 +130,15 @@ int fs_mkdir(const char *spec);
 int fs_rename(const char *from, const char *to); /* same volume; -EXDEV otherwise */
 /* The index-th entry of a directory ("." and ".." left out): 1 and *e, 0 past the end, or an error. */
 int fs_dir_entry(const char *spec, uint64_t index, struct fs_dirent *e);
+/* Do two paths name one file (one chain on one volume)? */
+int fs_same_file(const char *a, const char *b);
 /* May spec (an existing or a new file) be written? 0, or the error and in
  * why what keeps its volume read-only ("" when nothing more is known). */
 int fs_write_check(const char *spec, char *why, size_t n);
+/* Tab completion of a file argument (prefix: len bytes): each "DEV:" of a
+ * FAT device and each path one component longer (directories end in '/');
+ * add is called after the fs lock is given back. */
+void fs_complete(const char *prefix, size_t len, void (*add)(void *actx, const char *cand), void *actx);
 /* The fs lock, for callers that walk a volume with fs_resolve/fs_read/fs_dir_next
  * themselves (ls, cat): not taken twice. */
 void fs_lock_take(void);

@@ -117,6 +117,7 @@ int blk_read(struct blkdev *b, uint64_t lba, uint64_t count, void *buf)
 
 int blk_write(struct blkdev *b, uint64_t lba, uint64_t count, const void *buf)
 {
+	__atomic_fetch_add(&b->writes, 1, __ATOMIC_RELAXED);
 	return blk_rw_checked(b, lba, count, (void *)buf, 1);
 }
 

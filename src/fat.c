@@ -11,6 +11,8 @@
 /* Long walks stop on Ctrl-C at the console (absent in host tests). */
 OPTIONAL(console_ctrl_c_pending);
 
+#define FAT_SPAN_MAX (128u * 1024u) /* FATs this small: both copies flushed in one request */
+
 /* Windows of one volume's FAT (the least recently used one is replaced),
  * and one device sector for partial reads. */
 static struct {
@@ -18,6 +20,7 @@ static struct {
 	uint64_t base[FAT_WINDOWS], used[FAT_WINDOWS], clock;
 	uint8_t valid[FAT_WINDOWS];
 	uint8_t dirty[FAT_WINDOWS];  /* bit i: the window's sector i differs from the disk */
+	unsigned last;               /* the window used last */
 	uint8_t buf[FAT_WINDOWS][FAT_WINDOW];
 } fat_cache __attribute__((aligned(64)));
 
@@ -26,6 +29,8 @@ static struct {
 	uint64_t lba;
 	uint8_t buf[4096];
 } fat_bounce __attribute__((aligned(64)));
+
+uint64_t fat_chain_gen;
 
 /* ---- device access ---- */
 
@@ -115,6 +120,8 @@ static int fat_byte_ptr(const struct fat_vol *v, uint64_t off, uint8_t **out, un
 			return err;
 		fat_cache_drop(), fat_cache.vol = v;
 	}
+	if (fat_cache.valid[fat_cache.last] && fat_cache.base[fat_cache.last] == base)
+		w = fat_cache.last; /* chains mostly stay in one window */
 	while (w < FAT_WINDOWS && !(fat_cache.valid[w] && fat_cache.base[w] == base))
 		w++;
 	if (w == FAT_WINDOWS) {
@@ -135,6 +142,7 @@ static int fat_byte_ptr(const struct fat_vol *v, uint64_t off, uint8_t **out, un
 		fat_cache.valid[w] = 1, fat_cache.base[w] = base;
 	}
 	fat_cache.used[w] = ++fat_cache.clock;
+	fat_cache.last = w;
 	*out = &fat_cache.buf[w][off - base];
 	*win = w;
 	return 0;
@@ -153,6 +161,8 @@ static int fat_byte(const struct fat_vol *v, uint64_t off, uint8_t *out)
 
 /* Write a window's dirty sectors to each FAT copy, the first copy first
  * (fsck.fat compares the copies; the first is the one it trusts). */
+static int fat_span_flush(const struct fat_vol *v);
+
 static int fat_window_flush(const struct fat_vol *v, unsigned w)
 {
 	uint32_t ss, per;
@@ -160,6 +170,8 @@ static int fat_window_flush(const struct fat_vol *v, unsigned w)
 
 	if (!fat_cache.valid[w] || !fat_cache.dirty[w])
 		return 0;
+	if (v->fats == 2 && v->fat_bytes <= FAT_SPAN_MAX)
+		return fat_span_flush(v);
 	ss = v->sector_size, per = FAT_WINDOW / ss;
 	for (unsigned copy = 0; copy < v->fats && !err; copy++) {
 		uint64_t start = v->fat0_start + copy * v->fat_bytes + fat_cache.base[w];
@@ -177,6 +189,40 @@ static int fat_window_flush(const struct fat_vol *v, unsigned w)
 		}
 	}
 	if (!err)
+		fat_cache.dirty[w] = 0;
+	return err;
+}
+
+/* Two small FATs (FAT12, FAT16): every dirty sector of both copies in one
+ * request, from the first dirty sector of the first copy to the last one of
+ * the second, so a cut never leaves the copies differing. */
+static int fat_span_flush(const struct fat_vol *v)
+{
+	static uint8_t span[2 * FAT_SPAN_MAX];
+	uint64_t lo = v->fat_bytes, hi = 0, len;
+	int err;
+
+	for (unsigned w = 0; w < FAT_WINDOWS; w++)
+		for (unsigned i = 0; fat_cache.valid[w] && i < FAT_WINDOW / v->sector_size; i++)
+			if (fat_cache.dirty[w] & (1u << i)) {
+				lo = MIN(lo, fat_cache.base[w] + (uint64_t)i * v->sector_size);
+				hi = MAX(hi, fat_cache.base[w] + (uint64_t)(i + 1) * v->sector_size);
+			}
+	if (hi <= lo && lo == v->fat_bytes)
+		return 0;
+	len = v->fat_bytes - lo + hi;
+	err = fat_dev_read(v, v->fat0_start + lo, len, span);
+	for (unsigned w = 0; !err && w < FAT_WINDOWS; w++)
+		for (unsigned copy = 0; fat_cache.valid[w] && fat_cache.dirty[w] && copy < 2; copy++) {
+			uint64_t at = copy * v->fat_bytes + fat_cache.base[w]; /* from copy 0's start */
+			uint64_t from = MAX(at, lo), to = MIN(at + MIN(FAT_WINDOW, v->fat_bytes - fat_cache.base[w]), lo + len);
+
+			if (from < to)
+				memcpy(span + (from - lo), fat_cache.buf[w] + (from - at), to - from);
+		}
+	if (!err)
+		err = fat_dev_write(v, v->fat0_start + lo, len, span);
+	for (unsigned w = 0; !err && w < FAT_WINDOWS; w++)
 		fat_cache.dirty[w] = 0;
 	return err;
 }
@@ -239,15 +285,23 @@ int fat_get(const struct fat_vol *v, uint32_t n, uint32_t *next)
 	uint8_t b[4] = { 0 };
 	int err = 0;
 
-	for (int i = 0; i < (v->type == 32 ? 4 : 2) && !err; i++)
+	if (v->type != 12) { /* an aligned entry: in one window */
+		uint8_t *p;
+		unsigned w;
+
+		err = fat_byte_ptr(v, off, &p, &w);
+		if (err)
+			return err;
+		*next = v->type == 16 ? (uint32_t)p[0] | (uint32_t)p[1] << 8
+				      : ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24) & 0x0FFFFFFF;
+		return 0;
+	}
+	for (int i = 0; i < 2 && !err; i++)
 		err = fat_byte(v, off + (uint64_t)i, &b[i]);
 	if (err)
 		return err;
-	*next = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
-	if (v->type == 12)
-		*next = n & 1 ? *next >> 4 : *next & 0xFFF;
-	else if (v->type == 32)
-		*next &= 0x0FFFFFFF;
+	*next = (uint32_t)b[0] | (uint32_t)b[1] << 8;
+	*next = n & 1 ? *next >> 4 : *next & 0xFFF;
 	return 0;
 }
 
@@ -355,6 +409,7 @@ int fat_mount(struct fat_vol *v, struct blkdev *b)
 	int err;
 
 	memset(v, 0, sizeof(*v));
+	fat_chain_gen++;
 	if (fat_cache.vol == v)
 		fat_cache_drop();
 	if (fat_bounce.dev == b)
@@ -839,6 +894,15 @@ int fs_mount(struct blkdev *b, struct fat_vol **out)
 		fs_vols[i].dev = NULL; /* read errors are not remembered */
 	*out = &fs_vols[i];
 	return err;
+}
+
+void fat_forget_all(void)
+{
+	fat_cache_drop();
+	fat_bounce.dev = NULL;
+	fat_chain_gen++;
+	for (unsigned i = 0; i < FS_MAX_MOUNTS; i++)
+		fs_vols[i].wstate = 0; /* free counts recounted before the next write */
 }
 
 static int fs_has_parts(const struct blkdev *b)

@@ -225,8 +225,10 @@ static int fat_dir_grow(struct fs_file *dir)
 	return err;
 }
 
-/* The offset of slots free entries in a row (deleted, or past the end). */
-static int fat_dir_slots(struct fs_file *dir, uint32_t slots, uint64_t *at)
+/* The offset of slots free entries in a row: deleted ones, or any past the
+ * end mark (a 0 first byte: readers stop there, whatever follows); *past_end
+ * when the run takes the end mark, which must then follow it. */
+static int fat_dir_slots(struct fs_file *dir, uint32_t slots, uint64_t *at, int *past_end)
 {
 	uint8_t buf[512];
 	uint64_t run_start = 0;
@@ -234,6 +236,7 @@ static int fat_dir_slots(struct fs_file *dir, uint32_t slots, uint64_t *at)
 	int err;
 
 	for (;;) {
+		*past_end = 0;
 		for (uint64_t off = 0; off < dir->size; off += sizeof(buf)) {
 			uint64_t n = MIN(sizeof(buf), dir->size - off);
 
@@ -241,7 +244,9 @@ static int fat_dir_slots(struct fs_file *dir, uint32_t slots, uint64_t *at)
 			if (err)
 				return err;
 			for (uint64_t i = 0; i < n; i += 32) {
-				if (buf[i] != 0 && buf[i] != 0xE5) {
+				if (buf[i] == 0)
+					*past_end = 1;
+				if (!*past_end && buf[i] != 0xE5) {
 					run = 0;
 					continue;
 				}
@@ -253,10 +258,27 @@ static int fat_dir_slots(struct fs_file *dir, uint32_t slots, uint64_t *at)
 				}
 			}
 		}
+		run = 0; /* the new cluster's zeros start a run (or end the one at the old end) */
 		err = fat_dir_grow(dir);
 		if (err)
 			return err;
 	}
+}
+
+/* Entries written over the end mark: the entry after them is the new end
+ * mark (it may hold leftovers a reader never saw). */
+static int fat_dir_end_mark(struct fs_file *dir, uint64_t off)
+{
+	uint8_t b;
+	int err;
+
+	if (off >= dir->size)
+		return 0;
+	err = fat_dir_io(dir, off, &b, 1, 0);
+	if (err || !b)
+		return err;
+	b = 0;
+	return fat_dir_io(dir, off, &b, 1, 1);
 }
 
 static void fat_lfn_fill(struct fat_lfn *l, const char *name, unsigned ord, unsigned last, uint8_t sum)
@@ -298,6 +320,7 @@ int fat_dir_add(struct fs_file *dir, const char *name, uint8_t attr, uint32_t cl
 	int need_lfn, err = fat_name_valid(name);
 	uint32_t lfns, slots;
 	uint64_t at;
+	int past_end;
 
 	if (!err)
 		err = fat_alias_pick(dir, name, raw, &need_lfn);
@@ -308,7 +331,9 @@ int fat_dir_add(struct fs_file *dir, const char *name, uint8_t attr, uint32_t cl
 	for (uint32_t i = 0; i < lfns; i++)
 		fat_lfn_fill((struct fat_lfn *)(fat_ents + 32 * i), name, lfns - i, lfns, fat_name_sum(raw));
 	fat_short_fill((struct fat_dirent *)(fat_ents + 32 * lfns), raw, attr, cluster, size, dir->vol->type == 32);
-	err = fat_dir_slots(dir, slots, &at);
+	err = fat_dir_slots(dir, slots, &at, &past_end);
+	if (!err && past_end)
+		err = fat_dir_end_mark(dir, at + slots * 32u);
 	if (!err)
 		err = fat_dir_io(dir, at, fat_ents, slots * 32u, 1);
 	if (err)

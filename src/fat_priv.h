@@ -92,6 +92,10 @@ _Static_assert(sizeof(struct fat_lfn) == 32, "long name entry is 32 bytes");
 #define FAT_FREE_UNKNOWN 0xFFFFFFFFu
 
 /* ---- fat.c ---- */
+/* Bumped when a chain may have changed other than by growing at its end
+ * (freed, cut short, a volume mounted anew): memos of chain positions
+ * (fat_write.c, fs_path.c) taken before are then stale. */
+extern uint64_t fat_chain_gen;
 int fat_dev_read(const struct fat_vol *v, uint64_t off, uint64_t len, uint8_t *buf);
 /* Write len bytes at byte offset off of the device: partial sectors are read,
  * changed and written back; whole sectors go in one request. Keeps fat.c's
@@ -103,6 +107,10 @@ int fat_get(const struct fat_vol *v, uint32_t n, uint32_t *next);
  * first. A dirty window is flushed before it is replaced. */
 int fat_put(const struct fat_vol *v, uint32_t n, uint32_t val);
 int fat_flush(const struct fat_vol *v);
+/* A file call cut short (a program stopped in it): cached FAT changes not
+ * yet written are dropped (what is on the disk is consistent at every flush)
+ * and every volume is checked again before its next write. */
+void fat_forget_all(void);
 int fat_is_eoc(const struct fat_vol *v, uint32_t e);
 int fat_cluster_ok(const struct fat_vol *v, uint32_t c);
 uint32_t fat_eoc(const struct fat_vol *v);
@@ -122,6 +130,10 @@ static inline uint64_t fat_cluster_off(const struct fat_vol *v, uint32_t c)
 /* 0 when the volume may be written, else -EROFS (read-only device) or
  * -EUCLEAN with v->why saying what fsck.fat would flag. */
 int fat_writable(struct fat_vol *v);
+/* Writes to the volume's device that were not ours (disk write, a program's
+ * block calls) since our last one: what was checked or remembered is
+ * forgotten (checked again before the next write). Called by each file call. */
+void fat_note_outside_writes(struct fat_vol *v);
 /* Allocate count clusters as one new chain (end-marked, not linked to
  * anything): *first. Prefers a contiguous run. -ENOSPC leaves the FAT as it was. */
 int fat_alloc_chain(struct fat_vol *v, uint32_t count, uint32_t *first, uint32_t *last);

@@ -14,7 +14,7 @@
 #include "fat_priv.h"
 #include "string.h"
 
-#define FAT_CMP_CHUNK 4096u
+#define FAT_SCAN_CHUNK (64u * 1024u)
 #define FAT_ZERO_CHUNK (64u * 1024u)
 #define FSINFO_LEAD 0x41615252u      /* fatgen103 section 5 */
 #define FSINFO_STRUC 0x61417272u
@@ -22,7 +22,15 @@
 #define FAT_MAX_FILE 0xFFFFFFFFull   /* the 32-bit size field */
 
 static uint8_t fat_zeros[FAT_ZERO_CHUNK];
-static uint8_t fat_cmp[2][FAT_CMP_CHUNK];
+/* The chain a write left last: a file written in pieces (cp) is not walked
+ * again from its start for every piece. Checked against fat_chain_gen and
+ * the end mark still at its last cluster. */
+static struct {
+	const struct fat_vol *v;
+	uint64_t gen;
+	uint32_t first, count, last;
+} fat_tail_memo;
+static uint8_t fat_scan_buf[2][FAT_SCAN_CHUNK];
 static uint8_t fat_sector[4096];
 
 static int fat_readonly(struct fat_vol *v, int err, const char *why)
@@ -32,38 +40,54 @@ static int fat_readonly(struct fat_vol *v, int err, const char *why)
 	return err;
 }
 
-/* Every FAT copy the same, as fsck.fat -n wants them (it reports "FATs differ"). */
-static int fat_copies_same(struct fat_vol *v, int *same)
+/* Free entries of FAT16/32 in a chunk of the first copy at byte off. */
+static void fat_count_chunk(struct fat_vol *v, const uint8_t *p, uint64_t off, uint64_t n)
 {
-	*same = 1;
-	for (uint32_t copy = 1; copy < v->fats && *same; copy++)
-		for (uint64_t off = 0; off < v->fat_bytes && *same; off += FAT_CMP_CHUNK) {
-			uint64_t n = MIN(FAT_CMP_CHUNK, v->fat_bytes - off);
-			int err = fat_dev_read(v, v->fat0_start + off, n, fat_cmp[0]);
+	uint32_t w = (uint32_t)v->type / 8;
 
-			if (!err)
-				err = fat_dev_read(v, v->fat0_start + copy * v->fat_bytes + off, n, fat_cmp[1]);
-			if (err)
-				return err;
-			*same = !memcmp(fat_cmp[0], fat_cmp[1], n);
-		}
-	return 0;
+	for (uint64_t i = 0; i + w <= n; i += w) {
+		uint64_t c = (off + i) / w;
+		uint32_t e = w == 2 ? (uint32_t)(p[i] | p[i + 1] << 8)
+				    : ((uint32_t)p[i] | (uint32_t)p[i + 1] << 8 | (uint32_t)p[i + 2] << 16 |
+				       (uint32_t)p[i + 3] << 24) & 0x0FFFFFFF;
+
+		if (c < 2 || c > (uint64_t)v->clusters + 1 || e)
+			continue;
+		if (!v->free_clusters++)
+			v->next_free = (uint32_t)c;
+	}
 }
 
-/* Free clusters counted, and the first one as the next-free hint. */
-static int fat_count_free(struct fat_vol *v)
+/* One pass over the FAT in large reads: every copy the same, as fsck.fat -n
+ * wants them (else it reports "FATs differ"), and the free clusters counted
+ * (the first one is the next-free hint). */
+static int fat_scan(struct fat_vol *v, int *same)
 {
 	uint32_t e;
 
+	*same = 1;
 	v->free_clusters = 0;
 	v->next_free = 2;
-	for (uint32_t c = v->clusters + 1; c >= 2; c--) {
+	for (uint64_t off = 0; off < v->fat_bytes && *same; off += FAT_SCAN_CHUNK) {
+		uint64_t n = MIN(FAT_SCAN_CHUNK, v->fat_bytes - off);
+		int err = fat_dev_read(v, v->fat0_start + off, n, fat_scan_buf[0]);
+
+		for (uint32_t copy = 1; !err && copy < v->fats && *same; copy++) {
+			err = fat_dev_read(v, v->fat0_start + copy * v->fat_bytes + off, n, fat_scan_buf[1]);
+			*same = err || !memcmp(fat_scan_buf[0], fat_scan_buf[1], n);
+		}
+		if (err)
+			return err;
+		if (v->type != 12)
+			fat_count_chunk(v, fat_scan_buf[0], off, n);
+	}
+	for (uint32_t c = 2; v->type == 12 && c <= v->clusters + 1; c++) { /* 4,084 at most */
 		int err = fat_get(v, c, &e);
 
 		if (err)
 			return err;
-		if (!e)
-			v->free_clusters++, v->next_free = c;
+		if (!e && !v->free_clusters++)
+			v->next_free = c;
 	}
 	return 0;
 }
@@ -87,6 +111,22 @@ static int fat_fsinfo_check(struct fat_vol *v)
 	return err;
 }
 
+static uint64_t fat_dev_writes(const struct fat_vol *v)
+{
+	return v->dev->writes + (v->dev->parent ? v->dev->parent->writes : 0);
+}
+
+void fat_note_outside_writes(struct fat_vol *v)
+{
+	uint64_t now = fat_dev_writes(v);
+
+	if (now == v->dev_writes)
+		return;
+	v->dev_writes = now;
+	v->wstate = 0;
+	fat_chain_gen++;
+}
+
 int fat_writable(struct fat_vol *v)
 {
 	const uint8_t *dirty = v->boot + (v->type == 32 ? 65 : 37); /* BPB reserved byte: bit 0 dirty (Linux) */
@@ -100,11 +140,9 @@ int fat_writable(struct fat_vol *v)
 		return fat_readonly(v, -EROFS, "the device is read-only");
 	if (*dirty & 1)
 		return fat_readonly(v, -EUCLEAN, "dirty bit set (not cleanly unmounted): run fsck.fat");
-	err = fat_copies_same(v, &same);
+	err = fat_scan(v, &same);
 	if (!err && !same)
 		return fat_readonly(v, -EUCLEAN, "the FAT copies differ: run fsck.fat");
-	if (!err)
-		err = fat_count_free(v);
 	if (!err)
 		err = fat_fsinfo_check(v);
 	if (err)
@@ -170,6 +208,7 @@ int fat_free_chain(struct fat_vol *v, uint32_t first)
 			err = fat_put(v, c, 0);
 		if (err)
 			return err;
+		fat_chain_gen++;
 		v->free_clusters++;
 		if (c < v->next_free)
 			v->next_free = c;
@@ -194,7 +233,10 @@ int fat_sync(struct fat_vol *v)
 			err = fat_dev_write(v, base, v->sector_size, fat_sector);
 		}
 	}
-	return err ? err : blk_flush(v->dev);
+	if (!err)
+		err = blk_flush(v->dev);
+	v->dev_writes = fat_dev_writes(v); /* all ours */
+	return err;
 }
 
 /* Write n bytes at device offset off: buf, or zeros when buf is NULL. */
@@ -260,6 +302,16 @@ static int fat_entry_chain(struct fat_vol *v, const struct fs_dirent *e, uint32_
 	*count = *last = 0;
 	if (!e->cluster)
 		return e->size ? -EUCLEAN : 0;
+	if (fat_tail_memo.v == v && fat_tail_memo.gen == fat_chain_gen && fat_tail_memo.first == e->cluster &&
+	    fat_tail_memo.count == limit) {
+		uint32_t next;
+
+		err = fat_get(v, fat_tail_memo.last, &next);
+		if (err || fat_is_eoc(v, next)) {
+			*count = fat_tail_memo.count, *last = fat_tail_memo.last;
+			return err;
+		}
+	}
 	err = fat_chain_check(v, e->cluster, limit, limit, count);
 	if (!err && (uint64_t)*count * cs < e->size)
 		err = -EUCLEAN;
@@ -330,6 +382,8 @@ int64_t fat_file_write(struct fs_file *dir, struct fs_dirent *e, uint64_t off, c
 		return err;
 	}
 	e->size = MAX(e->size, end);
+	fat_tail_memo.v = v, fat_tail_memo.gen = fat_chain_gen, fat_tail_memo.first = e->cluster;
+	fat_tail_memo.count = MAX(need, have), fat_tail_memo.last = new_first ? new_last : old_last;
 	err = fat_dir_update(dir, e);
 	if (!err)
 		err = fat_sync(v);
@@ -369,6 +423,7 @@ int fat_file_truncate(struct fs_file *dir, struct fs_dirent *e, uint64_t size)
 	e->size = size;
 	if (!err)
 		err = fat_dir_update(dir, e); /* the entry first: a cut leaves only lost clusters */
+	fat_chain_gen++;
 	if (!err && cut)
 		err = fat_put(v, cut, fat_eoc(v));
 	if (!err && cut)

@@ -3,6 +3,7 @@
  * directory listing, each under the one fs lock so any core may call them.
  * Exercised by -drive file=fat.img,if=none,id=d -device virtio-blk-pci,drive=d (tests/expect/fatwrite.exp). */
 #include "blkdev.h"
+#include "console.h"
 #include "errno.h"
 #include "fat_priv.h"
 #include "lock.h"
@@ -14,9 +15,19 @@
  * under it does not fault. */
 static struct spinlock fs_lock = SPINLOCK_INIT;
 
+#define FS_CAND_PATH 1024
+
+/* Recovery from a fault or a stop while a core held the lock (lock.h). */
+static void fs_lock_reset(void *arg)
+{
+	(void)arg;
+	fat_forget_all();
+	kprintf("fs: a file call was cut short: unwritten FAT changes dropped\n");
+}
+
 void fs_lock_take(void)
 {
-	spin_lock(&fs_lock);
+	spin_lock_reset(&fs_lock, fs_lock_reset, NULL);
 }
 
 void fs_lock_give(void)
@@ -33,6 +44,21 @@ static const char *fat_last(const char *s, char c)
 		if (*s == c)
 			r = s;
 	return r;
+}
+
+/* Does the directory part of path exist on v? */
+static int fs_parent_exists(struct fat_vol *v, const char *path)
+{
+	static struct fs_file dir;
+	char buf[FS_CAND_PATH];
+	const char *slash = fat_last(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0;
+
+	if (n >= sizeof(buf))
+		return 0;
+	memcpy(buf, path, n);
+	buf[n] = 0;
+	return !fat_lookup(v, buf, &dir) && dir.is_dir;
 }
 
 /* A path as a file system sees it: the device named before ':', else the
@@ -63,15 +89,18 @@ static int fs_locate(const char *spec, int create, struct fat_vol **v, const cha
 	for (unsigned i = 0; i < n; i++)
 		if (!fs_mount(devs[i], v) && !fat_lookup(*v, spec, &probe))
 			return 0;
-	for (unsigned i = 0; create && i < n; i++) {
-		if (fs_mount(devs[i], v))
-			continue;
-		err = fat_writable(*v);
-		if (!err)
-			return 0;
-		if (found == -ENOENT)
-			found = err;
-	}
+	/* A new name: the first writable device that has its directory, else
+	 * the first writable one. */
+	for (int pass = 0; create && pass < 2; pass++)
+		for (unsigned i = 0; i < n; i++) {
+			if (fs_mount(devs[i], v))
+				continue;
+			err = fat_writable(*v);
+			if (!err && (pass || fs_parent_exists(*v, spec)))
+				return 0;
+			if (err && found == -ENOENT)
+				found = err;
+		}
 	return found == -ENOENT && create ? -ENODEV : found;
 }
 
@@ -118,6 +147,8 @@ static int fs_where(const char *spec, int create, int write, struct fs_where *w)
 	const char *path;
 	int err = fs_locate(spec, create, &w->v, &path);
 
+	if (!err)
+		fat_note_outside_writes(w->v);
 	if (!err && write)
 		err = fat_writable(w->v);
 	if (!err)
@@ -131,6 +162,13 @@ static int fs_where(const char *spec, int create, int write, struct fs_where *w)
 
 static struct fs_where fs_w1, fs_w2;   /* under fs_lock */
 static struct fs_file fs_f;
+/* Where the last read stopped in its file's chain: a file read in pieces
+ * is not walked from its start for each (fat_chain_gen says when stale). */
+static struct {
+	const struct fat_vol *v;
+	uint64_t gen;
+	uint32_t first, index, cluster;
+} fs_read_memo;
 
 int64_t fs_file_size(const char *spec)
 {
@@ -150,8 +188,20 @@ int64_t fs_file_read(const char *spec, uint64_t off, void *buf, uint64_t len)
 
 	fs_lock_take();
 	r = fs_resolve(spec, &fs_f);
+	if (!r && fs_f.is_dir)
+		r = -EISDIR;
 	if (!r)
-		r = fs_f.is_dir ? -EISDIR : fs_read(&fs_f, off, buf, len);
+		fat_note_outside_writes(fs_f.vol);
+	if (!r && fs_read_memo.v == fs_f.vol && fs_read_memo.gen == fat_chain_gen &&
+	    fs_read_memo.first == fs_f.first_cluster && fs_read_memo.index < fs_f.clusters &&
+	    fat_cluster_ok(fs_f.vol, fs_read_memo.cluster))
+		fs_f.cur_index = fs_read_memo.index, fs_f.cur_cluster = fs_read_memo.cluster;
+	if (!r)
+		r = fs_read(&fs_f, off, buf, len);
+	if (r >= 0 && fs_f.cur_cluster) {
+		fs_read_memo.v = fs_f.vol, fs_read_memo.gen = fat_chain_gen, fs_read_memo.first = fs_f.first_cluster;
+		fs_read_memo.index = fs_f.cur_index, fs_read_memo.cluster = fs_f.cur_cluster;
+	}
 	fs_lock_give();
 	return r;
 }
@@ -294,7 +344,7 @@ static int fs_rename_target(struct fs_where *a, struct fs_where *b)
 {
 	if (a->parent.first_cluster == b->parent.first_cluster && a->parent.is_root == b->parent.is_root &&
 	    a->e.entry_off == b->e.entry_off)
-		return 1; /* the same entry */
+		return strcmp(a->e.name, b->name) ? 0 : 1; /* the same entry: a new case, or nothing to do */
 	if (b->e.is_dir != a->e.is_dir)
 		return b->e.is_dir ? -EISDIR : -ENOTDIR;
 	return fs_remove_locked(b);
@@ -347,6 +397,18 @@ int fs_dir_entry(const char *spec, uint64_t index, struct fs_dirent *e)
 	return r;
 }
 
+int fs_same_file(const char *a, const char *b)
+{
+	static struct fs_file fb;
+	int same;
+
+	fs_lock_take();
+	same = !fs_resolve(a, &fs_f) && !fs_resolve(b, &fb) && fs_f.vol == fb.vol && fs_f.first_cluster &&
+	       fs_f.first_cluster == fb.first_cluster;
+	fs_lock_give();
+	return same;
+}
+
 int fs_write_check(const char *spec, char *why, size_t n)
 {
 	struct fat_vol *v = NULL;
@@ -356,8 +418,93 @@ int fs_write_check(const char *spec, char *why, size_t n)
 	fs_lock_take();
 	r = fs_locate(spec, 1, &v, &path);
 	if (!r)
+		fat_note_outside_writes(v);
+	if (!r)
 		r = fat_writable(v);
 	strlcpy(why, r && v && v->why[0] ? v->why : "", n);
 	fs_lock_give();
 	return r;
+}
+
+/* ---- tab completion ---- */
+
+#define FS_CANDS 64
+#define FS_CAND_LEN 128
+static char fs_cands[FS_CANDS][FS_CAND_LEN];
+
+static int fs_prefix_eq(const char *name, const char *typed, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char a = name[i], b = typed[i];
+
+		if (!a)
+			return 0;
+		if (a >= 'a' && a <= 'z')
+			a = (char)(a - 32);
+		if (b >= 'a' && b <= 'z')
+			b = (char)(b - 32);
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}
+
+/* Candidates for "DEV:" names: FAT devices whose name starts with pre. */
+static unsigned fs_complete_devs(const char *pre, size_t len, unsigned n)
+{
+	struct blkdev *devs[BLK_MAX_DEVICES];
+	unsigned count = fs_devices(devs, BLK_MAX_DEVICES);
+	struct fat_vol *v;
+
+	for (unsigned i = 0; i < count && n < FS_CANDS; i++)
+		if (!strncmp(devs[i]->name, pre, len) && !fs_mount(devs[i], &v))
+			ksnprintf(fs_cands[n++], FS_CAND_LEN, "%s:", devs[i]->name);
+	return n;
+}
+
+/* Entries of directory dir (the text typed up to its last '/' or ':') whose
+ * names start with typed: dir + typed + the rest of the name. Names a
+ * blank-split line could not hold (blanks, quotes, ';') are left out. */
+static unsigned fs_complete_dir(const char *dir, size_t dlen, const char *typed, unsigned n)
+{
+	static struct fs_dir d;
+	char spec[FS_CAND_LEN];
+	struct fs_dirent e;
+	size_t tl = strlen(typed);
+	int err;
+
+	ksnprintf(spec, sizeof(spec), "%.*s", (int)dlen, dlen ? dir : "/");
+	if (fs_resolve(spec, &fs_f) || !fs_f.is_dir || fs_dir_open(&fs_f, &d))
+		return n;
+	for (unsigned seen = 0; n < FS_CANDS && seen < 4096 && (err = fs_dir_next(&d, &e)) == 1; seen++) {
+		if (!strcmp(e.name, ".") || !strcmp(e.name, "..") || !fs_prefix_eq(e.name, typed, tl) ||
+		    strchr(e.name, ' ') || strchr(e.name, '"') || strchr(e.name, ';') || strchr(e.name, '\''))
+			continue;
+		ksnprintf(fs_cands[n++], FS_CAND_LEN, "%.*s%s%s%s", (int)dlen, dir, typed, e.name + tl,
+			  e.is_dir ? "/" : "");
+	}
+	return n;
+}
+
+void fs_complete(const char *prefix, size_t len, void (*add)(void *actx, const char *cand), void *actx)
+{
+	char pre[FS_CAND_LEN];
+	const char *slash, *colon;
+	size_t dlen;
+	unsigned n = 0;
+
+	if (len >= sizeof(pre))
+		return;
+	memcpy(pre, prefix, len);
+	pre[len] = 0;
+	slash = fat_last(pre, '/');
+	colon = strchr(pre, ':');
+	dlen = slash ? (size_t)(slash - pre) + 1 : colon ? (size_t)(colon - pre) + 1 : 0;
+	fs_lock_take();
+	if (!colon && !slash)
+		n = fs_complete_devs(pre, len, n);
+	n = fs_complete_dir(pre, dlen, pre + dlen, n);
+	fs_lock_give();
+	for (unsigned i = 0; i < n; i++)
+		add(actx, fs_cands[i]);
 }

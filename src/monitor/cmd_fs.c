@@ -17,6 +17,49 @@
 #define CRC_READ (4 * MiB)      /* bytes per read for crc32 FILE */
 #define CRC_STEP (256 * KiB)    /* bytes between Ctrl-C checks */
 
+/* The walks below under the fs lock (fs_path.c): a program's file calls on
+ * other cores share the volumes' caches. One call at a time, so output is
+ * never printed with the lock held. */
+static int fs_mount_locked(struct blkdev *b, struct fat_vol **v)
+{
+	int err;
+
+	fs_lock_take();
+	err = fs_mount(b, v);
+	fs_lock_give();
+	return err;
+}
+
+static int fs_resolve_locked(const char *spec, struct fs_file *f)
+{
+	int err;
+
+	fs_lock_take();
+	err = fs_resolve(spec, f);
+	fs_lock_give();
+	return err;
+}
+
+static int64_t fs_read_locked(struct fs_file *f, uint64_t off, void *buf, uint64_t len)
+{
+	int64_t n;
+
+	fs_lock_take();
+	n = fs_read(f, off, buf, len);
+	fs_lock_give();
+	return n;
+}
+
+static int fs_dir_next_locked(struct fs_dir *d, struct fs_dirent *e)
+{
+	int r;
+
+	fs_lock_take();
+	r = fs_dir_next(d, e);
+	fs_lock_give();
+	return r;
+}
+
 /* "123 B", "4.0 KiB", "50.0 MiB": one decimal above bytes. */
 static const char *fs_size_str(uint64_t bytes, char *buf, size_t n)
 {
@@ -127,7 +170,7 @@ static int ls_all(void)
 
 	for (unsigned i = 0; i < n; i++) {
 		struct fat_vol *v;
-		int err = fs_mount(devs[i], &v);
+		int err = fs_mount_locked(devs[i], &v);
 
 		if (err == -ENODATA)
 			continue;
@@ -176,7 +219,7 @@ static int ls_dir(const char *spec, const struct fs_file *dir)
 	uint64_t files = 0, dirs = 0, bytes = 0;
 	int err = fs_dir_open(dir, &d);
 
-	while (!err && (err = fs_dir_next(&d, &e)) == 1) {
+	while (!err && (err = fs_dir_next_locked(&d, &e)) == 1) {
 		err = 0;
 		if (!strcmp(e.name, ".") || !strcmp(e.name, ".."))
 			continue;
@@ -214,7 +257,7 @@ static int cmd_ls(int argc, char **argv)
 		ksnprintf(spec, sizeof(spec), "%s:", s);
 		s = spec;
 	}
-	err = fs_resolve(s, &f);
+	err = fs_resolve_locked(s, &f);
 	if (err)
 		return cmd_error("ls: %s: %s", argv[1], fs_error_str(err));
 	if (!f.is_dir) {
@@ -255,7 +298,7 @@ static int cmd_cat(int argc, char **argv)
 	static uint8_t buf[CAT_CHUNK];
 	uint64_t off = 0;
 	uint8_t last = '\n';
-	int err = fs_resolve(argv[1], &f);
+	int err = fs_resolve_locked(argv[1], &f);
 
 	(void)argc;
 	if (!err && f.is_dir)
@@ -266,7 +309,7 @@ static int cmd_cat(int argc, char **argv)
 		return cmd_error("cat: %s: %llu bytes, more than cat shows (1 MiB); try 'crc32 %s'", argv[1],
 				 ull(f.size), argv[1]);
 	while (off < f.size) {
-		int64_t n = fs_read(&f, off, buf, sizeof(buf));
+		int64_t n = fs_read_locked(&f, off, buf, sizeof(buf));
 
 		if (n <= 0)
 			return cmd_error("cat: %s: %s", argv[1], fs_error_str(n ? (int)n : -EIO));
@@ -304,7 +347,7 @@ int fs_crc32_file(const char *path, uint32_t *crc, uint64_t *size)
 	static struct fs_file f;
 	uint64_t chunk = CRC_READ;
 	uint8_t *buf = mm_scratch(chunk);
-	int err = fs_resolve(path, &f);
+	int err = fs_resolve_locked(path, &f);
 
 	*crc = 0;
 	*size = 0;
@@ -315,7 +358,7 @@ int fs_crc32_file(const char *path, uint32_t *crc, uint64_t *size)
 	if (!err && !buf)
 		err = -ENOMEM;
 	while (!err && *size < f.size) {
-		int64_t n = fs_read(&f, *size, buf, chunk);
+		int64_t n = fs_read_locked(&f, *size, buf, chunk);
 
 		if (n <= 0)
 			return n ? (int)n : -EIO;

@@ -14,7 +14,8 @@
 
 OPTIONAL(ip_tftp_get);
 
-#define CP_CHUNK (4 * MiB)      /* bytes per read and write: large requests */
+#define CP_CHUNK (32 * MiB)     /* bytes per read and write: large requests, few flushes */
+#define CP_MID_CHUNK (4 * MiB)
 #define CP_MIN_CHUNK (64 * KiB)
 #define TFTP_MAX (64 * MiB)     /* a tftp: source is fetched whole first */
 #define SPEC_MAX 1024
@@ -56,6 +57,16 @@ static const char *fsw_basename(const char *path)
 		if ((path[i] == '/' || path[i] == ':') && i + 1 < n)
 			s = path + i + 1;
 	return s;
+}
+
+/* "DEV:", "DEV:/", "/": a volume's root directory. */
+static int fsw_is_root(const char *spec)
+{
+	const char *p = strchr(spec, ':');
+
+	for (p = p ? p + 1 : spec; *p == '/'; p++)
+		;
+	return !*p;
 }
 
 /* An existing directory (or a device's root "DEV:") as DST: DST/NAME. */
@@ -156,6 +167,8 @@ static int cp_files(const char *src, const char *dst)
 	int64_t size = fs_file_size(src);
 
 	if (!buf)
+		buf = mm_scratch(chunk = CP_MID_CHUNK);
+	if (!buf)
 		buf = mm_scratch(chunk = CP_MIN_CHUNK);
 	if (size < 0)
 		return cmd_error("cp: %s: %s", src, fs_error_str((int)size));
@@ -194,7 +207,7 @@ static int cmd_cp(int argc, char **argv)
 	err = fsw_target(argv[2], argv[1], dst);
 	if (err)
 		return fsw_error("cp", argv[2], err);
-	if (!strcmp(argv[1], dst))
+	if (!strcmp(argv[1], dst) || (!is_tftp && fs_same_file(argv[1], dst)))
 		return cmd_error("cp: %s and %s are the same file", argv[1], dst);
 	return is_tftp ? cp_from_tftp(argv[1] + 5, dst) : cp_files(argv[1], dst);
 }
@@ -238,6 +251,8 @@ static int cmd_rmdir(int argc, char **argv)
 		return cmd_error("rmdir: %s: not a directory (use rm)", argv[1]);
 	if (s != -EISDIR)
 		return fsw_error("rmdir", argv[1], (int)s);
+	if (fsw_is_root(argv[1]))
+		return cmd_error("rmdir: %s: a root directory stays", argv[1]);
 	err = fs_remove(argv[1]);
 	return err ? fsw_error("rmdir", argv[1], err) : 0;
 }

@@ -33,6 +33,11 @@ struct lineedit {
 	/* complete: given the word prefix, call add(actx, candidate) for each match */
 	void (*complete)(const char *prefix, size_t len,
 			 void (*add)(void *actx, const char *cand), void *actx);
+	/* complete_arg: a later word (an argument) of command cmd (cmdlen bytes, not
+	 * NUL-ended); NULL: only command names are completed. A candidate ending in
+	 * '/' (a directory) gets no blank after it. */
+	void (*complete_arg)(const char *cmd, size_t cmdlen, const char *prefix, size_t len,
+			     void (*add)(void *actx, const char *cand), void *actx);
 };
 
 void lineedit_init(struct lineedit *le, void (*out)(void *, const char *, size_t), void *ctx);

@@ -105,8 +105,8 @@ static void cand_print(void *actx, const char *cand)
 	emit_str(c->le, cand);
 }
 
-/* Only command names are completed: the word must be the first of its
- * ';'-separated command. */
+/* Is the word at the cursor the first of its ';'-separated command (a
+ * command name)? *start: where the word begins. */
 static bool first_word(const struct lineedit *le, size_t *start)
 {
 	size_t i = le->pos;
@@ -119,12 +119,41 @@ static bool first_word(const struct lineedit *le, size_t *start)
 	return i == 0 || le->buf[i - 1] == ';';
 }
 
+/* The command name of the ';'-separated command the word at start is in. */
+static size_t command_of(const struct lineedit *le, size_t start, size_t *cmd)
+{
+	size_t i = start, n = 0;
+
+	while (i > 0 && le->buf[i - 1] != ';')
+		i--;
+	while (i < start && is_blank(le->buf[i]))
+		i++;
+	*cmd = i;
+	while (i + n < start && !is_blank(le->buf[i + n]))
+		n++;
+	return n;
+}
+
+/* Ask the hook for the word at the cursor: a command name, or an argument. */
+static void ask_hook(struct lineedit *le, struct completion *c, size_t start, bool first,
+		     void (*add)(void *actx, const char *cand))
+{
+	if (first) {
+		le->complete(c->prefix, c->plen, add, c);
+	} else {
+		size_t cmd, n = command_of(le, start, &cmd);
+
+		le->complete_arg(le->buf + cmd, n, c->prefix, c->plen, add, c);
+	}
+}
+
 static void complete_word(struct lineedit *le)
 {
 	struct completion c;
 	size_t start, extra;
+	bool first = first_word(le, &start);
 
-	if (!le->complete || !first_word(le, &start)) {
+	if (first ? !le->complete : !le->complete_arg) {
 		bell(le);
 		return;
 	}
@@ -132,7 +161,7 @@ static void complete_word(struct lineedit *le)
 	c.le = le;
 	c.prefix = le->buf + start;
 	c.plen = le->pos - start;
-	le->complete(c.prefix, c.plen, cand_collect, &c);
+	ask_hook(le, &c, start, first, cand_collect);
 	extra = c.clen > c.plen ? c.clen - c.plen : 0;
 	/* A lone candidate longer than common keeps may already be typed past
 	 * what was kept: then there is nothing to add, and common + plen
@@ -142,12 +171,12 @@ static void complete_word(struct lineedit *le)
 	} else if (c.count == 1 || extra) {
 		if (extra)
 			insert_text(le, c.common + c.plen, extra);
-		if (c.count == 1 && c.whole)
+		if (c.count == 1 && c.whole && !(c.clen && c.common[c.clen - 1] == '/'))
 			insert_text(le, " ", 1);
 	} else {
 		/* Nothing to add: show the choices, asking the hook again. */
 		c.count = 0;
-		le->complete(c.prefix, c.plen, cand_print, &c);
+		ask_hook(le, &c, start, first, cand_print);
 		emit(le, "\r\n", 2);
 		redraw_line(le);
 	}

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include "console.h"
 #include "errno.h"
+#include "fs.h"
 #include "kernel.h"
 #include "lineedit.h"
 #include "monitor.h"
@@ -185,10 +186,25 @@ static void monitor_complete(const char *prefix, size_t len,
 			add(actx, c->name);
 }
 
+/* File names for the commands that take them (fs_path.c; not in every profile). */
+OPTIONAL(fs_complete);
+
+static void monitor_complete_arg(const char *cmd, size_t cmdlen, const char *prefix, size_t len,
+				 void (*add)(void *actx, const char *cand), void *actx)
+{
+	static const char *const file_cmds[] = { "ls", "cat", "crc32", "exec", "load", "cp",
+						 "rm", "mv", "mkdir", "rmdir", "save" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(file_cmds); i++)
+		if (strlen(file_cmds[i]) == cmdlen && !strncmp(file_cmds[i], cmd, cmdlen) && fs_complete)
+			fs_complete(prefix, len, add, actx);
+}
+
 void monitor_run(void)
 {
 	lineedit_init(&editor, monitor_echo, NULL);
 	editor.complete = monitor_complete;
+	editor.complete_arg = monitor_complete_arg;
 	for (;;) {
 		enum le_result r;
 

@@ -24,6 +24,19 @@ void spin_unlock(struct spinlock *l)
 	l->locked = 0;
 }
 
+/* fs_path.c's recovery note: no console here. */
+int kprintf(const char *fmt, ...)
+{
+	(void)fmt;
+	return 0;
+}
+
+void spin_lock_reset(struct spinlock *l, void (*reset)(void *arg), void *arg)
+{
+	(void)reset, (void)arg;
+	l->locked = 1;
+}
+
 struct img {
 	uint8_t *d;
 	size_t size;
@@ -241,6 +254,9 @@ static void test_volume(int i, int bits, unsigned kib, int spc)
 	CHECK("rename_into_self", fs_rename(P("/Renamed Dir"), s2) == -EINVAL);
 	CHECK("rename_over", fs_rename(P("/hello.txt"), (t_name(s2, sizeof(s2), dev, "/moved file.bin"), s2)) == 0 &&
 	      fs_file_size(P("/moved file.bin")) == 0);
+	CHECK("rename_case", fs_rename(P("/moved file.bin"), (t_name(s2, sizeof(s2), dev, "/Moved File.BIN"), s2)) == 0 &&
+	      fsck_ok(im) && mtools_has(im, "/", "Moved File.BIN"));
+	CHECK("rename_case_back", fs_rename(P("/Moved File.BIN"), (t_name(s2, sizeof(s2), dev, "/moved file.bin"), s2)) == 0);
 	CHECK("rename_fsck", fsck_ok(im) && mtools_has(im, "/", "Renamed Dir") && mtools_is(im, "/moved file.bin", pattern, 0));
 	/* bad names */
 	memset(name, 'x', 257);
@@ -283,6 +299,39 @@ static void test_volume(int i, int bits, unsigned kib, int spc)
 		CHECK("read_only_refused", fs_mkdir(P("/x")) == -EROFS);
 		b->read_only = 0;
 		v->wstate = 0;
+	}
+	/* refused: the dirty bit, a broken chain; nothing written */
+	{
+		static uint8_t snap[64 << 20];
+		struct fat_vol *v;
+		struct fs_file f;
+		char why[96];
+		size_t dirty_at;
+
+		fs_mount(b, &v);
+		dirty_at = v->type == 32 ? 65 : 37;
+		memcpy(snap, im->d, im->size);
+		im->d[dirty_at] |= 1;
+		CHECK("dirty_refused", fs_mkdir(P("/x")) == -EUCLEAN && fs_write_check(P("/x"), why, sizeof(why)) == -EUCLEAN &&
+		      !strncmp(why, "dirty bit set", 13));
+		im->d[dirty_at] &= (uint8_t)~1;
+		CHECK("dirty_nothing_written", !memcmp(snap, im->d, im->size));
+		if (bits != 12 && fs_file_write(P("/chain.bin"), 0, pattern, 5 * v->cluster_size) > 0 &&
+		    !fs_resolve(P("/chain.bin"), &f)) {
+			uint64_t at = v->fat0_start + (uint64_t)f.first_cluster * (uint64_t)(bits / 8);
+
+			memcpy(snap, im->d, im->size);
+			for (uint32_t copy = 0; copy < v->fats; copy++) { /* the chain ends in a free cluster: a raw write */
+				uint64_t lba = (at + copy * v->fat_bytes) / 512;
+
+				memset(im->d + at + copy * v->fat_bytes, 0, bits / 8);
+				blk_write(b, lba, 1, im->d + lba * 512);
+			}
+			memcpy(snap, im->d, im->size);
+			CHECK("bad_chain_refused", fs_file_write(P("/chain.bin"), 7, "x", 1) == -EUCLEAN &&
+			      fs_file_truncate(P("/chain.bin"), 1) == -EUCLEAN);
+			CHECK("bad_chain_nothing_written", !memcmp(snap, im->d, im->size));
+		}
 	}
 #undef P
 }

@@ -682,6 +682,41 @@ static void test_completion(void)
 	free(le);
 }
 
+/* File names for arguments: the hook sees the command name. */
+static char arg_cmd[16];
+
+static void complete_files(const char *cmd, size_t cmdlen, const char *prefix, size_t len,
+			   void (*add)(void *actx, const char *cand), void *actx)
+{
+	static const char *const files[] = { "disk0:/docs/", "disk0:/data.bin", "disk0:/dump.txt" };
+
+	snprintf(arg_cmd, sizeof arg_cmd, "%.*s", (int)cmdlen, cmd);
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+		if (strncmp(files[i], prefix, len) == 0)
+			add(actx, files[i]);
+}
+
+static void test_completion_args(void)
+{
+	struct lineedit *le = new_editor();
+
+	le->complete = complete_cmds;
+	le->complete_arg = complete_files;
+	feed(le, "cat disk0:/da\t");
+	check_line("tab_arg_file", le, "cat disk0:/data.bin ");
+	check_int("tab_arg_cmd_name", 0, strcmp(arg_cmd, "cat"));
+	lineedit_start(le, PROMPT);
+	feed(le, "mem; ls  disk0:/do\t");
+	check_line("tab_arg_dir_no_blank", le, "mem; ls  disk0:/docs/");
+	check_int("tab_arg_cmd_after_semicolon", 0, strcmp(arg_cmd, "ls"));
+	lineedit_start(le, PROMPT);
+	feed(le, "cp disk0:/d");
+	capture_reset();
+	feed(le, "\t");
+	check_echo("tab_arg_list", "\r\ndisk0:/docs/  disk0:/data.bin  disk0:/dump.txt\r\n" PROMPT "cp disk0:/d\033[K");
+	free(le);
+}
+
 /* One name longer than the editor's 128-byte candidate buffer. */
 static char long_name[200];
 
@@ -861,6 +896,7 @@ int main(void)
 	test_history();
 	test_history_eviction();
 	test_completion();
+	test_completion_args();
 	test_completion_long();
 	test_long_lines();
 	test_escapes();
