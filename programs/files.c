@@ -5,6 +5,9 @@
  *                 directory, a bad buffer, the read-only device RO); leaves
  *                 RW:/keep.bin (256 KiB + 100 bytes: byte i is i*7+1 mod
  *                 251, zeros from 128 KiB to 256 KiB): "files: N checks, 0 wrong"
+ *   stop DEV      every core writes 64 KiB pieces to DEV:/loopN.bin, its
+ *                 own, round and round, until Ctrl-C: the stop finds cores
+ *                 in the file system and cores waiting for their turn
  *   speed MIB PATH  writes MIB MiB to PATH in one file_write, then reads it
  *                 back in one file_read and checks it; MB/s of each
  * Run: exec files.elf check disk0 disk1 */
@@ -176,6 +179,40 @@ static int files_check(void)
 	return wrong ? 1 : 0;
 }
 
+static char stop_dev[16];
+static int stop_started;
+
+static __attribute__((noreturn)) void loop_writes(void *arg)
+{
+	unsigned me = ingot_core_index();
+	uint8_t *buf = (uint8_t *)arg + (uint64_t)me * 65536;
+	char p[64], name[24];
+
+	ingot_snprintf(name, sizeof(name), "loop%u.bin", me);
+	path(p, sizeof(p), stop_dev, name);
+	memset(buf, (int)me, 65536);
+	for (uint64_t i = 0;; i++) {
+		int64_t r = ingot_file_write(p, (i % 16) * 65536, buf, 65536);
+
+		if (r != 65536) {
+			ingot_printf("error: files: file_write %s returned %lld\n", p, (long long)r);
+			ingot_exit(1);
+		}
+		if (me == 0 && i == 16) /* the boot core's first round done: all are at it */
+			ingot_printf("files: writing on %d cores until stopped\n", stop_started + 1);
+	}
+}
+
+static int files_stop(const char *dev)
+{
+	uint8_t *buf = malloc((size_t)ingot_core_count() * 65536);
+	if (!buf)
+		return 2;
+	ingot_snprintf(stop_dev, sizeof(stop_dev), "%s", dev);
+	stop_started = ingot_smp_run_all(loop_writes, buf);
+	loop_writes(buf);
+}
+
 static void rate(const char *what, uint64_t mib, uint64_t ns)
 {
 	uint64_t kbs = ns ? (mib << 20) * 1000000 / ns : 0;   /* KB/s: bytes per ms */
@@ -221,8 +258,10 @@ int main(int argc, char **argv)
 		ingot_snprintf(ro, sizeof(ro), "%s", argv[3]);
 		return files_check();
 	}
+	if (argc == 3 && !strcmp(argv[1], "stop"))
+		return files_stop(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "speed"))
 		return files_speed(strtoul(argv[2], 0, 0), argv[3]);
-	ingot_printf("usage: files.elf check RW RO | speed MIB PATH\n");
+	ingot_printf("usage: files.elf check RW RO | stop DEV | speed MIB PATH\n");
 	return 2;
 }
