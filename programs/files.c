@@ -10,6 +10,8 @@
  *                 in the file system and cores waiting for their turn
  *   speed MIB PATH  writes MIB MiB to PATH in one file_write, then reads it
  *                 back in one file_read and checks it; MB/s of each
+ *   raw MIB DEV   the device's own rate to compare with: MIB MiB written
+ *                 with one blk_write from sector 0 (what DEV held is lost)
  * Run: exec files.elf check disk0 disk1 */
 #include "ingot.h"
 
@@ -251,6 +253,30 @@ static int files_speed(uint64_t mib, const char *p)
 	return r ? 1 : 0;
 }
 
+static int files_raw(uint64_t mib, const char *dev)
+{
+	struct ingot_blk_info info;
+	uint8_t *buf = ingot_mem_base();
+	uint64_t len = mib << 20, t0;
+	int d, r;
+
+	for (d = 0; d < ingot_blk_count(); d++)
+		if (!ingot_blk_info(d, &info) && !strcmp(info.name, dev))
+			break;
+	if (d == ingot_blk_count() || !mib || len > ingot_mem_size() || len / info.sector_size > info.sectors) {
+		ingot_printf("error: files: no device %s, or %llu MiB do not fit\n", dev, (unsigned long long)mib);
+		return 2;
+	}
+	memset(buf, 0x5a, len);
+	t0 = ingot_time_ns();
+	if ((r = ingot_blk_write(d, 0, len / info.sector_size, buf))) {
+		ingot_printf("error: files: blk_write %s returned %d\n", dev, r);
+		return 1;
+	}
+	rate("blk_write", mib, ingot_time_ns() - t0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "check")) {
@@ -260,8 +286,10 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "stop"))
 		return files_stop(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "raw"))
+		return files_raw(strtoul(argv[2], 0, 0), argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "speed"))
 		return files_speed(strtoul(argv[2], 0, 0), argv[3]);
-	ingot_printf("usage: files.elf check RW RO | stop DEV | speed MIB PATH\n");
+	ingot_printf("usage: files.elf check RW RO | stop DEV | speed MIB PATH | raw MIB DEV\n");
 	return 2;
 }
