@@ -6,7 +6,8 @@
  * their minimum and maximum, four columns at a time with AVX2 when the CPU
  * has it (ingot_cpu_avx2), one at a time otherwise; the boot core merges
  * the shares and writes "column,count,sum,min,max,mean" lines (file_write).
- * Run: exec csvstat.elf IN OUT   (IN, OUT: disk0:/data.csv, usb0p1:/out.csv) */
+ * -scalar: the scalar loop even where the CPU has AVX2 (to compare).
+ * Run: exec csvstat.elf [-scalar] IN OUT   (IN, OUT: disk0:/data.csv, usb0p1:/out.csv) */
 #include "ingot.h"
 
 #define MAX_COLS 64
@@ -264,11 +265,13 @@ int main(int argc, char **argv)
 {
 	int64_t size, got;
 	uint64_t rows = 0, t0 = ingot_time_ns();
+	int scalar = argc == 4 && !strcmp(argv[1], "-scalar");
 	const char *body;
 	char *text;
 
+	argv += scalar, argc -= scalar;
 	if (argc != 3) {
-		ingot_printf("usage: csvstat.elf IN OUT\n");
+		ingot_printf("usage: csvstat.elf [-scalar] IN OUT\n");
 		return 2;
 	}
 	if ((size = ingot_file_size(argv[1])) < 0)
@@ -278,7 +281,7 @@ int main(int argc, char **argv)
 	if ((got = ingot_file_read(argv[1], 0, text, (uint64_t)size)) != size)
 		return fail("cannot read", argv[1], (long)got);
 	body = parse_header(text, text + size);
-	wide = ingot_cpu_avx2();
+	wide = !scalar && ingot_cpu_avx2();
 	nshares = ingot_core_count() < MAX_CORES ? ingot_core_count() : MAX_CORES;
 	split(body, text + size);
 	if (on_every_core(count_share))
