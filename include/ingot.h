@@ -12,7 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define INGOT_API_VERSION 1
+#define INGOT_API_VERSION 2
+/* Longest path the file calls take, its NUL included. */
+#define INGOT_PATH_MAX 1024
 
 /* A spin lock: zero-initialised means unlocked. */
 typedef struct { volatile uint32_t locked; uint32_t reserved; uint64_t flags; } ingot_lock_t;
@@ -29,6 +31,14 @@ struct ingot_net_info {
 	uint8_t mac[6];
 	int link_up;
 	uint32_t mtu;
+};
+
+/* One directory entry (file_list). */
+struct ingot_dirent {
+	char name[256];            /* the long name, else the 8.3 name */
+	uint64_t size;             /* bytes; 0 for a directory */
+	uint32_t is_dir;           /* 1 for a directory */
+	uint32_t attr;             /* FAT attributes: 0x01 read-only, 0x02 hidden, 0x04 system, 0x10 directory, 0x20 archive */
 };
 
 struct ingot_api {
@@ -94,6 +104,23 @@ struct ingot_api {
 	 * that copies nothing (DMA straight to the buffer, no frame waiting)
 	 * gives the page back and leaves the hook armed. */
 	void (*test_fault_next_copy)(void);
+
+	/* ---- Version 2 ---- */
+	/* Files on the FAT volumes, by the monitor's names ("usb0p1:/out/r.csv",
+	 * "disk0:/x", or a bare path looked for on each device). Any core may
+	 * call them, several at once (they take turns). A byte count or a
+	 * negative code: -EFAULT (a bad buffer or path), -ENAMETOOLONG (no NUL in
+	 * INGOT_PATH_MAX bytes), -EINVAL (an empty path, offset + len wraps),
+	 * -ENOENT, -EISDIR, -ENOTDIR, -ENODEV, -EROFS (a read-only volume),
+	 * -ENOSPC, -EFBIG, -EIO, ... file_write creates the file (not its
+	 * directory) and extends it, zeros in any gap; its data is on the device
+	 * when it returns. file_list gives the entry at index of a directory: 1,
+	 * 0 past the last one, or a negative code ("." and ".." are left out). */
+	int64_t (*file_size)(const char *path);
+	int64_t (*file_read)(const char *path, uint64_t offset, void *buf, uint64_t len);
+	int64_t (*file_write)(const char *path, uint64_t offset, const void *buf, uint64_t len);
+	int (*file_remove)(const char *path);
+	int (*file_list)(const char *dir, uint64_t index, struct ingot_dirent *out);
 };
 
 /* ---- The program side (the SDK in programs/): not part of the kernel. ----
@@ -115,6 +142,16 @@ struct ingot_api {
 #define INGOT_EACCES    13   /* blk_write: the device is read-only */
 #define INGOT_ESHUTDOWN 108  /* the driver gave up a device that stopped answering */
 #define INGOT_ENOMEDIUM 123  /* a drive with no medium in it (an empty CD drive) */
+#define INGOT_ENOENT     2   /* file calls: no such file or directory */
+#define INGOT_ENOTDIR   20   /* a path component is a file */
+#define INGOT_EISDIR    21   /* a directory where a file was wanted */
+#define INGOT_EFBIG     27   /* past the 4 GiB - 1 a FAT file can hold */
+#define INGOT_ENOSPC    28   /* the volume is full */
+#define INGOT_EROFS     30   /* file_write, file_remove: the volume cannot be written (a read-only device, ...) */
+#define INGOT_ENAMETOOLONG 36 /* a path without a NUL in INGOT_PATH_MAX bytes */
+#define INGOT_ENOSYS    38   /* the running kernel has no such call (an older table) */
+#define INGOT_ENODATA   61   /* no FAT file system on the device */
+#define INGOT_EUCLEAN  117   /* a corrupt file system */
 
 extern const struct ingot_api *ingot;
 
@@ -166,6 +203,28 @@ static inline __attribute__((noreturn)) void ingot_exit(int code) { ingot->exit(
 /* Tests only; check INGOT_API_HAS(test_fault_next_copy) first. */
 static inline void ingot_test_fault_next_copy(void) { ingot->test_fault_next_copy(); }
 
+/* Version 2: the file calls; -INGOT_ENOSYS from a kernel without them. */
+static inline int64_t ingot_file_size(const char *path)
+{
+	return INGOT_API_HAS(file_size) ? ingot->file_size(path) : -INGOT_ENOSYS;
+}
+static inline int64_t ingot_file_read(const char *path, uint64_t offset, void *buf, uint64_t len)
+{
+	return INGOT_API_HAS(file_read) ? ingot->file_read(path, offset, buf, len) : -INGOT_ENOSYS;
+}
+static inline int64_t ingot_file_write(const char *path, uint64_t offset, const void *buf, uint64_t len)
+{
+	return INGOT_API_HAS(file_write) ? ingot->file_write(path, offset, buf, len) : -INGOT_ENOSYS;
+}
+static inline int ingot_file_remove(const char *path)
+{
+	return INGOT_API_HAS(file_remove) ? ingot->file_remove(path) : -INGOT_ENOSYS;
+}
+static inline int ingot_file_list(const char *dir, uint64_t index, struct ingot_dirent *out)
+{
+	return INGOT_API_HAS(file_list) ? ingot->file_list(dir, index, out) : -INGOT_ENOSYS;
+}
+
 /* The SDK library (programs/lib): the usual meanings. */
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
@@ -198,6 +257,14 @@ int ingot_heap_init(void *base, size_t size);   /* 0 or -INGOT_EINVAL */
 size_t ingot_heap_free_bytes(void);              /* the free blocks' payload bytes */
 int ingot_heap_check(void);                      /* 0 when the heap is consistent */
 void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+/* The CPU's wide registers, by CPUID and XCR0 (the kernel enabled their
+ * state): 1 when AVX (256-bit YMM) or AVX2 may be used. memcpy and memset
+ * move 32 bytes at a time with AVX where it is there; ingot_mem_wide(0)
+ * makes them use the plain 8-byte loop (for comparisons), 1 the AVX loop
+ * again where the CPU has AVX. */
+int ingot_cpu_avx(void);
+int ingot_cpu_avx2(void);
+void ingot_mem_wide(int on);
 #endif /* INGOT_KERNEL_BUILD */
 
 #endif

@@ -25,6 +25,9 @@ int program_running(void);
  * while a core that a stop failed to stop may still run in it. Check it
  * before reading a program's file into program_file_buffer. */
 int program_memory_free(char *why, size_t whysz);
+/* The file calls of the API table (program_files.c, version 2). */
+struct ingot_api;
+void program_files_init(struct ingot_api *api);
 /* Initialise the API table and the kernel hooks (Ctrl-C, symbols). */
 void program_init(void);
 

@@ -105,6 +105,54 @@ static void args_net(void)
 	expect_code("net_recv(0, text)", ingot_net_recv(0, (void *)args_net, 1518), -INGOT_EFAULT);
 }
 
+/* The file calls (version 2) on disk0's FAT volume (build/programs.img):
+ * each bad path or buffer gets its code before any file is touched. */
+static void args_files(void)
+{
+	static const char *ok = "disk0:/hello.elf";
+	struct ingot_dirent e;
+	void *text = (void *)args_files;
+	char *longp = (char *)buf;
+
+	if (!INGOT_API_HAS(file_list)) {
+		expect_code("file_size on a version 1 kernel", ingot_file_size(ok), -INGOT_ENOSYS);
+		return;
+	}
+	expect_code("file_size(NULL)", ingot_file_size(0), -INGOT_EFAULT);
+	expect_code("file_size(non-canonical)", ingot_file_size(NONCANON), -INGOT_EFAULT);
+	expect_code("file_size(unmapped)", ingot_file_size(UNMAPPED), -INGOT_EFAULT);
+	expect_code("file_size(\"\")", ingot_file_size(""), -INGOT_EINVAL);
+	memset(longp, 'a', INGOT_PATH_MAX);
+	expect_code("file_size(no NUL in 1024)", ingot_file_size(longp), -INGOT_ENAMETOOLONG);
+	longp[INGOT_PATH_MAX - 1] = 0;
+	expect_code("file_size(1023 characters)", ingot_file_size(longp) < 0, 1);
+	expect_code("file_size(no such device)", ingot_file_size("nodev9:/x"), -INGOT_ENODEV);
+	expect_code("file_size(missing)", ingot_file_size("disk0:/no-such-file.txt"), -INGOT_ENOENT);
+	expect_code("file_read(NULL buffer)", ingot_file_read(ok, 0, 0, 16), -INGOT_EFAULT);
+	expect_code("file_read(non-canonical)", ingot_file_read(ok, 0, NONCANON, 16), -INGOT_EFAULT);
+	expect_code("file_read(unmapped)", ingot_file_read(ok, 0, UNMAPPED, 16), -INGOT_EFAULT);
+	expect_code("file_read(text)", ingot_file_read(ok, 0, text, 16), -INGOT_EFAULT);
+	expect_code("file_read(length wraps)", ingot_file_read(ok, 0, buf, ~0ull), -INGOT_EFAULT);
+	expect_code("file_read(offset + length wraps)", ingot_file_read(ok, ~0ull - 4, buf, 16), -INGOT_EINVAL);
+	expect_code("file_read(NULL path)", ingot_file_read(0, 0, buf, 16), -INGOT_EFAULT);
+	expect_code("file_write(NULL buffer)", ingot_file_write("disk0:/bad.txt", 0, 0, 16), -INGOT_EFAULT);
+	expect_code("file_write(unmapped)", ingot_file_write("disk0:/bad.txt", 0, UNMAPPED, 16), -INGOT_EFAULT);
+	expect_code("file_write(offset + length wraps)", ingot_file_write("disk0:/bad.txt", ~0ull, buf, 2), -INGOT_EINVAL);
+	expect_code("file_write(non-canonical path)", ingot_file_write(NONCANON, 0, buf, 16), -INGOT_EFAULT);
+	expect_code("file_size(bad.txt not made)", ingot_file_size("disk0:/bad.txt"), -INGOT_ENOENT);
+	expect_code("file_remove(NULL)", ingot_file_remove(0), -INGOT_EFAULT);
+	expect_code("file_remove(\"\")", ingot_file_remove(""), -INGOT_EINVAL);
+	expect_code("file_remove(missing)", ingot_file_remove("disk0:/no-such-file.txt"), -INGOT_ENOENT);
+	expect_code("file_list(NULL dir)", ingot_file_list(0, 0, &e), -INGOT_EFAULT);
+	expect_code("file_list(NULL entry)", ingot_file_list("disk0:/", 0, 0), -INGOT_EFAULT);
+	expect_code("file_list(text entry)", ingot_file_list("disk0:/", 0, text), -INGOT_EFAULT);
+	expect_code("file_list(non-canonical entry)", ingot_file_list("disk0:/", 0, NONCANON), -INGOT_EFAULT);
+	expect_code("file_list(missing dir)", ingot_file_list("disk0:/no-such-dir", 0, &e), -INGOT_ENOENT);
+	expect_code("file_list(a file)", ingot_file_list(ok, 0, &e), -INGOT_ENOTDIR);
+	expect_code("file_list(index ~0)", ingot_file_list("disk0:/", ~0ull, &e), 0);
+	expect_code("file_size(good, after all that)", ingot_file_size(ok) > 0, 1);
+}
+
 static int safe_args(void)
 {
 	/* print has no code: a bad string prints nothing, and the program goes on. */
@@ -114,6 +162,7 @@ static int safe_args(void)
 	args_cores();
 	args_blk();
 	args_net();
+	args_files();
 	ingot_printf("safe: args: %u checks, %u wrong\n", checks, wrong);
 	return wrong ? 1 : 0;
 }

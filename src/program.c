@@ -24,6 +24,7 @@
 #include "x86.h"
 
 OPTIONAL(net_program_mode); /* net_rxq.c: not in the tiny profile */
+OPTIONAL(program_files_init); /* program_files.c: nor is the file system's write side */
 
 #define MAIN_STACK (1 * MiB)
 #define CORE_STACK (256 * KiB)
@@ -662,6 +663,12 @@ void program_init(void)
 	api.net_recv = api_net_recv;
 	api.exit = api_exit;
 	api.test_fault_next_copy = api_test_fault_next_copy;
+	/* Without the file calls the table is version 1's: programs see the
+	 * calls are missing (INGOT_API_HAS) instead of calling NULL. */
+	if (program_files_init)
+		program_files_init(&api);
+	else
+		api.version = 1, api.size = offsetof(struct ingot_api, file_size);
 	console_set_ctrl_c_hook(program_ctrl_c);
 	mm_set_region_busy(program_region_busy);
 }

@@ -2,7 +2,10 @@
  * %f %e %g of ingot_snprintf against the host C library's snprintf, the
  * heap (malloc.c: random allocations checked for overlap and consistency,
  * four threads at once) and qsort. malloc.c and qsort.c are included with
- * their names changed, so ASan keeps the host's malloc. */
+ * their names changed, so ASan keeps the host's malloc. memcpy, memmove
+ * and memset (string.c) on every length, alignment and fill, both the AVX
+ * path (when the host has AVX) and the plain one; and version 2's file
+ * wrappers against an older table. */
 /* sources: programs/lib/printf.c */
 #include <pthread.h>
 #include <stdint.h>
@@ -19,6 +22,21 @@
 #undef realloc
 #undef free
 #undef qsort
+#define memcpy sdk_memcpy
+#define memmove sdk_memmove
+#define memset sdk_memset
+#define memcmp sdk_memcmp
+#define strlen sdk_strlen
+#define strcmp sdk_strcmp
+#define strncmp sdk_strncmp
+#include "../../programs/lib/string.c"
+#undef memcpy
+#undef memmove
+#undef memset
+#undef memcmp
+#undef strlen
+#undef strcmp
+#undef strncmp
 
 static char heap_area[1 << 20];
 static struct ingot_api api = { .mem_base = heap_area, .mem_size = sizeof(heap_area) };
@@ -284,8 +302,97 @@ static void test_qsort(void)
 	CHECK("qsort.odd_size_records", bad == 0);
 }
 
+/* Every length to 300 and some large ones, at every alignment of source
+ * and destination mod 32, against a byte loop; the guard bytes around the
+ * destination stay as they were. */
+static int mem_round(uint8_t *src, uint8_t *dst, uint8_t *want)
+{
+	static const size_t big[] = { 511, 512, 1000, 4096, 65537 };
+	int bad = 0;
+
+	for (size_t k = 0; k < 300 + sizeof(big) / sizeof(big[0]); k++) {
+		size_t n = k < 300 ? k : big[k - 300];
+
+		for (unsigned sa = 0; sa < 32; sa += (n > 300 ? 7 : 1))
+			for (unsigned da = 0; da < 32; da += (n > 300 ? 5 : 3)) {
+				uint8_t c = (uint8_t)rnd();
+
+				for (size_t i = 0; i < n + 64; i++)
+					src[i] = (uint8_t)rnd(), dst[i] = want[i] = c;
+				for (size_t i = 0; i < n; i++)
+					want[da + 16 + i] = src[sa + i];
+				bad += sdk_memcpy(dst + da + 16, src + sa, n) != dst + da + 16;
+				bad += memcmp(dst, want, n + 64) != 0;
+				for (size_t i = 0; i < n; i++)
+					want[da + 16 + i] = c ^ 0x5a;
+				bad += sdk_memset(dst + da + 16, c ^ 0x5a, n) != dst + da + 16;
+				bad += memcmp(dst, want, n + 64) != 0;
+			}
+	}
+	return bad;
+}
+
+/* memmove both ways over one buffer, every shift to 70, against the host's. */
+static int move_round(uint8_t *a, uint8_t *b)
+{
+	int bad = 0;
+
+	for (size_t n = 0; n < 700; n += 13)
+		for (int shift = -70; shift <= 70; shift++) {
+			size_t from = 100, to = (size_t)(100 + shift);
+
+			for (size_t i = 0; i < 1000; i++)
+				a[i] = b[i] = (uint8_t)rnd();
+			sdk_memmove(a + to, a + from, n);
+			memmove(b + to, b + from, n);
+			bad += memcmp(a, b, 1000) != 0;
+		}
+	return bad;
+}
+
+static void test_mem(void)
+{
+	static uint8_t src[70000], dst[70000], want[70000];
+	int avx = ingot_cpu_avx();
+
+	printf("host AVX: %d, AVX2: %d\n", avx, ingot_cpu_avx2());
+	CHECK("mem.avx2_implies_avx", avx || !ingot_cpu_avx2());
+	CHECK("mem.copy_set_wide", mem_round(src, dst, want) == 0);
+	CHECK("mem.move_wide", move_round(src, dst) == 0);
+	ingot_mem_wide(0);
+	CHECK("mem.copy_set_plain", mem_round(src, dst, want) == 0);
+	CHECK("mem.move_plain", move_round(src, dst) == 0);
+	ingot_mem_wide(1);
+}
+
+static int64_t fake_size(const char *path) { return (int64_t)strlen(path); }
+
+/* A version 1 table (its size ends before file_size) gets -ENOSYS from
+ * the wrappers, without a call through the missing fields; a version 2
+ * one is called. */
+static void test_api_version(void)
+{
+	struct ingot_api v2 = { .version = 2, .size = sizeof(struct ingot_api), .file_size = fake_size };
+	const struct ingot_api *saved = ingot;
+	struct ingot_dirent e;
+	char b[4];
+
+	CHECK_U64("api.v1_size", offsetof(struct ingot_api, file_size), 192);
+	api.version = 1, api.size = 192;
+	CHECK("api.v1.file_size", ingot_file_size("x") == -INGOT_ENOSYS);
+	CHECK("api.v1.file_read", ingot_file_read("x", 0, b, 4) == -INGOT_ENOSYS);
+	CHECK("api.v1.file_write", ingot_file_write("x", 0, b, 4) == -INGOT_ENOSYS);
+	CHECK("api.v1.file_remove", ingot_file_remove("x") == -INGOT_ENOSYS);
+	CHECK("api.v1.file_list", ingot_file_list("x", 0, &e) == -INGOT_ENOSYS);
+	ingot = &v2;
+	CHECK("api.v2.file_size", ingot_file_size("abc") == 3);
+	ingot = saved;
+}
+
 int main(void)
 {
+	test_mem();
+	test_api_version();
 	test_printf_fixed();
 	test_printf_random();
 	test_heap();
