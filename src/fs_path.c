@@ -8,6 +8,7 @@
 #include "fat_priv.h"
 #include "lock.h"
 #include "string.h"
+#include "x86.h"
 
 /* Serialises every volume's state (mount table, FAT and sector caches,
  * the directory scratch records) across cores. Callers' buffers are
@@ -25,13 +26,20 @@ static void fs_lock_reset(void *arg)
 	kprintf("fs: a file call was cut short: unwritten FAT changes dropped\n");
 }
 
+/* No interrupt handler takes the fs lock, so its holder takes interrupts
+ * again (when it had them): a long cp or file_write keeps the console, the
+ * heartbeat and the NICs served, and the disk drivers below can sleep in
+ * their waits instead of spinning with interrupts off. */
 void fs_lock_take(void)
 {
 	spin_lock_reset(&fs_lock, fs_lock_reset, NULL);
+	if (spin_taken_irq_on(&fs_lock))
+		cpu_sti();
 }
 
 void fs_lock_give(void)
 {
+	cpu_cli(); /* spin_unlock edits this core's list of held locks, as handlers do */
 	spin_unlock(&fs_lock);
 }
 
