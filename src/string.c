@@ -1,11 +1,17 @@
-/* string.c: freestanding memory and string helpers. memcpy/memset use the
- * string instructions, which are fast on every x86-64 since Ivy Bridge (ERMSB). */
+/* string.c: freestanding memory and string helpers. memcpy/memset move
+ * 8 bytes per string-instruction step and the tail bytewise: as fast as
+ * rep movsb on hardware with ERMSB, and 8 times faster under QEMU's TCG,
+ * which emulates every step of a rep prefix (RAM disk, bounce buffers). */
+#include <stdint.h>
 #include "string.h"
 
-void *memcpy(void *dst, const void *src, size_t n)
+__attribute__((noinline)) void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	size_t q = n / 8, r = n % 8;
+
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(q) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(r) : : "memory");
 	return dst;
 }
 
@@ -23,10 +29,14 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-void *memset(void *dst, int c, size_t n)
+__attribute__((noinline)) void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	size_t q = n / 8, r = n % 8;
+	uint64_t v = (uint8_t)c * 0x0101010101010101ull;
+
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(v) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(r) : "a"(v) : "memory");
 	return dst;
 }
 
