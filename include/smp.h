@@ -62,7 +62,9 @@ int smp_stop(unsigned core);
 __attribute__((noreturn)) void smp_leave_work(void);
 /* Wait until core (or every core but the caller and the boot core, for
  * SMP_ALL; or every core whose work the caller handed, for SMP_MINE) is
- * idle again: 0, or -ETIMEDOUT after timeout_ns. */
+ * idle again: 0, or -ETIMEDOUT after timeout_ns. The caller sleeps
+ * meanwhile (smp_nap, woken by the core whose work ends), or with its
+ * interrupts off, spins. */
 #define SMP_ALL 0xFFFFFFFFu
 #define SMP_MINE 0xFFFFFFFEu
 int smp_wait(unsigned core, uint64_t timeout_ns);

@@ -222,6 +222,20 @@ void smp_leave_work(void)
 	trap_longjmp(&c->js, 2);
 }
 
+/* Cores sleeping in smp_wait until another core is idle again. */
+static struct smp_sleepers idle_waiters;
+
+/* This core's work just ended (its pointer cleared): wake whoever waits in
+ * smp_wait. The fence orders the store before the look at the sleepers, as
+ * smp_nap orders its own note before looking at the pointer: either the
+ * waiter sees the work ended, or it is noted and gets the IPI. */
+static void smp_idle_notify(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&idle_waiters.cores, __ATOMIC_RELAXED))
+		smp_wake(&idle_waiters, ~0ull);
+}
+
 /* A slot being filled in: taken, but not yet work to run. */
 static void smp_claimed(void *arg) { (void)arg; }
 
@@ -238,6 +252,7 @@ static __noreturn void smp_idle_loop(struct core *c)
 		if (c->stopping) { /* stopped before it began */
 			c->stopping = 0;
 			__atomic_store_n(&c->fn, NULL, __ATOMIC_RELEASE);
+			smp_idle_notify();
 			continue;
 		}
 		/* The boot core may have remapped memory since this core last ran
@@ -261,6 +276,7 @@ static __noreturn void smp_idle_loop(struct core *c)
 		 * memory the work ran in, and no core keeps a stale translation. */
 		write_cr3(read_cr3());
 		__atomic_store_n(&c->fn, NULL, __ATOMIC_RELEASE);
+		smp_idle_notify();
 	}
 }
 
@@ -581,6 +597,18 @@ static int smp_waits_for(unsigned core, unsigned i)
 	return i == core;
 }
 
+/* smp_nap's ready for smp_wait: the core's work has ended. */
+static int smp_core_idle(void *arg)
+{
+	const struct core *c = arg;
+
+	return !__atomic_load_n(&c->fn, __ATOMIC_ACQUIRE);
+}
+
+/* The waiting core sleeps (smp_nap) rather than spins: under emulation a
+ * spinning core takes the host's time from the cores it waits for and from
+ * the devices they use. The core whose work ends wakes it
+ * (smp_idle_notify); a stop's NMI ends the nap too. */
 int smp_wait(unsigned core, uint64_t timeout_ns)
 {
 	uint64_t deadline = timer_ns() + timeout_ns;
@@ -593,7 +621,7 @@ int smp_wait(unsigned core, uint64_t timeout_ns)
 				return -ETIMEDOUT;
 			if (this_cpu()->stop_request)
 				return -ECANCELED; /* the caller is being stopped */
-			cpu_pause();
+			smp_nap(&idle_waiters, smp_core_idle, &cores[i], 0);
 		}
 	}
 	return 0;

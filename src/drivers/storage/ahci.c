@@ -70,12 +70,15 @@ struct ahci_port {
 	uint32_t last_tfd;         /* task file of the last failed command */
 	int dead;                  /* a command did not complete: the port is left */
 	/* Requests from any core share the port: a core claims free slots under
-	 * lock, fills and issues them, waits for their PxCI bits without it,
+	 * lock, fills and issues them and waits for their PxCI bits without it,
 	 * and gives them back under it. Recovery (which drops every command in
 	 * PxCI) runs under it too and marks the dropped slots lost, so their
-	 * owners fail instead of taking a cleared bit for success. */
+	 * owners fail instead of taking a cleared bit for success. The doorbell
+	 * is rung without the lock: under emulation each register write is a
+	 * slow exit, and cores waiting for the lock would spin through them. */
 	struct spinlock lock;
 	uint32_t busy;             /* slots claimed by a request */
+	uint32_t unrung;           /* claimed slots whose doorbell is not rung yet */
 	uint32_t lost;             /* claimed slots whose command a recovery dropped */
 	/* On an NCQ port a non-queued command (a flush) runs alone (ACS 4.20):
 	 * it waits until no slot is busy, and no queued one starts meanwhile. */
@@ -194,6 +197,18 @@ static int ahci_port_start(struct ahci_port *p)
 	return 0;
 }
 
+/* Before the engine stops (under p->lock, so no core claims meanwhile):
+ * the cores that claimed slots finish ringing their doorbell, so every
+ * busy slot is either in PxCI, where the stop drops it and it is marked
+ * lost, or has ended. They hold no lock for it; bounded all the same. */
+static void ahci_ringing_wait(struct ahci_port *p)
+{
+	uint64_t t0 = timer_ns();
+
+	while (__atomic_load_n(&p->unrung, __ATOMIC_ACQUIRE) && timer_ns() - t0 < AHCI_ENGINE_TIMEOUT_NS)
+		cpu_pause();
+}
+
 /* After an error the HBA stops taking commands until ST is cycled (spec
  * 6.2.2.1), which clears PxCI: every command still in it is dropped, so
  * its slot is marked lost first. A drive whose queued command failed
@@ -201,8 +216,10 @@ static int ahci_port_start(struct ahci_port *p)
  * 6.2.2.2): it gets a COMRESET. Under p->lock. */
 static void ahci_port_recover(struct ahci_port *p)
 {
-	int queued = !!(p->busy & p->queued & ahci_port_active(p));
+	int queued;
 
+	ahci_ringing_wait(p);
+	queued = !!(p->busy & p->queued & ahci_port_active(p));
 	p->lost |= p->busy & ahci_port_active(p);
 	p->last_tfd = ahci_port_read(p, AHCI_PxTFD);
 	ahci_port_stop(p);
@@ -225,10 +242,8 @@ static void ahci_slot_prepare(struct ahci_port *p, unsigned slot, const struct a
 	struct ahci_fis_h2d fis = x->fis;
 	unsigned n = 0;
 
-	if (x->ncq) {
+	if (x->ncq)
 		fis.count_lo = (uint8_t)(slot << AHCI_NCQ_TAG_SHIFT);
-		p->queued |= 1u << slot;
-	}
 	memcpy(t->cfis, &fis, sizeof(fis));
 	if (x->cdb) {
 		memcpy(t->acmd, x->cdb, ATAPI_PACKET_SIZE);
@@ -259,6 +274,7 @@ static void ahci_port_give_up(struct ahci_port *p, uint64_t timeout)
 {
 	const struct pci_dev *d = p->hba->pci;
 
+	ahci_ringing_wait(p);
 	p->dead = 1;
 	p->lost |= p->busy;
 	ahci_port_stop(p);
@@ -361,7 +377,8 @@ static int ahci_slots_wait(struct ahci_port *p, uint32_t mask, uint64_t timeout)
 
 /* Claim up to want free slots (at least one, waiting for it when all are
  * taken; alone: a non-queued command, see ahci_slots_free); the mask, or 0
- * when the port is dead. Returns with p->lock held unless 0. */
+ * when the port is dead. The caller fills them and rings their doorbell
+ * (ahci_slots_issue) with no lock held. */
 static uint32_t ahci_slots_get(struct ahci_port *p, unsigned want, int alone)
 {
 	unsigned core = smp_this_core();
@@ -389,22 +406,29 @@ static uint32_t ahci_slots_get(struct ahci_port *p, unsigned want, int alone)
 		mask |= free & -free;
 		free &= free - 1;
 	}
-	p->busy |= mask;
+	__atomic_store_n(&p->busy, p->busy | mask, __ATOMIC_RELEASE); /* after the owners */
 	p->lost &= ~mask;
-	if (alone && p->ncq)
-		p->alone = mask;
+	p->unrung |= mask;
+	if (p->ncq)
+		*(alone ? &p->alone : &p->queued) |= mask;
+	spin_unlock(&p->lock);
 	return mask;
 }
 
-/* Ring the doorbell for the slots just filled and drop the lock; queued
- * commands are marked active first (spec 5.3.8). */
+/* Ring the doorbell for the slots just filled (queued commands are marked
+ * active first, spec 5.3.8), with no lock: PxSACT and PxCI take a write of
+ * 1 to set a bit and ignore 0s, so cores ring at once; a recovery waits
+ * for the rings (ahci_ringing_wait). The claimer's own bits of p->queued
+ * do not change under it. */
 static void ahci_slots_issue(struct ahci_port *p, uint32_t mask)
 {
+	uint32_t queued = __atomic_load_n(&p->queued, __ATOMIC_RELAXED) & mask;
+
 	dma_wmb(); /* tables before the doorbell */
-	if (p->queued & mask)
-		ahci_port_write(p, AHCI_PxSACT, p->queued & mask);
+	if (queued)
+		ahci_port_write(p, AHCI_PxSACT, queued);
 	ahci_port_write(p, AHCI_PxCI, mask);
-	spin_unlock(&p->lock);
+	__atomic_and_fetch(&p->unrung, ~mask, __ATOMIC_RELEASE);
 }
 
 /* Give the slots back, and wake the cores waiting for them: a slot a
@@ -425,6 +449,7 @@ static int ahci_slots_put(struct ahci_port *p, uint32_t mask, int err)
 	}
 	p->busy &= ~mask;
 	p->lost &= ~mask;
+	p->unrung &= ~mask;
 	p->queued &= ~mask;
 	p->alone &= ~mask;
 	waiters = p->slot_waiters;
@@ -446,8 +471,15 @@ static void ahci_slots_release(void *arg)
 {
 	struct ahci_port *p = arg;
 	uint16_t me = (uint16_t)(smp_this_core() + 1);
-	uint32_t mine = 0;
+	uint32_t busy = __atomic_load_n(&p->busy, __ATOMIC_ACQUIRE), mine = 0;
 
+	/* Left between a claim and its doorbell: a recovery that holds the
+	 * lock waits for that doorbell, so say first, without the lock, that
+	 * it will not ring (busy read before the owners: a slot another core
+	 * claims gets its owner first). */
+	for (unsigned s = 0; s < AHCI_MAX_SLOTS; s++)
+		if ((busy & 1u << s) && p->slot_core[s] == me)
+			__atomic_and_fetch(&p->unrung, ~(1u << s), __ATOMIC_RELEASE);
 	spin_lock(&p->lock);
 	for (unsigned s = 0; s < AHCI_MAX_SLOTS; s++)
 		if (p->slot_core[s] == me && (p->busy & 1u << s))
