@@ -241,6 +241,13 @@ uint64_t timer_tsc_hz(void)
 		return tsc_hz;
 	timer_sample_tsc(&ns, &tsc);
 	ns -= cal_ns0;
+	if (ns < CALIBRATE_MIN_NS && !tsc_hz) {
+		/* Asked this early (a fast boot, a script at once): wait out the
+		 * window rather than answer "unknown". */
+		timer_delay_ns(CALIBRATE_MIN_NS - ns);
+		timer_sample_tsc(&ns, &tsc);
+		ns -= cal_ns0;
+	}
 	if (ns >= CALIBRATE_MIN_NS)
 		tsc_hz = (tsc - cal_tsc0) * 1000000000ull / ns;
 	return tsc_hz;
