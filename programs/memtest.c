@@ -273,7 +273,9 @@ static void test_mi01(struct ctx *c, uint64_t *lo, uint64_t *hi)
 
 static void test_mi8(struct ctx *c, uint64_t *lo, uint64_t *hi)
 {
-	for (uint64_t p = 0x8080808080808080ull; p & 0xff; p >>= 1) {
+	for (unsigned b = 0; b < 8; b++) {                 /* 0x80 in every byte, then 0x40, ... */
+		uint64_t p = 0x0101010101010101ull << (7 - b);
+
 		moving_inversions(c, lo, hi, p, 1);
 		moving_inversions(c, lo, hi, ~p, 1);
 	}
