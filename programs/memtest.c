@@ -12,8 +12,6 @@
 #define PART_ALIGN 4096ull       /* every core's part: whole 4 KiB pages */
 #define WAIT_NS 1000000000ull
 
-typedef uint64_t v2u __attribute__((vector_size(16)));
-
 enum { T_WALK, T_ADDR, T_MI01, T_MI8, T_MIRAND, T_BLOCK, T_MOD20, NTESTS };
 
 static const char *const test_name[NTESTS] = {
@@ -166,10 +164,15 @@ static __attribute__((noinline, cold)) void report(const struct ctx *c, const vo
 			     (unsigned long long)(want ^ got), c->r->test, c->core, c->r->pass);
 }
 
-/* The words of an 8-word block that differ from want (the slow path). */
+/* The words of an 8-word block that differ from want (the slow path; the
+ * values come as arguments so that the fast path keeps them in registers). */
 static __attribute__((noinline, cold)) void report_block(const struct ctx *c, const volatile uint64_t *p,
-							  const uint64_t *got, uint64_t want)
+							  uint64_t want, uint64_t a0, uint64_t a1, uint64_t a2,
+							  uint64_t a3, uint64_t a4, uint64_t a5, uint64_t a6,
+							  uint64_t a7)
 {
+	const uint64_t got[8] = { a0, a1, a2, a3, a4, a5, a6, a7 };
+
 	for (int i = 0; i < 8; i++)
 		if (got[i] != want)
 			report(c, p + i, want, got[i]);
@@ -207,49 +210,46 @@ static void inject_flips(struct ctx *c, uint64_t *lo, uint64_t stride, uint64_t 
 	PHASE_BARRIER();
 }
 
-/* ---- moving inversions: 64-byte blocks, 16-byte loads and stores ---- */
+/* ---- moving inversions: 64-byte blocks of 64-bit loads and stores ---- */
 
+/* 64-bit loads checked with XOR/OR, one branch per 64 bytes (gcc pairs
+ * the stores into 16-byte ones). Under QEMU's TCG this beat 16-byte SSE2
+ * loads and compares by about 30% and a rep stosq fill (measured); native
+ * hardware is limited by the memory bus either way. */
 static void fill(uint64_t *lo, uint64_t *hi, uint64_t v)
 {
-	v2u x = { v, v };
-
-	for (v2u *p = (v2u *)lo; p < (v2u *)hi; p += 4)
-		p[0] = x, p[1] = x, p[2] = x, p[3] = x;
+	for (uint64_t *p = lo; p < hi; p += 8) {
+		p[0] = v, p[1] = v, p[2] = v, p[3] = v;
+		p[4] = v, p[5] = v, p[6] = v, p[7] = v;
+	}
 	PHASE_BARRIER();
 }
 
-/* One 64-byte block: check every word is want, write put; report the
- * words that were not. */
-static inline __attribute__((always_inline)) void mi_block(const struct ctx *c, v2u *p, v2u w, v2u x)
+/* One 64-byte block: every word is checked against want and then gets
+ * put; the words that were not want are reported (off the common path). */
+static inline __attribute__((always_inline)) void mi_block(const struct ctx *c, uint64_t *p, uint64_t w, uint64_t x)
 {
-	v2u a0 = p[0], a1 = p[1], a2 = p[2], a3 = p[3], d;
+	uint64_t a0 = p[0], a1 = p[1], a2 = p[2], a3 = p[3], a4 = p[4], a5 = p[5], a6 = p[6], a7 = p[7];
 
-	p[0] = x, p[1] = x, p[2] = x, p[3] = x;
-	d = (a0 ^ w) | (a1 ^ w) | (a2 ^ w) | (a3 ^ w);
-	if (__builtin_expect((d[0] | d[1]) != 0, 0)) {
-		uint64_t got[8] = { a0[0], a0[1], a1[0], a1[1], a2[0], a2[1], a3[0], a3[1] };
-
-		report_block(c, (uint64_t *)p, got, w[0]);
-	}
+	p[0] = x, p[1] = x, p[2] = x, p[3] = x, p[4] = x, p[5] = x, p[6] = x, p[7] = x;
+	if (__builtin_expect(((a0 ^ w) | (a1 ^ w) | (a2 ^ w) | (a3 ^ w) | (a4 ^ w) | (a5 ^ w) | (a6 ^ w) |
+			      (a7 ^ w)) != 0, 0))
+		report_block(c, p, w, a0, a1, a2, a3, a4, a5, a6, a7);
 }
 
 /* Bottom up: check want, write put, block by block. */
 static void mi_up(const struct ctx *c, uint64_t *lo, uint64_t *hi, uint64_t want, uint64_t put)
 {
-	v2u w = { want, want }, x = { put, put };
-
-	for (v2u *p = (v2u *)lo; p < (v2u *)hi; p += 4)
-		mi_block(c, p, w, x);
+	for (uint64_t *p = lo; p < hi; p += 8)
+		mi_block(c, p, want, put);
 	PHASE_BARRIER();
 }
 
 /* Top down, the same. */
 static void mi_down(const struct ctx *c, uint64_t *lo, uint64_t *hi, uint64_t want, uint64_t put)
 {
-	v2u w = { want, want }, x = { put, put };
-
-	for (v2u *p = (v2u *)hi - 4; p >= (v2u *)lo; p -= 4)
-		mi_block(c, p, w, x);
+	for (uint64_t *p = hi - 8; p >= lo; p -= 8)
+		mi_block(c, p, want, put);
 	PHASE_BARRIER();
 }
 
@@ -292,25 +292,24 @@ static void test_mirand(struct ctx *c, uint64_t *lo, uint64_t *hi)
 /* Every word holds its address XOR flip; then each is checked. */
 static void own_address(struct ctx *c, uint64_t *lo, uint64_t *hi, uint64_t flip)
 {
-	v2u step = { 16, 16 }, f = { flip, flip };
-	v2u e = { (uint64_t)(uintptr_t)lo, (uint64_t)(uintptr_t)lo + 8 };
+	for (uint64_t *p = lo; p < hi; p += 4) {
+		uint64_t a = (uint64_t)(uintptr_t)p ^ flip;
 
-	for (v2u *p = (v2u *)lo; p < (v2u *)hi; p++, e += step)
-		*p = e ^ f;
+		p[0] = a, p[1] = a ^ 8, p[2] = a ^ 16, p[3] = a ^ 24;   /* p is 32-byte aligned */
+	}
 	PHASE_BARRIER();
 	if (c->inject)
 		inject_flips(c, lo, 1, (uint64_t)(hi - lo), 0);
-	e = (v2u){ (uint64_t)(uintptr_t)lo, (uint64_t)(uintptr_t)lo + 8 };
-	for (v2u *p = (v2u *)lo; p < (v2u *)hi; p += 4, e += 4 * step) {
-		v2u d = (p[0] ^ f ^ e) | (p[1] ^ f ^ (e + step)) | (p[2] ^ f ^ (e + 2 * step)) |
-			(p[3] ^ f ^ (e + 3 * step));
+	for (uint64_t *p = lo; p < hi; p += 8) {
+		uint64_t a = (uint64_t)(uintptr_t)p ^ flip;   /* 64-byte aligned: a ^ 8i is word i's */
 
-		if (__builtin_expect((d[0] | d[1]) != 0, 0))
+		if (__builtin_expect(((p[0] ^ a) | (p[1] ^ a ^ 8) | (p[2] ^ a ^ 16) | (p[3] ^ a ^ 24) |
+				      (p[4] ^ a ^ 32) | (p[5] ^ a ^ 40) | (p[6] ^ a ^ 48) | (p[7] ^ a ^ 56)) != 0, 0))
 			for (int i = 0; i < 8; i++) {
-				uint64_t *w = (uint64_t *)p + i, want = (uint64_t)(uintptr_t)w ^ flip;
+				uint64_t want = (uint64_t)(uintptr_t)(p + i) ^ flip;
 
-				if (*w != want)
-					report(c, w, want, *w);
+				if (p[i] != want)
+					report(c, p + i, want, p[i]);
 			}
 	}
 	PHASE_BARRIER();
