@@ -1,7 +1,8 @@
 /* memtest.c: a RAM test on every core at once, after the algorithms of the
  * memory-test literature (walking address bits, own address, moving
  * inversions, block moves, modulo-20): docs/programs.md. Each core tests its
- * own part of the range. Run: exec memtest.elf -t 2,4 -s 64M -p 2 */
+ * own part of the range. Run: exec memtest.elf -t 2,4 -s 64M -p 2 (QEMU
+ * -smp 4: tests/expect/memtest.exp; against memtest86+: make bench) */
 #include "ingot.h"
 
 #define MAX_CORES 256
