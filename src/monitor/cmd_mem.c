@@ -34,6 +34,11 @@ static int cmd_mem(int argc, char **argv)
 	kprintf("free: %llu MiB (%llu KiB); program region %016llx-%016llx (%llu MiB)\n", ull(st.free / MiB),
 		ull(st.free / KiB), ull(st.region_start), ull(st.region_start + st.region_len - (st.region_len != 0)),
 		ull(st.region_len / MiB));
+#ifndef INGOT_TINY /* what memtest.elf tests by default, against all the RAM */
+	if (st.ram_total)
+		kprintf("program region: %llu MiB of %llu MiB RAM (%llu%%)\n", ull(st.region_len / MiB),
+			ull((st.ram_total + MiB - 1) / MiB), ull(st.region_len * 100 / st.ram_total));
+#endif
 	if (mem_print_mapped)
 		mem_print_mapped(&st);
 	if (mem_print_owned)
