@@ -82,7 +82,7 @@ void ip_poll(void)
 /* An answer usually follows within a round trip (a TFTP block after its
  * ACK): the rings are polled back to back for SPIN_NS before each poll is
  * spaced by a pause, so a reply is not left waiting in the ring. */
-int ip_wait_flag(volatile int *flag, uint64_t deadline)
+static int ip_wait_polling(volatile int *flag, uint64_t deadline)
 {
 	uint64_t spin_end = timer_ns() + SPIN_NS, now;
 
@@ -100,6 +100,28 @@ int ip_wait_flag(volatile int *flag, uint64_t deadline)
 		else
 			cpu_pause();
 	}
+}
+
+/* The wait never halts, so receive interrupts would only cost a trap per
+ * frame: the NICs that can are asked to hold them meanwhile. */
+static void ip_rx_irqs(int on)
+{
+	for (unsigned i = 0; i < net_count(); i++) {
+		struct netdev *n = net_get(i);
+
+		if (n->rx_irq && n->irq_mode)
+			n->rx_irq(n, on);
+	}
+}
+
+int ip_wait_flag(volatile int *flag, uint64_t deadline)
+{
+	int err;
+
+	ip_rx_irqs(0);
+	err = ip_wait_polling(flag, deadline);
+	ip_rx_irqs(1);
+	return err;
 }
 
 /* ARP, 3 tries of 300 ms, for hop's MAC. */
