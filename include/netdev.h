@@ -78,6 +78,9 @@ struct netdev {
 	 * a negative code. Frames longer than cap are dropped and counted.
 	 * Several cores polling at once each get different frames. */
 	int (*poll)(struct netdev *n, void *buf, size_t cap);
+	/* Optional: ask the device not to interrupt for received frames (on 0)
+	 * while a kernel call polls the ring anyway, and to again (on 1). */
+	void (*rx_irq)(struct netdev *n, int on);
 	struct net_stats stats;   /* drivers count rx/tx/dropped/errors here */
 	void *priv;
 	const struct pci_dev *pci; /* the PCI function the driver bound, NULL when none */

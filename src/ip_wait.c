@@ -7,11 +7,13 @@
 #include "ip_layer.h"
 #include "netdev.h"
 #include "string.h"
+#include "x86.h"
 #include "timer.h"
 
 #define POLL_BURST 64                    /* frames per NIC per ip_poll */
 #define ARP_TRIES 3
 #define ARP_WAIT_NS (300 * NS_PER_MS)
+#define SPIN_NS (2 * NS_PER_MS)       /* polls back to back at first */
 #define LINK_WAIT_NS (5 * NS_PER_S)   /* e1000 autonegotiates for a while after reset */
 
 static uint8_t rx_frame[ETH_FRAME_MAX];
@@ -77,18 +79,49 @@ void ip_poll(void)
 	}
 }
 
-int ip_wait_flag(volatile int *flag, uint64_t deadline)
+/* An answer usually follows within a round trip (a TFTP block after its
+ * ACK): the rings are polled back to back for SPIN_NS before each poll is
+ * spaced by a pause, so a reply is not left waiting in the ring. */
+static int ip_wait_polling(volatile int *flag, uint64_t deadline)
 {
+	uint64_t spin_end = timer_ns() + SPIN_NS, now;
+
 	for (;;) {
 		ip_poll();
 		if (*flag)
 			return 0;
 		if (console_ctrl_c_pending())
 			return -ECANCELED;
-		if (timer_ns() >= deadline)
+		now = timer_ns();
+		if (now >= deadline)
 			return -ETIMEDOUT;
-		timer_delay_ns(20000);
+		if (now >= spin_end)
+			timer_delay_ns(20000);
+		else
+			cpu_pause();
 	}
+}
+
+/* The wait never halts, so receive interrupts would only cost a trap per
+ * frame: the NICs that can are asked to hold them meanwhile. */
+static void ip_rx_irqs(int on)
+{
+	for (unsigned i = 0; i < net_count(); i++) {
+		struct netdev *n = net_get(i);
+
+		if (n->rx_irq && n->irq_mode)
+			n->rx_irq(n, on);
+	}
+}
+
+int ip_wait_flag(volatile int *flag, uint64_t deadline)
+{
+	int err;
+
+	ip_rx_irqs(0);
+	err = ip_wait_polling(flag, deadline);
+	ip_rx_irqs(1);
+	return err;
 }
 
 /* ARP, 3 tries of 300 ms, for hop's MAC. */

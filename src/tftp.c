@@ -126,10 +126,11 @@ static int tftp_data(struct tftp_xfer *x, const struct tftp_view *t)
 		tftp_send_error(x, 3, "file too large for the buffer");
 		return -EFBIG;
 	}
-	memcpy(x->buf + x->got, t->data, t->len);
-	x->got += t->len;
+	/* The ACK first: the server prepares the next block while this one is copied. */
 	if (tftp_ack(x, x->block++))
 		return -EIO;
+	memcpy(x->buf + x->got, t->data, t->len);
+	x->got += t->len;
 	return t->len < x->blksize ? TFTP_DONE : TFTP_PROGRESS;
 }
 

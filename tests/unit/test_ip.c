@@ -313,8 +313,42 @@ static void test_arp_echo_checks(void)
 	CHECK("echo.multicast-mac", !ip_echo_ok(B_IP, mcast, A_IP, m24));
 }
 
+/* ip_sum adds 32-bit host-order words: the same folded sum as the plain
+ * RFC 1071 big-endian 16-bit loop, for every length, offset and start. */
+static uint16_t sum_reference(const uint8_t *p, size_t len, uint32_t sum)
+{
+	uint64_t s = sum;
+
+	for (; len >= 2; p += 2, len -= 2)
+		s += (uint32_t)p[0] << 8 | p[1];
+	if (len)
+		s += (uint32_t)p[0] << 8;
+	while (s >> 16)
+		s = (s & 0xFFFF) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static void test_sum(void)
+{
+	uint8_t b[1600];
+	static const uint32_t starts[] = { 0, 1, 0xFFFF, 0x1FFFE, 0xFFFFFFFFu };
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(b); i++)
+		b[i] = (uint8_t)(i * 131 + 7 + (i >> 3));
+	for (size_t len = 0; len < 40; len++)
+		for (size_t off = 0; off < 4; off++)
+			for (size_t k = 0; k < sizeof(starts) / sizeof(starts[0]); k++)
+				bad += ip_sum_finish(ip_sum(b + off, len, starts[k])) != sum_reference(b + off, len, starts[k]);
+	memset(b, 0xFF, sizeof(b));
+	bad += ip_sum_finish(ip_sum(b, 1473, 0xFFFFFFFFu)) != sum_reference(b, 1473, 0xFFFFFFFFu);
+	bad += ip_sum_finish(ip_sum(b + 1, 1500, 7)) != sum_reference(b + 1, 1500, 7);
+	CHECK("sum.matches-16-bit-loop", bad == 0);
+}
+
 int main(void)
 {
+	test_sum();
 	test_eth_arp();
 	test_ipv4();
 	test_ipv4_options();

@@ -227,6 +227,18 @@ static int virtio_net_poll(struct netdev *n, void *buf, size_t cap)
 	return len;
 }
 
+/* Virtio 1.1 section 2.6.7: VIRTQ_AVAIL_F_NO_INTERRUPT is a hint the
+ * device may ignore, so a caller still polls. The fence makes the flag
+ * visible before the caller's next look at the ring: a frame the device
+ * placed unannounced is then seen by that poll, any later one interrupts. */
+static void virtio_net_rx_irq(struct netdev *n, int on)
+{
+	struct virtio_net *v = n->priv;
+
+	v->rxq.avail->flags = on ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
 static int virtio_net_link(struct netdev *n, int *up, unsigned *mbps)
 {
 	struct virtio_net *v = n->priv;
@@ -314,6 +326,7 @@ static void virtio_net_fill_netdev(struct virtio_net *v)
 	n->link = virtio_net_link;
 	n->transmit = virtio_net_transmit;
 	n->poll = virtio_net_poll;
+	n->rx_irq = virtio_net_rx_irq;
 	n->priv = v;
 	virtio_net_link(n, &up, &mbps);
 	n->stats.link_changes = 0;

@@ -357,9 +357,16 @@ int virtq_add(struct virtq *q, const struct virtq_seg *segs, unsigned n, void *t
 	return 0;
 }
 
+/* Virtio 1.1 section 2.6.10.2: without VIRTIO_F_EVENT_IDX the device's
+ * VIRTQ_USED_F_NO_NOTIFY says it is already looking at the queue (QEMU
+ * sets it on a receive queue while buffers are posted), so the notify, a
+ * trap to the hypervisor, is skipped. The fence orders our avail->idx
+ * store before the flags load, as the spec requires. */
 void virtq_kick(struct virtq *q)
 {
-	dma_wmb();
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (q->used->flags & VIRTQ_USED_F_NO_NOTIFY)
+		return;
 	if (q->vp->legacy)
 		outw(q->vp->io + VIRTIO_PCI_LEGACY_QUEUE_NOTIFY, q->index);
 	else
