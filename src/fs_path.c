@@ -39,7 +39,8 @@ void fs_lock_take(void)
 
 void fs_lock_give(void)
 {
-	cpu_cli(); /* spin_unlock edits this core's list of held locks, as handlers do */
+	if (spin_taken_irq_on(&fs_lock))
+		cpu_cli(); /* spin_unlock edits this core's list of held locks, as handlers do */
 	spin_unlock(&fs_lock);
 }
 
