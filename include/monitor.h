@@ -66,6 +66,9 @@ void net_print_config(struct netdev *n);
 int disk_io_cmd(int argc, char **argv);
 /* From cmd_disk_info.c (not in the tiny profile), for cmd_disk.c: disk info DEV. */
 int disk_info_cmd(int argc, char **argv);
+/* cmd_mce.c: the first n online cores each poll their own banks into the
+ * log (a core running a program keeps its banks); for `report`. */
+void mce_poll_all(unsigned n);
 /* From cmd_cpu_detail.c (not in the tiny profile), for cmd_cpu.c: hypervisor,
  * CPUID limits, address sizes, features, caches, topology and clocks. */
 struct cpu_info;

@@ -155,6 +155,10 @@ void pci_irq_disable(struct pci_dev *d);
 /* "msi-x", "msi", "intx" or "none". */
 const char *pci_irq_kind_name(unsigned kind);
 
+/* A copy of d's configuration space (PCI_CFG_SIZE bytes of room): 4 KiB
+ * through ECAM, else 256 bytes; its length. */
+size_t pci_copy_config(const struct pci_dev *d, uint8_t *buf);
+
 /* pcie_caps.c: decoders over a copy of a function's configuration space
  * (cfg, len bytes: 256 through ports, 4096 through ECAM). Lines of text go
  * to fn, without indentation or newline. */

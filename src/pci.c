@@ -289,3 +289,17 @@ struct pci_dev *pci_find_bdf(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn)
 			return &devs[i];
 	return NULL;
 }
+
+/* A copy of d's configuration space: all 4 KiB through ECAM, else 256
+ * bytes (ports reach no further). Reading has no side effects. */
+size_t pci_copy_config(const struct pci_dev *d, uint8_t *buf)
+{
+	size_t len = pci_ecam_addr(d->seg, d->bus, d->dev, d->fn, 0) ? PCI_CFG_SIZE : 256;
+
+	for (size_t off = 0; off < len; off += 4) {
+		uint32_t v = pci_read32(d, (unsigned)off);
+
+		memcpy(buf + off, &v, 4);
+	}
+	return len;
+}

@@ -32,7 +32,7 @@ static void mce_job_run(void *arg)
  * is busy and keeps its banks until it is idle. */
 static int run_err[SMP_MAX_CORES];
 
-static void mce_poll_all(unsigned n)
+void mce_poll_all(unsigned n)
 {
 	unsigned self = smp_this_core();
 

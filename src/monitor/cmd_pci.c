@@ -123,20 +123,6 @@ static void pci_print_caps(const struct pci_dev *d)
 
 static uint8_t cfg_copy[PCI_CFG_SIZE], peer_copy[PCI_CFG_SIZE];
 
-/* A copy of d's configuration space: all 4 KiB through ECAM, else 256
- * bytes (ports reach no further). Reading has no side effects. */
-static size_t pci_copy_config(const struct pci_dev *d, uint8_t *buf)
-{
-	size_t len = pci_ecam_addr(d->seg, d->bus, d->dev, d->fn, 0) ? PCI_CFG_SIZE : 256;
-
-	for (size_t off = 0; off < len; off += 4) {
-		uint32_t v = pci_read32(d, (unsigned)off);
-
-		memcpy(buf + off, &v, 4);
-	}
-	return len;
-}
-
 /* The other end of d's link: the function 0 below a downstream port (root
  * or switch), the bridge above an upstream port or endpoint; NULL if none. */
 static const struct pci_dev *pci_link_peer(const struct pci_dev *d, unsigned type)

@@ -126,15 +126,27 @@ void report_pci(struct json *j, const char *key)
 /* The FAT volume on b when b is one of the places files are looked up. */
 static void disk_fat(struct json *j, struct blkdev *b, struct blkdev **fsdevs, unsigned nfs)
 {
+	static struct fat_vol copy; /* taken under the fs lock, which programs' file calls share */
 	struct fat_vol *v;
 	unsigned i = 0;
+	int err;
 
 	while (i < nfs && fsdevs[i] != b)
 		i++;
-	if (i == nfs || b->failed || fs_mount(b, &v)) {
+	if (i == nfs || b->failed) {
 		json_null(j, "fat");
 		return;
 	}
+	fs_lock_take();
+	err = fs_mount(b, &v);
+	if (!err)
+		copy = *v;
+	fs_lock_give();
+	if (err) {
+		json_null(j, "fat");
+		return;
+	}
+	v = &copy;
 	json_object_begin(j, "fat", JSON_INLINE);
 	json_uint(j, "type", (uint64_t)v->type);
 	report_str_or_null(j, "label", v->label);

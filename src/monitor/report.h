@@ -38,5 +38,9 @@ void report_pci(struct json *j, const char *key);
 void report_disks(struct json *j, const char *key);
 void report_nics(struct json *j, const char *key);
 void report_usb(struct json *j, const char *key);
+/* cmd_report_hw.c */
+void report_mce(struct json *j, const char *key);
+void report_pcie(struct json *j, const char *key);
+void report_health(struct json *j, const char *key);
 
 #endif

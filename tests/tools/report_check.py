@@ -172,8 +172,29 @@ def consoles():
     check("consoles.serial", any(o["kind"] == "serial" and o["selected"] for o in c["outputs"]), str(c))
 
 
+def hw():
+    m = rep["mce"]
+    check("mce.cores", m["present"] and len(m["cores"]) == want["cores"] and m["banks"] == int(m["mcg_cap"], 16) & 0xFF, str(m)[:300])
+    hit = [r for r in m["log"] if r["core"] == 1 and r["bank"] == 2]
+    check("mce.injected", len(hit) == 1 and hit[0]["status"] == "0x9c00000000000092" and hit[0]["addr"] == "0x12345000"
+          and hit[0]["misc"] == "0x86" and not hit[0]["in_mc"], str(m["log"])[:300])
+    check("mce.counted", m["cores"][1]["corrected"] == 1 and m["cores"][1]["uncorrected"] == 0, str(m["cores"]))
+    funcs = {f["address"]: f for f in rep["pci"]["functions"]}
+    p = rep["pcie"]
+    check("pcie.functions", p and all(x["address"] in funcs for x in p), str(p)[:300])
+    nvme = [f["address"] for f in rep["pci"]["functions"] if f["class"] == "0x010802"]
+    check("pcie.nvme", nvme and any(x["address"] == nvme[0] and x["type"] for x in p), str(p)[:300])
+    h = {x["name"]: x for x in rep["health"]}
+    n = h.get("disk1", {})
+    s = n.get("smart") or {}
+    check("health.nvme", n.get("kind") == "nvme" and n.get("serial") == "RPT0001", str(n)[:300])
+    check("health.nvme_smart", -60 < s.get("temperature_c", -999) < 150 and s.get("critical_warning") == "0x00"
+          and s.get("available_spare", -1) <= 100 and s.get("media_errors") == 0, str(s))
+    check("health.virtio", h.get("disk0", {}).get("kind") == "virtio", str(h.get("disk0")))
+
+
 # The parts expect.json's "checks" names, in this order.
-for part in [keys, kernel_boot, cpu_cores, memory, numa, smbios, acpi, pci, disks, nics, usb, consoles]:
+for part in [keys, kernel_boot, cpu_cores, memory, numa, smbios, acpi, pci, disks, nics, usb, consoles, hw]:
     if part.__name__ in want["checks"]:
         try:
             part()
