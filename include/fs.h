@@ -100,6 +100,9 @@ unsigned fs_devices(struct blkdev **out, unsigned max);
  * -ENODATA (no FAT on it), -ENOENT, -ENOTDIR, -EUCLEAN, -ECANCELED (Ctrl-C
  * during a long chain check), or a read error. */
 int fs_resolve(const char *spec, struct fs_file *out);
+/* The device part of "DEV:PATH": 1 with *b and *path (after the colon),
+ * 0 for a bare path (*path = spec), -ENODEV for no such device. */
+int fs_spec_device(const char *spec, struct blkdev **b, const char **path);
 /* Look a path up on a mounted volume ("/" or "" is the root). */
 int fat_lookup(struct fat_vol *v, const char *path, struct fs_file *out);
 

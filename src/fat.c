@@ -945,24 +945,33 @@ static int fs_resolve_on(struct blkdev *b, const char *path, struct fs_file *out
 	return err ? err : fat_lookup(v, path, out);
 }
 
-int fs_resolve(const char *spec, struct fs_file *out)
+int fs_spec_device(const char *spec, struct blkdev **b, const char **path)
 {
 	const char *colon = strchr(spec, ':');
-	struct blkdev *devs[BLK_MAX_DEVICES];
+	char name[BLK_NAME_MAX];
+
+	*b = NULL;
+	*path = spec;
+	if (!colon)
+		return 0;
+	if ((size_t)(colon - spec) >= sizeof(name))
+		return -ENODEV;
+	memcpy(name, spec, (size_t)(colon - spec));
+	name[colon - spec] = 0;
+	*b = blk_find(name);
+	*path = colon + 1;
+	return *b ? 1 : -ENODEV;
+}
+
+int fs_resolve(const char *spec, struct fs_file *out)
+{
+	struct blkdev *devs[BLK_MAX_DEVICES], *b;
+	const char *path;
 	unsigned n;
-	int first_err = 0;
+	int first_err = fs_spec_device(spec, &b, &path);
 
-	if (colon) {
-		char name[BLK_NAME_MAX];
-		struct blkdev *b;
-
-		if ((size_t)(colon - spec) >= sizeof(name))
-			return -ENODEV;
-		memcpy(name, spec, (size_t)(colon - spec));
-		name[colon - spec] = 0;
-		b = blk_find(name);
-		return b ? fs_resolve_on(b, colon + 1, out) : -ENODEV;
-	}
+	if (first_err)
+		return first_err < 0 ? first_err : fs_resolve_on(b, path, out);
 	n = fs_devices(devs, BLK_MAX_DEVICES);
 	for (unsigned i = 0; i < n; i++) {
 		int err = fs_resolve_on(devs[i], spec, out);

@@ -15,17 +15,6 @@
 static struct fs_dir fat_wdir;            /* big: kept off the stack; calls do not nest */
 static uint8_t fat_ents[(FAT_LFN_MAX_SLOTS + 1) * 32];
 
-/* The last c in s, or NULL. */
-static const char *fat_last(const char *s, char c)
-{
-	const char *r = NULL;
-
-	for (; *s; s++)
-		if (*s == c)
-			r = s;
-	return r;
-}
-
 int fat_name_valid(const char *name)
 {
 	size_t n = strlen(name);
@@ -68,7 +57,7 @@ static int fat_short_char_ok(char c)
  * back from it but for case. */
 static void fat_alias_basis(const char *name, char base[9], char ext[4], int *lossy)
 {
-	const char *dot = fat_last(name, '.');
+	const char *dot = strrchr(name, '.');
 	size_t nb = 0, ne = 0;
 
 	*lossy = 0;

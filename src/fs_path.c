@@ -44,23 +44,12 @@ void fs_lock_give(void)
 	spin_unlock(&fs_lock);
 }
 
-/* The last c in s, or NULL. */
-static const char *fat_last(const char *s, char c)
-{
-	const char *r = NULL;
-
-	for (; *s; s++)
-		if (*s == c)
-			r = s;
-	return r;
-}
-
 /* Does the directory part of path exist on v? */
 static int fs_parent_exists(struct fat_vol *v, const char *path)
 {
 	static struct fs_file dir;
 	char buf[FS_CAND_PATH];
-	const char *slash = fat_last(path, '/');
+	const char *slash = strrchr(path, '/');
 	size_t n = slash ? (size_t)(slash - path) : 0;
 
 	if (n >= sizeof(buf))
@@ -76,24 +65,12 @@ static int fs_parent_exists(struct fat_vol *v, const char *path)
 static int fs_locate(const char *spec, int create, struct fat_vol **v, const char **path)
 {
 	static struct fs_file probe;
-	const char *colon = strchr(spec, ':');
-	struct blkdev *devs[BLK_MAX_DEVICES];
+	struct blkdev *devs[BLK_MAX_DEVICES], *b;
 	unsigned n;
-	int err, found = -ENOENT;
+	int err = fs_spec_device(spec, &b, path), found = -ENOENT;
 
-	if (colon) {
-		char name[BLK_NAME_MAX];
-		struct blkdev *b;
-
-		if ((size_t)(colon - spec) >= sizeof(name))
-			return -ENODEV;
-		memcpy(name, spec, (size_t)(colon - spec));
-		name[colon - spec] = 0;
-		b = blk_find(name);
-		*path = colon + 1;
-		return b ? fs_mount(b, v) : -ENODEV;
-	}
-	*path = spec;
+	if (err)
+		return err < 0 ? err : fs_mount(b, v);
 	n = fs_devices(devs, BLK_MAX_DEVICES);
 	for (unsigned i = 0; i < n; i++)
 		if (!fs_mount(devs[i], v) && !fat_lookup(*v, spec, &probe))
@@ -126,7 +103,7 @@ static int fs_parent(struct fat_vol *v, const char *path, struct fs_file *parent
 	memcpy(buf, path, len + 1);
 	while (len && buf[len - 1] == '/')
 		buf[--len] = 0;
-	slash = (char *)fat_last(buf, '/');
+	slash = strrchr(buf, '/');
 	if (strlen(slash ? slash + 1 : buf) >= FS_NAME_MAX)
 		return -ENAMETOOLONG;
 	strlcpy(name, slash ? slash + 1 : buf, FS_NAME_MAX);
@@ -506,7 +483,7 @@ void fs_complete(const char *prefix, size_t len, void (*add)(void *actx, const c
 		return;
 	memcpy(pre, prefix, len);
 	pre[len] = 0;
-	slash = fat_last(pre, '/');
+	slash = strrchr(pre, '/');
 	colon = strchr(pre, ':');
 	dlen = slash ? (size_t)(slash - pre) + 1 : colon ? (size_t)(colon - pre) + 1 : 0;
 	fs_lock_take();
