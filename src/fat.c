@@ -11,7 +11,6 @@
 /* Long walks stop on Ctrl-C at the console (absent in host tests). */
 OPTIONAL(console_ctrl_c_pending);
 
-#define FAT_SPAN_MAX (128u * 1024u) /* FATs this small: both copies flushed in one request */
 
 /* Windows of one volume's FAT (the least recently used one is replaced),
  * and one device sector for partial reads. */
@@ -196,9 +195,11 @@ static int fat_window_flush(const struct fat_vol *v, unsigned w)
 /* Two small FATs (FAT12, FAT16): every dirty sector of both copies in one
  * request, from the first dirty sector of the first copy to the last one of
  * the second, so a cut never leaves the copies differing. */
+uint8_t *fat_span_buf;
+
 static int fat_span_flush(const struct fat_vol *v)
 {
-	static uint8_t span[2 * FAT_SPAN_MAX];
+	uint8_t *span = fat_span_buf; /* set by fat_writable, which every write passed */
 	uint64_t lo = v->fat_bytes, hi = 0, len;
 	int err;
 

@@ -130,6 +130,9 @@ static inline uint64_t fat_cluster_off(const struct fat_vol *v, uint32_t c)
 /* 0 when the volume may be written, else -EROFS (read-only device) or
  * -EUCLEAN with v->why saying what fsck.fat would flag. */
 int fat_writable(struct fat_vol *v);
+#define FAT_SPAN_MAX (128u * 1024u) /* FATs this small: both copies flushed in one request */
+/* 2 * FAT_SPAN_MAX bytes for fat.c's flush of both FATs, from fat_writable. */
+extern uint8_t *fat_span_buf;
 /* Writes to the volume's device that were not ours (disk write, a program's
  * block calls) since our last one: what was checked or remembered is
  * forgotten (checked again before the next write). Called by each file call. */

@@ -12,6 +12,7 @@
 #include "blkdev.h"
 #include "errno.h"
 #include "fat_priv.h"
+#include "mm.h"
 #include "string.h"
 
 #define FAT_SCAN_CHUNK (64u * 1024u)
@@ -21,7 +22,13 @@
 #define FSINFO_TRAIL 0xAA550000u
 #define FAT_MAX_FILE 0xFFFFFFFFull   /* the 32-bit size field */
 
-static uint8_t fat_zeros[FAT_ZERO_CHUNK];
+/* The big buffers (zeros, the FAT scan, fat.c's span of both FATs: 448
+ * KiB) come from the page allocator at the first write, not from BSS,
+ * which the loader must fit beside the kernel: a 2 MiB machine still boots
+ * to its "too little memory" line, and a machine that never writes pays
+ * nothing. */
+#define FAT_WORK_BYTES (FAT_ZERO_CHUNK + 2 * FAT_SCAN_CHUNK + 2 * FAT_SPAN_MAX)
+static uint8_t *fat_zeros;
 /* The chain a write left last: a file written in pieces (cp) is not walked
  * again from its start for every piece. Checked against fat_chain_gen and
  * the end mark still at its last cluster. */
@@ -30,7 +37,7 @@ static struct {
 	uint64_t gen;
 	uint32_t first, count, last;
 } fat_tail_memo;
-static uint8_t fat_scan_buf[2][FAT_SCAN_CHUNK];
+static uint8_t (*fat_scan_buf)[FAT_SCAN_CHUNK];
 static uint8_t fat_sector[4096];
 
 static int fat_readonly(struct fat_vol *v, int err, const char *why)
@@ -127,10 +134,28 @@ void fat_note_outside_writes(struct fat_vol *v)
 	fat_chain_gen++;
 }
 
+static int fat_work_get(void)
+{
+	uint8_t *p;
+
+	if (fat_zeros)
+		return 0;
+	p = pmm_alloc_named(FAT_WORK_BYTES / 4096, "FAT write buffers");
+	if (!p)
+		return -ENOMEM;
+	fat_scan_buf = (uint8_t (*)[FAT_SCAN_CHUNK])(p + FAT_ZERO_CHUNK);
+	fat_span_buf = p + FAT_ZERO_CHUNK + 2 * FAT_SCAN_CHUNK;
+	fat_zeros = p; /* zeroed pages; set last: the others are ready */
+	return 0;
+}
+
 int fat_writable(struct fat_vol *v)
 {
 	const uint8_t *dirty = v->boot + (v->type == 32 ? 65 : 37); /* BPB reserved byte: bit 0 dirty (Linux) */
-	int same, err;
+	int same, err = fat_work_get();
+
+	if (err)
+		return err;
 
 	if (v->wstate == 1)
 		return 0;
