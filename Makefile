@@ -407,7 +407,7 @@ FUZZ_SRC    := src/crc32.c src/block.c src/format.c src/error.c tests/unit/host_
 # Each tests/fuzz/fuzz_NAME.c with a sources line (the code it tests).
 FUZZ_TARGETS = $(foreach t,$(sort $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))),$(if $(call test_sources,tests/fuzz/fuzz_$(t).c),$(t)))
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(FUZZ_SRC) $(wildcard src/*.c src/monitor/*.[ch] src/drivers/usb/*.[ch] include/*.h)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h tests/unit/*.h) $(FUZZ_SRC) $(wildcard src/*.c src/monitor/*.[ch] src/drivers/usb/*.[ch] include/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(call test_sources,$<) $(FUZZ_SRC) -o $@
 

@@ -11,49 +11,12 @@
 #include "blkdev.h"
 #include "errno.h"
 #include "fs.h"
-#include "lock.h"
-#include "mm.h"
+#include "../unit/fs_shim.h"
 #include "fuzz_disk.h"
 
 #define OVERLAY_SECTORS 2048   /* sectors written per input at most: more is -EIO */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-void spin_lock(struct spinlock *l)
-{
-	l->locked = 1;
-}
-
-void spin_unlock(struct spinlock *l)
-{
-	l->locked = 0;
-}
-
-/* fs_path.c's recovery note: no console here. */
-int kprintf(const char *fmt, ...)
-{
-	(void)fmt;
-	return 0;
-}
-
-void spin_lock_reset(struct spinlock *l, void (*reset)(void *arg), void *arg)
-{
-	(void)reset, (void)arg;
-	l->locked = 1;
-}
-
-/* fat_write.c's buffers, taken once. */
-void *pmm_alloc_named(size_t count, const char *owner)
-{
-	(void)owner;
-	return calloc(count, 4096);
-}
-
-int spin_taken_irq_on(const struct spinlock *l)
-{
-	(void)l;
-	return 0;
-}
 
 static struct fuzz_disk disk;
 static uint64_t ov_lba[OVERLAY_SECTORS];
