@@ -84,6 +84,7 @@ struct fadt_info {
 	uint32_t pm_timer;         /* PM timer I/O port, 0 if absent */
 	int pm_timer_32bit;        /* TMR_VAL_EXT */
 	uint16_t iapc_boot_arch;   /* bit 1: 8042 present */
+	uint8_t century;           /* CMOS RAM index of the RTC's century register; 0: none */
 	int boot_arch_valid;       /* IAPC_BOOT_ARCH is defined (FADT revision 3+) */
 	uint32_t flags;
 	int reset_supported;       /* RESET_REG_SUP */

@@ -335,6 +335,9 @@ int acpi_parse_fadt(const void *table, size_t len, struct fadt_info *out)
 		out->acpi_enable = f.acpi_enable;
 	if (FADT_HAS(n, pm_tmr_len))
 		fadt_pm_blocks(&f, n, out);
+	/* Indices 0-0x0D are the clock's own registers; CMOS RAM ends at 0x7F. */
+	if (FADT_HAS(n, century) && f.century >= 0x0E && f.century <= 0x7F)
+		out->century = f.century;
 	/* ACPI 1.0 (FADT revisions 1 and 2) left these bytes reserved. */
 	if (FADT_HAS(n, iapc_boot_arch) && f.h.revision >= 3) {
 		out->iapc_boot_arch = f.iapc_boot_arch;

@@ -5,12 +5,12 @@
 #include "errno.h"
 #include "console.h"
 #include "fat_priv.h"
+#include "rtc.h"
 #include "string.h"
 
 #define FAT_LFN_MAX_SLOTS 20              /* 255 characters */
 #define FAT_ALIAS_TRIES 1024u             /* NAME~1 .. NAME~1023 */
 #define FAT_DIR_MAX_BYTES_W (65536ull * 32)
-#define FAT_DATE_1980 0x0021              /* 1980-01-01: there is no clock to stamp with */
 
 static struct fs_dir fat_wdir;            /* big: kept off the stack; calls do not nest */
 static uint8_t fat_ents[(FAT_LFN_MAX_SLOTS + 1) * 32];
@@ -288,6 +288,18 @@ static void fat_lfn_fill(struct fat_lfn *l, const char *name, unsigned ord, unsi
 		}
 }
 
+/* Now as a directory entry's date and time; 1980-01-01 00:00, FAT's first
+ * day, when the machine has no clock that answers. */
+static void fat_stamp_now(struct fat_dirent *r)
+{
+	struct rtc_time t = { .year = 1980, .month = 1, .day = 1 };
+	uint16_t date, time;
+
+	(void)rtc_now(&t);
+	rtc_fat_stamp(&t, &date, &time);
+	r->wdate = r->adate = date, r->wtime = time;
+}
+
 static void fat_short_fill(struct fat_dirent *r, const uint8_t raw[11], uint8_t attr, uint32_t cluster,
 			   uint64_t size, int fat32)
 {
@@ -296,7 +308,8 @@ static void fat_short_fill(struct fat_dirent *r, const uint8_t raw[11], uint8_t 
 	if (r->name[0] == 0xE5)
 		r->name[0] = 0x05;
 	r->attr = attr;
-	r->cdate = r->adate = r->wdate = FAT_DATE_1980;
+	fat_stamp_now(r);
+	r->cdate = r->wdate, r->ctime = r->wtime;
 	r->cluster_hi = fat32 ? (uint16_t)(cluster >> 16) : 0;
 	r->cluster_lo = (uint16_t)cluster;
 	r->size = (attr & FAT_ATTR_DIR) ? 0 : (uint32_t)size;
@@ -331,7 +344,8 @@ int fat_dir_add(struct fs_file *dir, const char *name, uint8_t attr, uint32_t cl
 	strlcpy(out->name, name, sizeof(out->name));
 	out->attr = attr, out->is_dir = !!(attr & FAT_ATTR_DIR);
 	out->cluster = cluster, out->size = out->is_dir ? 0 : size;
-	out->date = FAT_DATE_1980;
+	out->date = ((struct fat_dirent *)(fat_ents + 32 * lfns))->wdate;
+	out->time = ((struct fat_dirent *)(fat_ents + 32 * lfns))->wtime;
 	out->entry_off = at, out->entry_slots = slots;
 	return 0;
 }
@@ -350,6 +364,10 @@ int fat_dir_update(struct fs_file *dir, struct fs_dirent *e)
 	r.cluster_hi = dir->vol->type == 32 ? (uint16_t)(e->cluster >> 16) : 0;
 	r.size = e->is_dir ? 0 : (uint32_t)e->size;
 	r.attr = (uint8_t)(r.attr | (e->is_dir ? 0 : FAT_ATTR_ARCHIVE));
+	if (!e->is_dir) { /* its data changed: the modification stamp, as DOS keeps it */
+		fat_stamp_now(&r);
+		e->date = r.wdate, e->time = r.wtime;
+	}
 	return fat_dir_io(dir, off, (uint8_t *)&r, sizeof(r), 1);
 }
 

@@ -4,16 +4,22 @@
 #include "kernel.h"
 #include "monitor.h"
 #include "power.h"
+#include "rtc.h"
 #include "timer.h"
 
 static int cmd_uptime(int argc, char **argv)
 {
 	uint64_t ns = timer_ns(), s = ns / 1000000000ull;
+	struct rtc_time t;
 
 	(void)argc, (void)argv;
-	kprintf("up %llu.%03llu s (%llu:%02llu:%02llu), clock: %s\n", (unsigned long long)s,
+	kprintf("up %llu.%03llu s (%llu:%02llu:%02llu), clock: %s, ", (unsigned long long)s,
 		(unsigned long long)(ns / 1000000 % 1000), (unsigned long long)(s / 3600),
 		(unsigned long long)(s / 60 % 60), (unsigned long long)(s % 60), timer_source());
+	if (rtc_now(&t))
+		kprintf("date: unknown (the RTC did not answer)\n");
+	else
+		kprintf("date: %04u-%02u-%02u %02u:%02u:%02u\n", t.year, t.month, t.day, t.hour, t.min, t.sec);
 	return 0;
 }
 

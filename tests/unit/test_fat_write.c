@@ -3,7 +3,7 @@
  * create, write, extend, overwrite, truncate, rename, delete, mkdir, rmdir,
  * long names, bad names, a full disk. After each step the image passes
  * `fsck.fat -n` and mtools reads every file back byte-exact. */
-/* sources: src/fat.c src/fat_write.c src/fat_dir.c src/fs_path.c src/crc32.c src/block.c src/format.c src/error.c */
+/* sources: src/fat.c src/fat_write.c src/fat_dir.c src/fs_path.c src/rtc_decode.c src/crc32.c src/block.c src/format.c src/error.c */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -168,6 +168,7 @@ static void test_volume(int i, int bits, unsigned kib, int spc)
 	CHECK("small_fsck", fsck_ok(im));
 	CHECK("small_mtools", mtools_is(im, "/hello.txt", (const uint8_t *)"hello, world\n", 13));
 	CHECK("small_lfn_case", mtools_has(im, "/", "hello.txt"));
+	CHECK("small_dated", mtools_has(im, "/", "2024-05-17  12:34  hello.txt")); /* fs_shim.h's clock */
 	/* a long name, a big file in odd pieces */
 	snprintf(long_name, sizeof(long_name), "/A long file name, with spaces and more.data");
 	for (size_t off = 0; off < 300000; off += 7777) {
