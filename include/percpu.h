@@ -29,6 +29,7 @@ struct percpu {
 	uint32_t nheld;              /* locks this core holds (lock.c) */
 	struct lock_held held[LOCK_HELD_MAX];
 	uint32_t hold_stop;          /* >0: a stop waits for this core's bounded work (usb.c) */
+	volatile int halted;         /* halted for good (a machine check without RIPV): runs nothing again */
 };
 
 static inline struct percpu *this_cpu(void)

@@ -13,6 +13,7 @@ enum core_state {
 	CORE_IDLE,
 	CORE_RUNNING,
 	CORE_FAULTED,      /* its last work faulted; it is idle again */
+	CORE_HALTED,       /* halted for good by a machine check without RIPV */
 };
 
 struct core_info {

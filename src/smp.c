@@ -73,9 +73,20 @@ unsigned smp_core_count(void) { return core_count; }
 unsigned smp_online_count(void) { return online_count; }
 uint64_t smp_bringup_ns(void) { return bringup_ns; }
 
+/* A core halted for good by a machine check (trap.c) holds its work for
+ * ever: that work counts as ended, and the core is given no more. */
+static int smp_core_gone(const struct core *c)
+{
+	return c->pc && c->pc->halted;
+}
+
 const struct core_info *smp_core(unsigned index)
 {
-	return index < core_count ? &cores[index].info : NULL;
+	if (index >= core_count)
+		return NULL;
+	if (smp_core_gone(&cores[index]))
+		cores[index].info.state = CORE_HALTED;
+	return &cores[index].info;
 }
 
 const char *smp_state_name(enum core_state s)
@@ -84,6 +95,7 @@ const char *smp_state_name(enum core_state s)
 	case CORE_IDLE: return "idle";
 	case CORE_RUNNING: return "running";
 	case CORE_FAULTED: return "faulted";
+	case CORE_HALTED: return "halted";
 	default: return "offline";
 	}
 }
@@ -546,7 +558,7 @@ int smp_run_on_stack(unsigned core, smp_fn fn, void *arg, const char *name, uint
 	struct core *c = &cores[core];
 	smp_fn none = NULL;
 
-	if (core >= core_count || !c->online)
+	if (core >= core_count || !c->online || smp_core_gone(c))
 		return -ENODEV;
 	/* The boot core runs the monitor (or main), never handed work. */
 	if (core == 0 || core == smp_this_core())
@@ -564,7 +576,7 @@ int smp_run_on_stack(unsigned core, smp_fn fn, void *arg, const char *name, uint
 
 int smp_core_busy(unsigned core)
 {
-	return core < core_count && cores[core].fn != NULL;
+	return core < core_count && cores[core].fn != NULL && !smp_core_gone(&cores[core]);
 }
 
 int smp_run(unsigned core, smp_fn fn, void *arg, const char *name)
@@ -578,7 +590,7 @@ int smp_stop(unsigned core)
 {
 	struct core *c = &cores[core];
 
-	if (core >= core_count || !c->online || !c->pc)
+	if (core >= core_count || !c->online || !c->pc || smp_core_gone(c))
 		return -ENODEV;
 	c->stopping = core != 0;
 	trap_request_stop_nmi(c->pc);
@@ -602,7 +614,7 @@ static int smp_core_idle(void *arg)
 {
 	const struct core *c = arg;
 
-	return !__atomic_load_n(&c->fn, __ATOMIC_ACQUIRE);
+	return !__atomic_load_n(&c->fn, __ATOMIC_ACQUIRE) || smp_core_gone(c);
 }
 
 /* The waiting core sleeps (smp_nap) rather than spins: under emulation a
@@ -616,7 +628,7 @@ int smp_wait(unsigned core, uint64_t timeout_ns)
 	for (unsigned i = 0; i < core_count; i++) {
 		if (!smp_waits_for(core, i))
 			continue;
-		while (cores[i].fn) {
+		while (!smp_core_idle(&cores[i])) {
 			if (timer_ns() >= deadline)
 				return -ETIMEDOUT;
 			if (this_cpu()->stop_request)

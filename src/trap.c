@@ -214,6 +214,7 @@ static __noreturn void trap_mc_halt(struct percpu *pc)
 		pc->index);
 	console_flush();
 	pc->recovery = NULL;
+	pc->halted = 1; /* smp.c: its work has ended, and it takes no more */
 	if (fault_hook)
 		fault_hook(pc->index);
 	cpu_halt_forever();
