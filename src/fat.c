@@ -252,6 +252,31 @@ static int fat_byte_set(const struct fat_vol *v, uint64_t off, uint8_t mask, uin
 	return 0;
 }
 
+int fat_entries(const struct fat_vol *v, uint32_t n, uint8_t **p, uint32_t *avail, unsigned *win)
+{
+	uint32_t width = (uint32_t)v->type / 8;
+	uint64_t off = (uint64_t)n * width;
+	int err;
+
+	if (v->type == 12 || !fat_cluster_ok(v, n))
+		return -EUCLEAN;
+	err = fat_byte_ptr(v, off, p, win);
+	if (err)
+		return err;
+	/* The FAT holds every cluster's entry (fat_layout): the window does too. */
+	*avail = MIN((uint32_t)((FAT_WINDOW - off % FAT_WINDOW) / width), v->clusters + 2 - n);
+	return 0;
+}
+
+void fat_entries_dirty(const struct fat_vol *v, unsigned win, uint32_t n, uint32_t count)
+{
+	uint64_t width = (uint64_t)v->type / 8, from = (uint64_t)n * width % FAT_WINDOW;
+	uint64_t to = from + (uint64_t)count * width; /* within the window: fat_entries' *avail */
+
+	for (uint64_t s = from / v->sector_size; s * v->sector_size < to; s++)
+		fat_cache.dirty[win] |= (uint8_t)(1u << s);
+}
+
 uint32_t fat_eoc(const struct fat_vol *v)
 {
 	return v->type == 12 ? 0xFFF : v->type == 16 ? 0xFFFF : 0x0FFFFFFF;
@@ -444,20 +469,27 @@ int fat_mount(struct fat_vol *v, struct blkdev *b)
 int fat_chain_check(const struct fat_vol *v, uint32_t first, uint32_t limit, uint32_t stop,
 			   uint32_t *count)
 {
-	uint32_t c = first, tortoise = first, power = 1, lambda = 0, next;
+	uint32_t c = first, tortoise = first, power = 1, lambda = 0, steps = 0, run, next;
 	int err;
 
 	*count = 0;
 	while (first) {
+		/* Brent's cycle finding over the heads of contiguous runs (at most
+		 * FAT_RUN_STEP clusters each): a head seen again is a loop. */
+		uint32_t max = MIN(FAT_RUN_STEP, limit - MIN(*count, limit));
+
 		if (*count >= stop && stop < limit)
 			return 0;
 		if (!fat_cluster_ok(v, c) || *count >= limit)
 			return -EUCLEAN;
-		if (++*count % FAT_CTRL_C_EVERY == 0 && console_ctrl_c_pending && console_ctrl_c_pending())
+		if (stop < limit)
+			max = MIN(max, stop - *count);
+		if (++steps % FAT_CTRL_C_EVERY == 0 && console_ctrl_c_pending && console_ctrl_c_pending())
 			return -ECANCELED;
-		err = fat_get(v, c, &next);
+		err = fat_run_len(v, c, max, &run, &next);
 		if (err)
 			return err;
+		*count += run;
 		if (fat_is_eoc(v, next))
 			return 0;
 		if (next == tortoise)
@@ -544,7 +576,7 @@ static int fat_tail_check(const struct fs_file *f)
  * part checked lazily just repeats clusters, up to the file's size. */
 int fat_seek(struct fs_file *f, uint32_t idx, uint32_t *cluster)
 {
-	uint32_t next, steps = 0;
+	uint32_t next, run, steps = 0;
 	int err;
 
 	if (idx >= f->clusters)
@@ -554,9 +586,13 @@ int fat_seek(struct fs_file *f, uint32_t idx, uint32_t *cluster)
 	while (f->cur_index < idx) {
 		if (++steps % FAT_CTRL_C_EVERY == 0 && console_ctrl_c_pending && console_ctrl_c_pending())
 			return -ECANCELED;
-		err = fat_get(f->vol, f->cur_cluster, &next);
+		/* A contiguous run is passed in one step. */
+		err = fat_run_len(f->vol, f->cur_cluster, idx - f->cur_index + 1, &run, &next);
 		if (err)
 			return err;
+		f->cur_cluster += run - 1, f->cur_index += run - 1;
+		if (f->cur_index == idx)
+			break;
 		if (!fat_cluster_ok(f->vol, next))
 			return -EUCLEAN;
 		f->cur_cluster = next, f->cur_index++;
@@ -569,28 +605,39 @@ int fat_seek(struct fs_file *f, uint32_t idx, uint32_t *cluster)
  * covers less than want bytes; returns the clusters in the run. */
 static int fat_run(struct fs_file *f, uint64_t want, uint32_t *run)
 {
-	uint32_t cs = f->vol->cluster_size, next;
+	uint64_t cs = f->vol->cluster_size;
+	uint32_t max = (uint32_t)MIN((want + cs - 1) / cs, (uint64_t)(f->clusters - f->cur_index)), next;
+	int err = fat_run_len(f->vol, f->cur_cluster, MAX(max, 1u), run, &next);
+
+	if (err)
+		return err;
+	f->cur_cluster += *run - 1, f->cur_index += *run - 1;
+	return fat_tail_check(f);
+}
+
+int64_t fat_file_span(struct fs_file *f, uint64_t off, uint64_t len, uint64_t *at)
+{
+	uint64_t cs = f->vol->cluster_size, in = off % cs;
+	uint32_t c = 0, run = 0;
 	int err;
 
-	*run = 1;
-	while ((uint64_t)*run * cs < want && f->cur_index + 1 < f->clusters) {
-		err = fat_get(f->vol, f->cur_cluster, &next);
-		if (err)
-			return err;
-		if (next != f->cur_cluster + 1)
-			break;
-		if (!fat_cluster_ok(f->vol, next))
-			return -EUCLEAN;
-		f->cur_cluster = next, f->cur_index++, ++*run;
-	}
-	return fat_tail_check(f);
+	if (off >= f->size)
+		return 0;
+	len = MIN(len, f->size - off);
+	err = fat_seek(f, (uint32_t)(off / cs), &c);
+	if (!err)
+		err = fat_run(f, in + len, &run);
+	if (err)
+		return err;
+	*at = fat_cluster_off(f->vol, c) + in;
+	return (int64_t)MIN((uint64_t)run * cs - in, len);
 }
 
 int64_t fs_read(struct fs_file *f, uint64_t off, void *buf, uint64_t len)
 {
 	const struct fat_vol *v = f->vol;
 	uint8_t *p = buf;
-	uint64_t done = 0;
+	uint64_t done = 0, at = 0;
 
 	if (off >= f->size)
 		return 0;
@@ -600,22 +647,18 @@ int64_t fs_read(struct fs_file *f, uint64_t off, void *buf, uint64_t len)
 		return err ? err : (int64_t)len;
 	}
 	while (done < len) {
-		uint64_t in = off % v->cluster_size, n;
-		uint32_t c = 0, run = 0;
-		int err = fat_seek(f, (uint32_t)(off / v->cluster_size), &c);
+		int64_t n;
+		int err;
 
-		if (!err && done && console_ctrl_c_pending && console_ctrl_c_pending())
-			err = -ECANCELED; /* a long read (exec of a big file, scattered) */
-
-		if (!err)
-			err = fat_run(f, in + len - done, &run);
+		if (done && console_ctrl_c_pending && console_ctrl_c_pending())
+			return -ECANCELED; /* a long read (exec of a big file, scattered) */
+		n = fat_file_span(f, off, len - done, &at);
+		if (n <= 0)
+			return n ? n : -EUCLEAN; /* inside the size: a cluster at least */
+		err = fat_dev_read(v, at, (uint64_t)n, p + done);
 		if (err)
 			return err;
-		n = MIN((uint64_t)run * v->cluster_size - in, len - done);
-		err = fat_dev_read(v, v->data_start + (uint64_t)(c - 2) * v->cluster_size + in, n, p + done);
-		if (err)
-			return err;
-		done += n, off += n;
+		done += (uint64_t)n, off += (uint64_t)n;
 	}
 	return (int64_t)done;
 }

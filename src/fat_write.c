@@ -179,30 +179,29 @@ int fat_writable(struct fat_vol *v)
 
 /* ---- clusters ---- */
 
+/* Free runs are taken whole (their entries set a window at a time), from
+ * the next-free hint to the volume's end, then from its start. */
 int fat_alloc_chain(struct fat_vol *v, uint32_t count, uint32_t *first, uint32_t *last)
 {
-	uint32_t c = v->next_free, prev = 0, got = 0, e;
+	uint32_t from = fat_cluster_ok(v, v->next_free) ? v->next_free : 2, c = from, prev = 0, got = 0, s, n;
 	int err = 0;
 
 	if (count > v->free_clusters)
 		return -ENOSPC;
 	*first = *last = 0;
-	for (uint32_t scanned = 0; got < count && scanned < v->clusters; scanned++, c++) {
-		if (!fat_cluster_ok(v, c))
-			c = 2;
-		err = fat_get(v, c, &e);
-		if (err)
-			break;
-		if (e)
-			continue;
-		err = fat_put(v, c, fat_eoc(v));
-		if (!err && prev)
-			err = fat_put(v, prev, c);
-		if (err)
-			break;
-		if (!prev)
-			*first = c;
-		prev = c, got++;
+	for (int pass = 0; pass < 2 && got < count && !err; pass++, c = 2) {
+		uint32_t end = pass ? from : v->clusters + 2;
+
+		while (got < count && !(err = fat_free_find(v, c, end, count - got, &s, &n)) && n) {
+			err = fat_fill_run(v, s, n, 1, fat_eoc(v));
+			if (!err && prev)
+				err = fat_put(v, prev, s);
+			if (err)
+				break;
+			if (!prev)
+				*first = s;
+			prev = s + n - 1, got += n, c = s + n;
+		}
 	}
 	if (!err && got < count)
 		err = -ENOSPC; /* the count was wrong: the scan is the truth */
@@ -219,22 +218,22 @@ int fat_alloc_chain(struct fat_vol *v, uint32_t count, uint32_t *first, uint32_t
 
 int fat_free_chain(struct fat_vol *v, uint32_t first)
 {
-	uint32_t c = first, next;
+	uint32_t c = first, next, run = 0;
 
-	for (uint32_t steps = 0; steps <= v->clusters; steps++) {
+	for (uint32_t steps = 0; steps <= v->clusters; steps += run) {
 		int err;
 
 		if (!fat_cluster_ok(v, c))
 			return -EUCLEAN;
-		err = fat_get(v, c, &next);
+		err = fat_run_len(v, c, v->clusters, &run, &next);
 		if (!err && !next)
 			return -EUCLEAN; /* a free cluster in a chain */
 		if (!err)
-			err = fat_put(v, c, 0);
+			err = fat_fill_run(v, c, run, 0, 0);
 		if (err)
 			return err;
 		fat_chain_gen++;
-		v->free_clusters++;
+		v->free_clusters += run;
 		if (c < v->next_free)
 			v->next_free = c;
 		if (fat_is_eoc(v, next))
@@ -284,32 +283,28 @@ int fat_cluster_zero(struct fat_vol *v, uint32_t c)
 int fat_chain_write(struct fat_vol *v, uint32_t first, uint64_t off, const uint8_t *buf, uint64_t len)
 {
 	uint64_t cs = v->cluster_size, in = off % cs;
-	uint32_t c = first, next;
+	uint32_t c = first, next, run;
 	int err = 0;
 
-	for (uint64_t i = off / cs; i > 0 && !err; i--) {
-		err = fat_get(v, c, &c);
+	/* Contiguous clusters are passed, and written, in one step. */
+	for (uint64_t skip = off / cs; skip > 0 && !err; skip -= run) {
+		err = fat_run_len(v, c, (uint32_t)MIN(skip, (uint64_t)v->clusters), &run, &c);
 		if (!err && !fat_cluster_ok(v, c))
 			err = -EUCLEAN;
 	}
 	while (!err && len) {
-		uint32_t last = c;
-		uint64_t run = cs - in, n;
+		uint64_t n;
 
 		if (!fat_cluster_ok(v, c))
 			return -EUCLEAN;
-		/* Contiguous clusters go in one request. */
-		while (run < len && !(err = fat_get(v, last, &next)) && next == last + 1)
-			last = next, run += cs;
+		err = fat_run_len(v, c, (uint32_t)MIN((in + len + cs - 1) / cs, (uint64_t)v->clusters), &run, &next);
 		if (err)
 			return err;
-		n = MIN(run, len);
+		n = MIN((uint64_t)run * cs - in, len);
 		err = fat_dev_put(v, fat_cluster_off(v, c) + in, n, buf);
 		if (buf)
 			buf += n;
-		len -= n, in = 0;
-		if (!err && len)
-			err = fat_get(v, last, &c);
+		len -= n, in = 0, c = next;
 	}
 	return err;
 }
@@ -368,7 +363,7 @@ static int fat_span_write(struct fat_vol *v, uint32_t old_first, uint32_t have, 
 	return err;
 }
 
-int64_t fat_file_write(struct fs_file *dir, struct fs_dirent *e, uint64_t off, const uint8_t *buf, uint64_t len)
+int64_t fat_file_put(struct fs_file *dir, struct fs_dirent *e, uint64_t off, const uint8_t *buf, uint64_t len, int sync)
 {
 	struct fat_vol *v = dir->vol;
 	uint64_t cs = v->cluster_size, end = off + len;
@@ -410,9 +405,16 @@ int64_t fat_file_write(struct fs_file *dir, struct fs_dirent *e, uint64_t off, c
 	fat_tail_memo.v = v, fat_tail_memo.gen = fat_chain_gen, fat_tail_memo.first = e->cluster;
 	fat_tail_memo.count = MAX(need, have), fat_tail_memo.last = new_first ? new_last : old_last;
 	err = fat_dir_update(dir, e);
-	if (!err)
+	if (!err && sync)
 		err = fat_sync(v);
+	else if (!err)
+		v->dev_writes = fat_dev_writes(v); /* all ours: the next piece is not checked again */
 	return err ? err : (int64_t)len;
+}
+
+int64_t fat_file_write(struct fs_file *dir, struct fs_dirent *e, uint64_t off, const uint8_t *buf, uint64_t len)
+{
+	return fat_file_put(dir, e, off, buf, len, 1);
 }
 
 int fat_file_truncate(struct fs_file *dir, struct fs_dirent *e, uint64_t size)
