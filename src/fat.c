@@ -940,6 +940,12 @@ int fs_mount(struct blkdev *b, struct fat_vol **out)
 	return err;
 }
 
+void fat_cache_forget(const struct fat_vol *v)
+{
+	if (fat_cache.vol == v)
+		fat_cache_drop();
+}
+
 void fat_forget_all(void)
 {
 	fat_cache_drop();

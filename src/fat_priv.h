@@ -111,6 +111,9 @@ int fat_flush(const struct fat_vol *v);
  * yet written are dropped (what is on the disk is consistent at every flush)
  * and every volume is checked again before its next write. */
 void fat_forget_all(void);
+/* Drop v's cached FAT windows, all clean (after fat_flush): the FAT is
+ * about to be written around the cache. */
+void fat_cache_forget(const struct fat_vol *v);
 /* FAT16/32: a pointer to cluster n's entry in a cached window of the FAT
  * and how many entries (of n, n + 1, ...) the window holds, the volume's
  * last cluster at most; -EUCLEAN on FAT12 or a cluster outside the volume.

@@ -17,6 +17,7 @@
 
 #define FAT_SCAN_CHUNK (64u * 1024u)
 #define FAT_ZERO_CHUNK (64u * 1024u)
+#define FAT_BULK_MIN 4096u /* clusters: a smaller chain is taken through the FAT cache */
 #define FSINFO_LEAD 0x41615252u      /* fatgen103 section 5 */
 #define FSINFO_STRUC 0x61417272u
 #define FSINFO_TRAIL 0xAA550000u
@@ -179,31 +180,104 @@ int fat_writable(struct fat_vol *v)
 
 /* ---- clusters ---- */
 
-/* Free runs are taken whole (their entries set a window at a time), from
- * the next-free hint to the volume's end, then from its start. */
+/* A chain being allocated: its first and last clusters, how many so far. */
+struct fat_take {
+	uint32_t first, prev, got;
+};
+
+static uint32_t fat_raw_get(const struct fat_vol *v, const uint8_t *p, uint32_t i)
+{
+	return v->type == 16 ? ((const uint16_t *)(const void *)p)[i] : ((const uint32_t *)(const void *)p)[i] & 0x0FFFFFFF;
+}
+
+static void fat_raw_set(const struct fat_vol *v, uint8_t *p, uint32_t i, uint32_t val)
+{
+	if (v->type == 16)
+		((uint16_t *)(void *)p)[i] = (uint16_t)val;
+	else /* the top 4 bits are reserved: kept as they are */
+		((uint32_t *)(void *)p)[i] = (((uint32_t *)(void *)p)[i] & 0xF0000000u) | (val & 0x0FFFFFFFu);
+}
+
+/* Take free clusters of [c, end) for chain t, count in all, in
+ * FAT_SCAN_CHUNK pieces of the FAT read and written around the cache (a
+ * big file in small clusters: a few large requests instead of three per
+ * 4 KiB window). Only the changed sectors are written, each copy in turn. */
+static int fat_take_bulk(struct fat_vol *v, uint32_t c, uint32_t end, uint32_t count, struct fat_take *t)
+{
+	uint32_t w = (uint32_t)v->type / 8, per = FAT_SCAN_CHUNK / w, ss = v->sector_size;
+	uint8_t *buf = fat_scan_buf[0];
+
+	while (c < end && t->got < count) {
+		uint32_t base = c - c % per, lo = UINT32_MAX, hi = 0, link = 0, outside = t->prev, lim;
+		uint64_t off = (uint64_t)base * w, n = MIN((uint64_t)FAT_SCAN_CHUNK, v->fat_bytes - off);
+		int err = fat_flush(v);
+
+		if (!err)
+			fat_cache_forget(v), err = fat_dev_read(v, v->fat0_start + off, n, buf);
+		for (lim = MIN(end, base + (uint32_t)(n / w)); !err && c < lim && t->got < count; c++) {
+			if (fat_raw_get(v, buf, c - base))
+				continue;
+			fat_raw_set(v, buf, c - base, fat_eoc(v));
+			if (t->prev && t->prev >= base && t->prev < lim)
+				fat_raw_set(v, buf, t->prev - base, c), lo = MIN(lo, t->prev);
+			else if (t->prev)
+				link = c; /* the chain's end is in another piece */
+			else
+				t->first = c;
+			lo = MIN(lo, c), hi = c, t->prev = c, t->got++;
+		}
+		if (!err && lo <= hi) {
+			uint64_t from = ALIGN_DOWN((uint64_t)(lo - base) * w, ss), to = ALIGN_UP((uint64_t)(hi - base + 1) * w, ss);
+
+			for (uint32_t copy = 0; copy < v->fats && !err; copy++)
+				err = fat_dev_write(v, v->fat0_start + copy * v->fat_bytes + off + from, MIN(to, n) - from, buf + from);
+		}
+		if (!err && link)
+			err = fat_put(v, outside, link); /* through the cache: flushed before the next piece */
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Take free clusters of [c, end) for chain t through the FAT cache, a run at a time. */
+static int fat_take_runs(struct fat_vol *v, uint32_t c, uint32_t end, uint32_t count, struct fat_take *t)
+{
+	uint32_t s, n;
+	int err = 0;
+
+	while (t->got < count && !(err = fat_free_find(v, c, end, count - t->got, &s, &n)) && n) {
+		err = fat_fill_run(v, s, n, 1, fat_eoc(v));
+		if (!err && t->prev)
+			err = fat_put(v, t->prev, s);
+		if (err)
+			return err;
+		if (!t->prev)
+			t->first = s;
+		t->prev = s + n - 1, t->got += n, c = s + n;
+	}
+	return err;
+}
+
+/* Free clusters are taken from the next-free hint to the volume's end, then
+ * from its start: whole free runs, or for a big chain on a big FAT, pieces
+ * of the FAT at a time. */
 int fat_alloc_chain(struct fat_vol *v, uint32_t count, uint32_t *first, uint32_t *last)
 {
-	uint32_t from = fat_cluster_ok(v, v->next_free) ? v->next_free : 2, c = from, prev = 0, got = 0, s, n;
-	int err = 0;
+	uint32_t from = fat_cluster_ok(v, v->next_free) ? v->next_free : 2;
+	int bulk = v->type != 12 && count >= FAT_BULK_MIN && v->fat_bytes > FAT_SPAN_MAX, err = 0;
+	struct fat_take t = { 0, 0, 0 };
 
 	if (count > v->free_clusters)
 		return -ENOSPC;
 	*first = *last = 0;
-	for (int pass = 0; pass < 2 && got < count && !err; pass++, c = 2) {
-		uint32_t end = pass ? from : v->clusters + 2;
+	for (int pass = 0; pass < 2 && t.got < count && !err; pass++) {
+		uint32_t c = pass ? 2 : from, end = pass ? from : v->clusters + 2;
 
-		while (got < count && !(err = fat_free_find(v, c, end, count - got, &s, &n)) && n) {
-			err = fat_fill_run(v, s, n, 1, fat_eoc(v));
-			if (!err && prev)
-				err = fat_put(v, prev, s);
-			if (err)
-				break;
-			if (!prev)
-				*first = s;
-			prev = s + n - 1, got += n, c = s + n;
-		}
+		err = bulk ? fat_take_bulk(v, c, end, count, &t) : fat_take_runs(v, c, end, count, &t);
 	}
-	if (!err && got < count)
+	*first = t.first;
+	if (!err && t.got < count)
 		err = -ENOSPC; /* the count was wrong: the scan is the truth */
 	if (err) {
 		if (*first)
@@ -211,8 +285,8 @@ int fat_alloc_chain(struct fat_vol *v, uint32_t count, uint32_t *first, uint32_t
 		return err;
 	}
 	v->free_clusters -= count;
-	v->next_free = fat_cluster_ok(v, c) ? c : 2;
-	*last = prev;
+	v->next_free = fat_cluster_ok(v, t.prev + 1) ? t.prev + 1 : 2;
+	*last = t.prev;
 	return 0;
 }
 

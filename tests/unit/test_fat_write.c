@@ -246,6 +246,19 @@ static void test_volume(int i, int bits, unsigned kib, int spc)
 	CHECK("remove_missing", fs_remove(P("/no such")) == -ENOENT);
 	CHECK("rmdir_empty", fs_remove(P("/Renamed Dir")) == 0);
 	CHECK("remove_fsck", fsck_ok(im));
+	/* a big file in three writes, into the holes the removals left and on
+	 * (FAT32 in 512-byte clusters: its clusters taken a 64 KiB piece of the
+	 * FAT at a time, the third write's chain crossing into the next piece) */
+	if (kib >= 16384) {
+		int ok = 1;
+
+		for (uint64_t part = 0; part < 3 && ok; part++)
+			ok = fs_file_write(P("/big.bin"), part * (3 << 20), pattern, 3 << 20) == 3 << 20;
+		for (uint64_t part = 0; part < 3 && ok; part++)
+			ok = fs_file_read(P("/big.bin"), part * (3 << 20), got, 3 << 20) == 3 << 20 && !memcmp(got, pattern, 3 << 20);
+		CHECK("big_write", ok && fsck_ok(im) && fs_file_size(P("/big.bin")) == 9 << 20);
+		CHECK("big_remove", fs_remove(P("/big.bin")) == 0 && fsck_ok(im));
+	}
 	/* fill the disk: -ENOSPC, and the volume stays consistent */
 	{
 		int64_t r = 0;
