@@ -180,6 +180,27 @@ int fat_writable(struct fat_vol *v)
 
 /* ---- clusters ---- */
 
+/* The runs of the chain fat_alloc_chain made last, so its data is written
+ * without walking the chain again (whole: all of it is here). */
+#define FAT_NEW_RUNS 32
+static struct {
+	uint32_t first[FAT_NEW_RUNS], n[FAT_NEW_RUNS];
+	unsigned count;
+	int whole;
+} fat_new;
+
+static void fat_new_add(uint32_t c, uint32_t n)
+{
+	unsigned k = fat_new.count;
+
+	if (k && fat_new.first[k - 1] + fat_new.n[k - 1] == c)
+		fat_new.n[k - 1] += n;
+	else if (k < FAT_NEW_RUNS)
+		fat_new.first[k] = c, fat_new.n[k] = n, fat_new.count++;
+	else
+		fat_new.whole = 0;
+}
+
 /* A chain being allocated: its first and last clusters, how many so far. */
 struct fat_take {
 	uint32_t first, prev, got;
@@ -225,6 +246,7 @@ static int fat_take_bulk(struct fat_vol *v, uint32_t c, uint32_t end, uint32_t c
 			else
 				t->first = c;
 			lo = MIN(lo, c), hi = c, t->prev = c, t->got++;
+			fat_new_add(c, 1);
 		}
 		if (!err && lo <= hi) {
 			uint64_t from = ALIGN_DOWN((uint64_t)(lo - base) * w, ss), to = ALIGN_UP((uint64_t)(hi - base + 1) * w, ss);
@@ -255,6 +277,7 @@ static int fat_take_runs(struct fat_vol *v, uint32_t c, uint32_t end, uint32_t c
 		if (!t->prev)
 			t->first = s;
 		t->prev = s + n - 1, t->got += n, c = s + n;
+		fat_new_add(s, n);
 	}
 	return err;
 }
@@ -271,6 +294,7 @@ int fat_alloc_chain(struct fat_vol *v, uint32_t count, uint32_t *first, uint32_t
 	if (count > v->free_clusters)
 		return -ENOSPC;
 	*first = *last = 0;
+	fat_new.count = 0, fat_new.whole = 1;
 	for (int pass = 0; pass < 2 && t.got < count && !err; pass++) {
 		uint32_t c = pass ? 2 : from, end = pass ? from : v->clusters + 2;
 
@@ -280,6 +304,7 @@ int fat_alloc_chain(struct fat_vol *v, uint32_t count, uint32_t *first, uint32_t
 	if (!err && t.got < count)
 		err = -ENOSPC; /* the count was wrong: the scan is the truth */
 	if (err) {
+		fat_new.count = 0;
 		if (*first)
 			fat_free_chain(v, *first);
 		return err;
@@ -416,6 +441,28 @@ static int fat_entry_chain(struct fat_vol *v, const struct fs_dirent *e, uint32_
 	return fat_seek(&f, *count - 1, last);
 }
 
+/* Write [off, off + len) of the chain fat_alloc_chain just made, by its runs. */
+static int fat_new_write(struct fat_vol *v, uint64_t off, const uint8_t *buf, uint64_t len)
+{
+	uint64_t cs = v->cluster_size;
+	int err = 0;
+
+	for (unsigned i = 0; i < fat_new.count && len && !err; i++) {
+		uint64_t bytes = (uint64_t)fat_new.n[i] * cs, n;
+
+		if (off >= bytes) {
+			off -= bytes;
+			continue;
+		}
+		n = MIN(bytes - off, len);
+		err = fat_dev_put(v, fat_cluster_off(v, fat_new.first[i]) + off, n, buf);
+		if (buf)
+			buf += n;
+		len -= n, off = 0;
+	}
+	return err ? err : len ? -EUCLEAN : 0;
+}
+
 /* Write [off, off + len) of a file whose old chain has have clusters and
  * whose new clusters start at new_first. */
 static int fat_span_write(struct fat_vol *v, uint32_t old_first, uint32_t have, uint32_t new_first, uint64_t off,
@@ -432,7 +479,9 @@ static int fat_span_write(struct fat_vol *v, uint32_t old_first, uint32_t have, 
 		if (buf)
 			buf += n;
 	}
-	if (!err && len)
+	if (!err && len && fat_new.whole && fat_new.count && fat_new.first[0] == new_first)
+		err = fat_new_write(v, off - split, buf, len);
+	else if (!err && len)
 		err = fat_chain_write(v, new_first, off - split, buf, len);
 	return err;
 }
