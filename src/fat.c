@@ -105,6 +105,27 @@ static void fat_cache_drop(void)
 
 static int fat_window_flush(const struct fat_vol *v, unsigned w);
 
+/* Every window loaded with the FAT from base on, in one read (the dirty
+ * ones written first): a walk forward through the FAT (a long file in
+ * small clusters) costs one request per FAT_WINDOWS windows. */
+static int fat_cache_ahead(const struct fat_vol *v, uint64_t base)
+{
+	uint64_t fat_bytes = v->data_start - v->fat_start;
+	uint64_t n = MIN((uint64_t)FAT_WINDOWS * FAT_WINDOW, fat_bytes - base);
+	int err = fat_flush(v);
+
+	if (!err)
+		fat_cache_drop(), fat_cache.vol = v, err = fat_dev_read(v, v->fat_start + base, n, fat_cache.buf[0]);
+	if (err)
+		return err;
+	fat_cache.clock += FAT_WINDOWS;
+	for (unsigned i = 0; i < FAT_WINDOWS && i * (uint64_t)FAT_WINDOW < n; i++) {
+		fat_cache.valid[i] = 1, fat_cache.base[i] = base + i * (uint64_t)FAT_WINDOW;
+		fat_cache.used[i] = fat_cache.clock - i; /* the farthest ahead goes first */
+	}
+	return 0;
+}
+
 /* The cached byte at FAT offset off (its window loaded, the least recently
  * used one replaced, flushed first when dirty). */
 static int fat_byte_ptr(const struct fat_vol *v, uint64_t off, uint8_t **out, unsigned *win)
@@ -123,6 +144,13 @@ static int fat_byte_ptr(const struct fat_vol *v, uint64_t off, uint8_t **out, un
 		w = fat_cache.last; /* chains mostly stay in one window */
 	while (w < FAT_WINDOWS && !(fat_cache.valid[w] && fat_cache.base[w] == base))
 		w++;
+	if (w == FAT_WINDOWS && fat_cache.valid[fat_cache.last] && base == fat_cache.base[fat_cache.last] + FAT_WINDOW) {
+		int err = fat_cache_ahead(v, base); /* a chain walked forward: read on */
+
+		if (err)
+			return err;
+		w = 0;
+	}
 	if (w == FAT_WINDOWS) {
 		uint64_t fat_bytes = v->data_start - v->fat_start; /* bounded by the volume */
 		int err;
