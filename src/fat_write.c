@@ -219,6 +219,21 @@ static void fat_raw_set(const struct fat_vol *v, uint8_t *p, uint32_t i, uint32_
 		((uint32_t *)(void *)p)[i] = (((uint32_t *)(void *)p)[i] & 0xF0000000u) | (val & 0x0FFFFFFFu);
 }
 
+/* The free run at c (free) in a piece of the FAT read at cluster base, want
+ * clusters at most: its entries set (each pointing at the next, the last
+ * one the end mark); its length. */
+static uint32_t fat_bulk_run(const struct fat_vol *v, uint8_t *buf, uint32_t base, uint32_t c, uint32_t lim, uint32_t want)
+{
+	uint32_t e = c + 1;
+
+	while (e < lim && e - c < want && !fat_raw_get(v, buf, e - base))
+		e++;
+	for (uint32_t i = c; i + 1 < e; i++)
+		fat_raw_set(v, buf, i - base, i + 1);
+	fat_raw_set(v, buf, e - 1 - base, fat_eoc(v));
+	return e - c;
+}
+
 /* Take free clusters of [c, end) for chain t, count in all, in
  * FAT_SCAN_CHUNK pieces of the FAT read and written around the cache (a
  * big file in small clusters: a few large requests instead of three per
@@ -235,18 +250,23 @@ static int fat_take_bulk(struct fat_vol *v, uint32_t c, uint32_t end, uint32_t c
 
 		if (!err)
 			fat_cache_forget(v), err = fat_dev_read(v, v->fat0_start + off, n, buf);
-		for (lim = MIN(end, base + (uint32_t)(n / w)); !err && c < lim && t->got < count; c++) {
-			if (fat_raw_get(v, buf, c - base))
+		for (lim = MIN(end, base + (uint32_t)(n / w)); !err && c < lim && t->got < count;) {
+			uint32_t run;
+
+			if (fat_raw_get(v, buf, c - base)) {
+				c++;
 				continue;
-			fat_raw_set(v, buf, c - base, fat_eoc(v));
+			}
+			run = fat_bulk_run(v, buf, base, c, lim, count - t->got);
 			if (t->prev && t->prev >= base && t->prev < lim)
 				fat_raw_set(v, buf, t->prev - base, c), lo = MIN(lo, t->prev);
 			else if (t->prev)
 				link = c; /* the chain's end is in another piece */
 			else
 				t->first = c;
-			lo = MIN(lo, c), hi = c, t->prev = c, t->got++;
-			fat_new_add(c, 1);
+			lo = MIN(lo, c), hi = c + run - 1, t->prev = hi, t->got += run;
+			fat_new_add(c, run);
+			c += run;
 		}
 		if (!err && lo <= hi) {
 			uint64_t from = ALIGN_DOWN((uint64_t)(lo - base) * w, ss), to = ALIGN_UP((uint64_t)(hi - base + 1) * w, ss);
