@@ -126,8 +126,16 @@ int fs_crc32_file(const char *path, uint32_t *crc, uint64_t *size);
  * -ENAMETOOLONG, -EINVAL for forbidden characters, -EUCLEAN, -ENODEV, -EIO ...). src/fs_path.c. */
 int64_t fs_file_size(const char *spec);
 int64_t fs_file_read(const char *spec, uint64_t off, void *buf, uint64_t len);
+/* A file on a RAM disk read in place: *p points at its bytes from off, and
+ * the count returned (len at most, 0 at the end) lie contiguous there;
+ * -ENOSYS on other devices. */
+int64_t fs_file_map(const char *spec, uint64_t off, uint64_t len, const void **p);
 int64_t fs_file_write(const char *spec, uint64_t off, const void *buf, uint64_t len); /* creates the file when missing, extends as needed (a hole is zero-filled); the data is on the device when it returns */
 int fs_file_truncate(const char *spec, uint64_t size);
+/* A file written in pieces (cp): fs_file_write without the device flush at
+ * the end; fs_file_sync then flushes the volume once (its FSInfo, then the device). */
+int64_t fs_file_write_part(const char *spec, uint64_t off, const void *buf, uint64_t len);
+int fs_file_sync(const char *spec);
 int fs_remove(const char *spec);            /* a file, or an empty directory (-ENOTEMPTY) */
 int fs_mkdir(const char *spec);
 int fs_rename(const char *from, const char *to); /* same volume; -EXDEV otherwise */

@@ -10,6 +10,8 @@
  *                 in the file system and cores waiting for their turn
  *   speed MIB PATH  writes MIB MiB to PATH in one file_write, then reads it
  *                 back in one file_read and checks it; MB/s of each
+ *   read PATH     reads the file PATH in one file_read: its MB/s and CRC-32
+ *                 (computed after the timing)
  *   raw MIB DEV   the device's own rate to compare with: MIB MiB written
  *                 with one blk_write from sector 0 (what DEV held is lost)
  * Run: exec files.elf check disk0 disk1 */
@@ -253,6 +255,47 @@ static int files_speed(uint64_t mib, const char *p)
 	return r ? 1 : 0;
 }
 
+/* CRC-32 of IEEE 802.3 and zlib (reflected 0xEDB88320), a byte at a time. */
+static unsigned files_crc32(const uint8_t *p, uint64_t n)
+{
+	static uint32_t table[256];
+	uint32_t crc = ~0u;
+
+	for (uint32_t i = 0, first = !table[1]; first && i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+		table[i] = c;
+	}
+	while (n--)
+		crc = table[(crc ^ *p++) & 0xFF] ^ (crc >> 8);
+	return ~crc;
+}
+
+static int files_read(const char *p)
+{
+	int64_t size = ingot_file_size(p), r;
+	uint8_t *buf = ingot_mem_base();
+	uint64_t t0, ns, kbs;
+
+	if (size < 0 || (uint64_t)size > ingot_mem_size()) {
+		ingot_printf("error: files: %s: %lld (size, or too big for memory)\n", p, (long long)size);
+		return 2;
+	}
+	t0 = ingot_time_ns();
+	if ((r = ingot_file_read(p, 0, buf, (uint64_t)size)) != size) {
+		ingot_printf("error: files: file_read %s returned %lld\n", p, (long long)r);
+		return 1;
+	}
+	ns = ingot_time_ns() - t0;
+	kbs = ns ? (uint64_t)size * 1000000 / ns : 0;
+	ingot_printf("files: read %lld bytes in %llu ms: %llu.%llu MB/s, crc32 %08x\n", (long long)size,
+		     (unsigned long long)(ns / 1000000), (unsigned long long)(kbs / 1000), (unsigned long long)(kbs % 1000 / 100),
+		     files_crc32(buf, (uint64_t)size));
+	return 0;
+}
+
 static int files_raw(uint64_t mib, const char *dev)
 {
 	struct ingot_blk_info info;
@@ -288,8 +331,10 @@ int main(int argc, char **argv)
 		return files_stop(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "raw"))
 		return files_raw(strtoul(argv[2], 0, 0), argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "read"))
+		return files_read(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "speed"))
 		return files_speed(strtoul(argv[2], 0, 0), argv[3]);
-	ingot_printf("usage: files.elf check RW RO | stop DEV | speed MIB PATH | raw MIB DEV\n");
+	ingot_printf("usage: files.elf check RW RO | stop DEV | speed MIB PATH | read PATH | raw MIB DEV\n");
 	return 2;
 }

@@ -105,6 +105,27 @@ static void fat_cache_drop(void)
 
 static int fat_window_flush(const struct fat_vol *v, unsigned w);
 
+/* Every window loaded with the FAT from base on, in one read (the dirty
+ * ones written first): a walk forward through the FAT (a long file in
+ * small clusters) costs one request per FAT_WINDOWS windows. */
+static int fat_cache_ahead(const struct fat_vol *v, uint64_t base)
+{
+	uint64_t fat_bytes = v->data_start - v->fat_start;
+	uint64_t n = MIN((uint64_t)FAT_WINDOWS * FAT_WINDOW, fat_bytes - base);
+	int err = fat_flush(v);
+
+	if (!err)
+		fat_cache_drop(), fat_cache.vol = v, err = fat_dev_read(v, v->fat_start + base, n, fat_cache.buf[0]);
+	if (err)
+		return err;
+	fat_cache.clock += FAT_WINDOWS;
+	for (unsigned i = 0; i < FAT_WINDOWS && i * (uint64_t)FAT_WINDOW < n; i++) {
+		fat_cache.valid[i] = 1, fat_cache.base[i] = base + i * (uint64_t)FAT_WINDOW;
+		fat_cache.used[i] = fat_cache.clock - i; /* the farthest ahead goes first */
+	}
+	return 0;
+}
+
 /* The cached byte at FAT offset off (its window loaded, the least recently
  * used one replaced, flushed first when dirty). */
 static int fat_byte_ptr(const struct fat_vol *v, uint64_t off, uint8_t **out, unsigned *win)
@@ -123,6 +144,13 @@ static int fat_byte_ptr(const struct fat_vol *v, uint64_t off, uint8_t **out, un
 		w = fat_cache.last; /* chains mostly stay in one window */
 	while (w < FAT_WINDOWS && !(fat_cache.valid[w] && fat_cache.base[w] == base))
 		w++;
+	if (w == FAT_WINDOWS && fat_cache.valid[fat_cache.last] && base == fat_cache.base[fat_cache.last] + FAT_WINDOW) {
+		int err = fat_cache_ahead(v, base); /* a chain walked forward: read on */
+
+		if (err)
+			return err;
+		w = 0;
+	}
 	if (w == FAT_WINDOWS) {
 		uint64_t fat_bytes = v->data_start - v->fat_start; /* bounded by the volume */
 		int err;
@@ -250,6 +278,31 @@ static int fat_byte_set(const struct fat_vol *v, uint64_t off, uint8_t mask, uin
 	*p = (uint8_t)((*p & ~mask) | (val & mask));
 	fat_cache.dirty[w] |= (uint8_t)(1u << ((off % FAT_WINDOW) / v->sector_size));
 	return 0;
+}
+
+int fat_entries(const struct fat_vol *v, uint32_t n, uint8_t **p, uint32_t *avail, unsigned *win)
+{
+	uint32_t width = (uint32_t)v->type / 8;
+	uint64_t off = (uint64_t)n * width;
+	int err;
+
+	if (v->type == 12 || !fat_cluster_ok(v, n))
+		return -EUCLEAN;
+	err = fat_byte_ptr(v, off, p, win);
+	if (err)
+		return err;
+	/* The FAT holds every cluster's entry (fat_layout): the window does too. */
+	*avail = MIN((uint32_t)((FAT_WINDOW - off % FAT_WINDOW) / width), v->clusters + 2 - n);
+	return 0;
+}
+
+void fat_entries_dirty(const struct fat_vol *v, unsigned win, uint32_t n, uint32_t count)
+{
+	uint64_t width = (uint64_t)v->type / 8, from = (uint64_t)n * width % FAT_WINDOW;
+	uint64_t to = from + (uint64_t)count * width; /* within the window: fat_entries' *avail */
+
+	for (uint64_t s = from / v->sector_size; s * v->sector_size < to; s++)
+		fat_cache.dirty[win] |= (uint8_t)(1u << s);
 }
 
 uint32_t fat_eoc(const struct fat_vol *v)
@@ -444,20 +497,27 @@ int fat_mount(struct fat_vol *v, struct blkdev *b)
 int fat_chain_check(const struct fat_vol *v, uint32_t first, uint32_t limit, uint32_t stop,
 			   uint32_t *count)
 {
-	uint32_t c = first, tortoise = first, power = 1, lambda = 0, next;
+	uint32_t c = first, tortoise = first, power = 1, lambda = 0, steps = 0, run, next;
 	int err;
 
 	*count = 0;
 	while (first) {
+		/* Brent's cycle finding over the heads of contiguous runs (at most
+		 * FAT_RUN_STEP clusters each): a head seen again is a loop. */
+		uint32_t max = MIN(FAT_RUN_STEP, limit - MIN(*count, limit));
+
 		if (*count >= stop && stop < limit)
 			return 0;
 		if (!fat_cluster_ok(v, c) || *count >= limit)
 			return -EUCLEAN;
-		if (++*count % FAT_CTRL_C_EVERY == 0 && console_ctrl_c_pending && console_ctrl_c_pending())
+		if (stop < limit)
+			max = MIN(max, stop - *count);
+		if (++steps % FAT_CTRL_C_EVERY == 0 && console_ctrl_c_pending && console_ctrl_c_pending())
 			return -ECANCELED;
-		err = fat_get(v, c, &next);
+		err = fat_run_len(v, c, max, &run, &next);
 		if (err)
 			return err;
+		*count += run;
 		if (fat_is_eoc(v, next))
 			return 0;
 		if (next == tortoise)
@@ -526,71 +586,11 @@ int fat_open_root(struct fat_vol *v, struct fs_file *f)
 
 /* ---- reading ---- */
 
-/* A file checked only in part when opened: its last cluster must end the
- * chain (a longer chain is corrupt, as fat_chain_check finds for others). */
-static int fat_tail_check(const struct fs_file *f)
-{
-	uint32_t next;
-	int err;
-
-	if (!f->check_tail || f->cur_index + 1 != f->clusters)
-		return 0;
-	err = fat_get(f->vol, f->cur_cluster, &next);
-	return err ? err : fat_is_eoc(f->vol, next) ? 0 : -EUCLEAN;
-}
-
-/* The cluster at chain index idx, walking on from the cursor. A step that
- * leaves the volume or ends the chain early is -EUCLEAN; a loop in the
- * part checked lazily just repeats clusters, up to the file's size. */
-int fat_seek(struct fs_file *f, uint32_t idx, uint32_t *cluster)
-{
-	uint32_t next, steps = 0;
-	int err;
-
-	if (idx >= f->clusters)
-		return -EUCLEAN;
-	if (!f->cur_cluster || idx < f->cur_index)
-		f->cur_index = 0, f->cur_cluster = f->first_cluster;
-	while (f->cur_index < idx) {
-		if (++steps % FAT_CTRL_C_EVERY == 0 && console_ctrl_c_pending && console_ctrl_c_pending())
-			return -ECANCELED;
-		err = fat_get(f->vol, f->cur_cluster, &next);
-		if (err)
-			return err;
-		if (!fat_cluster_ok(f->vol, next))
-			return -EUCLEAN;
-		f->cur_cluster = next, f->cur_index++;
-	}
-	*cluster = f->cur_cluster;
-	return fat_tail_check(f);
-}
-
-/* Extend a run of contiguous clusters from the cursor while it still
- * covers less than want bytes; returns the clusters in the run. */
-static int fat_run(struct fs_file *f, uint64_t want, uint32_t *run)
-{
-	uint32_t cs = f->vol->cluster_size, next;
-	int err;
-
-	*run = 1;
-	while ((uint64_t)*run * cs < want && f->cur_index + 1 < f->clusters) {
-		err = fat_get(f->vol, f->cur_cluster, &next);
-		if (err)
-			return err;
-		if (next != f->cur_cluster + 1)
-			break;
-		if (!fat_cluster_ok(f->vol, next))
-			return -EUCLEAN;
-		f->cur_cluster = next, f->cur_index++, ++*run;
-	}
-	return fat_tail_check(f);
-}
-
 int64_t fs_read(struct fs_file *f, uint64_t off, void *buf, uint64_t len)
 {
 	const struct fat_vol *v = f->vol;
 	uint8_t *p = buf;
-	uint64_t done = 0;
+	uint64_t done = 0, at = 0;
 
 	if (off >= f->size)
 		return 0;
@@ -600,22 +600,18 @@ int64_t fs_read(struct fs_file *f, uint64_t off, void *buf, uint64_t len)
 		return err ? err : (int64_t)len;
 	}
 	while (done < len) {
-		uint64_t in = off % v->cluster_size, n;
-		uint32_t c = 0, run = 0;
-		int err = fat_seek(f, (uint32_t)(off / v->cluster_size), &c);
+		int64_t n;
+		int err;
 
-		if (!err && done && console_ctrl_c_pending && console_ctrl_c_pending())
-			err = -ECANCELED; /* a long read (exec of a big file, scattered) */
-
-		if (!err)
-			err = fat_run(f, in + len - done, &run);
+		if (done && console_ctrl_c_pending && console_ctrl_c_pending())
+			return -ECANCELED; /* a long read (exec of a big file, scattered) */
+		n = fat_file_span(f, off, len - done, &at);
+		if (n <= 0)
+			return n ? n : -EUCLEAN; /* inside the size: a cluster at least */
+		err = fat_dev_read(v, at, (uint64_t)n, p + done);
 		if (err)
 			return err;
-		n = MIN((uint64_t)run * v->cluster_size - in, len - done);
-		err = fat_dev_read(v, v->data_start + (uint64_t)(c - 2) * v->cluster_size + in, n, p + done);
-		if (err)
-			return err;
-		done += n, off += n;
+		done += (uint64_t)n, off += (uint64_t)n;
 	}
 	return (int64_t)done;
 }
@@ -895,6 +891,12 @@ int fs_mount(struct blkdev *b, struct fat_vol **out)
 		fs_vols[i].dev = NULL; /* read errors are not remembered */
 	*out = &fs_vols[i];
 	return err;
+}
+
+void fat_cache_forget(const struct fat_vol *v)
+{
+	if (fat_cache.vol == v)
+		fat_cache_drop();
 }
 
 void fat_forget_all(void)

@@ -111,6 +111,16 @@ int fat_flush(const struct fat_vol *v);
  * yet written are dropped (what is on the disk is consistent at every flush)
  * and every volume is checked again before its next write. */
 void fat_forget_all(void);
+/* Drop v's cached FAT windows, all clean (after fat_flush): the FAT is
+ * about to be written around the cache. */
+void fat_cache_forget(const struct fat_vol *v);
+/* FAT16/32: a pointer to cluster n's entry in a cached window of the FAT
+ * and how many entries (of n, n + 1, ...) the window holds, the volume's
+ * last cluster at most; -EUCLEAN on FAT12 or a cluster outside the volume.
+ * Good until the next call into the FAT cache. */
+int fat_entries(const struct fat_vol *v, uint32_t n, uint8_t **p, uint32_t *avail, unsigned *win);
+/* Entries [n, n + count) of window win (from fat_entries) were changed. */
+void fat_entries_dirty(const struct fat_vol *v, unsigned win, uint32_t n, uint32_t count);
 int fat_is_eoc(const struct fat_vol *v, uint32_t e);
 int fat_cluster_ok(const struct fat_vol *v, uint32_t c);
 uint32_t fat_eoc(const struct fat_vol *v);
@@ -118,6 +128,9 @@ int fat_chain_check(const struct fat_vol *v, uint32_t first, uint32_t limit, uin
 int fat_open(struct fat_vol *v, const struct fs_dirent *e, struct fs_file *f);
 int fat_open_root(struct fat_vol *v, struct fs_file *f);
 int fat_seek(struct fs_file *f, uint32_t idx, uint32_t *cluster);
+/* Where the file's bytes from off lie on the device: *at, and how many of
+ * them (len at most) are contiguous there; 0 at the end of the file. */
+int64_t fat_file_span(struct fs_file *f, uint64_t off, uint64_t len, uint64_t *at);
 uint8_t fat_name_sum(const uint8_t *name);
 int fat_name_eq(const char *a, const char *b, size_t blen);
 
@@ -125,6 +138,19 @@ static inline uint64_t fat_cluster_off(const struct fat_vol *v, uint32_t c)
 {
 	return v->data_start + (uint64_t)(c - 2) * v->cluster_size;
 }
+
+/* ---- fat_run.c ---- */
+#define FAT_RUN_STEP 4096u /* clusters per run in a chain check: its Ctrl-C looks stay frequent */
+/* The run of contiguous clusters c, c + 1, ... of a chain (each entry
+ * pointing at the next), max clusters at most (max >= 1, c in the volume):
+ * *run clusters, all in the volume, and *next, the last one's entry. */
+int fat_run_len(const struct fat_vol *v, uint32_t c, uint32_t max, uint32_t *run, uint32_t *next);
+/* The first free cluster in [c, end) and how many free ones follow it (want
+ * at most): *start (0 when none) and *len. */
+int fat_free_find(const struct fat_vol *v, uint32_t c, uint32_t end, uint32_t want, uint32_t *start, uint32_t *len);
+/* Set the entries of clusters [first, first + n): link, each pointing at
+ * the next and the last one at end; else every one to end (0: freed). */
+int fat_fill_run(const struct fat_vol *v, uint32_t first, uint32_t n, int link, uint32_t end);
 
 /* ---- fat_write.c ---- */
 /* 0 when the volume may be written, else -EROFS (read-only device) or
@@ -152,6 +178,9 @@ int fat_cluster_zero(struct fat_vol *v, uint32_t c);
  * open from entry e (its place in its directory dir), which is updated. */
 int64_t fat_file_write(struct fs_file *dir, struct fs_dirent *e, uint64_t off, const uint8_t *buf, uint64_t len);
 int fat_file_truncate(struct fs_file *dir, struct fs_dirent *e, uint64_t size);
+/* fat_file_write, sync 0: without the FSInfo update and the device flush at
+ * its end (a later fat_sync does them: a file written in pieces). */
+int64_t fat_file_put(struct fs_file *dir, struct fs_dirent *e, uint64_t off, const uint8_t *buf, uint64_t len, int sync);
 
 /* ---- fat_dir.c ---- */
 /* A name a new entry may have: 0, -EINVAL or -ENAMETOOLONG. */

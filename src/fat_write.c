@@ -17,6 +17,7 @@
 
 #define FAT_SCAN_CHUNK (64u * 1024u)
 #define FAT_ZERO_CHUNK (64u * 1024u)
+#define FAT_BULK_MIN 4096u /* clusters: a smaller chain is taken through the FAT cache */
 #define FSINFO_LEAD 0x41615252u      /* fatgen103 section 5 */
 #define FSINFO_STRUC 0x61417272u
 #define FSINFO_TRAIL 0xAA550000u
@@ -179,62 +180,179 @@ int fat_writable(struct fat_vol *v)
 
 /* ---- clusters ---- */
 
+/* The runs of the chain fat_alloc_chain made last, so its data is written
+ * without walking the chain again (whole: all of it is here). */
+#define FAT_NEW_RUNS 32
+static struct {
+	uint32_t first[FAT_NEW_RUNS], n[FAT_NEW_RUNS];
+	unsigned count;
+	int whole;
+} fat_new;
+
+static void fat_new_add(uint32_t c, uint32_t n)
+{
+	unsigned k = fat_new.count;
+
+	if (k && fat_new.first[k - 1] + fat_new.n[k - 1] == c)
+		fat_new.n[k - 1] += n;
+	else if (k < FAT_NEW_RUNS)
+		fat_new.first[k] = c, fat_new.n[k] = n, fat_new.count++;
+	else
+		fat_new.whole = 0;
+}
+
+/* A chain being allocated: its first and last clusters, how many so far. */
+struct fat_take {
+	uint32_t first, prev, got;
+};
+
+static uint32_t fat_raw_get(const struct fat_vol *v, const uint8_t *p, uint32_t i)
+{
+	return v->type == 16 ? ((const uint16_t *)(const void *)p)[i] : ((const uint32_t *)(const void *)p)[i] & 0x0FFFFFFF;
+}
+
+static void fat_raw_set(const struct fat_vol *v, uint8_t *p, uint32_t i, uint32_t val)
+{
+	if (v->type == 16)
+		((uint16_t *)(void *)p)[i] = (uint16_t)val;
+	else /* the top 4 bits are reserved: kept as they are */
+		((uint32_t *)(void *)p)[i] = (((uint32_t *)(void *)p)[i] & 0xF0000000u) | (val & 0x0FFFFFFFu);
+}
+
+/* The free run at c (free) in a piece of the FAT read at cluster base, want
+ * clusters at most: its entries set (each pointing at the next, the last
+ * one the end mark); its length. */
+static uint32_t fat_bulk_run(const struct fat_vol *v, uint8_t *buf, uint32_t base, uint32_t c, uint32_t lim, uint32_t want)
+{
+	uint32_t e = c + 1;
+
+	while (e < lim && e - c < want && !fat_raw_get(v, buf, e - base))
+		e++;
+	for (uint32_t i = c; i + 1 < e; i++)
+		fat_raw_set(v, buf, i - base, i + 1);
+	fat_raw_set(v, buf, e - 1 - base, fat_eoc(v));
+	return e - c;
+}
+
+/* Take free clusters of [c, end) for chain t, count in all, in
+ * FAT_SCAN_CHUNK pieces of the FAT read and written around the cache (a
+ * big file in small clusters: a few large requests instead of three per
+ * 4 KiB window). Only the changed sectors are written, each copy in turn. */
+static int fat_take_bulk(struct fat_vol *v, uint32_t c, uint32_t end, uint32_t count, struct fat_take *t)
+{
+	uint32_t w = (uint32_t)v->type / 8, per = FAT_SCAN_CHUNK / w, ss = v->sector_size;
+	uint8_t *buf = fat_scan_buf[0];
+
+	while (c < end && t->got < count) {
+		uint32_t base = c - c % per, lo = UINT32_MAX, hi = 0, link = 0, outside = t->prev, lim;
+		uint64_t off = (uint64_t)base * w, n = MIN((uint64_t)FAT_SCAN_CHUNK, v->fat_bytes - off);
+		int err = fat_flush(v);
+
+		if (!err)
+			fat_cache_forget(v), err = fat_dev_read(v, v->fat0_start + off, n, buf);
+		for (lim = MIN(end, base + (uint32_t)(n / w)); !err && c < lim && t->got < count;) {
+			uint32_t run;
+
+			if (fat_raw_get(v, buf, c - base)) {
+				c++;
+				continue;
+			}
+			run = fat_bulk_run(v, buf, base, c, lim, count - t->got);
+			if (t->prev && t->prev >= base && t->prev < lim)
+				fat_raw_set(v, buf, t->prev - base, c), lo = MIN(lo, t->prev);
+			else if (t->prev)
+				link = c; /* the chain's end is in another piece */
+			else
+				t->first = c;
+			lo = MIN(lo, c), hi = c + run - 1, t->prev = hi, t->got += run;
+			fat_new_add(c, run);
+			c += run;
+		}
+		if (!err && lo <= hi) {
+			uint64_t from = ALIGN_DOWN((uint64_t)(lo - base) * w, ss), to = ALIGN_UP((uint64_t)(hi - base + 1) * w, ss);
+
+			for (uint32_t copy = 0; copy < v->fats && !err; copy++)
+				err = fat_dev_write(v, v->fat0_start + copy * v->fat_bytes + off + from, MIN(to, n) - from, buf + from);
+		}
+		if (!err && link)
+			err = fat_put(v, outside, link); /* through the cache: flushed before the next piece */
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Take free clusters of [c, end) for chain t through the FAT cache, a run at a time. */
+static int fat_take_runs(struct fat_vol *v, uint32_t c, uint32_t end, uint32_t count, struct fat_take *t)
+{
+	uint32_t s, n;
+	int err = 0;
+
+	while (t->got < count && !(err = fat_free_find(v, c, end, count - t->got, &s, &n)) && n) {
+		err = fat_fill_run(v, s, n, 1, fat_eoc(v));
+		if (!err && t->prev)
+			err = fat_put(v, t->prev, s);
+		if (err)
+			return err;
+		if (!t->prev)
+			t->first = s;
+		t->prev = s + n - 1, t->got += n, c = s + n;
+		fat_new_add(s, n);
+	}
+	return err;
+}
+
+/* Free clusters are taken from the next-free hint to the volume's end, then
+ * from its start: whole free runs, or for a big chain on a big FAT, pieces
+ * of the FAT at a time. */
 int fat_alloc_chain(struct fat_vol *v, uint32_t count, uint32_t *first, uint32_t *last)
 {
-	uint32_t c = v->next_free, prev = 0, got = 0, e;
-	int err = 0;
+	uint32_t from = fat_cluster_ok(v, v->next_free) ? v->next_free : 2;
+	int bulk = v->type != 12 && count >= FAT_BULK_MIN && v->fat_bytes > FAT_SPAN_MAX, err = 0;
+	struct fat_take t = { 0, 0, 0 };
 
 	if (count > v->free_clusters)
 		return -ENOSPC;
 	*first = *last = 0;
-	for (uint32_t scanned = 0; got < count && scanned < v->clusters; scanned++, c++) {
-		if (!fat_cluster_ok(v, c))
-			c = 2;
-		err = fat_get(v, c, &e);
-		if (err)
-			break;
-		if (e)
-			continue;
-		err = fat_put(v, c, fat_eoc(v));
-		if (!err && prev)
-			err = fat_put(v, prev, c);
-		if (err)
-			break;
-		if (!prev)
-			*first = c;
-		prev = c, got++;
+	fat_new.count = 0, fat_new.whole = 1;
+	for (int pass = 0; pass < 2 && t.got < count && !err; pass++) {
+		uint32_t c = pass ? 2 : from, end = pass ? from : v->clusters + 2;
+
+		err = bulk ? fat_take_bulk(v, c, end, count, &t) : fat_take_runs(v, c, end, count, &t);
 	}
-	if (!err && got < count)
+	*first = t.first;
+	if (!err && t.got < count)
 		err = -ENOSPC; /* the count was wrong: the scan is the truth */
 	if (err) {
+		fat_new.count = 0;
 		if (*first)
 			fat_free_chain(v, *first);
 		return err;
 	}
 	v->free_clusters -= count;
-	v->next_free = fat_cluster_ok(v, c) ? c : 2;
-	*last = prev;
+	v->next_free = fat_cluster_ok(v, t.prev + 1) ? t.prev + 1 : 2;
+	*last = t.prev;
 	return 0;
 }
 
 int fat_free_chain(struct fat_vol *v, uint32_t first)
 {
-	uint32_t c = first, next;
+	uint32_t c = first, next, run = 0;
 
-	for (uint32_t steps = 0; steps <= v->clusters; steps++) {
+	for (uint32_t steps = 0; steps <= v->clusters; steps += run) {
 		int err;
 
 		if (!fat_cluster_ok(v, c))
 			return -EUCLEAN;
-		err = fat_get(v, c, &next);
+		err = fat_run_len(v, c, v->clusters, &run, &next);
 		if (!err && !next)
 			return -EUCLEAN; /* a free cluster in a chain */
 		if (!err)
-			err = fat_put(v, c, 0);
+			err = fat_fill_run(v, c, run, 0, 0);
 		if (err)
 			return err;
 		fat_chain_gen++;
-		v->free_clusters++;
+		v->free_clusters += run;
 		if (c < v->next_free)
 			v->next_free = c;
 		if (fat_is_eoc(v, next))
@@ -284,32 +402,28 @@ int fat_cluster_zero(struct fat_vol *v, uint32_t c)
 int fat_chain_write(struct fat_vol *v, uint32_t first, uint64_t off, const uint8_t *buf, uint64_t len)
 {
 	uint64_t cs = v->cluster_size, in = off % cs;
-	uint32_t c = first, next;
+	uint32_t c = first, next, run;
 	int err = 0;
 
-	for (uint64_t i = off / cs; i > 0 && !err; i--) {
-		err = fat_get(v, c, &c);
+	/* Contiguous clusters are passed, and written, in one step. */
+	for (uint64_t skip = off / cs; skip > 0 && !err; skip -= run) {
+		err = fat_run_len(v, c, (uint32_t)MIN(skip, (uint64_t)v->clusters), &run, &c);
 		if (!err && !fat_cluster_ok(v, c))
 			err = -EUCLEAN;
 	}
 	while (!err && len) {
-		uint32_t last = c;
-		uint64_t run = cs - in, n;
+		uint64_t n;
 
 		if (!fat_cluster_ok(v, c))
 			return -EUCLEAN;
-		/* Contiguous clusters go in one request. */
-		while (run < len && !(err = fat_get(v, last, &next)) && next == last + 1)
-			last = next, run += cs;
+		err = fat_run_len(v, c, (uint32_t)MIN((in + len + cs - 1) / cs, (uint64_t)v->clusters), &run, &next);
 		if (err)
 			return err;
-		n = MIN(run, len);
+		n = MIN((uint64_t)run * cs - in, len);
 		err = fat_dev_put(v, fat_cluster_off(v, c) + in, n, buf);
 		if (buf)
 			buf += n;
-		len -= n, in = 0;
-		if (!err && len)
-			err = fat_get(v, last, &c);
+		len -= n, in = 0, c = next;
 	}
 	return err;
 }
@@ -347,6 +461,28 @@ static int fat_entry_chain(struct fat_vol *v, const struct fs_dirent *e, uint32_
 	return fat_seek(&f, *count - 1, last);
 }
 
+/* Write [off, off + len) of the chain fat_alloc_chain just made, by its runs. */
+static int fat_new_write(struct fat_vol *v, uint64_t off, const uint8_t *buf, uint64_t len)
+{
+	uint64_t cs = v->cluster_size;
+	int err = 0;
+
+	for (unsigned i = 0; i < fat_new.count && len && !err; i++) {
+		uint64_t bytes = (uint64_t)fat_new.n[i] * cs, n;
+
+		if (off >= bytes) {
+			off -= bytes;
+			continue;
+		}
+		n = MIN(bytes - off, len);
+		err = fat_dev_put(v, fat_cluster_off(v, fat_new.first[i]) + off, n, buf);
+		if (buf)
+			buf += n;
+		len -= n, off = 0;
+	}
+	return err ? err : len ? -EUCLEAN : 0;
+}
+
 /* Write [off, off + len) of a file whose old chain has have clusters and
  * whose new clusters start at new_first. */
 static int fat_span_write(struct fat_vol *v, uint32_t old_first, uint32_t have, uint32_t new_first, uint64_t off,
@@ -363,12 +499,14 @@ static int fat_span_write(struct fat_vol *v, uint32_t old_first, uint32_t have, 
 		if (buf)
 			buf += n;
 	}
-	if (!err && len)
+	if (!err && len && fat_new.whole && fat_new.count && fat_new.first[0] == new_first)
+		err = fat_new_write(v, off - split, buf, len);
+	else if (!err && len)
 		err = fat_chain_write(v, new_first, off - split, buf, len);
 	return err;
 }
 
-int64_t fat_file_write(struct fs_file *dir, struct fs_dirent *e, uint64_t off, const uint8_t *buf, uint64_t len)
+int64_t fat_file_put(struct fs_file *dir, struct fs_dirent *e, uint64_t off, const uint8_t *buf, uint64_t len, int sync)
 {
 	struct fat_vol *v = dir->vol;
 	uint64_t cs = v->cluster_size, end = off + len;
@@ -410,9 +548,16 @@ int64_t fat_file_write(struct fs_file *dir, struct fs_dirent *e, uint64_t off, c
 	fat_tail_memo.v = v, fat_tail_memo.gen = fat_chain_gen, fat_tail_memo.first = e->cluster;
 	fat_tail_memo.count = MAX(need, have), fat_tail_memo.last = new_first ? new_last : old_last;
 	err = fat_dir_update(dir, e);
-	if (!err)
+	if (!err && sync)
 		err = fat_sync(v);
+	else if (!err)
+		v->dev_writes = fat_dev_writes(v); /* all ours: the next piece is not checked again */
 	return err ? err : (int64_t)len;
+}
+
+int64_t fat_file_write(struct fs_file *dir, struct fs_dirent *e, uint64_t off, const uint8_t *buf, uint64_t len)
+{
+	return fat_file_put(dir, e, off, buf, len, 1);
 }
 
 int fat_file_truncate(struct fs_file *dir, struct fs_dirent *e, uint64_t size)

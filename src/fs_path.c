@@ -4,6 +4,7 @@
  * Exercised by -drive file=fat.img,if=none,id=d -device virtio-blk-pci,drive=d (tests/expect/fatwrite.exp). */
 #include "blkdev.h"
 #include "console.h"
+#include "diskinfo.h"
 #include "errno.h"
 #include "fat_priv.h"
 #include "lock.h"
@@ -168,12 +169,11 @@ int64_t fs_file_size(const char *spec)
 	return r;
 }
 
-int64_t fs_file_read(const char *spec, uint64_t off, void *buf, uint64_t len)
+/* fs_f opened from spec for reading, its cursor where the last read left it. */
+static int fs_read_open(const char *spec)
 {
-	int64_t r;
+	int r = fs_resolve(spec, &fs_f);
 
-	fs_lock_take();
-	r = fs_resolve(spec, &fs_f);
 	if (!r && fs_f.is_dir)
 		r = -EISDIR;
 	if (!r)
@@ -182,13 +182,49 @@ int64_t fs_file_read(const char *spec, uint64_t off, void *buf, uint64_t len)
 	    fs_read_memo.first == fs_f.first_cluster && fs_read_memo.index < fs_f.clusters &&
 	    fat_cluster_ok(fs_f.vol, fs_read_memo.cluster))
 		fs_f.cur_index = fs_read_memo.index, fs_f.cur_cluster = fs_read_memo.cluster;
-	if (!r)
-		r = fs_read(&fs_f, off, buf, len);
+	return r;
+}
+
+static void fs_read_done(int64_t r)
+{
 	if (r >= 0 && fs_f.cur_cluster) {
 		fs_read_memo.v = fs_f.vol, fs_read_memo.gen = fat_chain_gen, fs_read_memo.first = fs_f.first_cluster;
 		fs_read_memo.index = fs_f.cur_index, fs_read_memo.cluster = fs_f.cur_cluster;
 	}
+}
+
+int64_t fs_file_read(const char *spec, uint64_t off, void *buf, uint64_t len)
+{
+	int64_t r;
+
+	fs_lock_take();
+	r = fs_read_open(spec);
+	if (!r)
+		r = fs_read(&fs_f, off, buf, len);
+	fs_read_done(r);
 	fs_lock_give();
+	return r;
+}
+
+int64_t fs_file_map(const char *spec, uint64_t off, uint64_t len, const void **p)
+{
+	static struct blk_info info; /* under fs_lock */
+	uint64_t at = 0;
+	int64_t r;
+
+	fs_lock_take();
+	r = fs_read_open(spec);
+	if (!r) {
+		struct blkdev *b = fs_f.vol->dev;
+
+		if (b->kind != BLK_RAM || b->parent || !b->info || b->info(b, &info) || info.kind != BLK_INFO_RAM)
+			r = -ENOSYS;
+	}
+	if (!r)
+		r = fat_file_span(&fs_f, off, len, &at);
+	fs_read_done(r);
+	fs_lock_give();
+	*p = r > 0 ? (const void *)(uintptr_t)(info.u.ram.addr + at) : NULL;
 	return r;
 }
 
@@ -218,6 +254,32 @@ int64_t fs_file_write(const char *spec, uint64_t off, const void *buf, uint64_t 
 		r = fat_file_write(&fs_w1.parent, &fs_w1.e, off, buf, len);
 	fs_lock_give();
 	return r;
+}
+
+int64_t fs_file_write_part(const char *spec, uint64_t off, const void *buf, uint64_t len)
+{
+	int64_t r;
+
+	fs_lock_take();
+	r = fs_open_write(spec, 1);
+	if (!r)
+		r = fat_file_put(&fs_w1.parent, &fs_w1.e, off, buf, len, 0);
+	fs_lock_give();
+	return r;
+}
+
+int fs_file_sync(const char *spec)
+{
+	struct fat_vol *v;
+	const char *path;
+	int err;
+
+	fs_lock_take();
+	err = fs_locate(spec, 0, &v, &path);
+	if (!err && v->wstate == 1)
+		err = fat_sync(v);
+	fs_lock_give();
+	return err;
 }
 
 int fs_file_truncate(const char *spec, uint64_t size)

@@ -129,6 +129,8 @@ static int cp_fail(const char *cmd, const char *dst, int err)
 	fsw_error(cmd, dst, err);
 	if (err != -ECANCELED && fs_remove(dst) == 0)
 		kprintf("(the partial %s was removed)\n", dst);
+	else
+		fs_file_sync(dst); /* cp's pieces went without a device flush */
 	return CMD_REPORTED;
 }
 
@@ -160,11 +162,25 @@ static int cp_from_tftp(const char *file, const char *dst)
 	return 0;
 }
 
+/* The next piece of src: in place when it lies on a RAM disk in a run of
+ * at least CP_MIN_CHUNK (or its rest), which saves a copy as big as the
+ * file; else read into buf. *from: where it is. */
+static int64_t cp_piece(const char *src, uint64_t off, uint64_t want, uint8_t *buf, const void **from)
+{
+	int64_t n = fs_file_map(src, off, want, from);
+
+	if (n > 0 && ((uint64_t)n >= CP_MIN_CHUNK || (uint64_t)n == want))
+		return n;
+	*from = buf;
+	return fs_file_read(src, off, buf, want);
+}
+
 static int cp_files(const char *src, const char *dst)
 {
 	uint64_t chunk = CP_CHUNK, off = 0, t0 = timer_ns();
 	uint8_t *buf = mm_scratch(chunk);
 	int64_t size = fs_file_size(src);
+	int err;
 
 	if (!buf)
 		buf = mm_scratch(chunk = CP_MID_CHUNK);
@@ -177,19 +193,26 @@ static int cp_files(const char *src, const char *dst)
 	if (cp_clear("cp", dst))
 		return CMD_REPORTED;
 	do {
-		int64_t n = fs_file_read(src, off, buf, MIN(chunk, (uint64_t)size - off)), w;
+		uint64_t want = MIN(chunk, (uint64_t)size - off);
+		const void *from = NULL;
+		int64_t n = cp_piece(src, off, want, buf, &from), w;
 
 		if (n < 0)
 			return cp_fail("cp", dst, (int)n);
-		w = fs_file_write(dst, off, buf, (uint64_t)n);
+		w = fs_file_write_part(dst, off, from, (uint64_t)n);
 		if (w < 0)
 			return cp_fail("cp", dst, (int)w);
-		if (console_ctrl_c_pending())
+		if (console_ctrl_c_pending()) {
+			fs_file_sync(dst); /* what was written stays, complete on the device */
 			return -ECANCELED;
+		}
 		off += (uint64_t)n;
 		if (!n)
 			break;
 	} while (off < (uint64_t)size);
+	err = fs_file_sync(dst); /* once for the whole copy */
+	if (err)
+		return cp_fail("cp", dst, err);
 	kprintf("%s: ", dst);
 	fsw_rate(off, timer_ns() - t0);
 	return 0;
