@@ -118,6 +118,13 @@ $(PROGRAM_ELFS): programs ;
 # image, UEFI the FAT image efi.img (on a USB stick also its EFI system
 # partition), and the hybrid MBR boots a stick by BIOS, as grub-mkrescue
 # makes them (but for its HFS+ part for Macs).
+# Where GRUB's time goes under QEMU (traced ATAPI reads, serial and SeaBIOS's
+# debug port; the same for any kernel): by BIOS about 25 ms unpacking the
+# core, 55 ms calibrating the TSC on the PIT (i386-pc GRUB always does),
+# 25 ms loading 330 KiB of modules (multiboot2 needs linux, normal and net),
+# then the kernel and module files at about 25 ms a MiB. Under OVMF, 50 ms
+# loading the 460 KiB EFI image and 10 ms finding the ISO; the rest is the
+# firmware's: an iPXE option ROM costs about 0.7 s (make bench).
 GRUB_LIB         := /usr/lib/grub
 GRUB_MODULES     := multiboot2 serial terminal
 GRUB_PC_CORE     := biosdisk iso9660 part_msdos
