@@ -9,7 +9,9 @@
  *     ARP for it, and relays UDP between the guest and a local client
  *     (socat - UDP:127.0.0.1:PORT): the guest's datagrams to HOSTIP go to
  *     the client that spoke last, the client's to the guest's address and
- *     port that last sent to HOSTIP. Nothing leaves 127.0.0.1.
+ *     port that last sent to HOSTIP; and answers ping to HOSTIP (the
+ *     floor of a ping round trip on the link: bench_net.exp). Nothing
+ *     leaves 127.0.0.1.
  * Host code (no kernel headers): plain POSIX sockets and poll(2). */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -150,6 +152,31 @@ static void bridge_udp(const uint8_t *f, size_t n)
 		sendto(csock, f + 14 + ihl + 8, ulen - 8, 0, (struct sockaddr *)&client_addr, sizeof(client_addr));
 }
 
+/* An ICMP echo request to HOSTIP (RFC 792) comes back as its reply: the
+ * same frame with the addresses swapped, type 0 and both checksums anew. */
+static void bridge_echo(const uint8_t *f, size_t n)
+{
+	uint8_t r[FRAME_MAX];
+	size_t ihl = (size_t)(f[14] & 0xF) * 4, total;
+
+	if (n < 42 || f[23] != 1 || get32(f + 30) != host_ip || ihl < 20)
+		return;
+	total = get16(f + 16);
+	if (total < ihl + 8 || 14 + total > n || f[14 + ihl] != 8)
+		return;
+	memcpy(r, f, n);
+	memcpy(r, f + 6, 6);
+	memcpy(r + 6, host_mac, 6);
+	put32(r + 26, host_ip);
+	put32(r + 30, get32(f + 26));
+	put16(r + 24, 0);
+	put16(r + 24, csum(r + 14, ihl));
+	r[14 + ihl] = 0;
+	put16(r + 14 + ihl + 2, 0);
+	put16(r + 14 + ihl + 2, csum(r + 14 + ihl, total - ihl));
+	to_qemu(r, n);
+}
+
 /* The client's datagram, as UDP from HOSTIP:guest_port to the guest. */
 static void bridge_client(const uint8_t *d, size_t n)
 {
@@ -221,7 +248,7 @@ int main(int argc, char **argv)
 			else if (n >= 14 && get16(f + 12) == 0x0806)
 				bridge_arp(f, (size_t)n);
 			else if (n >= 14 && get16(f + 12) == 0x0800)
-				bridge_udp(f, (size_t)n);
+				bridge_udp(f, (size_t)n), bridge_echo(f, (size_t)n);
 		}
 		if (!(p[1].revents & (POLLIN | POLLHUP)))
 			continue;
