@@ -503,7 +503,7 @@ $(FLOOR)/floor.iso: $(FLOOR)/floor.elf grub.cfg Makefile scripts/grub-moddeps.sh
 	sed -e '/module2/d' grub.cfg > $(FLOOR)/grub.cfg
 	$(call grub_iso,$@,$(FLOOR)/iso,$(FLOOR)/grub.cfg)
 
-bench: all iso profiles $(FLOOR)/floor.elf $(FLOOR)/floor.iso $(PEER_DIR)/vmlinuz
+bench: all iso profiles $(FLOOR)/floor.elf $(FLOOR)/floor.iso $(PEER_DIR)/vmlinuz $(TEST_TOOLS)
 	LINUX_PEER=$(LINUX_PEER) LINUX_PEER_DIR=$(PEER_DIR) tests/bench
 
 # The kernel's module cycles (scripts/deps.sh): one line per strongly

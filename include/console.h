@@ -66,6 +66,10 @@ uint32_t console_input_room(void);
 int console_try_getc(void);
 /* Next input byte; the CPU halts while nothing is waiting. */
 int console_getc(void);
+/* 1 when this core is halted in console_getc, between two rounds of the
+ * polls: an interrupt handler may then do a poll's work itself (net_irq
+ * answers ping there), since nothing it could reenter is running. */
+int console_idle_here(void);
 /* Called (in interrupt context) for each Ctrl-C typed with take=1; when it
  * returns non-zero the byte is consumed. The program runner stops a program
  * so. With take=0 it only answers whether it would take one now. */

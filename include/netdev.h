@@ -4,8 +4,10 @@
  * are named net0, net1, ...
  *
  * Interrupts: a driver that got one (pci_irq_enable) acknowledges its
- * device in the handler and calls net_irq, on the boot core. At the prompt
- * that only wakes the idle core, whose loop polls (ip_poll). While a
+ * device in the handler and calls net_irq, on the boot core. At the prompt,
+ * when the monitor sleeps waiting for input, net_irq answers the frames
+ * itself (ip_poll, through net_set_idle_rx); while a command runs it only
+ * wakes the core, whose loop polls. While a
  * program runs, net_irq takes the frames off the ring itself: those the
  * kernel owns (ARP for its address, echo requests to it, the UDP port it
  * listens on) are answered there, every other frame waits in order in the
@@ -105,6 +107,9 @@ void net_irq(struct netdev *n);
  * len) handles the frame and returns 1 when the kernel owns it, else 0.
  * It runs in interrupt context and on any core at once. */
 void net_set_kernel_rx(int (*take)(struct netdev *n, const uint8_t *frame, size_t len));
+/* At the prompt, the IP layer's poll of every NIC (ip_poll), which net_irq
+ * runs when the monitor sleeps waiting for input (net_rxq.c, set once at boot). */
+void net_set_idle_rx(void (*poll)(void));
 /* A program starts (1) or ended (0): the split on or off, queues emptied. */
 void net_program_mode(int on);
 /* 1 when the kernel's share (net_set_kernel_rx) took the frame. */

@@ -45,6 +45,7 @@ static void input_unlock(void)
 }
 static void (*polls[MAX_POLLS])(void);
 static unsigned poll_count;
+static volatile unsigned idle_core = ~0u; /* the core halted in console_getc */
 /* The core whose monitor command's output Ctrl-C stops (-1: none), and
  * whether one came (hit) and its output is being dropped (muted). */
 static volatile int watch_core = -1;
@@ -314,6 +315,11 @@ static void console_run_polls(void)
 	cpu_irq_restore(f);
 }
 
+int console_idle_here(void)
+{
+	return idle_core == this_cpu()->index;
+}
+
 int console_getc(void)
 {
 	for (;;) {
@@ -330,7 +336,16 @@ int console_getc(void)
 			cpu_sti();
 			continue;
 		}
+		/* Set with interrupts off and cleared once the handlers ran:
+		 * only a handler taken at this hlt sees it. The tiny profile
+		 * has no device interrupts to ask. */
+#ifndef INGOT_TINY
+		idle_core = this_cpu()->index;
+#endif
 		cpu_sti_hlt();
+#ifndef INGOT_TINY
+		idle_core = ~0u;
+#endif
 	}
 }
 

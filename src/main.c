@@ -34,6 +34,7 @@ OPTIONAL(console_boot_report);
 OPTIONAL(fbcon_map);
 OPTIONAL(ps2_kbd_init);
 OPTIONAL(ip_poll);
+OPTIONAL(net_set_idle_rx);
 OPTIONAL(ip_take_frame);
 OPTIONAL(part_scan_all);
 OPTIONAL(netboot_init);
@@ -174,6 +175,8 @@ void kmain(uint32_t magic, uint64_t info)
 	ramdisk_init();
 	if (net_count() && ip_poll)
 		console_add_poll(ip_poll); /* answer ARP and ping while at the prompt */
+	if (net_count() && ip_poll && net_set_idle_rx)
+		net_set_idle_rx(ip_poll); /* there, from the NIC's interrupt */
 	if (ip_take_frame)
 		net_set_kernel_rx(ip_take_frame); /* and while a program runs */
 	if (part_scan_all)

@@ -3,6 +3,7 @@
  * 128 per NIC, for the program's net_recv; those the kernel owns are
  * answered at once (include/netdev.h). Left out of the tiny profile, which
  * has no device interrupts and no IPv4 layer: its net_recv polls the ring. */
+#include "console.h"
 #include "kernel.h"
 #include "lock.h"
 #include "mm.h"
@@ -25,6 +26,7 @@ struct net_rxq {
 static struct net_rxq rxqs[NET_MAX_DEVICES];
 static volatile int program_mode;
 static uint8_t irq_frame[ETH_FRAME_MAX]; /* interrupts arrive on the boot core only */
+static void (*idle_poll)(void);
 
 static void net_tick(void);
 
@@ -83,12 +85,26 @@ int net_rxq_pop(struct netdev *n, void *buf, size_t cap)
 	return len;
 }
 
+void net_set_idle_rx(void (*poll)(void))
+{
+	idle_poll = poll;
+}
+
 /* With the queue full, frames stay in the NIC's ring for net_recv (and
- * the device counts what its full ring drops): the queue only adds room. */
+ * the device counts what its full ring drops): the queue only adds room.
+ * At the prompt the frames are answered here when the monitor sleeps in
+ * console_getc: its own round of polls would come only after the hlt,
+ * the return to the loop and the other input sources, a hop a ping's
+ * round trip would pay; otherwise (a command runs) its loop polls. */
 static void net_service(struct netdev *n)
 {
-	if (!program_mode || !n->rxq->slot)
-		return; /* the idle loop, woken by this interrupt, polls */
+	if (!program_mode) {
+		if (idle_poll && console_idle_here())
+			idle_poll();
+		return;
+	}
+	if (!n->rxq->slot)
+		return;
 	for (int k = 0; k < IRQ_BURST && n->rxq->count < RXQ_FRAMES; k++) {
 		int len = n->poll(n, irq_frame, sizeof(irq_frame));
 

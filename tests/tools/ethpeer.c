@@ -10,6 +10,9 @@
  *     (socat - UDP:127.0.0.1:PORT): the guest's datagrams to HOSTIP go to
  *     the client that spoke last, the client's to the guest's address and
  *     port that last sent to HOSTIP. Nothing leaves 127.0.0.1.
+ *   ethpeer PEER QEMU echo HOSTIP HOSTMAC
+ *     plays the host HOSTIP on the guest's Ethernet and answers only ARP and
+ *     ping for it: the floor of a ping round trip on the link (bench_net.exp).
  * Host code (no kernel headers): plain POSIX sockets and poll(2). */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,6 +34,7 @@ static uint8_t host_mac[6], guest_mac[6];
 static uint32_t host_ip, guest_ip;
 static uint16_t guest_port;
 static int have_guest;
+static int echo; /* echo mode: ARP and ping only */
 
 static int udp_bound(uint16_t port)
 {
@@ -150,6 +154,31 @@ static void bridge_udp(const uint8_t *f, size_t n)
 		sendto(csock, f + 14 + ihl + 8, ulen - 8, 0, (struct sockaddr *)&client_addr, sizeof(client_addr));
 }
 
+/* An ICMP echo request to HOSTIP (RFC 792) comes back as its reply: the
+ * same frame with the addresses swapped, type 0 and both checksums anew. */
+static void bridge_echo(const uint8_t *f, size_t n)
+{
+	uint8_t r[FRAME_MAX];
+	size_t ihl = (size_t)(f[14] & 0xF) * 4, total;
+
+	if (n < 42 || f[23] != 1 || get32(f + 30) != host_ip || ihl < 20)
+		return;
+	total = get16(f + 16);
+	if (total < ihl + 8 || 14 + total > n || f[14 + ihl] != 8)
+		return;
+	memcpy(r, f, n);
+	memcpy(r, f + 6, 6);
+	memcpy(r + 6, host_mac, 6);
+	put32(r + 26, host_ip);
+	put32(r + 30, get32(f + 26));
+	put16(r + 24, 0);
+	put16(r + 24, csum(r + 14, ihl));
+	r[14 + ihl] = 0;
+	put16(r + 14 + ihl + 2, 0);
+	put16(r + 14 + ihl + 2, csum(r + 14 + ihl, total - ihl));
+	to_qemu(r, n);
+}
+
 /* The client's datagram, as UDP from HOSTIP:guest_port to the guest. */
 static void bridge_client(const uint8_t *d, size_t n)
 {
@@ -190,21 +219,24 @@ static int parse_mac(const char *s, uint8_t mac[6])
 int main(int argc, char **argv)
 {
 	int bridge = argc == 7 && !strcmp(argv[3], "bridge");
+	const char *ip_arg = bridge ? argv[5] : argc == 6 ? argv[4] : "", *mac_arg = bridge ? argv[6] : argv[argc - 1];
 	struct in_addr ip;
 	char line[2 * FRAME_MAX + 32];
 
-	if ((argc != 3 && !bridge) || (bridge && (inet_aton(argv[5], &ip) == 0 || parse_mac(argv[6], host_mac)))) {
-		fprintf(stderr, "usage: ethpeer PEER QEMU [bridge PORT HOSTIP HOSTMAC]\n");
+	echo = argc == 6 && !strcmp(argv[3], "echo");
+	if ((argc != 3 && !bridge && !echo) ||
+	    ((bridge || echo) && (inet_aton(ip_arg, &ip) == 0 || parse_mac(mac_arg, host_mac)))) {
+		fprintf(stderr, "usage: ethpeer PEER QEMU [bridge PORT HOSTIP HOSTMAC | echo HOSTIP HOSTMAC]\n");
 		return 2;
 	}
 	qsock = udp_bound((uint16_t)atoi(argv[1]));
 	qemu_addr.sin_family = AF_INET;
 	qemu_addr.sin_port = htons((uint16_t)atoi(argv[2]));
 	qemu_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bridge) {
+	if (bridge)
 		csock = udp_bound((uint16_t)atoi(argv[4]));
+	if (bridge || echo)
 		host_ip = ntohl(ip.s_addr);
-	}
 	setvbuf(stdin, NULL, _IONBF, 0);
 	printf("ethpeer ready\n");
 	fflush(stdout);
@@ -213,17 +245,19 @@ int main(int argc, char **argv)
 		uint8_t f[FRAME_MAX];
 		ssize_t n;
 
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		if (poll(p, echo ? 1 : 2, -1) < 0 && errno != EINTR)
 			return 1;
 		if (p[0].revents & POLLIN && (n = recv(qsock, f, sizeof(f), 0)) > 0) {
-			if (!bridge)
+			if (!bridge && !echo)
 				raw_frame(f, (size_t)n);
 			else if (n >= 14 && get16(f + 12) == 0x0806)
 				bridge_arp(f, (size_t)n);
+			else if (n >= 14 && get16(f + 12) == 0x0800 && echo)
+				bridge_echo(f, (size_t)n);
 			else if (n >= 14 && get16(f + 12) == 0x0800)
 				bridge_udp(f, (size_t)n);
 		}
-		if (!(p[1].revents & (POLLIN | POLLHUP)))
+		if (echo || !(p[1].revents & (POLLIN | POLLHUP))) /* echo: stdin unread */
 			continue;
 		if (bridge) {
 			socklen_t al = sizeof(client_addr);
