@@ -222,7 +222,10 @@ static int fat_window_flush(const struct fat_vol *v, unsigned w)
 
 /* Two small FATs (FAT12, FAT16): every dirty sector of both copies in one
  * request, from the first dirty sector of the first copy to the last one of
- * the second, so a cut never leaves the copies differing. */
+ * the second. A request of many sectors is not atomic either (a power cut,
+ * or QEMU killed while it writes the image file, can stop it between
+ * pages), so a cut may still leave the copies differing in entries being
+ * written, the first copy ahead: lost clusters at worst, as on big FATs. */
 uint8_t *fat_span_buf;
 
 static int fat_span_flush(const struct fat_vol *v)
