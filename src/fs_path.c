@@ -244,28 +244,27 @@ static int fs_open_write(const char *spec, int create)
 	return err;
 }
 
-int64_t fs_file_write(const char *spec, uint64_t off, const void *buf, uint64_t len)
+/* sync 0: without the FSInfo update and device flush (fs_file_sync does them). */
+static int64_t fs_file_put(const char *spec, uint64_t off, const void *buf, uint64_t len, int sync)
 {
 	int64_t r;
 
 	fs_lock_take();
 	r = fs_open_write(spec, 1);
 	if (!r)
-		r = fat_file_write(&fs_w1.parent, &fs_w1.e, off, buf, len);
+		r = fat_file_put(&fs_w1.parent, &fs_w1.e, off, buf, len, sync);
 	fs_lock_give();
 	return r;
 }
 
+int64_t fs_file_write(const char *spec, uint64_t off, const void *buf, uint64_t len)
+{
+	return fs_file_put(spec, off, buf, len, 1);
+}
+
 int64_t fs_file_write_part(const char *spec, uint64_t off, const void *buf, uint64_t len)
 {
-	int64_t r;
-
-	fs_lock_take();
-	r = fs_open_write(spec, 1);
-	if (!r)
-		r = fat_file_put(&fs_w1.parent, &fs_w1.e, off, buf, len, 0);
-	fs_lock_give();
-	return r;
+	return fs_file_put(spec, off, buf, len, 0);
 }
 
 int fs_file_sync(const char *spec)
