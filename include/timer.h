@@ -8,6 +8,11 @@
 void timer_init(void);
 /* Nanoseconds since timer_init. */
 uint64_t timer_ns(void);
+/* timer_ns as of the last heartbeat (10 ms steps; timer_ns before the
+ * first): for expiry times of seconds and more, checked per packet, where
+ * a clock read costs more than the check (under QEMU each read of the HPET
+ * takes the lock of the I/O thread that delivers the packets). */
+uint64_t timer_coarse_ns(void);
 /* Busy-wait (halting between ticks) for at least ns nanoseconds. */
 void timer_delay_ns(uint64_t ns);
 const char *timer_source(void);

@@ -28,7 +28,7 @@ const struct arp_entry *ip_arp_cache(void) { return arp_cache; }
 
 static struct arp_entry *arp_find(uint32_t addr, const struct netdev *n)
 {
-	uint64_t now = timer_ns();
+	uint64_t now = timer_coarse_ns();
 
 	for (unsigned i = 0; i < ARP_CACHE_SIZE; i++)
 		if (arp_cache[i].expires_ns > now && arp_cache[i].ip == addr && arp_cache[i].dev == n)
@@ -55,14 +55,14 @@ static void arp_note_asked(uint32_t addr, const struct netdev *n)
 		if (arp_asked[i].until_ns < q->until_ns)
 			q = &arp_asked[i];
 	}
-	*q = (struct arp_asked){ addr, n, timer_ns() + ARP_ASKED_NS };
+	*q = (struct arp_asked){ addr, n, timer_coarse_ns() + ARP_ASKED_NS };
 }
 
 /* 1 (and the question answered) when we asked for addr on n lately. */
 static int arp_take_asked(uint32_t addr, const struct netdev *n)
 {
 	for (unsigned i = 0; i < ARP_ASKED_MAX; i++)
-		if (arp_asked[i].ip == addr && arp_asked[i].dev == n && arp_asked[i].until_ns > timer_ns()) {
+		if (arp_asked[i].ip == addr && arp_asked[i].dev == n && arp_asked[i].until_ns > timer_coarse_ns()) {
 			arp_asked[i].until_ns = 0;
 			return 1;
 		}
@@ -74,7 +74,7 @@ static int arp_take_asked(uint32_t addr, const struct netdev *n)
 static struct arp_entry *arp_slot(int resolved)
 {
 	struct arp_entry *e = NULL;
-	uint64_t now = timer_ns();
+	uint64_t now = timer_coarse_ns();
 
 	for (unsigned i = 0; i < ARP_CACHE_SIZE; i++) {
 		struct arp_entry *x = &arp_cache[i];
@@ -94,7 +94,7 @@ static void arp_store(struct arp_entry *e, uint32_t addr, const uint8_t mac[ETH_
 	memcpy(e->mac, mac, ETH_ALEN);
 	e->dev = n;
 	e->resolved = resolved;
-	e->expires_ns = timer_ns() + ARP_EXPIRY_NS;
+	e->expires_ns = timer_coarse_ns() + ARP_EXPIRY_NS;
 }
 
 /* What a valid sender's packet does to the cache. */

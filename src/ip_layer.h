@@ -102,5 +102,8 @@ int ip_link_wait(struct netdev *n);
 /* Next datagram to the listened port from n (udp_front): 0, -ETIMEDOUT,
  * -ECANCELED. */
 int udp_wait(struct netdev *n, uint64_t deadline);
+/* The same, where *deadline 0 is set to idle_ns after the wait's first
+ * look at the clock (a transfer's back-to-back waits read no clock). */
+int udp_wait_lazy(struct netdev *n, uint64_t *deadline, uint64_t idle_ns);
 
 #endif

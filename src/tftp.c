@@ -173,20 +173,22 @@ static int tftp_packet(struct tftp_xfer *x, const char *file, const struct udp_d
 	return tftp_data(x, &t);
 }
 
-/* Each wait ends TFTP_WAIT_NS after the last progress, not the last packet. */
+/* Each wait ends TFTP_WAIT_NS after the last progress, not the last
+ * packet (deadline 0: set by the wait, which reads no clock when the next
+ * block follows at once). */
 static int tftp_run(struct tftp_xfer *x, const char *file)
 {
 	int tries = 0, err = tftp_rrq(x, file);
-	uint64_t deadline = timer_ns() + TFTP_WAIT_NS;
+	uint64_t deadline = 0;
 
 	while (!err || err == TFTP_PROGRESS) {
 		if (err == TFTP_PROGRESS) {
 			tries = 0;
-			deadline = timer_ns() + TFTP_WAIT_NS;
+			deadline = 0;
 		}
-		err = udp_wait(x->n, deadline);
+		err = udp_wait_lazy(x->n, &deadline, TFTP_WAIT_NS);
 		if (err == -ETIMEDOUT && ++tries <= TFTP_RETRIES) {
-			deadline = timer_ns() + TFTP_WAIT_NS;
+			deadline = 0;
 			err = tftp_send(x, x->last, x->last_len);
 			continue;
 		}

@@ -178,12 +178,20 @@ void timer_sample_tsc(uint64_t *ns, uint64_t *tsc)
 	}
 }
 
+static uint64_t coarse_ns; /* timer_ns at the last heartbeat */
+
+uint64_t timer_coarse_ns(void)
+{
+	uint64_t t = __atomic_load_n(&coarse_ns, __ATOMIC_RELAXED);
+
+	return t ? t : timer_ns();
+}
+
 static void heartbeat_irq(void *arg)
 {
 	(void)arg;
 	heartbeats++;
-	if (kind != CLOCK_PIT)
-		(void)counter_read();
+	__atomic_store_n(&coarse_ns, timer_ns(), __ATOMIC_RELAXED); /* keeps a 24-bit counter widened too */
 	console_tick(); /* screens catch up with what was written */
 	for (unsigned i = 0; i < tick_hook_count; i++)
 		tick_hooks[i]();

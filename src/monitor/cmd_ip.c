@@ -203,7 +203,7 @@ CMD(ping, .name = "ping", .usage = "ping [-c N] IP",
 static int cmd_arp(int argc, char **argv)
 {
 	const struct arp_entry *e = ip_arp_cache();
-	uint64_t now = timer_ns();
+	uint64_t now = timer_coarse_ns(); /* the clock of arp.c */
 	unsigned shown = 0;
 	char a[16];
 
