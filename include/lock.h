@@ -1,6 +1,8 @@
 /* lock.h: spin locks, for data that cores and interrupt handlers share. The
  * holding core keeps interrupts off, so a handler never spins on a lock its
- * own core holds; taking a lock twice on one core panics (as xv6's holding()). */
+ * own core holds; taking a lock twice on one core panics (as xv6's holding()).
+ * A core that waits for a lock has its interrupts as its caller had them,
+ * so a wait behind long holders on other cores never masks them. */
 #ifndef INGOT_LOCK_H
 #define INGOT_LOCK_H
 

@@ -45,10 +45,24 @@ static void lock_forget_held(struct percpu *pc, struct spinlock *l, void *arg)
 	}
 }
 
+/* Wait until l looks free. A caller that had interrupts on gets them back
+ * meanwhile (it holds no lock a handler takes: holders keep them off): a
+ * lock other cores hold for long and hand among themselves (a driver's,
+ * for a whole transfer) must not keep this core deaf, the boot core above
+ * all, whose interrupts bring Ctrl-C and the console's flush. */
+static void lock_wait_free(const struct spinlock *l, uint64_t f)
+{
+	if (f & X86_FLAGS_IF)
+		cpu_sti();
+	while (l->locked)
+		cpu_pause();
+	cpu_cli();
+}
+
 /* The lock is noted before it is taken and given back before the note goes,
- * so a core forced out at any instruction (a stop's NMI) leaves no lock
- * behind that recovery does not know: recovery releases a noted lock only
- * if its word names this core. */
+ * so a core forced out at any instruction (a stop's NMI, or an interrupt
+ * while it waits) leaves no lock behind that recovery does not know:
+ * recovery releases a noted lock only if its word names this core. */
 void spin_lock_reset(struct spinlock *l, void (*reset)(void *), void *arg)
 {
 	uint64_t f = cpu_irq_save();
@@ -63,8 +77,7 @@ void spin_lock_reset(struct spinlock *l, void (*reset)(void *), void *arg)
 		free = 0;
 		if (__atomic_compare_exchange_n(&l->locked, &free, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 			break;
-		while (l->locked)
-			cpu_pause();
+		lock_wait_free(l, f);
 	}
 	l->saved_flags = f;
 }

@@ -179,12 +179,28 @@ static int virtio_blk_simple(struct virtio_blk *v, uint32_t type, uint64_t addr,
 	return err ? err : io_err;
 }
 
+/* spin_lock_reset hook of the queue lock: a core stopped by force in the
+ * middle of a call leaves its requests with the device, still writing into
+ * memory about to be reused (a stopped program's). Wait for them, bounded
+ * per completion (a device that does not answer is given up), so none lands
+ * after the prompt and the next call finds the counts in step. */
+static void virtio_blk_abandon(void *arg)
+{
+	struct virtio_blk *v = arg;
+	int io_err = 0;
+
+	virtio_blk_kick(v);
+	while (!v->dead && v->in_flight)
+		if (virtio_blk_reap(v, &io_err))
+			break;
+}
+
 static int virtio_blk_rw(struct blkdev *b, uint32_t type, uint64_t lba, uint32_t count, uint64_t addr)
 {
 	struct virtio_blk *v = b->priv;
 	int err = -ESHUTDOWN;
 
-	spin_lock(&v->lock);
+	spin_lock_reset(&v->lock, virtio_blk_abandon, v);
 	if (!v->dead)
 		err = virtio_blk_transfer(v, type, lba << v->lba_shift, addr, (uint64_t)count * b->sector_size);
 	spin_unlock(&v->lock);
@@ -208,7 +224,7 @@ static int virtio_blk_flush(struct blkdev *b)
 	struct virtio_blk *v = b->priv;
 	int err = -ESHUTDOWN;
 
-	spin_lock(&v->lock);
+	spin_lock_reset(&v->lock, virtio_blk_abandon, v);
 	if (!v->dead)
 		err = virtio_blk_simple(v, VIRTIO_BLK_T_FLUSH, 0, 0);
 	spin_unlock(&v->lock);
