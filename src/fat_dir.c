@@ -323,6 +323,7 @@ int fat_dir_add(struct fs_file *dir, const char *name, uint8_t attr, uint32_t cl
 	uint32_t lfns, slots;
 	uint64_t at;
 	int past_end;
+	struct fat_dirent *r;
 
 	if (!err)
 		err = fat_alias_pick(dir, name, raw, &need_lfn);
@@ -332,7 +333,8 @@ int fat_dir_add(struct fs_file *dir, const char *name, uint8_t attr, uint32_t cl
 	slots = lfns + 1;
 	for (uint32_t i = 0; i < lfns; i++)
 		fat_lfn_fill((struct fat_lfn *)(fat_ents + 32 * i), name, lfns - i, lfns, fat_name_sum(raw));
-	fat_short_fill((struct fat_dirent *)(fat_ents + 32 * lfns), raw, attr, cluster, size, dir->vol->type == 32);
+	r = (struct fat_dirent *)(fat_ents + 32 * lfns);
+	fat_short_fill(r, raw, attr, cluster, size, dir->vol->type == 32);
 	err = fat_dir_slots(dir, slots, &at, &past_end);
 	if (!err && past_end)
 		err = fat_dir_end_mark(dir, at + slots * 32u);
@@ -344,8 +346,7 @@ int fat_dir_add(struct fs_file *dir, const char *name, uint8_t attr, uint32_t cl
 	strlcpy(out->name, name, sizeof(out->name));
 	out->attr = attr, out->is_dir = !!(attr & FAT_ATTR_DIR);
 	out->cluster = cluster, out->size = out->is_dir ? 0 : size;
-	out->date = ((struct fat_dirent *)(fat_ents + 32 * lfns))->wdate;
-	out->time = ((struct fat_dirent *)(fat_ents + 32 * lfns))->wtime;
+	out->date = r->wdate, out->time = r->wtime;
 	out->entry_off = at, out->entry_slots = slots;
 	return 0;
 }

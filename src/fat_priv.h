@@ -134,6 +134,22 @@ int64_t fat_file_span(struct fs_file *f, uint64_t off, uint64_t len, uint64_t *a
 uint8_t fat_name_sum(const uint8_t *name);
 int fat_name_eq(const char *a, const char *b, size_t blen);
 
+/* FAT16/32: entry i of a piece of the FAT in memory (a cached window, or
+ * a read of the FAT around the cache), and setting it; FAT32's top 4 bits
+ * are reserved and kept as they are. */
+static inline uint32_t fat_raw_get(const struct fat_vol *v, const uint8_t *p, uint32_t i)
+{
+	return v->type == 16 ? ((const uint16_t *)(const void *)p)[i] : ((const uint32_t *)(const void *)p)[i] & 0x0FFFFFFF;
+}
+
+static inline void fat_raw_set(const struct fat_vol *v, uint8_t *p, uint32_t i, uint32_t val)
+{
+	if (v->type == 16)
+		((uint16_t *)(void *)p)[i] = (uint16_t)val;
+	else
+		((uint32_t *)(void *)p)[i] = (((uint32_t *)(void *)p)[i] & 0xF0000000u) | (val & 0x0FFFFFFFu);
+}
+
 static inline uint64_t fat_cluster_off(const struct fat_vol *v, uint32_t c)
 {
 	return v->data_start + (uint64_t)(c - 2) * v->cluster_size;

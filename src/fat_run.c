@@ -10,13 +10,6 @@
 /* Long walks stop on Ctrl-C at the console (absent in host tests). */
 OPTIONAL(console_ctrl_c_pending);
 
-static uint32_t fat_entry_at(const struct fat_vol *v, const uint8_t *p, uint32_t i)
-{
-	if (v->type == 16)
-		return ((const uint16_t *)(const void *)p)[i];
-	return ((const uint32_t *)(const void *)p)[i] & 0x0FFFFFFF;
-}
-
 int fat_run_len(const struct fat_vol *v, uint32_t c, uint32_t max, uint32_t *run, uint32_t *next)
 {
 	uint32_t e = 0;
@@ -40,7 +33,7 @@ int fat_run_len(const struct fat_vol *v, uint32_t c, uint32_t max, uint32_t *run
 			return err;
 		avail = MIN(avail, max - *run);
 		for (i = 0; p && i < avail; i++) {
-			e = fat_entry_at(v, p, i);
+			e = fat_raw_get(v, p, i);
 			if (e != cur + i + 1)
 				break;
 		}
@@ -71,7 +64,7 @@ int fat_free_find(const struct fat_vol *v, uint32_t c, uint32_t end, uint32_t wa
 		avail = MIN(avail, end - c);
 		for (uint32_t i = 0; i < avail; i++) {
 			if (p)
-				e = fat_entry_at(v, p, i);
+				e = fat_raw_get(v, p, i);
 			if (e && *start)
 				return 0; /* the free run ended */
 			if (!e && !*start)
@@ -103,17 +96,8 @@ int fat_fill_run(const struct fat_vol *v, uint32_t first, uint32_t n, int link, 
 		if (err)
 			return err;
 		avail = MIN(avail, n - done);
-		for (uint32_t i = 0; i < avail; i++) {
-			uint32_t val = done + i + 1 < n && link ? c + i + 1 : end;
-
-			if (v->type == 16) {
-				((uint16_t *)(void *)p)[i] = (uint16_t)val;
-			} else { /* the top 4 bits are reserved: kept as they are */
-				uint32_t *q = (uint32_t *)(void *)p + i;
-
-				*q = (*q & 0xF0000000u) | (val & 0x0FFFFFFFu);
-			}
-		}
+		for (uint32_t i = 0; i < avail; i++)
+			fat_raw_set(v, p, i, done + i + 1 < n && link ? c + i + 1 : end);
 		fat_entries_dirty(v, w, c, avail);
 		done += avail;
 	}

@@ -206,19 +206,6 @@ struct fat_take {
 	uint32_t first, prev, got;
 };
 
-static uint32_t fat_raw_get(const struct fat_vol *v, const uint8_t *p, uint32_t i)
-{
-	return v->type == 16 ? ((const uint16_t *)(const void *)p)[i] : ((const uint32_t *)(const void *)p)[i] & 0x0FFFFFFF;
-}
-
-static void fat_raw_set(const struct fat_vol *v, uint8_t *p, uint32_t i, uint32_t val)
-{
-	if (v->type == 16)
-		((uint16_t *)(void *)p)[i] = (uint16_t)val;
-	else /* the top 4 bits are reserved: kept as they are */
-		((uint32_t *)(void *)p)[i] = (((uint32_t *)(void *)p)[i] & 0xF0000000u) | (val & 0x0FFFFFFFu);
-}
-
 /* The free run at c (free) in a piece of the FAT read at cluster base, want
  * clusters at most: its entries set (each pointing at the next, the last
  * one the end mark); its length. */
