@@ -101,19 +101,22 @@ int fat_dev_read(const struct fat_vol *v, uint64_t off, uint64_t len, uint8_t *b
  * changed and written back; whole sectors go in one request. Keeps fat.c's
  * one-sector cache in step. */
 int fat_dev_write(const struct fat_vol *v, uint64_t off, uint64_t len, const uint8_t *buf);
+/* A file call cut short (a program stopped in it): cached FAT changes not
+ * yet written are dropped (what is on the disk is consistent at every flush)
+ * and every volume is checked again before its next write. */
+void fat_forget_all(void);
+/* ---- fat_table.c ---- */
 int fat_get(const struct fat_vol *v, uint32_t n, uint32_t *next);
 /* Set cluster n's FAT entry in the cache (the sector is marked dirty);
  * fat_flush writes every dirty sector to each FAT copy, the first copy
  * first. A dirty window is flushed before it is replaced. */
 int fat_put(const struct fat_vol *v, uint32_t n, uint32_t val);
 int fat_flush(const struct fat_vol *v);
-/* A file call cut short (a program stopped in it): cached FAT changes not
- * yet written are dropped (what is on the disk is consistent at every flush)
- * and every volume is checked again before its next write. */
-void fat_forget_all(void);
 /* Drop v's cached FAT windows, all clean (after fat_flush): the FAT is
  * about to be written around the cache. */
 void fat_cache_forget(const struct fat_vol *v);
+/* Drop every cached window (a volume mounted anew, a call cut short). */
+void fat_cache_reset(void);
 /* FAT16/32: a pointer to cluster n's entry in a cached window of the FAT
  * and how many entries (of n, n + 1, ...) the window holds, the volume's
  * last cluster at most; -EUCLEAN on FAT12 or a cluster outside the volume.
@@ -124,13 +127,10 @@ void fat_entries_dirty(const struct fat_vol *v, unsigned win, uint32_t n, uint32
 int fat_is_eoc(const struct fat_vol *v, uint32_t e);
 int fat_cluster_ok(const struct fat_vol *v, uint32_t c);
 uint32_t fat_eoc(const struct fat_vol *v);
+/* ---- fat.c ---- */
 int fat_chain_check(const struct fat_vol *v, uint32_t first, uint32_t limit, uint32_t stop, uint32_t *count);
 int fat_open(struct fat_vol *v, const struct fs_dirent *e, struct fs_file *f);
 int fat_open_root(struct fat_vol *v, struct fs_file *f);
-int fat_seek(struct fs_file *f, uint32_t idx, uint32_t *cluster);
-/* Where the file's bytes from off lie on the device: *at, and how many of
- * them (len at most) are contiguous there; 0 at the end of the file. */
-int64_t fat_file_span(struct fs_file *f, uint64_t off, uint64_t len, uint64_t *at);
 uint8_t fat_name_sum(const uint8_t *name);
 int fat_name_eq(const char *a, const char *b, size_t blen);
 
@@ -167,6 +167,10 @@ int fat_free_find(const struct fat_vol *v, uint32_t c, uint32_t end, uint32_t wa
 /* Set the entries of clusters [first, first + n): link, each pointing at
  * the next and the last one at end; else every one to end (0: freed). */
 int fat_fill_run(const struct fat_vol *v, uint32_t first, uint32_t n, int link, uint32_t end);
+int fat_seek(struct fs_file *f, uint32_t idx, uint32_t *cluster);
+/* Where the file's bytes from off lie on the device: *at, and how many of
+ * them (len at most) are contiguous there; 0 at the end of the file. */
+int64_t fat_file_span(struct fs_file *f, uint64_t off, uint64_t len, uint64_t *at);
 
 /* ---- fat_write.c ---- */
 /* 0 when the volume may be written, else -EROFS (read-only device) or

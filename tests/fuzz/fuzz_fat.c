@@ -1,7 +1,7 @@
 /* fuzz_fat.c: libFuzzer target for src/fat.c: mount the sparse disk an
  * input describes (tests/fuzz/fuzz_disk.h), walk its directory tree, look
  * every name up again and read each file's start and end. Built by `make fuzz`. */
-/* sources: src/fat.c src/fat_run.c */
+/* sources: src/fat.c src/fat_table.c src/fat_run.c */
 #include <stddef.h>
 #include <stdint.h>
 #include "blkdev.h"

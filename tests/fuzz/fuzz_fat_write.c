@@ -4,7 +4,7 @@
  * create, write (with a hole), read back, mkdir, rename, truncate and remove,
  * also on the first entries the image already has. A file written must read
  * back as written. Built by `make fuzz`; seeds: tests/fuzz/corpus/fat. */
-/* sources: src/fat.c src/fat_run.c src/fat_write.c src/fat_dir.c src/fs_path.c src/rtc_decode.c */
+/* sources: src/fat.c src/fat_table.c src/fat_run.c src/fat_write.c src/fat_dir.c src/fs_path.c src/rtc_decode.c */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

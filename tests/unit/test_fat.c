@@ -3,7 +3,7 @@
  * corrupt FATs (cycle, past the end, short/long chain, free cluster, looping dir),
  * a big file checked lazily past its first clusters, Ctrl-C in long walks,
  * FAT32 with few clusters, unusable long names (260 characters, "..", '/'). */
-/* sources: src/fat.c src/fat_run.c src/crc32.c src/block.c src/format.c src/error.c */
+/* sources: src/fat.c src/fat_table.c src/fat_run.c src/crc32.c src/block.c src/format.c src/error.c */
 #include <stdio.h>
 #include "blkdev.h"
 #include "errno.h"

@@ -3,7 +3,7 @@
  * create, write, extend, overwrite, truncate, rename, delete, mkdir, rmdir,
  * long names, bad names, a full disk. After each step the image passes
  * `fsck.fat -n` and mtools reads every file back byte-exact. */
-/* sources: src/fat.c src/fat_run.c src/fat_write.c src/fat_dir.c src/fs_path.c src/rtc_decode.c src/crc32.c src/block.c src/format.c src/error.c */
+/* sources: src/fat.c src/fat_table.c src/fat_run.c src/fat_write.c src/fat_dir.c src/fs_path.c src/rtc_decode.c src/crc32.c src/block.c src/format.c src/error.c */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
